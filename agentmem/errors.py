@@ -1,0 +1,90 @@
+"""Errors raised by agentmem.
+
+Every error the package raises on purpose derives from :class:`AgentMemError`.
+Errors of the engines underneath (LanceDB, libSQL, onnxruntime) are translated at
+the storage boundary, so callers never need to import those libraries to catch them.
+
+    AgentMemError
+    ├── InvalidInputError  (also a ValueError)  bad argument; ``.field`` names it
+    ├── NotFoundError      (also a LookupError) no memory with that id
+    ├── ClosedError                             the Memory was closed
+    ├── EmbeddingError                          the model could not be loaded or run
+    ├── DatasetError       (also a ValueError)  a benchmark/eval file is missing or malformed
+    └── StorageError                            an engine failed
+        ├── RecordStoreError                    libSQL
+        ├── VectorStoreError                    LanceDB
+        └── ConsistencyError                    the two stores disagree after a failed undo
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgentMemError",
+    "InvalidInputError",
+    "NotFoundError",
+    "ClosedError",
+    "EmbeddingError",
+    "DatasetError",
+    "StorageError",
+    "RecordStoreError",
+    "VectorStoreError",
+    "ConsistencyError",
+]
+
+
+class AgentMemError(Exception):
+    """Root of every error agentmem raises."""
+
+
+class InvalidInputError(AgentMemError, ValueError):
+    """An argument was rejected before anything was written.
+
+    ``field`` names the argument (``"content"``, ``"metadata[3]"``, ``"filters.topic"``).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.reason = message
+        super().__init__(f"{field}: {message}")
+
+
+class NotFoundError(AgentMemError, LookupError):
+    """No memory has the given id."""
+
+    def __init__(self, memory_id: str) -> None:
+        self.memory_id = memory_id
+        super().__init__(f"no memory with id {memory_id!r}")
+
+    def __str__(self) -> str:  # LookupError would repr() the args
+        return self.args[0]
+
+
+class ClosedError(AgentMemError):
+    """The Memory (or one of its stores) was closed and refuses work."""
+
+
+class EmbeddingError(AgentMemError):
+    """The embedding model could not be loaded or failed to run."""
+
+
+class DatasetError(AgentMemError, ValueError):
+    """A dataset file is missing, unreadable or not in the expected format."""
+
+
+class StorageError(AgentMemError):
+    """A storage engine failed; the message carries the engine's own words."""
+
+
+class RecordStoreError(StorageError):
+    """The libSQL records store failed."""
+
+
+class VectorStoreError(StorageError):
+    """The LanceDB vector store failed."""
+
+
+class ConsistencyError(StorageError):
+    """A write failed in one store and could not be undone in the other.
+
+    ``Memory.verify()`` reports the difference and ``Memory.repair()`` mends it.
+    """

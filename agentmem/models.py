@@ -1,0 +1,171 @@
+"""Plain result objects returned by the public API (records, results, reports, timings)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MemoryRecord",
+    "AddResult",
+    "SearchHit",
+    "HistoryEvent",
+    "CoreBlock",
+    "VerifyReport",
+    "RepairReport",
+    "CallTiming",
+    "ResultList",
+    "STAGES",
+]
+
+#: The stages every orchestrator call is timed in ("other" is the rest of the wall time).
+STAGES = ("embed", "vectors", "records", "history", "other")
+
+T = TypeVar("T")
+
+
+class ResultList(list[T], Generic[T]):
+    """A list of results that also turns into a DataFrame."""
+
+    def to_pandas(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [item.to_dict() for item in self]  # type: ignore[attr-defined]
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryRecord:
+    """One stored memory, as the records store holds it."""
+
+    id: str
+    content: str
+    user_id: str | None
+    agent_id: str | None
+    run_id: str | None
+    memory_type: str
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What ``add`` did: a new memory (``ADD``) or the existing one with the same text (``NOOP``)."""
+
+    id: str
+    event: Literal["ADD", "NOOP"]
+    memory: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result; ``score`` is higher for better matches in every mode."""
+
+    id: str
+    content: str
+    score: float
+    user_id: str | None
+    agent_id: str | None
+    run_id: str | None
+    memory_type: str
+    metadata: dict[str, Any]
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One change to a memory, the columns Mem0's history has."""
+
+    id: str
+    memory_id: str
+    event: Literal["ADD", "UPDATE", "DELETE"]
+    old_content: str | None
+    new_content: str | None
+    old_metadata: dict[str, Any] | None
+    new_metadata: dict[str, Any] | None
+    created_at: datetime
+    actor: str | None = None
+    is_deleted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CoreBlock:
+    """A core memory block (persona or human) of one user/agent pair."""
+
+    label: Literal["persona", "human"]
+    user_id: str | None
+    agent_id: str | None
+    value: str
+    limit: int
+    updated_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """Whether the records store and the vector store hold the same ids."""
+
+    records: int
+    vectors: int
+    missing_vectors: list[str] = field(default_factory=list)
+    orphan_vectors: list[str] = field(default_factory=list)
+    stale_vectors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing_vectors or self.orphan_vectors or self.stale_vectors)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ok"] = self.ok
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    """What ``repair`` did to make the vector store match the records store."""
+
+    reembedded: int
+    removed_orphans: int
+    after: VerifyReport
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reembedded": self.reembedded, "removed_orphans": self.removed_orphans, "after": self.after.to_dict()}
+
+
+@dataclass(slots=True)
+class CallTiming:
+    """How long one public call took, and in which stage (seconds).
+
+    Stages that ran concurrently (vectors and records under ``concurrent_writes``)
+    each keep their own time, so their sum may exceed ``wall``; ``other`` is the wall
+    time not covered by any stage.
+    """
+
+    op: str
+    items: int
+    wall: float
+    stages: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "items": self.items, "wall": self.wall, **self.stages}

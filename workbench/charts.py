@@ -1,0 +1,364 @@
+"""Chart builders for the workbench: DataFrames in, plotly figures out.
+
+Every function here is pure (no Streamlit, no I/O), so notebooks draw the same
+pictures as the app::
+
+    from workbench.charts import phase_throughput
+    phase_throughput(result.summary_frame()).show()
+
+The frames follow the contract of ``agentmem.bench`` and ``agentmem.eval``
+(``summary_frame()``, ``runs_frame()``, ``run_sweep()``, ``by_category_frame()``).
+A frame without a column a chart needs raises ``ValueError`` naming the column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = [
+    "STAGE_COLUMNS",
+    "REFERENCE_PHASES",
+    "phase_throughput",
+    "stage_breakdown",
+    "latency_distribution",
+    "sweep_chart",
+    "compare_runs",
+    "retrieval_by_mode",
+    "retrieval_by_category",
+    "history_timeline",
+    "counts_bar",
+    "ingest_outcome",
+]
+
+#: Seconds per stage, in the order they are stacked (bottom first).
+STAGE_COLUMNS = ("embed_s", "vectors_s", "records_s", "history_s", "other_s")
+#: Rows of a summary frame that are references, not optimization phases.
+REFERENCE_PHASES = ("embed-only", "storage-only", "plain-embed", "mem0")
+#: The row whose throughput is the ceiling every phase is measured against.
+CEILING_PHASE = "embed-only"
+
+_STAGE_COLORS = {
+    "embed_s": "#4C78A8",
+    "vectors_s": "#F58518",
+    "records_s": "#54A24B",
+    "history_s": "#B279A2",
+    "other_s": "#BAB0AC",
+}
+_EVENT_COLORS = {"ADD": "#54A24B", "UPDATE": "#4C78A8", "DELETE": "#E45756"}
+_LAYOUT = dict(template="plotly_white", margin=dict(l=40, r=20, t=60, b=40), legend_title_text="")
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], *, chart: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{chart}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{chart}: the frame has no column {', '.join(repr(c) for c in missing)}")
+
+
+def _empty(title: str, message: str = "No data yet") -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, **_LAYOUT)
+    fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _phases_only(summary: pd.DataFrame) -> pd.DataFrame:
+    return summary[~summary["phase"].astype(str).isin(REFERENCE_PHASES)]
+
+
+def phase_throughput(summary: pd.DataFrame, *, title: str = "Throughput per phase") -> go.Figure:
+    """Bars of median ops/s per phase, min–max whiskers, the embed-only ceiling as a line.
+
+    ``summary`` is ``BenchmarkResult.summary_frame()``: columns ``phase``, ``ops_per_s``
+    and optionally ``ops_per_s_min`` / ``ops_per_s_max``. The ``embed-only`` row becomes
+    a dashed horizontal line (nothing that embeds can beat it); a ``mem0`` row, when
+    present, is drawn as its own bar in a different colour. Other reference rows
+    (``storage-only``, ``plain-embed``) are drawn as grey bars after the phases.
+    """
+    _require(summary, ("phase", "ops_per_s"), chart="phase_throughput")
+    if summary.empty:
+        return _empty(title)
+    frame = summary.copy()
+    frame["phase"] = frame["phase"].astype(str)
+    phases = _phases_only(frame)
+    refs = frame[frame["phase"].isin(("storage-only", "plain-embed"))]
+    mem0 = frame[frame["phase"] == "mem0"]
+    ceiling = frame[frame["phase"] == CEILING_PHASE]
+
+    fig = go.Figure()
+
+    def bars(rows: pd.DataFrame, name: str, color: str) -> None:
+        if rows.empty:
+            return
+        error = None
+        if {"ops_per_s_min", "ops_per_s_max"} <= set(rows.columns):
+            error = dict(
+                type="data",
+                symmetric=False,
+                array=(rows["ops_per_s_max"] - rows["ops_per_s"]).clip(lower=0).tolist(),
+                arrayminus=(rows["ops_per_s"] - rows["ops_per_s_min"]).clip(lower=0).tolist(),
+                thickness=1.2,
+            )
+        fig.add_bar(
+            x=rows["phase"].tolist(),
+            y=rows["ops_per_s"].tolist(),
+            name=name,
+            marker_color=color,
+            error_y=error,
+            text=[f"{v:,.0f}" for v in rows["ops_per_s"]],
+            textposition="outside",
+        )
+
+    bars(phases, "phase", "#4C78A8")
+    bars(refs, "reference", "#BAB0AC")
+    bars(mem0, "Mem0", "#E45756")
+    if not ceiling.empty:
+        value = float(ceiling["ops_per_s"].iloc[0])
+        fig.add_hline(
+            y=value,
+            line_dash="dash",
+            line_color="#F58518",
+            annotation_text=f"embed-only ceiling {value:,.0f} ops/s",
+            annotation_position="top left",
+        )
+        # A trace too, so the ceiling shows in the legend and in hover.
+        fig.add_scatter(x=[None], y=[None], mode="lines", name="embed-only ceiling",
+                        line=dict(color="#F58518", dash="dash"))
+    fig.update_layout(title=title, yaxis_title="memories / s", xaxis_title="", barmode="group", **_LAYOUT)
+    return fig
+
+
+def stage_breakdown(summary: pd.DataFrame, *, title: str = "Where the time goes (seconds per stage)") -> go.Figure:
+    """Stacked bars: seconds spent in each stage (embed, vectors, records, history, other) per phase.
+
+    Takes a summary frame (one row per phase) or a runs frame (one row per repetition:
+    the median per phase is drawn). Stage columns that are absent are skipped; at least
+    one must be present.
+    """
+    _require(summary, ("phase",), chart="stage_breakdown")
+    stages = [c for c in STAGE_COLUMNS if c in summary.columns]
+    if not stages:
+        raise ValueError(f"stage_breakdown: the frame has none of the stage columns {', '.join(STAGE_COLUMNS)}")
+    if summary.empty:
+        return _empty(title)
+    frame = summary.copy()
+    frame["phase"] = frame["phase"].astype(str)
+    frame = frame[frame["phase"] != "mem0"]  # Mem0 reports no stages
+    order = list(dict.fromkeys(frame["phase"]))
+    per_phase = frame.groupby("phase", sort=False)[stages].median().reindex(order)
+    fig = go.Figure()
+    for stage in stages:
+        fig.add_bar(
+            x=per_phase.index.tolist(),
+            y=per_phase[stage].fillna(0).tolist(),
+            name=stage.removesuffix("_s"),
+            marker_color=_STAGE_COLORS[stage],
+        )
+    fig.update_layout(title=title, barmode="stack", yaxis_title="seconds", xaxis_title="", **_LAYOUT)
+    return fig
+
+
+def latency_distribution(runs: pd.DataFrame, *, title: str = "Latency per batch (ms)") -> go.Figure:
+    """p50 and p95 latency per phase, one point per repetition, a box across repetitions.
+
+    ``runs`` is ``BenchmarkResult.runs_frame()`` (``phase``, ``p50_ms``, ``p95_ms``);
+    a summary frame works too (one point per phase).
+    """
+    _require(runs, ("phase", "p50_ms", "p95_ms"), chart="latency_distribution")
+    if runs.empty:
+        return _empty(title)
+    frame = runs.copy()
+    frame["phase"] = frame["phase"].astype(str)
+    fig = go.Figure()
+    for column, name, color in (("p50_ms", "p50", "#4C78A8"), ("p95_ms", "p95", "#E45756")):
+        rows = frame.dropna(subset=[column])
+        fig.add_box(
+            x=rows["phase"].tolist(),
+            y=rows[column].tolist(),
+            name=name,
+            marker_color=color,
+            boxpoints="all",
+            jitter=0.3,
+            pointpos=0,
+        )
+    fig.update_layout(title=title, boxmode="group", yaxis_title="ms", xaxis_title="", **_LAYOUT)
+    return fig
+
+
+def sweep_chart(sweep: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """ops/s against the swept value (batch size, concurrency, pool size...), one line per param.
+
+    ``sweep`` is ``run_sweep()``'s frame: ``param``, ``value``, ``ops_per_s``.
+    """
+    _require(sweep, ("param", "value", "ops_per_s"), chart="sweep_chart")
+    params = list(dict.fromkeys(sweep["param"].astype(str)))
+    if title is None:
+        title = "Throughput against " + (", ".join(params) if params else "a setting")
+    if sweep.empty:
+        return _empty(title)
+    fig = go.Figure()
+    for param in params:
+        rows = sweep[sweep["param"].astype(str) == param].sort_values("value")
+        fig.add_scatter(
+            x=rows["value"].tolist(),
+            y=rows["ops_per_s"].tolist(),
+            mode="lines+markers",
+            name=param,
+            text=[f"{v:,.0f} ops/s" for v in rows["ops_per_s"]],
+        )
+    fig.update_layout(
+        title=title,
+        xaxis_title=params[0] if len(params) == 1 else "value",
+        yaxis_title="memories / s",
+        **_LAYOUT,
+    )
+    if len(params) == 1 and sweep["value"].nunique() > 2 and (sweep["value"] > 0).all():
+        values = sorted(sweep["value"].unique())
+        ratios = [b / a for a, b in zip(values, values[1:])]
+        if min(ratios) >= 1.9:  # powers of two and the like read best on a log axis
+            fig.update_xaxes(type="log", tickvals=values, ticktext=[str(v) for v in values])
+    return fig
+
+
+def compare_runs(
+    summaries: pd.DataFrame,
+    *,
+    run_column: str = "run_id",
+    title: str = "Past runs compared (ops/s per phase)",
+) -> go.Figure:
+    """Grouped bars: ops/s per phase, one colour per run.
+
+    ``summaries`` is ``ResultsStore.summary_frame()``: one row per (run, phase) with
+    ``run_column``, ``phase`` and ``ops_per_s``.
+    """
+    _require(summaries, (run_column, "phase", "ops_per_s"), chart="compare_runs")
+    if summaries.empty:
+        return _empty(title)
+    fig = go.Figure()
+    for run, rows in summaries.groupby(run_column, sort=False):
+        fig.add_bar(x=rows["phase"].astype(str).tolist(), y=rows["ops_per_s"].tolist(), name=str(run))
+    fig.update_layout(title=title, barmode="group", yaxis_title="memories / s", xaxis_title="", **_LAYOUT)
+    return fig
+
+
+def retrieval_by_mode(
+    summary: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = ("recall", "mrr"),
+    title: str = "Retrieval quality per search mode",
+) -> go.Figure:
+    """Grouped bars of recall@k / MRR (and any other metric column) per search mode."""
+    _require(summary, ("mode", *metrics), chart="retrieval_by_mode")
+    if summary.empty:
+        return _empty(title)
+    fig = go.Figure()
+    for metric in metrics:
+        fig.add_bar(
+            x=summary["mode"].astype(str).tolist(),
+            y=summary[metric].tolist(),
+            name=metric,
+            text=[f"{v:.3f}" for v in summary[metric]],
+            textposition="outside",
+        )
+    fig.update_layout(title=title, barmode="group", yaxis_title="score", yaxis_range=[0, 1.08], **_LAYOUT)
+    return fig
+
+
+def retrieval_by_category(
+    by_category: pd.DataFrame,
+    *,
+    metric: str = "recall",
+    title: str | None = None,
+) -> go.Figure:
+    """Grouped bars of one metric per question category, one colour per search mode."""
+    _require(by_category, ("mode", "category", metric), chart="retrieval_by_category")
+    title = title or f"{metric} per question category"
+    if by_category.empty:
+        return _empty(title)
+    fig = go.Figure()
+    for mode, rows in by_category.groupby("mode", sort=False):
+        rows = rows.sort_values("category")
+        fig.add_bar(x=rows["category"].astype(str).tolist(), y=rows[metric].tolist(), name=str(mode))
+    fig.update_layout(
+        title=title, barmode="group", xaxis_title="category", yaxis_title=metric, yaxis_range=[0, 1.05], **_LAYOUT
+    )
+    return fig
+
+
+def history_timeline(history: pd.DataFrame, *, title: str = "History") -> go.Figure:
+    """One marker per ADD / UPDATE / DELETE event on a time axis; hover shows old and new content."""
+    _require(history, ("event", "created_at"), chart="history_timeline")
+    if history.empty:
+        return _empty(title, "No history events")
+    frame = history.copy()
+    frame["created_at"] = pd.to_datetime(frame["created_at"])
+    fig = go.Figure()
+    for event in list(dict.fromkeys(frame["event"].astype(str))):
+        rows = frame[frame["event"].astype(str) == event]
+        hover = []
+        for _, row in rows.iterrows():
+            old = row.get("old_content")
+            new = row.get("new_content")
+            hover.append(f"{event}<br>old: {_short(old)}<br>new: {_short(new)}")
+        fig.add_scatter(
+            x=rows["created_at"].tolist(),
+            y=[event] * len(rows),
+            mode="markers",
+            name=event,
+            marker=dict(size=14, color=_EVENT_COLORS.get(event, "#999999")),
+            hovertext=hover,
+            hoverinfo="text+x",
+        )
+    fig.update_layout(title=title, height=240, yaxis_title="", xaxis_title="", showlegend=False, **_LAYOUT)
+    return fig
+
+
+def counts_bar(counts: pd.DataFrame, *, label: str, title: str | None = None) -> go.Figure:
+    """Horizontal bars of ``count`` per ``label`` value (memories per user, per type...)."""
+    _require(counts, (label, "count"), chart="counts_bar")
+    title = title or f"Memories per {label}"
+    if counts.empty:
+        return _empty(title)
+    rows = counts.sort_values("count", ascending=True)
+    fig = go.Figure(
+        go.Bar(
+            x=rows["count"].tolist(),
+            y=rows[label].fillna("(none)").astype(str).tolist(),
+            orientation="h",
+            marker_color="#4C78A8",
+        )
+    )
+    fig.update_layout(title=title, xaxis_title="memories", height=max(220, 28 * len(rows) + 100), **_LAYOUT)
+    return fig
+
+
+def ingest_outcome(summary: pd.DataFrame, *, title: str = "Ingest outcome") -> go.Figure:
+    """One bar per outcome (ADD, NOOP, rejected): columns ``outcome`` and ``count``."""
+    _require(summary, ("outcome", "count"), chart="ingest_outcome")
+    if summary.empty:
+        return _empty(title)
+    colors = {"ADD": "#54A24B", "NOOP": "#BAB0AC", "rejected": "#E45756"}
+    fig = go.Figure(
+        go.Bar(
+            x=summary["outcome"].astype(str).tolist(),
+            y=summary["count"].tolist(),
+            marker_color=[colors.get(str(o), "#4C78A8") for o in summary["outcome"]],
+            text=summary["count"].tolist(),
+            textposition="outside",
+        )
+    )
+    fig.update_layout(title=title, yaxis_title="rows", **_LAYOUT)
+    return fig
+
+
+def _short(value: object, width: int = 80) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -22,6 +22,8 @@ from .errors import (
     StorageError,
     VectorStoreError,
 )
+from .core import AsyncCoreBlocks
+from .memory import AsyncMemory, CoreBlocks, Memory
 from .models import (
     AddResult,
     CallTiming,
@@ -39,15 +41,19 @@ __version__ = "0.1.0"
 __all__ = [
     "AddResult",
     "AgentMemError",
+    "AsyncCoreBlocks",
+    "AsyncMemory",
     "CallTiming",
     "ClosedError",
     "ConsistencyError",
     "CoreBlock",
+    "CoreBlocks",
     "DEFAULT_MODEL",
     "DatasetError",
     "EmbeddingError",
     "HistoryEvent",
     "InvalidInputError",
+    "Memory",
     "MemoryConfig",
     "MemoryRecord",
     "NotFoundError",

@@ -1,0 +1,168 @@
+"""Argument checks for the public API: each raises InvalidInputError naming the field."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .config import SEARCH_MODES
+from .errors import InvalidInputError
+
+MAX_CONTENT_CHARS = 1_000_000
+MAX_METADATA_BYTES = 65_536
+MAX_ID_CHARS = 512
+MAX_LIMIT = 10_000
+MAX_QUERY_CHARS = 10_000
+MAX_BATCH = 1_000_000
+
+_SPACE = re.compile(r"\s+")
+
+
+def content(value: Any, field: str = "content") -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInputError(field, "must not be empty or whitespace only")
+    if len(value) > MAX_CONTENT_CHARS:
+        raise InvalidInputError(field, f"is {len(value):,} characters; the limit is {MAX_CONTENT_CHARS:,}")
+    if "\x00" in value:
+        raise InvalidInputError(field, "must not contain NUL characters")
+    return value
+
+
+def scope_id(value: Any, field: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string or None, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInputError(field, "must not be empty; pass None for no scope")
+    if len(value) > MAX_ID_CHARS or "\x00" in value:
+        raise InvalidInputError(field, f"must be at most {MAX_ID_CHARS} characters with no NUL")
+    return value
+
+
+def memory_type(value: Any, field: str = "memory_type") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(field, f"must be a non-empty string, got {value!r}")
+    if len(value) > 64 or "\x00" in value:
+        raise InvalidInputError(field, "must be at most 64 characters with no NUL")
+    return value
+
+
+def metadata(value: Any, field: str = "metadata") -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(field, f"must be a dict or None, got {type(value).__name__}")
+    for key in value:
+        if not isinstance(key, str):
+            raise InvalidInputError(field, f"keys must be strings, got {key!r}")
+    try:
+        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(field, f"must be JSON-serializable: {exc}") from None
+    if len(text.encode()) > MAX_METADATA_BYTES:
+        raise InvalidInputError(field, f"is larger than {MAX_METADATA_BYTES:,} bytes as JSON")
+    return json.loads(text)  # a deep, JSON-clean copy: later edits by the caller change nothing
+
+
+def metadata_list(value: Any, n: int, field: str = "metadata") -> list[dict[str, Any]]:
+    """None, one dict for every item, or a list with one dict (or None) per item."""
+    if value is None or isinstance(value, Mapping):
+        one = metadata(value, field)
+        return [dict(one) for _ in range(n)]
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} texts")
+        return [metadata(v, f"{field}[{i}]") for i, v in enumerate(value)]
+    raise InvalidInputError(field, f"must be None, a dict or a list of dicts, got {type(value).__name__}")
+
+
+def texts(value: Any, field: str = "texts") -> list[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise InvalidInputError(field, f"must be a list of strings, got {type(value).__name__}")
+    if len(value) > MAX_BATCH:
+        raise InvalidInputError(field, f"at most {MAX_BATCH:,} texts per call")
+    return [content(v, f"content[{i}]") for i, v in enumerate(value)]
+
+
+def vectors(value: Any, n: int, dim: int, field: str = "vectors") -> np.ndarray | None:
+    if value is None:
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise InvalidInputError(field, "must be an array of numbers") from None
+    if arr.shape != (n, dim):
+        raise InvalidInputError(field, f"must have shape ({n}, {dim}), got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise InvalidInputError(field, "must be finite")
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    if (norms == 0).any():
+        raise InvalidInputError(field, "must not contain zero vectors")
+    return arr / norms
+
+
+def memory_id(value: Any, field: str = "memory_id") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(field, f"must be a non-empty string, got {value!r}")
+    if len(value) > MAX_ID_CHARS or "\x00" in value:
+        raise InvalidInputError(field, f"must be at most {MAX_ID_CHARS} characters with no NUL")
+    return value
+
+
+def limit(value: Any, field: str = "limit", maximum: int = MAX_LIMIT) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(field, f"must be an integer, got {type(value).__name__}")
+    if not 1 <= value <= maximum:
+        raise InvalidInputError(field, f"must be between 1 and {maximum:,}, got {value}")
+    return value
+
+
+def offset(value: Any, field: str = "offset") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(field, f"must be a non-negative integer, got {value!r}")
+    return value
+
+
+def query(value: Any, field: str = "query") -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInputError(field, "must not be empty")
+    if len(value) > MAX_QUERY_CHARS or "\x00" in value:
+        raise InvalidInputError(field, f"must be at most {MAX_QUERY_CHARS:,} characters with no NUL")
+    return value
+
+
+def mode(value: Any, field: str = "mode") -> str:
+    if value not in SEARCH_MODES:
+        raise InvalidInputError(field, f"must be one of {', '.join(SEARCH_MODES)}, got {value!r}")
+    return value
+
+
+def threshold(value: Any, field: str = "threshold") -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInputError(field, f"must be None or a finite number, got {value!r}")
+    return float(value)
+
+
+def normalize_text(text: str) -> str:
+    """What dedupe compares: Unicode NFKC, case-folded, whitespace collapsed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def content_hash(text: str, user_id: str | None, agent_id: str | None, run_id: str | None) -> str:
+    """Identity of a memory for dedupe: the normalized text within its exact scope."""
+    key = json.dumps([user_id, agent_id, run_id, normalize_text(text)], ensure_ascii=False)
+    return hashlib.sha256(key.encode()).hexdigest()

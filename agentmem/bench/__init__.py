@@ -1,0 +1,35 @@
+"""The optimization-phase benchmark: datasets, phases, the runner and the results store.
+
+    from agentmem.bench import load_dataset, run_benchmark, ResultsStore
+    ds = load_dataset("synthetic:500")
+    res = run_benchmark(ds, phases=["p0", "p3"], repeat=3)
+    print(res.table())
+    ResultsStore().append(res)
+"""
+
+from .datasets import Dataset, DatasetItem, Question, load_dataset
+from .machine import machine_facts
+from .phases import PHASE_DESCRIPTIONS, PHASES, PhasePlan, parse_phases, plan_phase
+from .results import REFERENCE_ROWS, BenchResult, ResultsStore
+from .runner import SWEEP_PARAMS, run_benchmark, run_sweep
+from .synthetic import generate as generate_synthetic
+
+__all__ = [
+    "BenchResult",
+    "Dataset",
+    "DatasetItem",
+    "PHASES",
+    "PHASE_DESCRIPTIONS",
+    "PhasePlan",
+    "Question",
+    "REFERENCE_ROWS",
+    "ResultsStore",
+    "SWEEP_PARAMS",
+    "generate_synthetic",
+    "load_dataset",
+    "machine_facts",
+    "parse_phases",
+    "plan_phase",
+    "run_benchmark",
+    "run_sweep",
+]

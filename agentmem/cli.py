@@ -1,0 +1,244 @@
+"""The ``agentmem`` command: ``agentmem bench ...`` and ``agentmem eval ...``.
+
+Progress bars go to stderr, a plain table to stdout, ``--json OUT`` writes the full
+result. A bad argument or file prints one line ``agentmem: error: ...`` and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import AgentMemError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (no usage dump), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"agentmem: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"agentmem: error: {' '.join(str(message).split())}\n")
+    raise SystemExit(EXIT_USAGE)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="agentmem", description="agentmem: benchmark and evaluate the memory store.")
+    sub = parser.add_subparsers(dest="command", metavar="{bench,eval}", parser_class=_Parser)
+    sub.required = True
+
+    def dataset_args(p: argparse.ArgumentParser, default: str | None) -> None:
+        p.add_argument(
+            "--dataset",
+            default=default,
+            required=default is None,
+            help="locomo:PATH | jsonl:PATH | csv:PATH | synthetic:N" + (f" (default {default})" if default else ""),
+        )
+        p.add_argument("--limit", type=_positive_int, help="use the first N memories")
+        p.add_argument("--text-column", default="text", help="CSV/JSONL column holding the text (default text)")
+        p.add_argument("--user-column", help="CSV/JSONL column holding the user id")
+        p.add_argument("--metadata-columns", help="CSV/JSONL columns kept as metadata, comma-separated")
+        p.add_argument("--seed", type=int, default=0, help="seed of the synthetic generator (default 0)")
+        p.add_argument(
+            "--locomo-text",
+            choices=("speaker", "plain"),
+            default="speaker",
+            help="LoCoMo memory text: 'Speaker: words' or the words alone (default speaker)",
+        )
+        p.add_argument("--no-captions", action="store_true", help="LoCoMo: leave out shared images' captions")
+        p.add_argument("--work-dir", "--data-dir", dest="work_dir", help="where throwaway stores go (default: temp)")
+        p.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON to OUT")
+        p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    bench = sub.add_parser("bench", help="throughput of each optimization phase and where the time goes")
+    dataset_args(bench, "synthetic:1000")
+    bench.add_argument("--phases", default=None, help="comma-separated subset of p0,p1,p2a,p2b,p2c,p3 (default all)")
+    bench.add_argument("--repeat", type=_positive_int, default=1, help="repetitions; the median is reported")
+    bench.add_argument("--batch-size", type=_positive_int, default=64, help="B of p1-p2c (default 64)")
+    bench.add_argument("--concurrency", type=_positive_int, default=4, help="batches in flight in p2b/p2c")
+    bench.add_argument("--pool-size", type=_positive_int, default=4, help="libSQL pool of p2c (default 4)")
+    bench.add_argument("--large-batch", type=_positive_int, default=1024, help="add_batch size of p3 (default 1024)")
+    bench.add_argument("--no-mem0", action="store_true", help="skip the Mem0 peer row")
+    bench.add_argument("--no-references", action="store_true", help="skip embed-only/storage-only/plain-embed")
+    bench.add_argument(
+        "--results",
+        default="data/results/bench_runs.jsonl",
+        help="results store the run is appended to (default data/results/bench_runs.jsonl)",
+    )
+    bench.add_argument("--no-save", action="store_true", help="do not append to the results store")
+
+    ev = sub.add_parser("eval", help="retrieval quality (recall@k, MRR, nDCG) on LoCoMo-format data")
+    dataset_args(ev, None)
+    ev.add_argument("--k", type=_positive_int, default=10, help="top-k scored (default 10)")
+    ev.add_argument("--modes", default="vector,fts,hybrid", help="search modes (default vector,fts,hybrid)")
+    ev.add_argument("--categories", help="question categories, comma-separated (default all but 5)")
+    ev.add_argument("--include-questions", action="store_true", help="per-question rows in the JSON")
+    return parser
+
+
+class _Bars:
+    """tqdm bars on stderr, one per stage name, created as stages appear."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = tqdm(total=total, desc=f"{stage:>12}", unit="mem", file=sys.stderr, leave=False, dynamic_ncols=True)
+            self.bars[stage] = bar
+        bar.update(max(0, done - bar.n))
+        if done >= total:
+            bar.close()
+            del self.bars[stage]
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+        self.bars.clear()
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from .bench import load_dataset
+
+    meta = [c.strip() for c in args.metadata_columns.split(",") if c.strip()] if args.metadata_columns else None
+    return load_dataset(
+        args.dataset,
+        limit=args.limit,
+        text_column=args.text_column,
+        user_column=args.user_column,
+        metadata_columns=meta,
+        seed=args.seed,
+        locomo_text=args.locomo_text,
+        captions=not args.no_captions,
+    )
+
+
+def _write_json(path: str, data: dict[str, Any]) -> None:
+    out = Path(path).expanduser()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror}")
+
+
+def _check_json_target(path: str | None) -> None:
+    if path is not None and Path(path).expanduser().is_dir():
+        _fail(f"--json {path}: is a directory")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import ResultsStore, parse_phases, run_benchmark
+
+    phases = parse_phases(args.phases)  # checked before the dataset is read
+    _check_json_target(args.json_out)
+    ds = _load(args)
+    bars = _Bars(not args.quiet)
+    try:
+        res = run_benchmark(
+            ds,
+            phases=phases,
+            repeat=args.repeat,
+            batch_size=args.batch_size,
+            concurrency=args.concurrency,
+            pool_size=args.pool_size,
+            large_batch=args.large_batch,
+            progress=bars,
+            work_dir=args.work_dir,
+            include_mem0=not args.no_mem0,
+            include_references=not args.no_references,
+        )
+    finally:
+        bars.close()
+    data = res.to_dict()
+    info = data["dataset"]
+    print(f"dataset {info['name']} ({info['kind']}): {info['n']} memories, {info['users']} users; repeat {args.repeat}")
+    print(res.table())
+    targets = data["targets"]
+    shown = {k: v for k, v in targets.items() if v is not None}
+    if shown:
+        print("targets: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+    for note in data["notes"]:
+        print(f"note: {note}")
+    bad = [p["phase"] for p in data["phases"] if not p["stored_ok"]]
+    if bad:
+        print(f"warning: stored counts differ from the expected {data['phases'][0]['expected']} in {', '.join(bad)}")
+    if args.json_out:
+        _write_json(args.json_out, data)
+    if not args.no_save:
+        ResultsStore(args.results).append(data)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .eval import evaluate, parse_modes
+
+    modes = parse_modes(args.modes)
+    cats = None
+    if args.categories:
+        try:
+            cats = [int(c) for c in args.categories.split(",") if c.strip()]
+        except ValueError:
+            _fail(f"--categories: expected integers, got {args.categories!r}")
+    _check_json_target(args.json_out)
+    ds = _load(args)
+    bars = _Bars(not args.quiet)
+    try:
+        ev = evaluate(ds, k=args.k, modes=modes, progress=bars, work_dir=args.work_dir, categories=cats)
+    finally:
+        bars.close()
+    info = ev.dataset
+    print(
+        f"dataset {info['name']}: {info['n']} memories, {ev.summary_frame()['questions'].max()} questions "
+        f"(categories {','.join(map(str, ev.categories))}); index {ev.index['ops_per_s']:.0f} memories/s"
+    )
+    print(ev.table())
+    if args.json_out:
+        _write_json(args.json_out, ev.to_dict(include_questions=args.include_questions))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``agentmem`` and ``python -m agentmem``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "bench":
+            return _bench(args)
+        return _eval(args)
+    except AgentMemError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        sys.stderr.write("agentmem: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Ranking metrics over evidence ids: recall@k, reciprocal rank, nDCG@k (binary gains).
+
+Pure functions of ``evidence`` (the ids that answer a question) and ``retrieved``
+(ids in rank order, best first). A retrieved id counts once, at its first rank.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from ..errors import InvalidInputError
+
+__all__ = ["recall_at_k", "reciprocal_rank", "ndcg_at_k", "first_hit_rank", "mean"]
+
+
+def _prepare(evidence: Iterable[str], retrieved: Sequence[str], k: int | None) -> tuple[set[str], list[str]]:
+    gold = set(evidence)
+    if not gold:
+        raise InvalidInputError("evidence", "must name at least one id")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise InvalidInputError("k", f"must be a positive integer, got {k!r}")
+    ranked = list(dict.fromkeys(retrieved))  # first occurrence keeps its rank
+    if k is not None:
+        ranked = list(dict.fromkeys(list(retrieved)[:k]))
+    return gold, ranked
+
+
+def recall_at_k(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> float:
+    """Share of the evidence found in the top ``k``."""
+    gold, ranked = _prepare(evidence, retrieved, k)
+    return len(gold.intersection(ranked)) / len(gold)
+
+
+def first_hit_rank(evidence: Iterable[str], retrieved: Sequence[str], k: int | None = None) -> int | None:
+    """1-based rank of the first evidence id in the top ``k`` (all if None), or None."""
+    gold, _ = _prepare(evidence, retrieved, k)
+    top = list(retrieved) if k is None else list(retrieved)[:k]
+    for rank, rid in enumerate(top, start=1):
+        if rid in gold:
+            return rank
+    return None
+
+
+def reciprocal_rank(evidence: Iterable[str], retrieved: Sequence[str], k: int | None = None) -> float:
+    """1 / rank of the first evidence hit in the top ``k``; 0.0 when there is none."""
+    rank = first_hit_rank(evidence, retrieved, k)
+    return 0.0 if rank is None else 1.0 / rank
+
+
+def ndcg_at_k(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> float:
+    """nDCG@k with gain 1 for an evidence id: DCG / the DCG of a perfect ranking."""
+    gold, _ = _prepare(evidence, retrieved, k)
+    seen: set[str] = set()
+    dcg = 0.0
+    for i, rid in enumerate(list(retrieved)[:k]):
+        if rid in gold and rid not in seen:
+            dcg += 1.0 / math.log2(i + 2)
+        seen.add(rid)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(gold), k)))
+    return dcg / ideal
+
+
+def mean(values: Iterable[float]) -> float:
+    """Arithmetic mean; NaN for no values (a category with no questions)."""
+    vals = list(values)
+    return sum(vals) / len(vals) if vals else float("nan")

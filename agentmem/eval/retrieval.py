@@ -1,0 +1,277 @@
+"""Retrieval evaluation on LoCoMo-format data: do the searches find the evidence turns?
+
+Every dialog turn is stored as one memory (user scope = conversation, ``dia_id``
+in the metadata); each question is searched in its conversation with every mode,
+and the top-k ``dia_id`` are scored against the question's evidence with recall@k,
+MRR and nDCG@k. Category 5 (adversarial, no answer in the conversation) is left
+out unless asked for. Search latency is the wall time of each ``search`` call.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..bench.datasets import Dataset, load_dataset
+from ..bench.machine import machine_facts
+from ..bench.runner import _groups, _workspace
+from ..config import SEARCH_MODES, MemoryConfig
+from ..errors import InvalidInputError
+from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["evaluate", "EvalResult", "DEFAULT_EXCLUDED_CATEGORIES", "CATEGORY_NAMES", "parse_modes"]
+
+#: LoCoMo category 5 is adversarial: its "evidence" does not answer the question.
+DEFAULT_EXCLUDED_CATEGORIES = (5,)
+#: LoCoMo's categories as the mem0 evaluation names them.
+CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
+
+Progress = Callable[[str, int, int], None]
+
+
+def parse_modes(value: str | Iterable[str]) -> list[str]:
+    """``"vector,fts"`` or a list -> validated search modes."""
+    names = [v.strip().lower() for v in value.split(",")] if isinstance(value, str) else [str(v) for v in value]
+    names = [n for n in names if n]
+    if not names:
+        raise InvalidInputError("modes", "name at least one search mode")
+    for n in names:
+        if n not in SEARCH_MODES:
+            raise InvalidInputError("modes", f"unknown search mode {n!r}; choose from {', '.join(SEARCH_MODES)}")
+    return list(dict.fromkeys(names))
+
+
+@dataclass
+class EvalResult:
+    """Per-question scores of one evaluation, and the frames the workbench plots."""
+
+    dataset: dict[str, Any]
+    k: int
+    modes: list[str]
+    categories: list[int]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    index: dict[str, Any] = field(default_factory=dict)
+    machine: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    timestamp: str = ""
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def _summary(self) -> list[dict[str, Any]]:
+        out = []
+        for mode in self.modes:
+            rows = [r for r in self.rows if r["mode"] == mode]
+            lat = [r["latency_ms"] for r in rows]
+            out.append(
+                {
+                    "mode": mode,
+                    "recall": mean(r["recall"] for r in rows),
+                    "mrr": mean(r["rr"] for r in rows),
+                    "ndcg": mean(r["ndcg"] for r in rows),
+                    "questions": len(rows),
+                    "p50_ms": float(np.percentile(lat, 50)) if lat else None,
+                    "p95_ms": float(np.percentile(lat, 95)) if lat else None,
+                }
+            )
+        return out
+
+    def _by_category(self) -> list[dict[str, Any]]:
+        out = []
+        for mode in self.modes:
+            for cat in sorted({r["category"] for r in self.rows}):
+                rows = [r for r in self.rows if r["mode"] == mode and r["category"] == cat]
+                if not rows:
+                    continue
+                out.append(
+                    {
+                        "mode": mode,
+                        "category": cat,
+                        "category_name": CATEGORY_NAMES.get(cat, str(cat)),
+                        "recall": mean(r["recall"] for r in rows),
+                        "mrr": mean(r["rr"] for r in rows),
+                        "ndcg": mean(r["ndcg"] for r in rows),
+                        "questions": len(rows),
+                    }
+                )
+        return out
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per mode: mean recall@k, MRR, nDCG@k, questions, search p50/p95 ms."""
+        import pandas as pd
+
+        cols = ["mode", "recall", "mrr", "ndcg", "questions", "p50_ms", "p95_ms"]
+        return pd.DataFrame(self._summary(), columns=cols)
+
+    def by_category_frame(self) -> pd.DataFrame:
+        """One row per mode x question category."""
+        import pandas as pd
+
+        cols = ["mode", "category", "category_name", "recall", "mrr", "ndcg", "questions"]
+        return pd.DataFrame(self._by_category(), columns=cols)
+
+    def questions_frame(self) -> pd.DataFrame:
+        """One row per question x mode: what was retrieved and how it scored."""
+        import pandas as pd
+
+        cols = [
+            "question",
+            "category",
+            "evidence",
+            "retrieved",
+            "recall",
+            "rank",
+            "mode",
+            "rr",
+            "ndcg",
+            "latency_ms",
+            "user_id",
+        ]
+        return pd.DataFrame(self.rows, columns=cols)
+
+    def to_dict(self, *, include_questions: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "timestamp": self.timestamp,
+            "k": self.k,
+            "modes": list(self.modes),
+            "categories": list(self.categories),
+            "summary": self._summary(),
+            "by_category": self._by_category(),
+            "index": dict(self.index),
+            "skipped": dict(self.skipped),
+            "dataset": dict(self.dataset),
+            "config": dict(self.config),
+            "machine": dict(self.machine),
+        }
+        if include_questions:
+            out["questions"] = [dict(r) for r in self.rows]
+        return out
+
+    def table(self) -> str:
+        """Plain-text summary table for terminals."""
+        header = ["mode", f"recall@{self.k}", "MRR", f"nDCG@{self.k}", "questions", "p50 ms", "p95 ms"]
+        body = [
+            [
+                r["mode"],
+                f"{r['recall']:.3f}",
+                f"{r['mrr']:.3f}",
+                f"{r['ndcg']:.3f}",
+                str(r["questions"]),
+                "-" if r["p50_ms"] is None else f"{r['p50_ms']:.1f}",
+                "-" if r["p95_ms"] is None else f"{r['p95_ms']:.1f}",
+            ]
+            for r in self._summary()
+        ]
+        rows = [header, *body]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        lines = []
+        for j, row in enumerate(rows):
+            lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+            if j == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def evaluate(
+    ds_or_spec: Dataset | str,
+    *,
+    k: int = 10,
+    modes: Sequence[str] | str = ("vector", "fts", "hybrid"),
+    progress: Progress | None = None,
+    work_dir: str | Path | None = None,
+    categories: Iterable[int] | None = None,
+    config: MemoryConfig | None = None,
+    limit: int | None = None,
+) -> EvalResult:
+    """Store a LoCoMo-format dataset and score each search mode on its questions.
+
+    ``categories=None`` means every category except 5 (adversarial). ``config`` is the
+    MemoryConfig used (its ``data_dir`` is replaced by a throwaway folder).
+    ``progress(stage, done, total)`` reports indexing and each mode's searches.
+    """
+    from .. import Memory
+
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise InvalidInputError("k", f"must be a positive integer, got {k!r}")
+    mode_list = parse_modes(modes)
+    if isinstance(ds_or_spec, Dataset):
+        ds = ds_or_spec
+    elif isinstance(ds_or_spec, str):
+        ds = load_dataset(ds_or_spec, limit=limit)
+    else:
+        raise InvalidInputError("dataset", f"expected a Dataset or a spec string, got {type(ds_or_spec).__name__}")
+    if not ds.questions:
+        raise InvalidInputError("dataset", f"{ds.name} has no questions with evidence (use a LoCoMo-format file)")
+    if categories is None:
+        present = sorted({q.category for q in ds.questions})
+        cats = [c for c in present if c not in DEFAULT_EXCLUDED_CATEGORIES]
+    else:
+        cats = sorted({int(c) for c in categories})
+    questions = [q for q in ds.questions if q.category in cats]
+    if not questions:
+        raise InvalidInputError("categories", f"no questions in categories {cats}")
+    base = config or MemoryConfig()
+    result = EvalResult(
+        dataset=ds.to_dict(),
+        k=k,
+        modes=mode_list,
+        categories=cats,
+        machine=machine_facts(model=base.model),
+        timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        skipped={
+            "other_categories": sum(1 for q in ds.questions if q.category not in cats),
+            "without_evidence": int(ds.info.get("questions_without_evidence", 0)),
+        },
+    )
+    with _workspace(work_dir) as root:
+        cfg = base.replace(data_dir=str(root / "store"))
+        result.config = {key: v for key, v in cfg.to_dict().items() if key != "data_dir"}
+        with Memory(cfg) as mem:
+            n = len(ds.items)
+            if progress:
+                progress("index", 0, n)
+            done = 0
+            start = time.perf_counter()
+            for user, rows in _groups(ds.items, max(cfg.chunk_size, 256)):
+                mem.add_batch([r.text for r in rows], user_id=user, metadata=[dict(r.metadata) for r in rows])
+                done += len(rows)
+                if progress:
+                    progress("index", done, n)
+            index_s = time.perf_counter() - start
+            result.index = {"memories": mem.count(), "seconds": index_s, "ops_per_s": n / index_s if index_s else None}
+            for mode in mode_list:
+                if progress:
+                    progress(mode, 0, len(questions))
+                for i, q in enumerate(questions, start=1):
+                    t0 = time.perf_counter()
+                    hits = mem.search(q.question, user_id=q.user_id, limit=k, mode=mode)
+                    latency = (time.perf_counter() - t0) * 1000.0
+                    retrieved = [str(h.metadata.get("dia_id")) for h in hits]
+                    rank = first_hit_rank(q.evidence, retrieved, k)
+                    result.rows.append(
+                        {
+                            "question": q.question,
+                            "category": q.category,
+                            "evidence": list(q.evidence),
+                            "retrieved": retrieved,
+                            "recall": recall_at_k(q.evidence, retrieved, k),
+                            "rank": rank,
+                            "mode": mode,
+                            "rr": 0.0 if rank is None else 1.0 / rank,
+                            "ndcg": ndcg_at_k(q.evidence, retrieved, k),
+                            "latency_ms": latency,
+                            "user_id": q.user_id,
+                        }
+                    )
+                    if progress and (i % 20 == 0 or i == len(questions)):
+                        progress(mode, i, len(questions))
+        shutil.rmtree(root / "store", ignore_errors=True)
+    return result

@@ -1,0 +1,626 @@
+"""The public facades: :class:`AsyncMemory` (the real implementation) and :class:`Memory`.
+
+``Memory`` runs an ``AsyncMemory`` on a private event loop in a daemon thread and waits
+for each call, so it works in plain scripts and inside a running loop (Jupyter,
+Streamlit) alike, without nest_asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Coroutine, TypeVar
+
+import numpy as np
+
+from . import _validate as v
+from .config import MemoryConfig
+from .core import AsyncCoreBlocks
+from .errors import ClosedError, InvalidInputError, NotFoundError
+from .models import (
+    AddResult,
+    CallTiming,
+    CoreBlock,
+    HistoryEvent,
+    MemoryRecord,
+    RepairReport,
+    ResultList,
+    SearchHit,
+    VerifyReport,
+)
+from .orchestrator import Embedderlike, Orchestrator, new_memories
+from .storage.base import NewMemory
+from .storage.filters import parse_filters, to_utc
+from .storage.lance import VectorStore
+from .storage.libsql import RecordStore
+
+__all__ = ["AsyncMemory", "Memory", "CoreBlocks"]
+
+T = TypeVar("T")
+EXPORT_FIELDS = ("id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at", "updated_at")
+
+
+class AsyncMemory:
+    """Memories for AI agents, asyncio-native.
+
+    ``AsyncMemory(config)`` opens lazily on first use; ``await AsyncMemory.open(config)``
+    or ``async with AsyncMemory(config) as mem:`` open at once.
+    """
+
+    def __init__(self, config: MemoryConfig | None = None, *, embedder: Embedderlike | None = None) -> None:
+        if config is not None and not isinstance(config, MemoryConfig):
+            raise InvalidInputError("config", f"must be a MemoryConfig, got {type(config).__name__}")
+        self.config = config or MemoryConfig()
+        self._embedder = embedder
+        self._core: Orchestrator | None = None
+        self._opening: asyncio.Lock | None = None
+        self._closed = False
+        self._blocks: AsyncCoreBlocks | None = None
+
+    @classmethod
+    async def open(cls, config: MemoryConfig | None = None, *, embedder: Embedderlike | None = None) -> AsyncMemory:
+        mem = cls(config, embedder=embedder)
+        await mem._ready()
+        return mem
+
+    async def __aenter__(self) -> AsyncMemory:
+        await self._ready()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _ready(self) -> Orchestrator:
+        if self._closed:
+            raise ClosedError("this Memory is closed")
+        if self._core is not None:
+            return self._core
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:
+            if self._core is None:
+                self._core = await self._build()
+        return self._core
+
+    async def _build(self) -> Orchestrator:
+        cfg = self.config
+        embedder = self._embedder
+        if embedder is None:
+            from .embed import get_embedder
+
+            embedder = await asyncio.to_thread(get_embedder, cfg)
+        cfg.data_path.mkdir(parents=True, exist_ok=True)
+        records = await RecordStore.open(
+            cfg.resolved_records_url, pool_size=cfg.pool_size, auth_token=cfg.records_auth_token,
+            busy_timeout_ms=cfg.busy_timeout_ms,
+        )
+        try:
+            vectors = await VectorStore.open(
+                cfg.vectors_path, embedder.dim, compact_every=cfg.compact_every, ann_min_rows=cfg.ann_index_min_rows
+            )
+        except BaseException:
+            await records.close()
+            raise
+        self._blocks = AsyncCoreBlocks(records, cfg.core_block_limit)
+        return Orchestrator(cfg, embedder, vectors, records)
+
+    @property
+    def core(self) -> AsyncCoreBlocks:
+        """The persona/human core blocks (available once the memory is open)."""
+        if self._closed:
+            raise ClosedError("this Memory is closed")
+        if self._blocks is None:
+            raise ClosedError("open the memory first: await AsyncMemory.open(config) or any call")
+        return self._blocks
+
+    # --- adding ----------------------------------------------------------------------------
+
+    async def add(
+        self,
+        content: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        memory_type: str = "semantic",
+    ) -> AddResult:
+        """Store one memory; the same text in the same scope returns the existing id (``NOOP``)."""
+        text = v.content(content)
+        items = new_memories([text], **self._scope(user_id, agent_id, run_id),
+                             memory_type=v.memory_type(memory_type), metadata=[v.metadata(metadata)])
+        core = await self._ready()
+        return (await core.add_batch(items, op="add"))[0]
+
+    async def add_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None = None,
+        memory_type: str = "semantic",
+        vectors: Any = None,
+    ) -> ResultList[AddResult]:
+        """Store many memories in one go; one result per text, in input order.
+
+        ``metadata`` is None, one dict for all, or a list with one dict per text.
+        ``vectors`` (optional, shape (n, dim)) are used instead of running the model.
+        One bad item rejects the whole batch before anything is written.
+        """
+        items_text = v.texts(texts)
+        mds = v.metadata_list(metadata, len(items_text))
+        items = new_memories(items_text, **self._scope(user_id, agent_id, run_id),
+                             memory_type=v.memory_type(memory_type), metadata=mds)
+        core = await self._ready()
+        vecs = v.vectors(vectors, len(items), core.embedder.dim)
+        return ResultList(await core.add_batch(items, vecs))
+
+    async def add_many(
+        self,
+        batches: Sequence[Sequence[str] | Mapping[str, Any]],
+        *,
+        concurrency: int | None = None,
+        **defaults: Any,
+    ) -> list[ResultList[AddResult]]:
+        """Run several ``add_batch`` calls with at most ``concurrency`` in flight (phase 2B).
+
+        Each batch is a list of texts (using ``defaults`` for the other arguments) or a
+        dict of ``add_batch`` arguments with ``texts``. All batches are validated first;
+        a failing batch raises after the others have finished (they stay stored).
+        """
+        from asyncio_pool import AioPool
+
+        width = self.config.batch_concurrency if concurrency is None else v.limit(concurrency, "concurrency", 256)
+        if isinstance(batches, (str, bytes)) or not isinstance(batches, Sequence):
+            raise InvalidInputError("batches", "must be a list of batches")
+        calls: list[dict[str, Any]] = []
+        for i, batch in enumerate(batches):
+            if isinstance(batch, Mapping):
+                if "texts" not in batch:
+                    raise InvalidInputError(f"batches[{i}]", "a dict batch needs 'texts'")
+                calls.append({**defaults, **batch})
+            else:
+                calls.append({**defaults, "texts": batch})
+        allowed = {"texts", "user_id", "agent_id", "run_id", "metadata", "memory_type", "vectors"}
+        for i, call in enumerate(calls):
+            extra = set(call) - allowed
+            if extra:
+                raise InvalidInputError(f"batches[{i}].{sorted(extra)[0]}", "is not an add_batch argument")
+            v.texts(call["texts"], f"batches[{i}].texts")
+            v.metadata_list(call.get("metadata"), len(call["texts"]), f"batches[{i}].metadata")
+        await self._ready()
+
+        async def run(call: dict[str, Any]) -> ResultList[AddResult]:
+            texts = call.pop("texts")
+            return await self.add_batch(texts, **call)
+
+        async with AioPool(size=width) as pool:
+            results = await pool.map(run, calls)
+        for r in results:
+            if isinstance(r, BaseException):
+                raise r
+        return results
+
+    # --- reading ---------------------------------------------------------------------------
+
+    async def search(
+        self,
+        query: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        limit: int = 10,
+        mode: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        threshold: float | None = None,
+    ) -> ResultList[SearchHit]:
+        """Memories closest to ``query`` in the scope, best first.
+
+        ``mode`` is ``hybrid`` (vector + full-text, fused by reciprocal rank), ``vector``
+        (score = cosine similarity) or ``fts`` (score = BM25); default ``config.search_mode``.
+        """
+        q = v.query(query)
+        conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
+        n = v.limit(limit, maximum=1_000)
+        m = v.mode(self.config.search_mode if mode is None else mode)
+        t = v.threshold(threshold)
+        core = await self._ready()
+        return ResultList(await core.search(q, conds, limit=n, mode=m, threshold=t))
+
+    async def get(self, memory_id: str) -> MemoryRecord | None:
+        """The memory with this id, or None."""
+        mid = v.memory_id(memory_id)
+        return await (await self._ready()).get(mid)
+
+    async def get_all(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        filters: Mapping[str, Any] | None = None,
+    ) -> ResultList[MemoryRecord]:
+        """Memories in the scope, newest first, a page at a time."""
+        conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
+        n, off = v.limit(limit), v.offset(offset)
+        core = await self._ready()
+        return ResultList(await core.records.list(conds, limit=n, offset=off))
+
+    async def count(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> int:
+        """How many memories ``get_all`` would page through."""
+        conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
+        return await (await self._ready()).records.count(conds)
+
+    async def history(self, memory_id: str) -> ResultList[HistoryEvent]:
+        """Every ADD / UPDATE / DELETE of the memory, oldest first (kept after a delete)."""
+        mid = v.memory_id(memory_id)
+        return ResultList(await (await self._ready()).records.history(mid))
+
+    # --- changing --------------------------------------------------------------------------
+
+    async def update(self, memory_id: str, content: str | None = None, *, metadata: Mapping[str, Any] | None = None) -> MemoryRecord:
+        """Change the text (re-embedded) and/or replace the metadata; writes an UPDATE event."""
+        mid = v.memory_id(memory_id)
+        if content is None and metadata is None:
+            raise InvalidInputError("content", "give new content, new metadata, or both")
+        text = None if content is None else v.content(content)
+        md = None if metadata is None else v.metadata(metadata)
+        return await (await self._ready()).update(mid, text, md)
+
+    async def delete(self, memory_id: str) -> None:
+        """Delete one memory (its history stays, ending in a DELETE event)."""
+        mid = v.memory_id(memory_id)
+        core = await self._ready()
+        old = await core.records.get(mid)
+        if old is None:
+            raise NotFoundError(mid)
+        await core.delete([old])
+
+    async def delete_all(self, *, user_id: str | None = None, agent_id: str | None = None, run_id: str | None = None) -> int:
+        """Delete every memory of a scope (at least one of the ids is required); returns how many."""
+        scope = self._scope(user_id, agent_id, run_id)
+        if not any(scope.values()):
+            raise InvalidInputError("user_id", "delete_all needs user_id, agent_id or run_id; use reset() to delete everything")
+        core = await self._ready()
+        conds = parse_filters(None, **scope)
+        total = await core.records.count(conds)
+        olds = await core.records.list(conds, limit=max(total, 1), offset=0)
+        return await core.delete(olds, op="delete_all")
+
+    async def reset(self) -> None:
+        """Delete every memory, history event and core block in both stores."""
+        await (await self._ready()).reset()
+
+    # --- moving data -----------------------------------------------------------------------
+
+    async def export(self, path: str | Path, *, include_vectors: bool = True) -> int:
+        """Write every memory to ``.jsonl`` or ``.parquet`` (by suffix); returns how many."""
+        target = Path(path)
+        kind = _file_kind(target, "path")
+        core = await self._ready()
+        total = await core.records.count([])
+        records = await core.records.list([], limit=max(total, 1), offset=0)
+        records.reverse()  # oldest first: an import replays them in order
+        vectors: dict[str, list[float]] = {}
+        if include_vectors and records:
+            rows = await core.vectors.rows([r.id for r in records], ["id", "vector"])
+            vectors = {r["id"]: [float(x) for x in r["vector"]] for r in rows}
+        out = []
+        for r in records:
+            row = {k: getattr(r, k) for k in EXPORT_FIELDS}
+            row["created_at"] = r.created_at.isoformat()
+            row["updated_at"] = r.updated_at.isoformat()
+            if include_vectors:
+                row["vector"] = vectors.get(r.id)
+            out.append(row)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        if kind == "jsonl":
+            with open(tmp, "w", encoding="utf-8") as fh:
+                for row in out:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pylist([{**row, "metadata": json.dumps(row["metadata"], ensure_ascii=False)} for row in out])
+            pq.write_table(table, tmp)
+        tmp.replace(target)
+        return len(out)
+
+    async def import_(self, path: str | Path, *, reembed: bool = False) -> int:
+        """Load a file written by ``export``; ids and times are kept, memories already
+        present (same id, or same text in the same scope) are skipped. Vectors in the file
+        are used when they fit this model, unless ``reembed``. Returns how many were added.
+        Every row is checked before anything is written."""
+        source = Path(path)
+        kind = _file_kind(source, "path")
+        if not source.is_file():
+            raise InvalidInputError("path", f"no such file: {source}")
+        rows = _read_rows(source, kind)
+        core = await self._ready()
+        items: list[NewMemory] = []
+        vecs: list[Any] = []
+        for i, row in enumerate(rows):
+            f = f"rows[{i}]"
+            if not isinstance(row, Mapping):
+                raise InvalidInputError(f, "must be an object")
+            text = v.content(row.get("content"), f"{f}.content")
+            scope = {k: v.scope_id(row.get(k), f"{f}.{k}") for k in ("user_id", "agent_id", "run_id")}
+            md = row.get("metadata")
+            if isinstance(md, str):
+                try:
+                    md = json.loads(md)
+                except ValueError:
+                    raise InvalidInputError(f"{f}.metadata", "is not valid JSON") from None
+            created = to_utc(row["created_at"], f"{f}.created_at") if row.get("created_at") else None
+            items.append(NewMemory(
+                id=v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else str(uuid.uuid4()),
+                content=text, hash=v.content_hash(text, **scope), **scope,
+                memory_type=v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type"),
+                metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),
+            ))
+            vecs.append(row.get("vector"))
+        existing = set(r.id for r in await core.records.get_many([m.id for m in items]))
+        keep = [i for i, m in enumerate(items) if m.id not in existing]
+        use_vectors = not reembed and keep and all(
+            isinstance(vecs[i], (list, tuple, np.ndarray)) and len(vecs[i]) == core.embedder.dim for i in keep
+        )
+        chosen = [items[i] for i in keep]
+        arr = v.vectors([vecs[i] for i in keep], len(keep), core.embedder.dim) if use_vectors else None
+        results = await core.add_batch(chosen, arr, op="import")
+        return sum(1 for r in results if r.event == "ADD")
+
+    # --- upkeep ----------------------------------------------------------------------------
+
+    async def verify(self) -> VerifyReport:
+        """Whether both stores hold the same memories (ids missing on either side, stale vectors)."""
+        return await (await self._ready()).verify()
+
+    async def repair(self) -> RepairReport:
+        """Make the vector store match the records store (the source of truth)."""
+        return await (await self._ready()).repair()
+
+    async def optimize(self) -> dict[str, Any]:
+        """Compact the vector table, fold new rows into its indexes, build the ANN index when due."""
+        return await (await self._ready()).vectors.optimize()
+
+    async def stats(self) -> dict[str, Any]:
+        """Counts and facts about both stores and the embedder."""
+        core = await self._ready()
+        records, vectors, history, users, types, info, version = await asyncio.gather(
+            core.records.count([]), core.vectors.count(), core.records.history_count(),
+            core.records.counts_by("user_id"), core.records.counts_by("memory_type"), core.vectors.info(),
+            core.records.schema_version(),
+        )
+        url = self.config.resolved_records_url
+        return {
+            "memories": records,
+            "vectors": vectors,
+            "history_events": history,
+            "users": users,
+            "memory_types": types,
+            "data_dir": str(self.config.data_path.resolve()),
+            "records_url": url.split("?", 1)[0],
+            "vectors_path": str(self.config.vectors_path.resolve()),
+            "schema_version": version,
+            "lance": info,
+            "embedder": core.embedder.stats(),
+        }
+
+    def timings(self) -> list[CallTiming]:
+        """The stage timings of every call since the last :meth:`reset_timings`."""
+        return [] if self._core is None else list(self._core.timings)
+
+    def reset_timings(self) -> None:
+        if self._core is not None:
+            self._core.timings.clear()
+
+    async def close(self) -> None:
+        """Close both stores; closing twice is harmless, later calls raise ClosedError."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._core is not None:
+            core, self._core = self._core, None
+            await core.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @staticmethod
+    def _scope(user_id: Any, agent_id: Any, run_id: Any) -> dict[str, str | None]:
+        return {
+            "user_id": v.scope_id(user_id, "user_id"),
+            "agent_id": v.scope_id(agent_id, "agent_id"),
+            "run_id": v.scope_id(run_id, "run_id"),
+        }
+
+
+def _file_kind(path: Path, field: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise InvalidInputError(field, f"must end in .jsonl or .parquet, got {path.name!r}")
+
+
+def _read_rows(path: Path, kind: str) -> list[Any]:
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(path).to_pylist()
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise InvalidInputError("path", f"not a readable Parquet file: {exc}") from None
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError:
+                    raise InvalidInputError("path", f"line {n} is not valid JSON") from None
+    return rows
+
+
+# --- the sync facade -----------------------------------------------------------------------
+
+
+class _LoopThread:
+    """A private event loop running in a daemon thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="agentmem-loop", daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if threading.current_thread() is self.thread:
+            coro.close()
+            raise RuntimeError("a sync Memory method was called from its own event loop thread")
+        fut: Future[T] = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        return fut.result()
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=10)
+        if not self.loop.is_running():
+            self.loop.close()
+
+
+def _sync(name: str) -> Any:
+    method = getattr(AsyncMemory, name)
+
+    @functools.wraps(method)
+    def call(self: Memory, *args: Any, **kwargs: Any) -> Any:
+        return self._run(getattr(self._async, name)(*args, **kwargs))
+
+    return call
+
+
+class CoreBlocks:
+    """Sync view of the core blocks: ``mem.core.append("human", "Likes tea", user_id="alice")``."""
+
+    def __init__(self, memory: Memory) -> None:
+        self._memory = memory
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        async def go() -> Any:
+            await self._memory._async._ready()
+            return await getattr(self._memory._async.core, name)(*args, **kwargs)
+
+        return self._memory._run(go())
+
+    def get(self, label: str, *, user_id: str | None = None, agent_id: str | None = None) -> CoreBlock:
+        return self._call("get", label, user_id=user_id, agent_id=agent_id)
+
+    def replace(self, label: str, value: str, *, user_id: str | None = None, agent_id: str | None = None) -> CoreBlock:
+        return self._call("replace", label, value, user_id=user_id, agent_id=agent_id)
+
+    def append(self, label: str, text: str, *, user_id: str | None = None, agent_id: str | None = None,
+               separator: str = "\n") -> CoreBlock:
+        return self._call("append", label, text, user_id=user_id, agent_id=agent_id, separator=separator)
+
+    def set_limit(self, label: str, limit: int, *, user_id: str | None = None, agent_id: str | None = None) -> CoreBlock:
+        return self._call("set_limit", label, limit, user_id=user_id, agent_id=agent_id)
+
+    def list(self) -> ResultList[CoreBlock]:
+        return self._call("list")
+
+
+class Memory:
+    """The synchronous Memory: the same methods as :class:`AsyncMemory`, blocking.
+
+    ``Memory()`` stores under ``./data/agentmem``; ``with Memory(cfg) as mem:`` closes it.
+    """
+
+    def __init__(self, config: MemoryConfig | None = None, *, embedder: Embedderlike | None = None) -> None:
+        self._async = AsyncMemory(config, embedder=embedder)
+        self.config = self._async.config
+        self._loop = _LoopThread()
+        self._closed = False
+        try:
+            self._run(self._async._ready())
+        except BaseException:
+            self._loop.stop()
+            raise
+        self.core = CoreBlocks(self)
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if self._closed:
+            coro.close()
+            raise ClosedError("this Memory is closed")
+        return self._loop.run(coro)
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a forgotten close() still releases the loop thread
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    add = _sync("add")
+    add_batch = _sync("add_batch")
+    search = _sync("search")
+    get = _sync("get")
+    get_all = _sync("get_all")
+    count = _sync("count")
+    history = _sync("history")
+    update = _sync("update")
+    delete = _sync("delete")
+    delete_all = _sync("delete_all")
+    reset = _sync("reset")
+    export = _sync("export")
+    import_ = _sync("import_")
+    verify = _sync("verify")
+    repair = _sync("repair")
+    optimize = _sync("optimize")
+    stats = _sync("stats")
+
+    def timings(self) -> list[CallTiming]:
+        return self._async.timings()
+
+    def reset_timings(self) -> None:
+        self._async.reset_timings()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Close both stores and stop the private loop; closing twice is harmless."""
+        if getattr(self, "_closed", True):
+            return
+        try:
+            self._loop.run(self._async.close())
+        finally:
+            self._closed = True
+            self._loop.stop()

@@ -1,0 +1,449 @@
+"""The async core: embeds, writes both stores, searches, and times every stage of every call.
+
+Write path of ``add_batch`` (the phases of the AgentMem plan are switches on it):
+
+1. hash each text within its scope; repeats inside the batch, texts already stored and
+   texts another in-flight call is adding all resolve to one id (event ``NOOP``);
+2. cut the new memories into chunks of ``chunk_size``; embed chunk n+1 while chunk n
+   is written (``pipeline``);
+3. write each chunk's vectors (LanceDB) and records + history (libSQL, one transaction),
+   at the same time (``concurrent_writes``) or one after the other;
+4. if any write fails, undo every chunk of the call in both stores before raising, so a
+   call either stored all its new memories or none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any, Iterator, Protocol
+
+import numpy as np
+
+from . import _validate as v
+from .config import MemoryConfig
+from .errors import ConsistencyError, InvalidInputError, NotFoundError
+from .models import STAGES, AddResult, CallTiming, MemoryRecord, RepairReport, SearchHit, VerifyReport
+from .storage.base import NewMemory
+from .storage.filters import Condition, to_lance
+from .storage.lance import VectorStore
+from .storage.libsql import RecordStore
+
+__all__ = ["Orchestrator", "Embedderlike", "StageClock"]
+
+TIMINGS_KEPT = 200_000
+
+
+class Embedderlike(Protocol):
+    dim: int
+    model_name: str
+
+    async def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+    def stats(self) -> dict[str, Any]: ...
+    def clear_cache(self) -> None: ...
+
+
+class StageClock:
+    """The one timer of a call: seconds per stage, and the wall time around them."""
+
+    def __init__(self, op: str, items: int) -> None:
+        self.op = op
+        self.items = items
+        self.start = time.perf_counter()
+        self.stages = dict.fromkeys(STAGES[:-1], 0.0)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] += time.perf_counter() - start
+
+    def add(self, name: str, seconds: float) -> None:
+        self.stages[name] += seconds
+
+    def finish(self) -> CallTiming:
+        wall = time.perf_counter() - self.start
+        stages = dict(self.stages)
+        stages["other"] = max(0.0, wall - sum(stages.values()))
+        return CallTiming(op=self.op, items=self.items, wall=wall, stages=stages)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def rrf(lists: Sequence[Sequence[dict[str, Any]]], k: int, limit: int) -> list[dict[str, Any]]:
+    """Reciprocal-rank fusion: score = sum over lists of 1 / (k + rank)."""
+    fused: dict[str, dict[str, Any]] = {}
+    scores: dict[str, float] = {}
+    for rows in lists:
+        for rank, row in enumerate(rows, start=1):
+            scores[row["id"]] = scores.get(row["id"], 0.0) + 1.0 / (k + rank)
+            fused.setdefault(row["id"], row)
+    order = sorted(scores, key=lambda i: -scores[i])[:limit]
+    return [{**fused[i], "score": scores[i]} for i in order]
+
+
+def row_to_hit(row: dict[str, Any]) -> SearchHit:
+    return SearchHit(
+        id=row["id"],
+        content=row["content"],
+        score=float(row["score"]),
+        user_id=row["user_id"],
+        agent_id=row["agent_id"],
+        run_id=row["run_id"],
+        memory_type=row["memory_type"],
+        metadata=json.loads(row["metadata"]) if row.get("metadata") else {},
+        created_at=datetime.fromtimestamp(row["created_at"] / 1_000_000, tz=timezone.utc),
+    )
+
+
+class Orchestrator:
+    """Owns the embedder, both stores and the call timings of one Memory."""
+
+    def __init__(self, config: MemoryConfig, embedder: Embedderlike, vectors: VectorStore, records: RecordStore) -> None:
+        self.config = config
+        self.embedder = embedder
+        self.vectors = vectors
+        self.records = records
+        self.timings: deque[CallTiming] = deque(maxlen=TIMINGS_KEPT)
+        # hash -> future id of a memory some in-flight call is adding (dedupe across calls)
+        self._pending: dict[str, asyncio.Future[str]] = {}
+
+    @contextmanager
+    def clock(self, op: str, items: int) -> Iterator[StageClock]:
+        clock = StageClock(op, items)
+        try:
+            yield clock
+        finally:
+            self.timings.append(clock.finish())
+
+    async def embed(self, texts: Sequence[str], clock: StageClock) -> np.ndarray:
+        with clock.stage("embed"):
+            return await self.embedder.embed(texts)
+
+    # --- add -----------------------------------------------------------------------------
+
+    async def add_batch(
+        self,
+        items: list[NewMemory],
+        vectors: np.ndarray | None = None,
+        *,
+        op: str = "add_batch",
+    ) -> list[AddResult]:
+        """Store validated memories (ids and times already set); returns one result per item."""
+        with self.clock(op, len(items)) as clock:
+            if not items:
+                return []
+            first: dict[str, int] = {}
+            for i, m in enumerate(items):
+                first.setdefault(m.hash, i) if self.config.dedupe else first.setdefault(f"{i}:{m.hash}", i)
+            keys = list(first)
+            owned: dict[str, asyncio.Future[str]] = {}
+            waiting: dict[str, asyncio.Future[str]] = {}
+            loop = asyncio.get_running_loop()
+            for key in keys:
+                h = items[first[key]].hash
+                if self.config.dedupe and h in self._pending:
+                    waiting[key] = self._pending[h]
+                else:
+                    fut: asyncio.Future[str] = loop.create_future()
+                    owned[key] = fut
+                    if self.config.dedupe:
+                        self._pending[h] = fut
+            ids: dict[str, str] = {}
+            events: dict[str, str] = {}
+            try:
+                if self.config.dedupe and owned:
+                    with clock.stage("records" if self.config.persist_records else "vectors"):
+                        hashes = [items[first[k]].hash for k in owned]
+                        if self.config.persist_records:
+                            found = await self.records.existing_hashes(hashes)
+                        else:
+                            found = await self.vectors.hashes(hashes)
+                    for key in list(owned):
+                        hit = found.get(items[first[key]].hash)
+                        if hit:
+                            ids[key], events[key] = hit[0], "NOOP"
+                new_keys = [k for k in owned if k not in ids]
+                new_items = [items[first[k]] for k in new_keys]
+                new_vectors = None if vectors is None else vectors[[first[k] for k in new_keys]]
+                await self._store(new_items, new_vectors, clock)
+                for k, m in zip(new_keys, new_items):
+                    ids[k], events[k] = m.id, "ADD"
+            except BaseException as exc:
+                for key, fut in owned.items():
+                    self._release(items[first[key]].hash, fut, exc=exc)
+                raise
+            for key, fut in owned.items():
+                self._release(items[first[key]].hash, fut, result=ids[key])
+            for key, fut in waiting.items():
+                ids[key], events[key] = await fut, "NOOP"
+            out: list[AddResult] = []
+            for i, m in enumerate(items):
+                key = m.hash if self.config.dedupe else f"{i}:{m.hash}"
+                is_first = first[key] == i
+                out.append(AddResult(id=ids[key], event=events[key] if is_first else "NOOP", memory=m.content))
+            return out
+
+    def _release(self, h: str, fut: asyncio.Future[str], *, result: str | None = None, exc: BaseException | None = None) -> None:
+        if self._pending.get(h) is fut:
+            del self._pending[h]
+        if exc is not None:
+            fut.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+            fut.exception()  # mark retrieved: nobody may be waiting
+        else:
+            fut.set_result(result)  # type: ignore[arg-type]
+
+    async def _store(self, items: list[NewMemory], vectors: np.ndarray | None, clock: StageClock) -> None:
+        """Embed and write in chunks, pipelined; all or nothing."""
+        if not items:
+            return
+        size = self.config.chunk_size
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        given = None if vectors is None else [vectors[i : i + size] for i in range(0, len(items), size)]
+
+        def embed_chunk(n: int) -> Awaitable[np.ndarray]:
+            if given is not None:
+                fut: asyncio.Future[np.ndarray] = asyncio.get_running_loop().create_future()
+                fut.set_result(given[n])
+                return fut
+            return asyncio.ensure_future(self.embed([m.content for m in chunks[n]], clock))
+
+        written: list[NewMemory] = []
+        pending = embed_chunk(0)
+        try:
+            for n, chunk in enumerate(chunks):
+                vecs = await pending
+                pending = None
+                if self.config.pipeline and n + 1 < len(chunks):
+                    pending = embed_chunk(n + 1)  # runs in the model's thread while we write
+                await self._write(chunk, vecs, clock)
+                written.extend(chunk)
+                if pending is None and n + 1 < len(chunks):
+                    pending = embed_chunk(n + 1)
+        except BaseException:
+            if pending is not None and isinstance(pending, asyncio.Future):
+                pending.cancel()
+                await asyncio.gather(pending, return_exceptions=True)
+            if written:
+                await self._undo_insert(written)
+            raise
+
+    async def _write(self, chunk: list[NewMemory], vecs: np.ndarray, clock: StageClock) -> None:
+        async def vectors() -> None:
+            with clock.stage("vectors"):
+                await self.vectors.add(chunk, vecs)
+
+        async def records() -> None:
+            start = time.perf_counter()
+            stages = await self.records.insert(chunk, history=self.config.write_history)
+            history = stages.get("history", 0.0)
+            clock.add("history", history)
+            clock.add("records", time.perf_counter() - start - history)
+
+        if not self.config.persist_records:
+            await vectors()
+            return
+        if self.config.concurrent_writes:
+            done = await asyncio.gather(vectors(), records(), return_exceptions=True)
+            errors = [r for r in done if isinstance(r, BaseException)]
+            if errors:
+                ok_vectors, ok_records = (not isinstance(done[0], BaseException)), (not isinstance(done[1], BaseException))
+                await self._undo_insert(chunk, vectors=ok_vectors, records=ok_records)
+                raise errors[0]
+            return
+        await vectors()
+        try:
+            await records()
+        except BaseException:
+            await self._undo_insert(chunk, records=False)
+            raise
+
+    async def _undo_insert(self, items: Sequence[NewMemory], *, vectors: bool = True, records: bool = True) -> None:
+        ids = [m.id for m in items]
+        try:
+            if vectors:
+                await self.vectors.delete_ids(ids)
+            if records and self.config.persist_records:
+                await self.records.remove(ids, history_too=True)
+        except Exception as exc:
+            raise ConsistencyError(
+                f"a write failed and undoing {len(ids)} memories failed too ({exc}); run verify() and repair()"
+            ) from exc
+
+    # --- search --------------------------------------------------------------------------
+
+    async def search(self, query: str, conds: list[Condition], *, limit: int, mode: str, threshold: float | None) -> list[SearchHit]:
+        with self.clock("search", 1) as clock:
+            where = to_lance(conds)
+            qv = None
+            if mode in ("vector", "hybrid"):
+                qv = (await self.embed([query], clock))[0]
+            with clock.stage("vectors"):
+                if mode == "vector":
+                    rows = await self.vectors.search_vector(qv, where, limit)
+                elif mode == "fts":
+                    rows = await self.vectors.search_fts(query, where, limit)
+                else:
+                    n = max(limit, self.config.hybrid_candidates)
+                    vec_rows, fts_rows = await asyncio.gather(
+                        self.vectors.search_vector(qv, where, n), self.vectors.search_fts(query, where, n)
+                    )
+                    rows = rrf([vec_rows, fts_rows], self.config.rrf_k, limit)
+            hits = [row_to_hit(r) for r in rows]
+            if threshold is not None:
+                hits = [h for h in hits if h.score >= threshold]
+            return hits
+
+    # --- single-memory changes -----------------------------------------------------------
+
+    async def get(self, memory_id: str) -> MemoryRecord | None:
+        if self.config.persist_records:
+            return await self.records.get(memory_id)
+        rows = await self.vectors.rows([memory_id], ["id", "content", "hash", "user_id", "agent_id", "run_id",
+                                                     "memory_type", "metadata", "created_at"])
+        if not rows:
+            return None
+        r = rows[0]
+        created = datetime.fromtimestamp(r["created_at"] / 1_000_000, tz=timezone.utc)
+        return MemoryRecord(id=r["id"], content=r["content"], hash=r["hash"], user_id=r["user_id"],
+                            agent_id=r["agent_id"], run_id=r["run_id"], memory_type=r["memory_type"],
+                            metadata=json.loads(r["metadata"] or "{}"), created_at=created, updated_at=created)
+
+    async def update(self, memory_id: str, content: str | None, metadata: dict[str, Any] | None) -> MemoryRecord:
+        with self.clock("update", 1) as clock:
+            with clock.stage("records"):
+                old = await self.records.get(memory_id)
+            if old is None:
+                raise NotFoundError(memory_id)
+            new_content = old.content if content is None else content
+            new = NewMemory(
+                id=old.id,
+                content=new_content,
+                hash=v.content_hash(new_content, old.user_id, old.agent_id, old.run_id),
+                user_id=old.user_id, agent_id=old.agent_id, run_id=old.run_id,
+                memory_type=old.memory_type,
+                metadata=old.metadata if metadata is None else metadata,
+                created_at=now(),
+            )
+            if new.hash != old.hash:
+                clash = await self.records.existing_hashes([new.hash])
+                if clash and clash[new.hash][0] != old.id:
+                    raise InvalidInputError(
+                        "content", f"memory {clash[new.hash][0]!r} in the same scope already has this content"
+                    )
+            vecs = await self.embed([new.content, old.content], clock)
+            stored = replace(new, created_at=old.created_at)
+            with clock.stage("vectors"):
+                await self.vectors.upsert([stored], vecs[:1])
+            try:
+                start = time.perf_counter()
+                stages = await self.records.update(old, new, history=self.config.write_history)
+                clock.add("history", stages.get("history", 0.0))
+                clock.add("records", time.perf_counter() - start - stages.get("history", 0.0))
+            except BaseException as exc:
+                try:
+                    old_item = NewMemory(old.id, old.content, old.hash, old.user_id, old.agent_id, old.run_id,
+                                         old.memory_type, old.metadata, old.created_at)
+                    await self.vectors.upsert([old_item], vecs[1:])
+                except Exception as undo_exc:
+                    raise ConsistencyError(f"update failed ({exc}) and so did its undo ({undo_exc})") from exc
+                raise
+            return MemoryRecord(id=old.id, content=new.content, hash=new.hash, user_id=old.user_id,
+                                agent_id=old.agent_id, run_id=old.run_id, memory_type=old.memory_type,
+                                metadata=new.metadata, created_at=old.created_at, updated_at=new.created_at)
+
+    async def delete(self, olds: list[MemoryRecord], op: str = "delete") -> int:
+        with self.clock(op, len(olds)) as clock:
+            if not olds:
+                return 0
+            start = time.perf_counter()
+            stages = await self.records.delete(olds, history=self.config.write_history, when=now())
+            clock.add("history", stages.get("history", 0.0))
+            clock.add("records", time.perf_counter() - start - stages.get("history", 0.0))
+            try:
+                with clock.stage("vectors"):
+                    await self.vectors.delete_ids([m.id for m in olds])
+            except BaseException as exc:
+                try:
+                    await self.records.restore(olds, drop_event="DELETE" if self.config.write_history else None)
+                except Exception as undo_exc:
+                    raise ConsistencyError(f"delete failed ({exc}) and so did its undo ({undo_exc})") from exc
+                raise
+            return len(olds)
+
+    # --- both stores ---------------------------------------------------------------------
+
+    async def verify(self) -> VerifyReport:
+        rec, vec = await asyncio.gather(self.records.id_hashes(), self.vectors.id_hashes())
+        return VerifyReport(
+            records=len(rec),
+            vectors=len(vec),
+            missing_vectors=sorted(set(rec) - set(vec)),
+            orphan_vectors=sorted(set(vec) - set(rec)),
+            stale_vectors=sorted(i for i in set(rec) & set(vec) if rec[i] != vec[i]),
+        )
+
+    async def repair(self) -> RepairReport:
+        with self.clock("repair", 0) as clock:
+            report = await self.verify()
+            redo = report.missing_vectors + report.stale_vectors
+            for start in range(0, len(redo), self.config.chunk_size):
+                records = await self.records.get_many(redo[start : start + self.config.chunk_size])
+                items = [NewMemory(r.id, r.content, r.hash, r.user_id, r.agent_id, r.run_id, r.memory_type,
+                                   r.metadata, r.created_at) for r in records]
+                vecs = await self.embed([m.content for m in items], clock)
+                with clock.stage("vectors"):
+                    await self.vectors.upsert(items, vecs)
+            if report.orphan_vectors:
+                with clock.stage("vectors"):
+                    await self.vectors.delete_ids(report.orphan_vectors)
+            return RepairReport(reembedded=len(redo), removed_orphans=len(report.orphan_vectors), after=await self.verify())
+
+    async def reset(self) -> None:
+        await self.records.reset()
+        await self.vectors.reset()
+        self.embedder.clear_cache()
+
+    async def close(self) -> None:
+        try:
+            await self.vectors.close()
+        finally:
+            await self.records.close()
+
+
+def new_memories(
+    texts: Sequence[str],
+    *,
+    user_id: str | None,
+    agent_id: str | None,
+    run_id: str | None,
+    memory_type: str,
+    metadata: Sequence[dict[str, Any]],
+) -> list[NewMemory]:
+    """Validated inputs -> memories with fresh ids, hashes and one shared timestamp."""
+    ts = now()
+    return [
+        NewMemory(
+            id=str(uuid.uuid4()),
+            content=text,
+            hash=v.content_hash(text, user_id, agent_id, run_id),
+            user_id=user_id,
+            agent_id=agent_id,
+            run_id=run_id,
+            memory_type=memory_type,
+            metadata=md,
+            created_at=ts,
+        )
+        for text, md in zip(texts, metadata)
+    ]

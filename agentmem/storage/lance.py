@@ -1,0 +1,258 @@
+"""The vector store: one LanceDB table (async API) with the vector, the content and the
+filter columns, a full-text index for hybrid search, scalar indexes on the scope columns,
+periodic compaction and an ANN index once the table is large enough to need one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import lancedb
+import numpy as np
+import pyarrow as pa
+from lancedb.index import FTS, BTree, Bitmap, IvfPq, LabelList
+
+from ..errors import AgentMemError, VectorStoreError
+from .base import NewMemory
+from .filters import lance_literal, meta_kv
+from .sql import chunked
+
+__all__ = ["VectorStore", "TABLE"]
+
+log = logging.getLogger(__name__)
+TABLE = "memories"
+T = TypeVar("T")
+RESULT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at"]
+
+
+def schema(dim: int) -> pa.Schema:
+    return pa.schema([
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("vector", pa.list_(pa.float32(), dim)),
+        pa.field("content", pa.string()),
+        pa.field("hash", pa.string()),
+        pa.field("user_id", pa.string()),
+        pa.field("agent_id", pa.string()),
+        pa.field("run_id", pa.string()),
+        pa.field("memory_type", pa.string()),
+        pa.field("created_at", pa.int64()),  # microseconds since the epoch, UTC
+        pa.field("metadata", pa.string()),  # the whole dict as JSON, returned with hits
+        pa.field("meta_kv", pa.list_(pa.string())),  # key=<json> per scalar entry, for filters
+    ])
+
+
+async def _guard(what: str, call: Callable[[], Awaitable[T]]) -> T:
+    """Run a LanceDB call and translate its errors into VectorStoreError."""
+    try:
+        return await call()
+    except AgentMemError:
+        raise
+    except Exception as exc:  # lancedb raises RuntimeError, ValueError, OSError, lance errors...
+        raise VectorStoreError(f"LanceDB {what} failed: {exc}") from exc
+
+
+def to_arrow(items: Sequence[NewMemory], vectors: np.ndarray, dim: int) -> pa.Table:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    flat = pa.array(vectors.reshape(-1), type=pa.float32())
+    return pa.Table.from_arrays(
+        [
+            pa.array([m.id for m in items], pa.string()),
+            pa.FixedSizeListArray.from_arrays(flat, dim),
+            pa.array([m.content for m in items], pa.string()),
+            pa.array([m.hash for m in items], pa.string()),
+            pa.array([m.user_id for m in items], pa.string()),
+            pa.array([m.agent_id for m in items], pa.string()),
+            pa.array([m.run_id for m in items], pa.string()),
+            pa.array([m.memory_type for m in items], pa.string()),
+            pa.array([int(m.created_at.timestamp() * 1_000_000) for m in items], pa.int64()),
+            pa.array([json.dumps(m.metadata, ensure_ascii=False) for m in items], pa.string()),
+            pa.array([meta_kv(m.metadata) for m in items], pa.list_(pa.string())),
+        ],
+        schema=schema(dim),
+    )
+
+
+class VectorStore:
+    """The LanceDB side of a Memory."""
+
+    def __init__(self, db: Any, table: Any, dim: int, *, compact_every: int, ann_min_rows: int) -> None:
+        self.db = db
+        self.table = table
+        self.dim = dim
+        self.compact_every = compact_every
+        self.ann_min_rows = ann_min_rows
+        self._appends = 0
+        self._maintenance = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path, dim: int, *, compact_every: int, ann_min_rows: int) -> VectorStore:
+        path.mkdir(parents=True, exist_ok=True)
+        db = await _guard("connect", lambda: lancedb.connect_async(str(path)))
+        table = await cls._open_table(db, dim)
+        return cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows)
+
+    @staticmethod
+    async def _open_table(db: Any, dim: int) -> Any:
+        names = await _guard("list tables", lambda: db.table_names())
+        if TABLE in names:
+            table = await _guard("open table", lambda: db.open_table(TABLE))
+            found = (await table.schema()).field("vector").type
+            if getattr(found, "list_size", dim) != dim:
+                raise VectorStoreError(
+                    f"the vector table holds {found.list_size}-dimensional vectors but the model makes {dim}; "
+                    "use another data_dir or the same model"
+                )
+            return table
+        table = await _guard("create table", lambda: db.create_table(TABLE, schema=schema(dim), exist_ok=True))
+        # Indexes on an empty table are cheap and cover the rows appended later:
+        # rows not yet indexed are searched by a flat scan until the next optimize().
+        await _guard("create FTS index", lambda: table.create_index("content", config=FTS(with_position=False)))
+        for column, config in (("id", BTree()), ("user_id", BTree()), ("memory_type", Bitmap()), ("meta_kv", LabelList())):
+            await _guard(f"create {column} index", lambda c=column, cf=config: table.create_index(c, config=cf))
+        return table
+
+    # --- writes --------------------------------------------------------------------------
+
+    async def add(self, items: Sequence[NewMemory], vectors: np.ndarray) -> None:
+        if not items:
+            return
+        data = to_arrow(items, vectors, self.dim)
+        await _guard("append", lambda: self.table.add(data))
+        self._appends += 1
+        if self._appends >= self.compact_every:
+            await self.compact()
+
+    async def upsert(self, items: Sequence[NewMemory], vectors: np.ndarray) -> None:
+        """Insert or replace rows by id (one atomic merge)."""
+        if not items:
+            return
+        data = to_arrow(items, vectors, self.dim)
+        await _guard(
+            "merge",
+            lambda: self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(data),
+        )
+
+    async def delete_ids(self, ids: Sequence[str]) -> None:
+        for chunk in chunked(list(ids), 500):
+            where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
+            await _guard("delete", lambda w=where: self.table.delete(w))
+
+    async def delete_where(self, where: str) -> None:
+        await _guard("delete", lambda: self.table.delete(where))
+
+    async def reset(self) -> None:
+        async with self._maintenance:
+            await _guard("drop table", lambda: self.db.drop_table(TABLE))
+            self.table = await self._open_table(self.db, self.dim)
+            self._appends = 0
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def search_vector(self, vector: np.ndarray, where: str | None, limit: int) -> list[dict[str, Any]]:
+        def build() -> Any:
+            q = self.table.vector_search(np.asarray(vector, dtype=np.float32)).distance_type("cosine")
+            if where:
+                q = q.where(where)
+            return q.select([*RESULT_COLUMNS, "_distance"]).limit(limit).to_list()
+
+        rows = await _guard("vector search", build)
+        for r in rows:
+            r["score"] = 1.0 - float(r.pop("_distance"))
+        return rows
+
+    async def search_fts(self, text: str, where: str | None, limit: int) -> list[dict[str, Any]]:
+        def build() -> Any:
+            q = self.table.query().nearest_to_text(text, columns="content")
+            if where:
+                q = q.where(where)
+            return q.select([*RESULT_COLUMNS, "_score"]).limit(limit).to_list()
+
+        rows = await _guard("full-text search", build)
+        for r in rows:
+            r["score"] = float(r.pop("_score"))
+        return rows
+
+    async def rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for chunk in chunked(list(ids), 500):
+            where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
+            out.extend(await _guard("read", lambda w=where: self.table.query().where(w).select(list(columns)).to_list()))
+        return out
+
+    async def id_hashes(self) -> dict[str, str]:
+        tbl = await _guard("scan", lambda: self.table.query().select(["id", "hash"]).to_arrow())
+        return dict(zip(tbl.column("id").to_pylist(), tbl.column("hash").to_pylist()))
+
+    async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in chunked(list(hashes), 500):
+            where = f"hash IN ({', '.join(lance_literal(h) for h in chunk)})"
+            rows = await _guard("read", lambda w=where: self.table.query().where(w).select(["hash", "id", "content"]).to_list())
+            found.update({r["hash"]: (r["id"], r["content"]) for r in rows})
+        return found
+
+    async def count(self, where: str | None = None) -> int:
+        return int(await _guard("count", lambda: self.table.count_rows(where)))
+
+    # --- upkeep --------------------------------------------------------------------------
+
+    async def compact(self) -> None:
+        """Merge small fragments and fold new rows into the indexes."""
+        async with self._maintenance:
+            self._appends = 0
+            await _guard("optimize", lambda: self.table.optimize(cleanup_older_than=timedelta(minutes=10)))
+
+    async def optimize(self) -> dict[str, Any]:
+        """Compact, update indexes, and build the ANN index if the table has grown enough."""
+        await self.compact()
+        rows = await self.count()
+        built = None
+        if rows >= self.ann_min_rows and not await self._has_vector_index():
+            partitions = max(1, int(math.sqrt(rows)))
+            async with self._maintenance:
+                await _guard(
+                    "build ANN index",
+                    lambda: self.table.create_index(
+                        "vector", config=IvfPq(distance_type="cosine", num_partitions=partitions, num_sub_vectors=self.dim // 8)
+                    ),
+                )
+            built = f"IVF_PQ ({partitions} partitions)"
+        return {"rows": rows, "ann_index_built": built, **await self.info()}
+
+    async def _has_vector_index(self) -> bool:
+        indices = await _guard("list indexes", lambda: self.table.list_indices())
+        return any("vector" in idx.columns for idx in indices)
+
+    async def info(self) -> dict[str, Any]:
+        stats = await _guard("stats", lambda: self.table.stats())
+        version = await _guard("version", lambda: self.table.version())
+        versions = await _guard("versions", lambda: self.table.list_versions())
+        indices = await _guard("list indexes", lambda: self.table.list_indices())
+        frag = stats.fragment_stats if hasattr(stats, "fragment_stats") else stats["fragment_stats"]
+        get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
+        return {
+            "version": int(version),
+            "versions": len(versions),
+            "fragments": int(get(frag, "num_fragments")),
+            "small_fragments": int(get(frag, "num_small_fragments")),
+            "indices": [
+                {"name": i.name, "type": i.index_type, "columns": list(i.columns)} for i in indices
+            ],
+        }
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.table.close()
+            self.db.close()
+        except Exception:  # closing is best effort; LanceDB has flushed every committed write
+            log.debug("closing LanceDB raised", exc_info=True)

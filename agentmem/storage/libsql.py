@@ -1,0 +1,284 @@
+"""The records store (source of truth): memories, history and core blocks in libSQL.
+
+Every value is a bound parameter; identifiers come from this module only. Inserts are
+multi-row ``INSERT ... VALUES (?, ...), (?, ...)`` statements inside one transaction,
+which is what lets the persisted path keep up with the vector store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ..models import CoreBlock, HistoryEvent, MemoryRecord
+from .base import NewMemory
+from .filters import Condition, format_ts, to_sql
+from .history import HistoryRow, history_insert, parse_ts
+from .pool import ClientPool
+from .sql import Stmt, chunked, in_list, multi_insert
+
+__all__ = ["RecordStore", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+# Each migration takes the schema from version n-1 to n. Never edit a released one.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE IF NOT EXISTS memories (
+            id TEXT PRIMARY KEY,
+            content TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            user_id TEXT,
+            agent_id TEXT,
+            run_id TEXT,
+            memory_type TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX IF NOT EXISTS memories_hash ON memories(hash)",
+        "CREATE INDEX IF NOT EXISTS memories_user ON memories(user_id, created_at)",
+        "CREATE INDEX IF NOT EXISTS memories_agent ON memories(agent_id, created_at)",
+        "CREATE INDEX IF NOT EXISTS memories_run ON memories(run_id, created_at)",
+        "CREATE INDEX IF NOT EXISTS memories_created ON memories(created_at)",
+        """CREATE TABLE IF NOT EXISTS history (
+            id TEXT PRIMARY KEY,
+            memory_id TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event IN ('ADD', 'UPDATE', 'DELETE')),
+            old_memory TEXT,
+            new_memory TEXT,
+            old_metadata TEXT,
+            new_metadata TEXT,
+            actor_id TEXT,
+            role TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT,
+            is_deleted INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX IF NOT EXISTS history_memory ON history(memory_id, created_at)",
+        """CREATE TABLE IF NOT EXISTS core_blocks (
+            label TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            user_id TEXT,
+            agent_id TEXT,
+            value TEXT NOT NULL DEFAULT '',
+            char_limit INTEGER NOT NULL,
+            updated_at TEXT,
+            PRIMARY KEY (label, scope)
+        )""",
+    ],
+]
+
+MEMORY_COLUMNS = (
+    "id", "content", "hash", "user_id", "agent_id", "run_id",
+    "memory_type", "metadata", "created_at", "updated_at",
+)
+_SELECT_MEMORY = f"SELECT {', '.join('m.' + c for c in MEMORY_COLUMNS)} FROM memories AS m"
+
+
+def row_to_record(row: Sequence[Any]) -> MemoryRecord:
+    return MemoryRecord(
+        id=row[0],
+        content=row[1],
+        hash=row[2],
+        user_id=row[3],
+        agent_id=row[4],
+        run_id=row[5],
+        memory_type=row[6],
+        metadata=json.loads(row[7]),
+        created_at=parse_ts(row[8]),
+        updated_at=parse_ts(row[9]),
+    )
+
+
+def memory_row(m: NewMemory) -> tuple[Any, ...]:
+    ts = format_ts(m.created_at)
+    return (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type,
+            json.dumps(m.metadata, ensure_ascii=False), ts, ts)
+
+
+class RecordStore:
+    """Memories, history and core blocks in one libSQL database, reached through a pool."""
+
+    def __init__(self, pool: ClientPool) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def open(cls, url: str, *, pool_size: int, auth_token: str | None, busy_timeout_ms: int) -> RecordStore:
+        pool = ClientPool(url, size=pool_size, auth_token=auth_token, busy_timeout_ms=busy_timeout_ms)
+        store = cls(pool)
+        try:
+            await store.migrate()
+        except BaseException:
+            await pool.close()
+            raise
+        return store
+
+    async def migrate(self) -> int:
+        """Bring the schema to SCHEMA_VERSION; returns the version found before."""
+        if self.pool.local:
+            # WAL is a property of the database file: set once, kept by every connection.
+            await self.pool.query("PRAGMA journal_mode = WAL")
+        await self.pool.write([("schema", [("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", [])])])
+        rows = await self.pool.query("SELECT MAX(version) FROM schema_version")
+        current = rows[0][0] or 0
+        if current > SCHEMA_VERSION:
+            from ..errors import RecordStoreError
+
+            raise RecordStoreError(
+                f"the records database has schema version {current}, newer than this agentmem ({SCHEMA_VERSION})"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            stmts: list[Stmt] = [(sql, []) for sql in MIGRATIONS[version - 1]]
+            stmts.append(("INSERT INTO schema_version (version) VALUES (?)", [version]))
+            await self.pool.write([("schema", stmts)])
+        return current
+
+    async def schema_version(self) -> int:
+        rows = await self.pool.query("SELECT MAX(version) FROM schema_version")
+        return rows[0][0] or 0
+
+    # --- reads -------------------------------------------------------------------------
+
+    async def existing_hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """hash -> (id, content) for the hashes already stored."""
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in chunked(list(hashes), 900):
+            rows = await self.pool.query(f"SELECT hash, id, content FROM memories WHERE hash IN {in_list(chunk)}", chunk)
+            found.update({r[0]: (r[1], r[2]) for r in rows})
+        return found
+
+    async def get(self, memory_id: str) -> MemoryRecord | None:
+        rows = await self.pool.query(f"{_SELECT_MEMORY} WHERE m.id = ?", [memory_id])
+        return row_to_record(rows[0]) if rows else None
+
+    async def get_many(self, ids: Sequence[str]) -> list[MemoryRecord]:
+        out: list[MemoryRecord] = []
+        for chunk in chunked(list(ids), 900):
+            rows = await self.pool.query(f"{_SELECT_MEMORY} WHERE m.id IN {in_list(chunk)}", chunk)
+            out.extend(row_to_record(r) for r in rows)
+        return out
+
+    async def list(self, conds: list[Condition], *, limit: int, offset: int) -> list[MemoryRecord]:
+        where, args = to_sql(conds)
+        rows = await self.pool.query(
+            f"{_SELECT_MEMORY} WHERE {where} ORDER BY m.created_at DESC, m.rowid DESC LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        )
+        return [row_to_record(r) for r in rows]
+
+    async def count(self, conds: list[Condition]) -> int:
+        where, args = to_sql(conds)
+        rows = await self.pool.query(f"SELECT COUNT(*) FROM memories AS m WHERE {where}", args)
+        return int(rows[0][0])
+
+    async def ids(self, conds: list[Condition] | None = None) -> list[str]:
+        where, args = to_sql(conds or [])
+        rows = await self.pool.query(f"SELECT m.id FROM memories AS m WHERE {where}", args)
+        return [r[0] for r in rows]
+
+    async def id_hashes(self) -> dict[str, str]:
+        rows = await self.pool.query("SELECT id, hash FROM memories")
+        return {r[0]: r[1] for r in rows}
+
+    async def counts_by(self, column: str) -> dict[str, int]:
+        if column not in ("user_id", "agent_id", "run_id", "memory_type"):
+            raise ValueError(column)
+        rows = await self.pool.query(f"SELECT {column}, COUNT(*) FROM memories GROUP BY {column} ORDER BY 2 DESC")
+        return {("" if r[0] is None else r[0]): int(r[1]) for r in rows}
+
+    async def history(self, memory_id: str) -> list[HistoryEvent]:
+        rows = await self.pool.query(
+            f"SELECT {', '.join(HistoryRow.COLUMNS)} FROM history WHERE memory_id = ? ORDER BY created_at, rowid",
+            [memory_id],
+        )
+        return [HistoryRow.to_event(r) for r in rows]
+
+    async def history_count(self) -> int:
+        rows = await self.pool.query("SELECT COUNT(*) FROM history")
+        return int(rows[0][0])
+
+    # --- writes (each one transaction; returns seconds per stage) --------------------
+
+    async def insert(self, items: Sequence[NewMemory], *, history: bool) -> dict[str, float]:
+        groups: list[tuple[str, list[Stmt]]] = [("records", multi_insert("memories", MEMORY_COLUMNS, [memory_row(m) for m in items]))]
+        if history:
+            groups.append(("history", history_insert([HistoryRow.add(m) for m in items])))
+        return await self.pool.write(groups)
+
+    async def update(self, old: MemoryRecord, new: NewMemory, *, history: bool) -> dict[str, float]:
+        groups: list[tuple[str, list[Stmt]]] = [(
+            "records",
+            [(
+                "UPDATE memories SET content = ?, hash = ?, metadata = ?, updated_at = ? WHERE id = ?",
+                [new.content, new.hash, json.dumps(new.metadata, ensure_ascii=False), format_ts(new.created_at), old.id],
+            )],
+        )]
+        if history:
+            groups.append(("history", history_insert([HistoryRow.update(old, new)])))
+        return await self.pool.write(groups)
+
+    async def delete(self, olds: Sequence[MemoryRecord], *, history: bool, when: datetime) -> dict[str, float]:
+        groups: list[tuple[str, list[Stmt]]] = [
+            ("records", [(f"DELETE FROM memories WHERE id IN {in_list(c)}", [m.id for m in c]) for c in chunked(olds, 900)])
+        ]
+        if history:
+            groups.append(("history", history_insert([HistoryRow.delete(m, when) for m in olds])))
+        return await self.pool.write(groups)
+
+    async def remove(self, ids: Sequence[str], *, history_too: bool) -> None:
+        """Undo an insert: drop the rows (and their ADD events) without a DELETE event."""
+        stmts: list[Stmt] = []
+        for chunk in chunked(list(ids), 900):
+            stmts.append((f"DELETE FROM memories WHERE id IN {in_list(chunk)}", chunk))
+            if history_too:
+                stmts.append((f"DELETE FROM history WHERE memory_id IN {in_list(chunk)} AND event = 'ADD'", chunk))
+        await self.pool.write([("records", stmts)])
+
+    async def restore(self, olds: Sequence[MemoryRecord], *, drop_event: str | None) -> None:
+        """Undo an update or delete: put the old rows back, drop the event just written."""
+        rows = [
+            (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type,
+             json.dumps(m.metadata, ensure_ascii=False), format_ts(m.created_at), format_ts(m.updated_at))
+            for m in olds
+        ]
+        stmts = multi_insert("memories", MEMORY_COLUMNS, rows, verb="INSERT OR REPLACE")
+        if drop_event:
+            for chunk in chunked([m.id for m in olds], 900):
+                stmts.append((
+                    f"DELETE FROM history WHERE rowid IN (SELECT MAX(rowid) FROM history WHERE event = ? "
+                    f"AND memory_id IN {in_list(chunk)} GROUP BY memory_id)",
+                    [drop_event, *chunk],
+                ))
+        await self.pool.write([("records", stmts)])
+
+    async def reset(self) -> None:
+        await self.pool.write([("records", [("DELETE FROM memories", []), ("DELETE FROM history", []), ("DELETE FROM core_blocks", [])])])
+
+    # --- core blocks -------------------------------------------------------------------
+
+    async def get_block(self, label: str, scope: str) -> tuple[str, int, str | None] | None:
+        rows = await self.pool.query("SELECT value, char_limit, updated_at FROM core_blocks WHERE label = ? AND scope = ?", [label, scope])
+        return (rows[0][0], int(rows[0][1]), rows[0][2]) if rows else None
+
+    async def put_block(self, block: CoreBlock, scope: str) -> None:
+        await self.pool.write([(
+            "records",
+            [(
+                "INSERT INTO core_blocks (label, scope, user_id, agent_id, value, char_limit, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(label, scope) DO UPDATE SET "
+                "value = excluded.value, char_limit = excluded.char_limit, updated_at = excluded.updated_at",
+                [block.label, scope, block.user_id, block.agent_id, block.value, block.limit,
+                 format_ts(block.updated_at) if block.updated_at else None],
+            )],
+        )])
+
+    async def list_blocks(self) -> list[tuple[Any, ...]]:
+        return await self.pool.query(
+            "SELECT label, user_id, agent_id, value, char_limit, updated_at FROM core_blocks ORDER BY user_id, agent_id, label"
+        )
+
+    async def close(self) -> None:
+        await self.pool.close()

@@ -1,0 +1,165 @@
+"""A pool of libSQL clients (phase 2C), all created through libsql-client.
+
+For an embedded ``file:`` database, libsql-client's client is Python's sqlite3 run
+synchronously: it opens a connection per call with no busy timeout and blocks the event
+loop. :class:`LocalClient` keeps that client but sets the busy timeout and WAL-friendly
+pragmas on every connection, and the pool runs its calls in worker threads, so vector
+writes, embedding and record writes really overlap. Remote URLs (``libsql://``,
+``http(s)://``, ``ws(s)://``) get libsql-client's own async clients unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import libsql_client
+from libsql_client import LibsqlError, ResultSet, Statement
+from libsql_client.sqlite3_utils import Sqlite3Client, _execute_stmt
+
+from ..errors import ClosedError, RecordStoreError
+from .sql import Stmt
+
+__all__ = ["LocalClient", "ClientPool", "Stmt"]
+
+
+
+class LocalClient(Sqlite3Client):
+    """libsql-client's file client with a busy timeout, ``synchronous=NORMAL`` and sync calls.
+
+    WAL with ``synchronous=NORMAL`` keeps every committed transaction across a process
+    kill (the WAL is in the OS page cache); only a power loss can drop the last commits.
+    """
+
+    def __init__(self, path: str, busy_timeout_ms: int) -> None:
+        super().__init__(path)
+        self._busy_timeout_ms = busy_timeout_ms
+
+    def _connect(self) -> sqlite3.Connection:
+        db = super()._connect()
+        db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    def query_sync(self, stmt: Stmt) -> ResultSet:
+        db = self._connect()
+        try:
+            return _execute_stmt(db, Statement(stmt[0], list(stmt[1])))
+        finally:
+            db.close()
+
+    def write_sync(self, groups: Sequence[tuple[str, Sequence[Stmt]]]) -> dict[str, float]:
+        """Run every statement of every group in one transaction; seconds spent per group name."""
+        timings: dict[str, float] = {}
+        db = self._connect()
+        try:
+            # IMMEDIATE takes the write lock up front, so the busy timeout applies to it
+            # (a DEFERRED read-then-write upgrade fails at once with SQLITE_BUSY).
+            t0 = time.perf_counter()
+            _execute_stmt(db, "BEGIN IMMEDIATE")
+            first = True
+            try:
+                for name, stmts in groups:
+                    start = t0 if first else time.perf_counter()
+                    first = False
+                    for sql, args in stmts:
+                        _execute_stmt(db, Statement(sql, list(args)))
+                    timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+                start = time.perf_counter()
+                _execute_stmt(db, "COMMIT")
+                if groups:  # the commit (the fsync-free WAL append) counts to the first group
+                    timings[groups[0][0]] += time.perf_counter() - start
+                return timings
+            except BaseException:
+                try:
+                    _execute_stmt(db, "ROLLBACK")
+                except LibsqlError:
+                    pass
+                raise
+        finally:
+            db.close()
+
+
+def _translate(exc: BaseException) -> RecordStoreError:
+    return RecordStoreError(f"libSQL: {exc}")
+
+
+class ClientPool:
+    """``size`` libsql-client clients handed out one caller at a time."""
+
+    def __init__(self, url: str, *, size: int, auth_token: str | None, busy_timeout_ms: int) -> None:
+        self.url = url
+        self.size = size
+        self.local = url.startswith("file:")
+        self._clients: list[Any] = []
+        try:
+            for _ in range(size):
+                if self.local:
+                    # create_client checks that the file opens; then swap in the tuned client.
+                    checked = libsql_client.create_client(url)
+                    self._clients.append(LocalClient(checked._path, busy_timeout_ms))
+                else:
+                    self._clients.append(libsql_client.create_client(url, auth_token=auth_token))
+        except (LibsqlError, sqlite3.Error, OSError, ValueError) as exc:
+            raise _translate(exc) from exc
+        self._free: asyncio.Queue[Any] = asyncio.Queue()
+        for client in self._clients:
+            self._free.put_nowait(client)
+        self._closed = False
+
+    @asynccontextmanager
+    async def _client(self) -> AsyncIterator[Any]:
+        if self._closed:
+            raise ClosedError("the records store is closed")
+        client = await self._free.get()
+        try:
+            yield client
+        finally:
+            self._free.put_nowait(client)
+
+    async def query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        """Rows of one read statement."""
+        async with self._client() as client:
+            try:
+                if self.local:
+                    rs = await asyncio.to_thread(client.query_sync, (sql, args))
+                else:
+                    rs = await client.execute(Statement(sql, list(args)))
+            except (LibsqlError, sqlite3.Error) as exc:
+                raise _translate(exc) from exc
+            return list(rs.rows)
+
+    async def write(self, groups: Sequence[tuple[str, Sequence[Stmt]]]) -> dict[str, float]:
+        """Run groups of statements in one transaction; returns seconds per group name.
+
+        Local databases run it in a worker thread (so it overlaps the event loop's other
+        work); remote ones send one libsql-client batch, which the server runs as a
+        transaction, and its time is all given to the first group.
+        """
+        groups = [(name, list(stmts)) for name, stmts in groups if stmts]
+        if not groups:
+            return {}
+        async with self._client() as client:
+            try:
+                if self.local:
+                    return await asyncio.to_thread(client.write_sync, groups)
+                start = time.perf_counter()
+                await client.batch([Statement(sql, list(args)) for _, stmts in groups for sql, args in stmts])
+                return {groups[0][0]: time.perf_counter() - start}
+            except (LibsqlError, sqlite3.Error) as exc:
+                raise _translate(exc) from exc
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for client in self._clients:
+            try:
+                await client.close()
+            except Exception:  # closing is best effort; nothing is lost here
+                pass

@@ -170,9 +170,11 @@ def load_dataset(
             raise InvalidInputError("dataset", f"synthetic: needs a count, got {arg!r}") from None
         if n < 1:
             raise InvalidInputError("dataset", f"synthetic: count must be positive, got {n}")
-        if limit is not None:
-            n = min(n, limit)
-        return generate(n, seed=seed)
+        ds = generate(n, seed=seed)
+        if limit is not None and limit < n:  # a prefix of the same dataset, not a smaller one
+            ds.items = ds.items[:limit]
+            ds.info["limit"] = limit
+        return ds
     path = Path(arg).expanduser()
     if kind == "locomo":
         return load_locomo(path, limit=limit, text=locomo_text, captions=captions)

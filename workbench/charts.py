@@ -284,7 +284,10 @@ def retrieval_by_category(
     fig = go.Figure()
     for mode, rows in by_category.groupby("mode", sort=False):
         rows = rows.sort_values("category")
-        fig.add_bar(x=rows["category"].astype(str).tolist(), y=rows[metric].tolist(), name=str(mode))
+        labels = rows["category"].astype(str)
+        if "category_name" in rows.columns:  # "1 multi-hop" reads better than "1"
+            labels = labels + " " + rows["category_name"].fillna("").astype(str)
+        fig.add_bar(x=labels.str.strip().tolist(), y=rows[metric].tolist(), name=str(mode))
     fig.update_layout(
         title=title, barmode="group", xaxis_title="category", yaxis_title=metric, yaxis_range=[0, 1.05], **_LAYOUT
     )

@@ -1,0 +1,157 @@
+"""Workbench Ingest page under AppTest: pasted text, uploads, synthetic sets, errors on the page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from agentmem import Memory, MemoryConfig
+
+APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
+PAGE = "pages/ingest.py"
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    path = tmp_path / "store"
+    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
+    monkeypatch.setenv("AGENTMEM_RESULTS", str(tmp_path / "results.jsonl"))
+    yield path
+    st.cache_resource.clear()  # closes the cached Memory of this directory
+
+
+def open_page(page: str = PAGE) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    if page != PAGE:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def stored(path: Path) -> list:
+    with Memory(MemoryConfig(data_dir=str(path))) as mem:
+        return list(mem.get_all(limit=100))
+
+
+def test_renders_on_an_empty_store(store_dir):
+    at = open_page()
+    assert at.title[0].value == "Ingest"
+    assert at.button(key="ingest_go").disabled is False
+    assert not at.error
+
+
+def test_renders_on_a_populated_store(store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
+        mem.add("Alice likes green tea", user_id="alice")
+    at = open_page()
+    assert not at.error and at.title[0].value == "Ingest"
+
+
+def test_paste_ingests_lines_and_counts_add_and_noop(store_dir):
+    at = open_page()
+    at.text_area(key="ingest_text").set_value("Alice likes green tea\n\nBob moved to Lisbon\nAlice likes green tea\n")
+    at.text_input(key="ingest_user").set_value("alice")
+    at.text_input(key="ingest_meta").set_value('{"topic": "people"}')
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    m = metrics(at)
+    assert m["Added"] == "2" and m["NOOP (already stored)"] == "1" and m["Rejected"] == "0"
+    assert m["In the store now"] == "2"
+    st.cache_resource.clear()
+    records = stored(store_dir)
+    assert sorted(r.content for r in records) == ["Alice likes green tea", "Bob moved to Lisbon"]
+    assert all(r.user_id == "alice" and r.metadata == {"topic": "people"} for r in records)
+
+
+def test_bad_metadata_is_a_message_and_nothing_is_written(store_dir):
+    at = open_page()
+    at.text_area(key="ingest_text").set_value("Alice likes green tea")
+    at.text_input(key="ingest_meta").set_value("{not json")
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert any("metadata" in e.value and "not valid JSON" in e.value for e in at.error)
+    assert "Added" not in metrics(at)
+
+
+def test_empty_paste_is_a_message(store_dir):
+    at = open_page()
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert any("paste at least one line" in e.value for e in at.error)
+
+
+def test_jsonl_upload_with_chosen_columns_reports_rejected_rows(store_dir):
+    rows = [
+        {"body": "Carol plays the cello", "who": "carol", "topic": "music"},
+        {"body": "   ", "who": "carol", "topic": "x"},
+        {"body": "Dan has a \u0000 in his note", "who": "dan", "topic": "x"},
+        {"body": "Dan runs marathons", "who": "dan", "topic": "sport"},
+    ]
+    data = "\n".join(json.dumps(r) for r in rows).encode()
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Upload a file").run()
+    at.file_uploader(key="ingest_upload").set_value(("notes.jsonl", data, "application/json")).run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="ingest_text_col").options == ["body", "who", "topic"]
+    at.selectbox(key="ingest_text_col").set_value("body")
+    at.selectbox(key="ingest_user_col").set_value("who")
+    at.multiselect(key="ingest_meta_cols").set_value(["topic"])
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    m = metrics(at)
+    assert m["Added"] == "2" and m["Rejected"] == "2"
+    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    reasons = " | ".join(rejected["reason"])
+    assert "NUL" in reasons and "empty text" in reasons
+    st.cache_resource.clear()
+    by_user = {r.user_id: r for r in stored(store_dir)}
+    assert by_user["carol"].metadata == {"topic": "music"} and by_user["dan"].content == "Dan runs marathons"
+
+
+def test_wrong_column_and_bad_file_are_messages(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Upload a file").run()
+    csv_data = b"text,user\nhello there,u1\n"
+    at.file_uploader(key="ingest_upload").set_value(("notes.csv", csv_data, "text/csv")).run()
+    at.selectbox(key="ingest_user_col").set_value("user")
+    at.button(key="ingest_go").click().run()
+    assert metrics(at)["Added"] == "1"
+    # a JSON file that is not LoCoMo: the reader's message, on the page
+    at.file_uploader(key="ingest_upload").set_value(("dialog.json", b'{"hello": 1}', "application/json")).run()
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert any("missing key 'sample_id'" in e.value for e in at.error), [e.value for e in at.error]
+    # a file of another type
+    at.file_uploader(key="ingest_upload").set_value(("notes.txt", b"hello", "text/plain")).run()
+    assert not at.exception
+    assert any("use a .csv, .jsonl or LoCoMo .json file" in e.value for e in at.error)
+
+
+def test_upload_over_50_mb_is_refused_with_a_message(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Upload a file").run()
+    big = b"text\n" + b"x" * (50 * 1024 * 1024 + 10)
+    at.file_uploader(key="ingest_upload").set_value(("big.csv", big, "text/csv")).run()
+    assert not at.exception
+    assert any("big.csv is 50.0 MB; the limit is 50 MB" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_synthetic_set_with_a_phase_preset(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Synthetic set").run()
+    at.number_input(key="ingest_syn_n").set_value(40)
+    at.selectbox(key="ingest_preset").set_value("p2b")
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    m = metrics(at)
+    assert int(m["Added"]) == 40 and m["In the store now"] == "40"
+    at.run()
+    assert any("Settings:" in c.value for c in at.sidebar.caption)

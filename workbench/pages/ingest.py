@@ -1,0 +1,184 @@
+"""Ingest: pasted text, an uploaded CSV / JSONL / LoCoMo file, a synthetic set, or a file on disk."""
+
+import tempfile
+from pathlib import Path
+
+import _state
+import charts
+import services
+import streamlit as st
+
+ctx = _state.setup("Ingest", "Add memories: one per line, from a file, or generated. Rows that cannot be stored "
+                   "are listed with the reason; the rest go in.")
+
+SOURCES = ("Paste text", "Upload a file", "Synthetic set", "File on this machine")
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "agentmem-workbench-uploads"
+NO_COLUMN = "(none)"
+
+if not ctx.ok:
+    st.stop()
+job_key = f"ingest:{ctx.data_dir}"
+busy = services.JOBS.running(job_key)
+
+source = st.radio("Source", SOURCES, horizontal=True, key="ingest_source")
+
+# ---------------------------------------------------------------- what to read
+dataset_spec = None  # (spec, kwargs) for agentmem.bench.load_dataset
+pasted = None
+if source == "Paste text":
+    pasted = st.text_area(
+        "Memories, one per line",
+        key="ingest_text",
+        height=180,
+        placeholder="Alice likes green tea\nAlice is allergic to peanuts\nBob moved to Lisbon in May",
+    )
+    meta_text = st.text_input("Metadata for every line (JSON object, optional)", key="ingest_meta",
+                              placeholder='{"topic": "food"}')
+elif source == "Upload a file":
+    upload = st.file_uploader(
+        "CSV (with a header), JSONL (one object per line) or LoCoMo-format JSON — up to 50 MB",
+        key="ingest_upload",
+    )
+    if upload is not None:
+        try:
+            saved = st.session_state.get("ingest_saved")
+            if not saved or saved[0] != upload.file_id:
+                path, kind = services.save_upload(upload.name, upload.getvalue(), UPLOAD_DIR)
+                saved = (upload.file_id, str(path), kind)
+                st.session_state["ingest_saved"] = saved
+            _, path, kind = saved
+            if kind == "locomo":
+                st.caption("LoCoMo format: one memory per dialog turn, user = conversation (sample_id).")
+                dataset_spec = (f"locomo:{path}", {})
+            else:
+                columns = services.upload_columns(path, kind)
+                c1, c2, c3 = st.columns(3)
+                text_col = c1.selectbox("Text column", columns, index=columns.index("text") if "text" in columns else 0,
+                                        key="ingest_text_col")
+                user_opts = [NO_COLUMN, *columns]
+                guess = next((c for c in ("user_id", "user") if c in columns), NO_COLUMN)
+                user_col = c2.selectbox("User column", user_opts, index=user_opts.index(guess), key="ingest_user_col")
+                meta_cols = c3.multiselect("Metadata columns", [c for c in columns if c != text_col],
+                                           key="ingest_meta_cols")
+                dataset_spec = (
+                    f"{kind}:{path}",
+                    {
+                        "text_column": text_col,
+                        "user_column": None if user_col == NO_COLUMN else user_col,
+                        "metadata_columns": meta_cols,
+                    },
+                )
+        except Exception as exc:  # noqa: BLE001 - a bad upload is a message, not a crash
+            _state.show_error(exc, prefix="Cannot use this file: ")
+elif source == "Synthetic set":
+    c1, c2 = st.columns(2)
+    n = c1.number_input("How many memories", min_value=1, max_value=100_000, value=200, step=50, key="ingest_syn_n")
+    seed = c2.number_input("Seed", min_value=0, value=0, step=1, key="ingest_syn_seed")
+    st.caption("Preferences, dated events and facts about ~26 users; the same seed gives the same set.")
+    dataset_spec = (f"synthetic:{int(n)}", {"seed": int(seed)})
+else:
+    default_path = services.shared_locomo_path()
+    c1, c2 = st.columns([3, 1])
+    disk_path = c1.text_input("Path", value=str(default_path or ""), key="ingest_disk_path",
+                              placeholder="../shared/data/locomo_dev.json")
+    kinds = ("locomo", "jsonl", "csv")
+    suffix = Path(disk_path).suffix.lower()
+    guess = {".json": "locomo", ".jsonl": "jsonl", ".csv": "csv"}.get(suffix, "locomo")
+    disk_kind = c2.selectbox("Format", kinds, index=kinds.index(guess), key="ingest_disk_kind")
+    if disk_path.strip():
+        dataset_spec = (f"{disk_kind}:{disk_path.strip()}", {})
+
+limit = 0
+if dataset_spec is not None:
+    limit = st.number_input("Keep the first N rows (0 = all)", min_value=0, value=0, step=100, key="ingest_limit")
+
+# ---------------------------------------------------------------- scope and settings
+st.subheader("Scope")
+c1, c2, c3, c4 = st.columns(4)
+if pasted is not None:
+    user_id = c1.text_input("User", value="default", key="ingest_user")
+else:
+    user_id = c1.text_input("User (blank: the data's own users)", value="", key="ingest_user_ds")
+agent_id = c2.text_input("Agent (optional)", key="ingest_agent")
+run_id = c3.text_input("Run (optional)", key="ingest_run")
+memory_type = c4.selectbox("Memory type", services.MEMORY_TYPES, key="ingest_type")
+
+with st.expander("Write path: optimization phase or settings"):
+    from agentmem.bench.phases import PHASE_DESCRIPTIONS, plan_phase
+
+    presets = ["custom", *(p for p in PHASE_DESCRIPTIONS if p != "p1")]
+    preset = st.selectbox(
+        "Phase preset",
+        presets,
+        format_func=lambda p: "custom settings" if p == "custom" else f"{p}: {PHASE_DESCRIPTIONS[p]}",
+        key="ingest_preset",
+        help="p1 keeps vectors only (no records), so it is on the Benchmarks page, not here.",
+    )
+    c1, c2, c3 = st.columns(3)
+    batch_size = c1.number_input("Batch size (rows per add_batch)", 1, 4096, 128, key="ingest_batch")
+    concurrency = c2.number_input("Concurrency (batches in flight)", 1, 32, 2, key="ingest_conc")
+    pool_size = c3.number_input("Pool size (libSQL connections)", 1, 32, 4, key="ingest_pool")
+    if preset != "custom":
+        plan = plan_phase(preset, batch_size=int(batch_size), concurrency=int(concurrency), pool_size=int(pool_size))
+        st.caption(f"{preset} writes in batches of {plan.batch_size} with {plan.concurrency} in flight; "
+                   f"config: {plan.overrides or 'defaults'}")
+
+clicked = st.button("Ingest", type="primary", disabled=busy, key="ingest_go")
+if busy:
+    st.info("An ingest is running on this store; its progress is below.")
+
+# ---------------------------------------------------------------- run
+if clicked and not busy:
+    with _state.guard("Nothing was ingested: "):
+        pre_rejected = []
+        if pasted is not None:
+            meta = services.parse_metadata(meta_text, field="metadata")
+            items = services.items_from_text(pasted, user_id=user_id.strip() or None, metadata=meta)
+        elif dataset_spec is None:
+            raise ValueError("choose a file or a path first")
+        else:
+            from agentmem.bench import load_dataset
+
+            spec, kwargs = dataset_spec
+            with st.spinner("Reading the data…"):
+                dataset = load_dataset(spec, limit=int(limit) or None, **kwargs)
+            items = services.items_from_dataset(dataset, user_id=user_id.strip() or None)
+            blank = dataset.info.get("blank_rows_skipped", 0)
+            if blank:
+                pre_rejected.append({"row": None, "reason": f"{blank} rows with empty text skipped by the reader",
+                                     "text": ""})
+        if preset == "custom":
+            overrides = {"pool_size": int(pool_size)} if int(pool_size) != 4 else {}
+            bs, conc = int(batch_size), int(concurrency)
+        else:
+            overrides = {k: v for k, v in plan.overrides.items()}
+            bs, conc = plan.batch_size, plan.concurrency
+        held = _state.store(ctx)
+        if held.configure(**overrides):
+            st.toast("Store reopened with the chosen write settings")
+        memory = held.memory
+        kwargs = dict(agent_id=agent_id.strip() or None, run_id=run_id.strip() or None, memory_type=memory_type,
+                      batch_size=bs, concurrency=conc, rejected=pre_rejected)
+        services.JOBS.start(job_key, "Ingest", lambda progress: services.ingest(memory, items, progress=progress,
+                                                                                **kwargs))
+
+job = services.JOBS.get(job_key)
+if job is not None:
+    _state.follow(job, unit="memories")
+    _state.job_error(job)
+    summary = job.result
+    if summary is not None:
+        st.subheader("Summary")
+        c1, c2, c3, c4, c5 = st.columns(5)
+        c1.metric("Added", f"{summary.added:,}")
+        c2.metric("NOOP (already stored)", f"{summary.noop:,}")
+        c3.metric("Rejected", f"{len(summary.rejected):,}")
+        c4.metric("Speed", f"{summary.ops_per_s:,.0f} /s")
+        c5.metric("In the store now", f"{summary.stored:,}")
+        left, right = st.columns([1, 2])
+        left.plotly_chart(charts.ingest_outcome(summary.outcome_frame()), key="ingest_outcome_chart")
+        if summary.rejected:
+            right.markdown("**Rejected rows**")
+            right.dataframe(summary.rejected_frame(), hide_index=True, key="ingest_rejected")
+        else:
+            right.success("Every row was stored or already present.")

@@ -1,0 +1,85 @@
+"""Retrieval: the LoCoMo-format evaluation (recall@k, MRR, nDCG per search mode and category)."""
+
+import tempfile
+from pathlib import Path
+
+import _state
+import charts
+import services
+import streamlit as st
+from agentmem.eval import evaluate
+
+ctx = _state.setup(
+    "Retrieval",
+    "Every dialog turn is stored as a memory (user = conversation) in a throwaway store; each question is "
+    "searched in its conversation and scored against its evidence turns.",
+)
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "agentmem-workbench-uploads"
+locomo = services.shared_locomo_path()
+
+sources = [*(["LoCoMo dev"] if locomo else []), "Upload a LoCoMo JSON", "Path on this machine"]
+source = st.radio("Dataset", sources, horizontal=True, key="eval_source")
+spec = None
+if source == "LoCoMo dev":
+    spec = f"locomo:{locomo}"
+    st.caption(f"`{locomo}`")
+elif source == "Upload a LoCoMo JSON":
+    upload = st.file_uploader("LoCoMo-format JSON (up to 50 MB)", key="eval_upload")
+    if upload is not None:
+        with _state.guard("Cannot use this file: "):
+            path, _ = services.save_upload(upload.name, upload.getvalue(), UPLOAD_DIR)
+            spec = f"locomo:{path}"
+else:
+    path_text = st.text_input("Path to a LoCoMo-format JSON file", key="eval_path")
+    if path_text.strip():
+        spec = f"locomo:{path_text.strip()}"
+
+c1, c2, c3 = st.columns([1, 1, 2])
+k = c1.number_input("k", min_value=1, max_value=100, value=10, key="eval_k")
+limit = c2.number_input("Dialog turns (0 = all)", min_value=0, value=0, step=200, key="eval_limit",
+                        help="Keeps the first N turns; questions whose evidence falls outside are dropped.")
+modes = c3.multiselect("Modes", ("vector", "fts", "hybrid"), default=["vector", "fts", "hybrid"], key="eval_modes")
+
+job_key = f"eval:{ctx.data_dir}"
+busy = services.JOBS.running(job_key)
+clicked = st.button("Run evaluation", type="primary", disabled=busy, key="eval_run")
+if clicked and not busy:
+    with _state.guard("Evaluation not started: "):
+        if spec is None:
+            raise ValueError("dataset: choose a LoCoMo-format file first")
+        if not modes:
+            raise ValueError("modes: pick at least one search mode")
+        chosen = [m for m in ("vector", "fts", "hybrid") if m in modes]
+        args = dict(k=int(k), modes=chosen, limit=int(limit) or None)
+        run_spec = spec
+        services.JOBS.start(
+            job_key, "Evaluation",
+            lambda progress: evaluate(run_spec, progress=services.staged_progress(progress, 1 + len(chosen)), **args),
+        )
+
+job = services.JOBS.get(job_key)
+if job is not None:
+    _state.follow(job, unit=None)
+    _state.job_error(job)
+    ev = job.result
+    if ev is not None:
+        summary = ev.summary_frame()
+        by_cat = ev.by_category_frame()
+        n_questions = int(summary["questions"].max()) if not summary.empty else 0
+        st.subheader(f"recall@{ev.k} on {ev.dataset.get('name')} · {ev.dataset.get('n'):,} turns · "
+                     f"{n_questions:,} questions")
+        cols = st.columns(max(1, len(summary)))
+        for col, row in zip(cols, summary.itertuples()):
+            col.metric(f"{row.mode}: recall@{ev.k}", f"{row.recall:.3f}", help=f"MRR {row.mrr:.3f}")
+        left, right = st.columns(2)
+        left.plotly_chart(charts.retrieval_by_mode(summary, metrics=("recall", "mrr", "ndcg")), key="eval_modes_chart")
+        metric = right.radio("Per category", ("recall", "mrr", "ndcg"), horizontal=True, key="eval_cat_metric")
+        right.plotly_chart(charts.retrieval_by_category(by_cat, metric=metric), key="eval_cat_chart")
+        st.dataframe(summary, hide_index=True, key="eval_summary")
+        _state.csv_download(summary, "retrieval_summary", key="eval_summary_csv")
+        st.dataframe(by_cat, hide_index=True, key="eval_by_cat")
+        _state.csv_download(by_cat, "retrieval_by_category", key="eval_by_cat_csv")
+        with st.expander("Every question"):
+            questions = ev.questions_frame()
+            st.dataframe(questions, hide_index=True, key="eval_questions")
+            _state.csv_download(questions, "retrieval_questions", key="eval_questions_csv")

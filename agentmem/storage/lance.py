@@ -100,8 +100,8 @@ class VectorStore:
 
     @staticmethod
     async def _open_table(db: Any, dim: int) -> Any:
-        names = await _guard("list tables", lambda: db.table_names())
-        if TABLE in names:
+        listing = await _guard("list tables", lambda: db.list_tables())
+        if TABLE in listing.tables:
             table = await _guard("open table", lambda: db.open_table(TABLE))
             found = (await table.schema()).field("vector").type
             if getattr(found, "list_size", dim) != dim:

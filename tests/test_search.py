@@ -1,0 +1,86 @@
+"""search: the three modes with the real model, filters, threshold, limits, scopes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+FACTS = [
+    ("Alice likes green tea in the morning", {"topic": "food", "confidence": 0.9}),
+    ("Alice is training for the Berlin marathon", {"topic": "sport", "confidence": 0.7}),
+    ("Alice's cat is called Miso", {"topic": "pets", "confidence": 1}),
+    ("Alice works as a nurse at the city hospital", {"topic": "work", "confidence": 0.8}),
+]
+
+
+@pytest.fixture
+def filled(mem):
+    mem.add_batch([t for t, _ in FACTS], user_id="alice", metadata=[m for _, m in FACTS])
+    mem.add("Bob likes green tea too", user_id="bob", metadata={"topic": "food"})
+    mem.add("Alice prefers espresso at work", user_id="alice", memory_type="episodic", metadata={"topic": "food"})
+    return mem
+
+
+@pytest.mark.parametrize("mode", ["vector", "fts", "hybrid"])
+def test_each_mode_finds_the_right_memory(filled, mode):
+    hits = filled.search("what is the name of alice's cat", user_id="alice", mode=mode)
+    assert hits and hits[0].content == "Alice's cat is called Miso"
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_vector_scores_are_cosine_similarities(filled):
+    hits = filled.search("Alice likes green tea in the morning", user_id="alice", mode="vector")
+    assert hits[0].score == pytest.approx(1.0, abs=1e-3)
+    assert all(-1.0 <= h.score <= 1.0 + 1e-6 for h in hits)
+
+
+def test_default_mode_is_the_configured_one(filled):
+    assert filled.config.search_mode == "hybrid"
+    assert [h.id for h in filled.search("marathon", user_id="alice")] == [
+        h.id for h in filled.search("marathon", user_id="alice", mode="hybrid")
+    ]
+
+
+def test_user_scope_isolates(filled):
+    hits = filled.search("green tea", user_id="bob", limit=10)
+    assert [h.user_id for h in hits] == ["bob"]
+    everyone = filled.search("green tea", limit=10)
+    assert {h.user_id for h in everyone} == {"alice", "bob"}
+
+
+def test_metadata_and_type_filters(filled):
+    hits = filled.search("drink", user_id="alice", filters={"topic": "food"}, mode="vector")
+    assert {h.content for h in hits} == {"Alice likes green tea in the morning", "Alice prefers espresso at work"}
+    hits = filled.search("drink", user_id="alice", filters={"topic": "food", "memory_type": "episodic"})
+    assert [h.content for h in hits] == ["Alice prefers espresso at work"]
+    hits = filled.search("anything", user_id="alice", filters={"topic": {"in": ["pets", "work"]}}, mode="vector")
+    assert {h.metadata["topic"] for h in hits} == {"pets", "work"}
+    hits = filled.search("anything", filters={"confidence": 1}, mode="vector")
+    assert [h.content for h in hits] == ["Alice's cat is called Miso"]
+
+
+def test_created_at_range_filter(filled):
+    now = datetime.now(timezone.utc)
+    assert filled.search("tea", filters={"created_at": {"gte": now - timedelta(hours=1)}}, mode="vector")
+    assert filled.search("tea", filters={"created_at": {"gt": (now + timedelta(hours=1)).isoformat()}}, mode="vector") == []
+
+
+def test_threshold_and_limit(filled):
+    hits = filled.search("green tea", user_id="alice", mode="vector", limit=2)
+    assert len(hits) == 2
+    high = filled.search("green tea", user_id="alice", mode="vector", threshold=0.5)
+    assert high and all(h.score >= 0.5 for h in high)
+    assert filled.search("green tea", user_id="alice", mode="vector", threshold=0.9999) == []
+
+
+def test_hits_to_pandas(filled):
+    df = filled.search("tea", user_id="alice").to_pandas()
+    assert {"id", "content", "score", "user_id", "metadata"} <= set(df.columns)
+    assert len(df) > 0
+
+
+def test_search_on_empty_store(mem):
+    for mode in ("vector", "fts", "hybrid"):
+        assert mem.search("anything at all", mode=mode) == []

@@ -40,8 +40,9 @@ def test_hostile_user_ids_and_filters_are_just_data(standin_mem, evil):
 def test_lance_filter_for_hostile_input_is_pinned():
     conds = parse_filters({"topic": "a'b", "memory_type": "x' OR '1'='1"}, user_id="'; DROP TABLE memories; --")
     assert to_lance(conds) == (
-        "user_id = '''; DROP TABLE memories; --' AND memory_type = 'x'' OR ''1''=''1' "
-        "AND array_has_any(meta_kv, ['topic=\"a''b\"'])"
+        "user_id = '''; DROP TABLE memories; --' "
+        "AND array_has_any(meta_kv, ['topic=\"a''b\"']) "
+        "AND memory_type = 'x'' OR ''1''=''1'"
     )
 
 

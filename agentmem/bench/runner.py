@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import math
 import shutil
 import tempfile
 import time
@@ -495,7 +494,3 @@ def run_sweep(
     frame = pd.DataFrame(rows)
     lead = ["param", "value", "phase", "n", "ops_per_s", "wall_s", *(f"{s}_s" for s in STAGES), "p50_ms", "p95_ms"]
     return frame[lead + [c for c in frame.columns if c not in lead]]
-
-
-def _is_finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)

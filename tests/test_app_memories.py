@@ -1,0 +1,158 @@
+"""Workbench Memories page under AppTest: browse, history, edit, delete, core blocks, export/import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from agentmem import Memory, MemoryConfig
+
+APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
+PAGE = "pages/memories.py"
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    path = tmp_path / "store"
+    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
+    yield path
+    st.cache_resource.clear()  # closes the cached Memory of this directory
+
+
+@pytest.fixture
+def populated(store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
+        mem.add_batch(["Alice drinks green tea", "Alice is allergic to peanuts"], user_id="alice")
+        mem.add("Bob moved to Lisbon", user_id="bob", memory_type="episodic")  # newest: listed first
+    return store_dir
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def reopen(path: Path) -> Memory:
+    st.cache_resource.clear()
+    return Memory(MemoryConfig(data_dir=str(path)))
+
+
+def test_renders_on_an_empty_store(store_dir):
+    at = open_page()
+    assert at.title[0].value == "Memories" and not at.error
+    assert any("No memories here yet" in i.value for i in at.info)
+
+
+def test_browse_counts_and_filters(populated):
+    at = open_page()
+    assert not at.error, [e.value for e in at.error]
+    frame = table(at, "content")
+    assert list(frame["content"]) == ["Bob moved to Lisbon", "Alice is allergic to peanuts", "Alice drinks green tea"]
+    assert any("3 memories match" in c.value for c in at.caption)
+    at.text_input(key="mem_user").set_value("alice").run()
+    assert set(table(at, "content")["user_id"]) == {"alice"}
+    at.text_input(key="mem_user").set_value("")
+    at.selectbox(key="mem_type").set_value("episodic").run()
+    assert list(table(at, "content")["content"]) == ["Bob moved to Lisbon"]
+
+
+def test_paging(store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
+        mem.add_batch([f"note number {i}" for i in range(30)], user_id="u")
+    at = open_page()
+    at.selectbox(key="mem_page_size").set_value(25).run()
+    assert len(table(at, "content")) == 25
+    at.number_input(key="mem_page").set_value(2).run()
+    assert len(table(at, "content")) == 5
+
+
+def test_edit_reembeds_and_shows_the_update_in_history(populated):
+    at = open_page()
+    first = table(at, "content")["id"].iloc[0]
+    assert at.selectbox(key="mem_open").value == first
+    at.text_area(key=f"mem_edit_text_{first}").set_value("Bob moved to Porto")
+    at.text_area(key=f"mem_edit_meta_{first}").set_value('{"city": "Porto"}')
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Saved" in s.value for s in at.success)
+    history = table(at, "event")
+    assert list(history["event"]) == ["ADD", "UPDATE"]
+    assert history["old_content"].iloc[1] == "Bob moved to Lisbon" and history["new_content"].iloc[1] == "Bob moved to Porto"
+    with reopen(populated) as mem:
+        assert mem.get(first).content == "Bob moved to Porto" and mem.get(first).metadata == {"city": "Porto"}
+        # re-embedded: a vector search for the new city finds it first
+        assert mem.search("Porto", mode="vector", limit=1)[0].id == first
+
+
+def test_edit_with_bad_metadata_is_a_message(populated):
+    at = open_page()
+    first = table(at, "content")["id"].iloc[0]
+    at.text_area(key=f"mem_edit_meta_{first}").set_value("[1, 2]")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception
+    assert any("metadata" in e.value and "JSON object" in e.value for e in at.error)
+
+
+def test_delete_needs_confirmation(populated):
+    at = open_page()
+    first = table(at, "content")["id"].iloc[0]
+    assert at.button(key="mem_delete").disabled
+    at.checkbox(key=f"mem_delete_sure_{first}").check().run()
+    at.button(key="mem_delete").click().run()
+    assert not at.exception and not at.error
+    assert any("Deleted" in s.value for s in at.success)
+    assert first not in list(table(at, "content")["id"])
+    with reopen(populated) as mem:
+        assert mem.get(first) is None
+        assert [e.event for e in mem.history(first)][-1] == "DELETE"
+
+
+def test_core_blocks_edit_within_limit(populated):
+    at = open_page()
+    at.text_input(key="core_user").set_value("alice").run()
+    persona = at.text_area(key="core_persona_alice_None")
+    assert persona.max_chars == 2000
+    persona.set_value("A patient tutor.")
+    at.text_area(key="core_human_alice_None").set_value("Alice, drinks tea.")
+    next(b for b in at.button if b.label == "Save core blocks").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with reopen(populated) as mem:
+        assert mem.core.get("persona", user_id="alice").value == "A patient tutor."
+        assert mem.core.get("human", user_id="alice").value == "Alice, drinks tea."
+
+
+def test_export_then_import_into_another_store(populated, tmp_path, monkeypatch):
+    at = open_page()
+    at.button(key="mem_export").click().run()
+    assert not at.error, [e.value for e in at.error]
+    name, data = at.session_state["mem_export_file"]
+    assert name.endswith(".jsonl")
+    lines = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+    assert len(lines) == 3
+    # a second store imports it through the uploader
+    other = tmp_path / "other"
+    at.sidebar.text_input(key="_data_dir_input").set_value(str(other)).run()
+    at.file_uploader(key="mem_import_file").set_value((name, data, "application/json")).run()
+    at.button(key="mem_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Imported 3 memories" in s.value for s in at.success)
+    assert len(table(at, "content")) == 3
+
+
+def test_import_of_a_bad_file_is_a_message_and_keeps_the_store(populated):
+    at = open_page()
+    at.file_uploader(key="mem_import_file").set_value(("junk.jsonl", b"{not json}\n", "application/json")).run()
+    at.button(key="mem_import").click().run()
+    assert not at.exception
+    assert any("Import failed" in e.value for e in at.error)
+    assert len(table(at, "content")) == 3

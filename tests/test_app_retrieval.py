@@ -1,0 +1,118 @@
+"""Workbench Retrieval page under AppTest: the LoCoMo-format evaluation on a tiny hand-made file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from agentmem import Memory, MemoryConfig
+
+APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
+PAGE = "pages/retrieval.py"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "locomo_dev.json"
+
+# Two short conversations in the LoCoMo layout (written for this test).
+SAMPLES = [
+    {
+        "sample_id": "conv-a",
+        "conversation": {
+            "speaker_a": "Mira",
+            "speaker_b": "Tom",
+            "session_1_date_time": "1:00 pm on 3 May, 2023",
+            "session_1": [
+                {"speaker": "Mira", "dia_id": "D1:1", "text": "I adopted a grey cat called Pixel last week."},
+                {"speaker": "Tom", "dia_id": "D1:2", "text": "Nice! I started learning the trumpet."},
+                {"speaker": "Mira", "dia_id": "D1:3", "text": "My sister lives in Montreal now."},
+            ],
+        },
+        "qa": [
+            {"question": "What is the name of Mira's cat?", "answer": "Pixel", "evidence": ["D1:1"], "category": 4},
+            {"question": "Which instrument is Tom learning?", "answer": "trumpet", "evidence": ["D1:2"], "category": 1},
+        ],
+    },
+    {
+        "sample_id": "conv-b",
+        "conversation": {
+            "speaker_a": "Ana",
+            "speaker_b": "Lee",
+            "session_1_date_time": "9:00 am on 1 June, 2023",
+            "session_1": [
+                {"speaker": "Ana", "dia_id": "D1:1", "text": "I ran my first marathon in Berlin."},
+                {"speaker": "Lee", "dia_id": "D1:2", "text": "I am allergic to shellfish."},
+            ],
+        },
+        "qa": [
+            {"question": "Where did Ana run a marathon?", "answer": "Berlin", "evidence": ["D1:1"], "category": 4},
+            {"question": "What is Lee allergic to?", "answer": "shellfish", "evidence": ["D1:2"], "category": 2},
+        ],
+    },
+]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("AGENTMEM_LOCOMO", raising=False)
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=300).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_renders(env):
+    at = open_page()
+    assert at.title[0].value == "Retrieval" and not at.error
+
+
+def test_evaluation_of_an_uploaded_file(env):
+    at = open_page()
+    at.radio(key="eval_source").set_value("Upload a LoCoMo JSON").run()
+    at.file_uploader(key="eval_upload").set_value(("tiny.json", json.dumps(SAMPLES).encode(), "application/json"))
+    at.number_input(key="eval_k").set_value(2)
+    at.button(key="eval_run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    summary = next(d.value for d in at.dataframe if "recall" in d.value.columns and "p50_ms" in d.value.columns)
+    assert list(summary["mode"]) == ["vector", "fts", "hybrid"]
+    assert (summary["questions"] == 4).all()
+    # two or three turns per conversation and k=2: the vector search finds these easy ones
+    assert summary.set_index("mode").loc["vector", "recall"] >= 0.75
+    by_cat = next(d.value for d in at.dataframe if "category" in d.value.columns and "mode" in d.value.columns)
+    assert set(by_cat["category"]) == {1, 2, 4}
+    assert any(m.label == "vector: recall@2" for m in at.metric)
+
+
+def test_no_file_and_a_file_without_questions_are_messages(env):
+    at = open_page()
+    at.radio(key="eval_source").set_value("Path on this machine").run()
+    at.button(key="eval_run").click().run()
+    assert not at.exception
+    assert any("choose a LoCoMo-format file" in e.value for e in at.error)
+    no_qa = [dict(SAMPLES[0], qa=[])]
+    path = env / "no_qa.json"
+    path.write_text(json.dumps(no_qa))
+    at.text_input(key="eval_path").set_value(str(path))
+    at.button(key="eval_run").click().run()
+    assert not at.exception
+    assert any("no questions" in e.value for e in at.error), [e.value for e in at.error]
+
+
+@pytest.mark.skipif(not SHARED.is_file(), reason="LoCoMo dev split not in ../shared/data")
+def test_the_dev_split_is_offered_first(env):
+    at = open_page()
+    assert at.radio(key="eval_source").value == "LoCoMo dev"
+
+
+def test_renders_on_a_populated_store(env, tmp_path):
+    with Memory(MemoryConfig(data_dir=str(tmp_path / "store"))) as mem:
+        mem.add("Alice drinks green tea", user_id="alice")
+    at = open_page()
+    assert not at.error, [e.value for e in at.error]

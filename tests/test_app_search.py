@@ -1,0 +1,107 @@
+"""Workbench Search page under AppTest: modes, filters, opening a hit's record and history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from agentmem import Memory, MemoryConfig
+
+APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
+PAGE = "pages/search.py"
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    path = tmp_path / "store"
+    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
+    yield path
+    st.cache_resource.clear()  # closes the cached Memory of this directory
+
+
+@pytest.fixture
+def populated(store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
+        mem.add_batch(
+            ["Alice drinks green tea every morning", "Alice is allergic to peanuts"],
+            user_id="alice",
+            metadata=[{"topic": "food"}, {"topic": "health"}],
+        )
+        mem.add("Bob moved to Lisbon in May", user_id="bob", metadata={"topic": "travel"}, memory_type="episodic")
+        tea = mem.search("green tea", user_id="alice", limit=1)[0].id
+        mem.update(tea, content="Alice drinks green tea every morning and evening")
+    return store_dir
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def results(at: AppTest):
+    return next(d.value for d in at.dataframe if "score" in d.value.columns)
+
+
+def test_renders_on_an_empty_store_and_search_finds_nothing(store_dir):
+    at = open_page()
+    assert at.title[0].value == "Search" and not at.error
+    at.text_input(key="search_query").set_value("anything")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception and not at.error
+    assert any("No memory matched" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "vector", "fts"])
+def test_search_each_mode_and_open_the_history(populated, mode):
+    at = open_page()
+    at.text_input(key="search_query").set_value("green tea")
+    at.radio(key="search_mode").set_value(mode)
+    at.text_input(key="search_user").set_value("alice")
+    at.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    frame = results(at)
+    assert frame["content"].iloc[0] == "Alice drinks green tea every morning and evening"
+    assert set(frame["user_id"]) == {"alice"}
+    assert frame["score"].is_monotonic_decreasing
+    # the first hit is open: its full record and its history (ADD then UPDATE with old and new text)
+    history = next(d.value for d in at.dataframe if "event" in d.value.columns)
+    assert list(history["event"]) == ["ADD", "UPDATE"]
+    assert history["old_content"].iloc[1] == "Alice drinks green tea every morning"
+    assert history["new_content"].iloc[1] == "Alice drinks green tea every morning and evening"
+    assert any("Full record" in m.value for m in at.markdown)
+
+
+def test_metadata_and_type_filters(populated):
+    at = open_page()
+    at.text_input(key="search_query").set_value("where does someone live")
+    at.text_area(key="search_filters").set_value("topic=travel")
+    at.button[0].click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert list(results(at)["content"]) == ["Bob moved to Lisbon in May"]
+    at.text_area(key="search_filters").set_value("")
+    at.selectbox(key="search_type").set_value("semantic")
+    at.button[0].click().run()
+    assert "Bob moved to Lisbon in May" not in list(results(at)["content"])
+
+
+def test_user_errors_are_messages(populated):
+    at = open_page()
+    at.button[0].click().run()  # empty query
+    assert not at.exception
+    assert any("type something to search for" in e.value for e in at.error)
+    at.text_input(key="search_query").set_value("tea")
+    at.text_area(key="search_filters").set_value("no equals sign here")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("filters" in e.value and "key=value" in e.value for e in at.error)
+    at.text_area(key="search_filters").set_value('topic={"gt": 3}')
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("filters.topic" in e.value and "unknown operator" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]

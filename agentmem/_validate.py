@@ -34,6 +34,10 @@ def content(value: Any, field: str = "content") -> str:
         raise InvalidInputError(field, f"is {len(value):,} characters; the limit is {MAX_CONTENT_CHARS:,}")
     if "\x00" in value:
         raise InvalidInputError(field, "must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError(field, "is not valid Unicode text (lone surrogate)") from None
     return value
 
 

@@ -386,6 +386,7 @@ class Orchestrator:
     # --- both stores ---------------------------------------------------------------------
 
     async def verify(self) -> VerifyReport:
+        await self.vectors.refresh()
         rec, vec = await asyncio.gather(self.records.id_hashes(), self.vectors.id_hashes())
         return VerifyReport(
             records=len(rec),

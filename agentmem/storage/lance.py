@@ -186,6 +186,10 @@ class VectorStore:
             out.extend(await _guard("read", lambda w=where: self.table.query().where(w).select(list(columns)).to_list()))
         return out
 
+    async def refresh(self) -> None:
+        """See writes made through other handles (another process, a repair tool)."""
+        await _guard("refresh", lambda: self.table.checkout_latest())
+
     async def id_hashes(self) -> dict[str, str]:
         tbl = await _guard("scan", lambda: self.table.query().select(["id", "hash"]).to_arrow())
         return dict(zip(tbl.column("id").to_pylist(), tbl.column("hash").to_pylist()))

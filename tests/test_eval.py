@@ -1,0 +1,137 @@
+"""Retrieval evaluation end to end on a small LoCoMo-format file written here."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from agentmem.bench import load_dataset
+from agentmem.errors import InvalidInputError
+from agentmem.eval import evaluate
+
+TURNS = [
+    ("Ann", "I adopted a grey cat called Miso last week."),
+    ("Bo", "I started learning the cello in January."),
+    ("Ann", "My sister Lena moved to Osaka for work."),
+    ("Bo", "We went kayaking on the lake on Saturday."),
+    ("Ann", "I bake sourdough bread every Sunday morning."),
+    ("Bo", "My favourite band is a jazz trio from Oslo."),
+]
+
+
+def locomo_file(tmp_path, *, with_adversarial: bool = True):
+    session = [{"speaker": s, "dia_id": f"D1:{i}", "text": t} for i, (s, t) in enumerate(TURNS, start=1)]
+    qa = [
+        {"question": "What is the name of Ann's cat?", "answer": "Miso", "evidence": ["D1:1"], "category": 4},
+        {"question": "Which instrument is Bo learning?", "answer": "cello", "evidence": ["D1:2"], "category": 4},
+        {"question": "Where did Lena move?", "answer": "Osaka", "evidence": ["D1:3"], "category": 1},
+        {"question": "What does Ann bake, and what band does Bo like?", "answer": "x", "evidence": ["D1:5", "D1:6"],
+         "category": 2},
+    ]
+    if with_adversarial:
+        qa.append({"question": "What is Bo's cat called?", "adversarial_answer": "Miso", "evidence": ["D1:1"],
+                   "category": 5})
+    other = [{"speaker": "Cy", "dia_id": "D1:1", "text": "I adopted a grey cat called Pepper."}]
+    data = [
+        {"sample_id": "conv-a", "conversation": {"speaker_a": "Ann", "speaker_b": "Bo",
+                                                 "session_1_date_time": "1 May 2023", "session_1": session}, "qa": qa},
+        {"sample_id": "conv-b", "conversation": {"session_1": other}, "qa": []},
+    ]
+    path = tmp_path / "mini_locomo.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("eval")
+    stages = []
+    ev = evaluate(
+        f"locomo:{locomo_file(tmp)}",
+        k=3,
+        modes=("vector", "fts", "hybrid"),
+        work_dir=tmp / "work",
+        progress=lambda stage, done, total: stages.append((stage, done, total)),
+    )
+    ev.stages_seen = stages  # type: ignore[attr-defined]
+    return ev
+
+
+def test_summary_per_mode(result):
+    frame = result.summary_frame()
+    assert list(frame["mode"]) == ["vector", "fts", "hybrid"]
+    assert list(frame["questions"]) == [4, 4, 4]  # category 5 left out
+    for col in ("recall", "mrr", "ndcg", "p50_ms", "p95_ms"):
+        assert frame[col].notna().all()
+    assert ((frame["recall"] >= 0) & (frame["recall"] <= 1)).all()
+    # six turns, k = 3: the single-evidence questions are easy for the model
+    vector = result.questions_frame().query("mode == 'vector'")
+    assert vector.iloc[0]["retrieved"][0] == "D1:1"
+    assert vector.iloc[0]["rank"] == 1
+
+
+def test_scores_match_the_metrics_of_what_was_retrieved(result):
+    from agentmem.eval.metrics import ndcg_at_k, recall_at_k, reciprocal_rank
+
+    q = result.questions_frame()
+    assert len(q) == 12
+    for _, row in q.iterrows():
+        assert len(row["retrieved"]) <= 3
+        assert row["recall"] == recall_at_k(row["evidence"], row["retrieved"], 3)
+        assert row["rr"] == reciprocal_rank(row["evidence"], row["retrieved"], 3)
+        assert row["ndcg"] == pytest.approx(ndcg_at_k(row["evidence"], row["retrieved"], 3))
+        assert row["user_id"] == "conv-a"
+        assert set(row["retrieved"]) <= {f"D1:{i}" for i in range(1, 7)}  # never conv-b's turn
+    summary = result.summary_frame().set_index("mode")
+    for mode in ("vector", "fts", "hybrid"):
+        rows = q[q["mode"] == mode]
+        assert summary.loc[mode, "recall"] == pytest.approx(rows["recall"].mean())
+        assert summary.loc[mode, "mrr"] == pytest.approx(rows["rr"].mean())
+
+
+def test_by_category(result):
+    cats = result.by_category_frame()
+    assert set(cats["category"]) == {1, 2, 4}
+    assert cats.query("mode == 'hybrid' and category == 4")["questions"].item() == 2
+    assert set(cats["category_name"]) == {"multi-hop", "temporal", "single-hop"}
+
+
+def test_to_dict_and_index(result):
+    data = json.loads(json.dumps(result.to_dict(include_questions=True)))
+    assert data["k"] == 3 and data["categories"] == [1, 2, 4]
+    assert data["index"]["memories"] == 7
+    assert data["skipped"]["other_categories"] == 1
+    assert len(data["questions"]) == 12
+    assert {s["mode"] for s in data["summary"]} == {"vector", "fts", "hybrid"}
+    assert "questions" not in result.to_dict()
+
+
+def test_progress_covers_index_and_modes(result):
+    done = {stage for stage, d, t in result.stages_seen if d == t}
+    assert done == {"index", "vector", "fts", "hybrid"}
+
+
+def test_categories_option_includes_adversarial(tmp_path):
+    ds = load_dataset(f"locomo:{locomo_file(tmp_path)}")
+    ev = evaluate(ds, k=2, modes="vector", categories=[5], work_dir=tmp_path / "w")
+    frame = ev.summary_frame()
+    assert list(frame["questions"]) == [1]
+    assert not math.isnan(frame["recall"].item())
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(InvalidInputError) as err:
+        evaluate("synthetic:10")
+    assert err.value.field == "dataset"
+    path = locomo_file(tmp_path)
+    with pytest.raises(InvalidInputError) as err:
+        evaluate(f"locomo:{path}", modes="vector,semantic")
+    assert err.value.field == "modes"
+    with pytest.raises(InvalidInputError) as err:
+        evaluate(f"locomo:{path}", k=0)
+    assert err.value.field == "k"
+    with pytest.raises(InvalidInputError) as err:
+        evaluate(f"locomo:{path}", categories=[9])
+    assert err.value.field == "categories"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from agentmem import Memory, MemoryConfig
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/benchmarks.py"
+
+
+def shown(element) -> str:  # noqa: ANN001
+    """An element's text as the browser shows it (the page escapes markdown in user data)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 @pytest.fixture
@@ -27,7 +33,7 @@ def results_path(tmp_path, monkeypatch):
 def open_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=300).run()
     at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [shown(e) for e in at.exception]
     return at
 
 
@@ -47,7 +53,7 @@ def test_tiny_run_draws_the_charts_and_is_stored(results_path):
     at.number_input(key="bench_size").set_value(20)
     at.multiselect(key="bench_phases").set_value(["p1", "p3"])
     at.button(key="bench_run").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     summary = next(d.value for d in at.dataframe if "ratio_to_ceiling" in d.value.columns)
     assert {"p1", "p3", "embed-only"} <= set(summary["phase"])
     assert (summary.loc[summary["phase"].isin(["p1", "p3"]), "ops_per_s"] > 0).all()
@@ -69,12 +75,12 @@ def test_sweep_and_bad_values(results_path):
     at.text_input(key="sweep_values").set_value("8, x")
     at.button(key="sweep_run").click().run()
     assert not at.exception
-    assert any("whole numbers" in e.value for e in at.error)
+    assert any("whole numbers" in shown(e) for e in at.error)
     at.selectbox(key="sweep_param").set_value("embed_batch_size")
     at.text_input(key="sweep_values").set_value("4,16")
     at.selectbox(key="sweep_phase").set_value("p1")
     at.button(key="sweep_run").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     sweep = next(d.value for d in at.dataframe if "param" in d.value.columns)
     assert list(sweep["value"]) == [4, 16] and (sweep["ops_per_s"] > 0).all()
     assert "Throughput against embed_batch_size" in charts_titles(at)
@@ -85,13 +91,13 @@ def test_no_phase_and_bad_spec_are_messages(results_path):
     at.multiselect(key="bench_phases").set_value([])
     at.button(key="bench_run").click().run()
     assert not at.exception
-    assert any("pick at least one phase" in e.value for e in at.error)
+    assert any("pick at least one phase" in shown(e) for e in at.error)
     at.multiselect(key="bench_phases").set_value(["p1"])
     at.selectbox(key="bench_source").set_value("dataset spec").run()
     at.text_input(key="bench_spec").set_value("locomo:/nonexistent/file.json")
     at.button(key="bench_run").click().run()
     assert not at.exception
-    assert any("no such file" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("no such file" in shown(e) for e in at.error), [shown(e) for e in at.error]
 
 
 def test_a_corrupt_results_file_is_a_message(results_path):
@@ -99,11 +105,11 @@ def test_a_corrupt_results_file_is_a_message(results_path):
     results_path.write_text("{not json\n")
     at = open_page()
     assert not at.exception
-    assert any("Cannot read the results file" in e.value and "bad JSON" in e.value for e in at.error)
+    assert any("Cannot read the results file" in shown(e) and "bad JSON" in shown(e) for e in at.error)
 
 
 def test_renders_on_a_populated_store(results_path, tmp_path):
     with Memory(MemoryConfig(data_dir=str(tmp_path / "store"))) as mem:
         mem.add("Alice drinks green tea", user_id="alice")
     at = open_page()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e) for e in at.error]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from agentmem import Memory, MemoryConfig
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/ingest.py"
+
+
+def shown(element) -> str:  # noqa: ANN001
+    """An element's text as the browser shows it (the page escapes markdown in user data)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ def open_page(page: str = PAGE) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     if page != PAGE:
         at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [shown(e) for e in at.exception]
     return at
 
 
@@ -61,7 +67,7 @@ def test_paste_ingests_lines_and_counts_add_and_noop(store_dir):
     at.text_input(key="ingest_user").set_value("alice")
     at.text_input(key="ingest_meta").set_value('{"topic": "people"}')
     at.button(key="ingest_go").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     m = metrics(at)
     assert m["Added"] == "2" and m["NOOP (already stored)"] == "1" and m["Rejected"] == "0"
     assert m["In the store now"] == "2"
@@ -77,7 +83,7 @@ def test_bad_metadata_is_a_message_and_nothing_is_written(store_dir):
     at.text_input(key="ingest_meta").set_value("{not json")
     at.button(key="ingest_go").click().run()
     assert not at.exception
-    assert any("metadata" in e.value and "not valid JSON" in e.value for e in at.error)
+    assert any("metadata" in shown(e) and "not valid JSON" in shown(e) for e in at.error)
     assert "Added" not in metrics(at)
 
 
@@ -85,7 +91,7 @@ def test_empty_paste_is_a_message(store_dir):
     at = open_page()
     at.button(key="ingest_go").click().run()
     assert not at.exception
-    assert any("paste at least one line" in e.value for e in at.error)
+    assert any("paste at least one line" in shown(e) for e in at.error)
 
 
 def test_jsonl_upload_with_chosen_columns_reports_rejected_rows(store_dir):
@@ -99,13 +105,13 @@ def test_jsonl_upload_with_chosen_columns_reports_rejected_rows(store_dir):
     at = open_page()
     at.radio(key="ingest_source").set_value("Upload a file").run()
     at.file_uploader(key="ingest_upload").set_value(("notes.jsonl", data, "application/json")).run()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e) for e in at.error]
     assert at.selectbox(key="ingest_text_col").options == ["body", "who", "topic"]
     at.selectbox(key="ingest_text_col").set_value("body")
     at.selectbox(key="ingest_user_col").set_value("who")
     at.multiselect(key="ingest_meta_cols").set_value(["topic"])
     at.button(key="ingest_go").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     m = metrics(at)
     assert m["Added"] == "2" and m["Rejected"] == "2"
     rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
@@ -128,11 +134,11 @@ def test_wrong_column_and_bad_file_are_messages(store_dir):
     at.file_uploader(key="ingest_upload").set_value(("dialog.json", b'{"hello": 1}', "application/json")).run()
     at.button(key="ingest_go").click().run()
     assert not at.exception
-    assert any("missing key 'sample_id'" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("missing key 'sample_id'" in shown(e) for e in at.error), [shown(e) for e in at.error]
     # a file of another type
     at.file_uploader(key="ingest_upload").set_value(("notes.txt", b"hello", "text/plain")).run()
     assert not at.exception
-    assert any("use a .csv, .jsonl or LoCoMo .json file" in e.value for e in at.error)
+    assert any("use a .csv, .jsonl or LoCoMo .json file" in shown(e) for e in at.error)
 
 
 def test_upload_over_50_mb_is_refused_with_a_message(store_dir):
@@ -141,7 +147,7 @@ def test_upload_over_50_mb_is_refused_with_a_message(store_dir):
     big = b"text\n" + b"x" * (50 * 1024 * 1024 + 10)
     at.file_uploader(key="ingest_upload").set_value(("big.csv", big, "text/csv")).run()
     assert not at.exception
-    assert any("big.csv is 50.0 MB; the limit is 50 MB" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("big.csv is 50.0 MB; the limit is 50 MB" in shown(e) for e in at.error), [shown(e) for e in at.error]
 
 
 def test_synthetic_set_with_a_phase_preset(store_dir):
@@ -150,7 +156,7 @@ def test_synthetic_set_with_a_phase_preset(store_dir):
     at.number_input(key="ingest_syn_n").set_value(40)
     at.selectbox(key="ingest_preset").set_value("p2b")
     at.button(key="ingest_go").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     m = metrics(at)
     assert int(m["Added"]) == 40 and m["In the store now"] == "40"
     at.run()

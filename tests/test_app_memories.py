@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from agentmem import Memory, MemoryConfig
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/memories.py"
+
+
+def shown(element) -> str:  # noqa: ANN001
+    """An element's text as the browser shows it (the page escapes markdown in user data)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 @pytest.fixture
@@ -34,7 +40,7 @@ def populated(store_dir):
 def open_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [shown(e) for e in at.exception]
     return at
 
 
@@ -55,7 +61,7 @@ def test_renders_on_an_empty_store(store_dir):
 
 def test_browse_counts_and_filters(populated):
     at = open_page()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e) for e in at.error]
     frame = table(at, "content")
     assert list(frame["content"]) == ["Bob moved to Lisbon", "Alice is allergic to peanuts", "Alice drinks green tea"]
     assert any("3 memories match" in c.value for c in at.caption)
@@ -83,7 +89,7 @@ def test_edit_reembeds_and_shows_the_update_in_history(populated):
     at.text_area(key=f"mem_edit_text_{first}").set_value("Bob moved to Porto")
     at.text_area(key=f"mem_edit_meta_{first}").set_value('{"city": "Porto"}')
     next(b for b in at.button if b.label == "Save changes").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     assert any("Saved" in s.value for s in at.success)
     history = table(at, "event")
     assert list(history["event"]) == ["ADD", "UPDATE"]
@@ -100,7 +106,7 @@ def test_edit_with_bad_metadata_is_a_message(populated):
     at.text_area(key=f"mem_edit_meta_{first}").set_value("[1, 2]")
     next(b for b in at.button if b.label == "Save changes").click().run()
     assert not at.exception
-    assert any("metadata" in e.value and "JSON object" in e.value for e in at.error)
+    assert any("metadata" in shown(e) and "JSON object" in shown(e) for e in at.error)
 
 
 def test_delete_needs_confirmation(populated):
@@ -125,7 +131,7 @@ def test_core_blocks_edit_within_limit(populated):
     persona.set_value("A patient tutor.")
     at.text_area(key="core_human_alice_None").set_value("Alice, drinks tea.")
     next(b for b in at.button if b.label == "Save core blocks").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     with reopen(populated) as mem:
         assert mem.core.get("persona", user_id="alice").value == "A patient tutor."
         assert mem.core.get("human", user_id="alice").value == "Alice, drinks tea."
@@ -134,7 +140,7 @@ def test_core_blocks_edit_within_limit(populated):
 def test_export_then_import_into_another_store(populated, tmp_path, monkeypatch):
     at = open_page()
     at.button(key="mem_export").click().run()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e) for e in at.error]
     name, data = at.session_state["mem_export_file"]
     assert name.endswith(".jsonl")
     lines = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
@@ -144,7 +150,7 @@ def test_export_then_import_into_another_store(populated, tmp_path, monkeypatch)
     at.sidebar.text_input(key="_data_dir_input").set_value(str(other)).run()
     at.file_uploader(key="mem_import_file").set_value((name, data, "application/json")).run()
     at.button(key="mem_import").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     assert any("Imported 3 memories" in s.value for s in at.success)
     assert len(table(at, "content")) == 3
 
@@ -154,5 +160,5 @@ def test_import_of_a_bad_file_is_a_message_and_keeps_the_store(populated):
     at.file_uploader(key="mem_import_file").set_value(("junk.jsonl", b"{not json}\n", "application/json")).run()
     at.button(key="mem_import").click().run()
     assert not at.exception
-    assert any("Import failed" in e.value for e in at.error)
+    assert any("Import failed" in shown(e) for e in at.error)
     assert len(table(at, "content")) == 3

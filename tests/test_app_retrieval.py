@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,11 @@ SAMPLES = [
 ]
 
 
+def shown(element) -> str:  # noqa: ANN001
+    """An element's text as the browser shows it (the page escapes markdown in user data)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
+
+
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("AGENTMEM_DATA_DIR", str(tmp_path / "store"))
@@ -64,7 +70,7 @@ def env(tmp_path, monkeypatch):
 def open_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=300).run()
     at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [shown(e) for e in at.exception]
     return at
 
 
@@ -79,7 +85,7 @@ def test_evaluation_of_an_uploaded_file(env):
     at.file_uploader(key="eval_upload").set_value(("tiny.json", json.dumps(SAMPLES).encode(), "application/json"))
     at.number_input(key="eval_k").set_value(2)
     at.button(key="eval_run").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     summary = next(d.value for d in at.dataframe if "recall" in d.value.columns and "p50_ms" in d.value.columns)
     assert list(summary["mode"]) == ["vector", "fts", "hybrid"]
     assert (summary["questions"] == 4).all()
@@ -95,14 +101,14 @@ def test_no_file_and_a_file_without_questions_are_messages(env):
     at.radio(key="eval_source").set_value("Path on this machine").run()
     at.button(key="eval_run").click().run()
     assert not at.exception
-    assert any("choose a LoCoMo-format file" in e.value for e in at.error)
+    assert any("choose a LoCoMo-format file" in shown(e) for e in at.error)
     no_qa = [dict(SAMPLES[0], qa=[])]
     path = env / "no_qa.json"
     path.write_text(json.dumps(no_qa))
     at.text_input(key="eval_path").set_value(str(path))
     at.button(key="eval_run").click().run()
     assert not at.exception
-    assert any("no questions" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("no questions" in shown(e) for e in at.error), [shown(e) for e in at.error]
 
 
 @pytest.mark.skipif(not SHARED.is_file(), reason="LoCoMo dev split not in ../shared/data")
@@ -115,4 +121,4 @@ def test_renders_on_a_populated_store(env, tmp_path):
     with Memory(MemoryConfig(data_dir=str(tmp_path / "store"))) as mem:
         mem.add("Alice drinks green tea", user_id="alice")
     at = open_page()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e) for e in at.error]

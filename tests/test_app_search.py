@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from agentmem import Memory, MemoryConfig
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/search.py"
+
+
+def shown(element) -> str:  # noqa: ANN001
+    """An element's text as the browser shows it (the page escapes markdown in user data)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def populated(store_dir):
 def open_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [shown(e) for e in at.exception]
     return at
 
 
@@ -63,7 +69,7 @@ def test_search_each_mode_and_open_the_history(populated, mode):
     at.radio(key="search_mode").set_value(mode)
     at.text_input(key="search_user").set_value("alice")
     at.button[0].click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     frame = results(at)
     assert frame["content"].iloc[0] == "Alice drinks green tea every morning and evening"
     assert set(frame["user_id"]) == {"alice"}
@@ -81,7 +87,7 @@ def test_metadata_and_type_filters(populated):
     at.text_input(key="search_query").set_value("where does someone live")
     at.text_area(key="search_filters").set_value("topic=travel")
     at.button[0].click().run()
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e) for e in at.error]
     assert list(results(at)["content"]) == ["Bob moved to Lisbon in May"]
     at.text_area(key="search_filters").set_value("")
     at.selectbox(key="search_type").set_value("semantic")
@@ -93,15 +99,15 @@ def test_user_errors_are_messages(populated):
     at = open_page()
     at.button[0].click().run()  # empty query
     assert not at.exception
-    assert any("type something to search for" in e.value for e in at.error)
+    assert any("type something to search for" in shown(e) for e in at.error)
     at.text_input(key="search_query").set_value("tea")
     at.text_area(key="search_filters").set_value("no equals sign here")
     at.button[0].click().run()
     assert not at.exception
-    assert any("filters" in e.value and "key=value" in e.value for e in at.error)
+    assert any("filters" in shown(e) and "key=value" in shown(e) for e in at.error)
     at.text_area(key="search_filters").set_value('topic={"gt": 3}')
     at.button[0].click().run()
     assert not at.exception
-    assert any("filters.topic" in e.value and "unknown operator" in e.value for e in at.error), [
-        e.value for e in at.error
+    assert any("filters.topic" in shown(e) and "unknown operator" in shown(e) for e in at.error), [
+        shown(e) for e in at.error
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from agentmem import Memory, MemoryConfig
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/storage.py"
+
+
+def shown(element) -> str:  # noqa: ANN001
+    """An element's text as the browser shows it (the page escapes markdown in user data)."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 @pytest.fixture
@@ -32,7 +38,7 @@ def populated(store_dir):
 def open_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [shown(e) for e in at.exception]
     return at
 
 
@@ -63,7 +69,7 @@ def test_repair_and_optimize_report(populated):
     assert not at.exception and not at.error
     assert any("Repair" in s.value and "agree" in s.value for s in at.success)
     at.button(key="storage_optimize").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
     assert at.json[-1].value and '"rows": 2' in at.json[-1].value
 
 
@@ -71,7 +77,7 @@ def test_reset_needs_the_word(populated):
     at = open_page()
     at.button(key="storage_reset").click().run()
     assert not at.exception
-    assert any("type RESET" in e.value for e in at.error)
+    assert any("type RESET" in shown(e) for e in at.error)
     assert metric(at, "Memories (records)") == "2"
     at.text_input(key="storage_reset_confirm").set_value("RESET")
     at.button(key="storage_reset").click().run()
@@ -91,4 +97,4 @@ def test_a_file_as_data_dir_is_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("AGENTMEM_DATA_DIR", str(bad))
     at = open_page()
     assert not at.exception
-    assert any("is a file, not a folder" in e.value for e in at.sidebar.error)
+    assert any("is a file, not a folder" in shown(e) for e in at.sidebar.error)

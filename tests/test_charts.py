@@ -50,6 +50,15 @@ def test_phase_throughput_draws_phases_ceiling_line_and_mem0(summary):
     assert list(bars["phase"].error_y.arrayminus) == [50.0, 20.0]
 
 
+def test_phase_throughput_cuts_the_axis_above_a_storage_only_bar_that_dwarfs_the_rest(summary):
+    fig = charts.phase_throughput(summary)  # storage-only 5000 vs at most 1000 elsewhere
+    assert tuple(fig.layout.yaxis.range) == (0, 1300.0)
+    assert any("storage-only 5,000 ops/s" in a.text for a in fig.layout.annotations)
+    close = summary.assign(ops_per_s=summary["ops_per_s"].where(summary["phase"] != "storage-only", 1500.0))
+    fig = charts.phase_throughput(close)
+    assert fig.layout.yaxis.range is None
+
+
 def test_phase_throughput_without_ceiling_or_minmax():
     fig = charts.phase_throughput(pd.DataFrame({"phase": ["p1"], "ops_per_s": [10.0]}))
     assert not fig.layout.shapes

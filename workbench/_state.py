@@ -60,13 +60,10 @@ def setup(title: str, caption: str | None = None) -> Context:
         try:
             data_dir = services.resolve_data_dir(st.session_state[DATA_DIR_KEY])
         except Exception as exc:  # noqa: BLE001 - shown, never raised
-            st.error(services.friendly_error(exc))
+            st.error(services.escape_markdown(services.friendly_error(exc)))
             return Context(None)
         held = store_for(str(data_dir))
-        if held.is_open:
-            st.caption(f"Open: `{data_dir}`")
-        else:
-            st.caption(f"Opens on first use: `{data_dir}`")
+        st.caption(f"Store: `{data_dir}`")
         if held.overrides:
             st.caption("Settings: " + ", ".join(f"{k}={v}" for k, v in held.overrides.items()))
     return Context(data_dir)
@@ -90,7 +87,7 @@ def memory(ctx: Context):  # noqa: ANN201 - agentmem.Memory, imported lazily
 
 
 def show_error(exc: BaseException, *, prefix: str = "") -> None:
-    st.error(prefix + services.friendly_error(exc))
+    st.error(prefix + services.escape_markdown(services.friendly_error(exc)))
 
 
 @contextmanager
@@ -122,7 +119,7 @@ def _progress_text(job: services.Job, unit: str) -> str:
 
 def job_error(job: services.Job) -> None:
     if job.error:
-        st.error(f"{job.name} failed: {job.error}")
+        st.error(f"{job.name} failed: {services.escape_markdown(job.error)}")
 
 
 def csv_download(frame, name: str, *, label: str | None = None, key: str | None = None) -> None:  # noqa: ANN001

@@ -39,6 +39,8 @@ STAGE_COLUMNS = ("embed_s", "vectors_s", "records_s", "history_s", "other_s")
 REFERENCE_PHASES = ("embed-only", "storage-only", "plain-embed", "mem0")
 #: The row whose throughput is the ceiling every phase is measured against.
 CEILING_PHASE = "embed-only"
+#: A reference bar this many times taller than every other bar is drawn off scale.
+OFF_SCALE = 4.0
 
 _STAGE_COLORS = {
     "embed_s": "#4C78A8",
@@ -131,6 +133,21 @@ def phase_throughput(summary: pd.DataFrame, *, title: str = "Throughput per phas
         fig.add_scatter(x=[None], y=[None], mode="lines", name="embed-only ceiling",
                         line=dict(color="#F58518", dash="dash"))
     fig.update_layout(title=title, yaxis_title="memories / s", xaxis_title="", barmode="group", **_LAYOUT)
+    # storage-only (no model at all) can be 50x the rest and would flatten every phase
+    # to the floor: cut the axis above the others and label that bar with its value.
+    rest = frame[frame["phase"] != "storage-only"]["ops_per_s"].dropna()
+    storage = refs[refs["phase"] == "storage-only"]["ops_per_s"].dropna()
+    if not storage.empty and not rest.empty and float(storage.iloc[0]) > OFF_SCALE * float(rest.max()):
+        top = float(rest.max()) * 1.3
+        fig.update_yaxes(range=[0, top])
+        fig.add_annotation(
+            x="storage-only",
+            y=top,
+            text=f"storage-only {float(storage.iloc[0]):,.0f} ops/s ↑",
+            showarrow=False,
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.8)",
+        )
     return fig
 
 

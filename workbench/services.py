@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -48,6 +49,7 @@ __all__ = [
     "default_data_dir",
     "default_results_path",
     "friendly_error",
+    "escape_markdown",
     "resolve_data_dir",
     "shared_locomo_path",
     "parse_metadata",
@@ -110,6 +112,14 @@ def resolve_data_dir(text: str) -> Path:
     if parent is not None and not os.access(parent, os.W_OK):
         raise InvalidInputError("data_dir", f"{parent} is not writable")
     return path.resolve()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text shown through st.markdown/st.error as typed: no bold, links, HTML or math from user data."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def friendly_error(exc: BaseException) -> str:
@@ -533,7 +543,7 @@ def _jsonish(value: Any) -> str:
 
 def records_frame(records: Iterable[Any]) -> pd.DataFrame:
     """MemoryRecords as a display table (metadata as compact JSON)."""
-    columns = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at", "updated_at"]
+    columns = ["content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at", "updated_at", "id"]
     rows = [{c: getattr(r, c, None) for c in columns} for r in records]
     frame = pd.DataFrame(rows, columns=columns)
     frame["metadata"] = frame["metadata"].map(_jsonish)

@@ -83,7 +83,7 @@ if job is not None:
     _state.job_error(job)
     result = job.result
     if result is not None:
-        st.subheader(f"Run {result.run_id} · {result.dataset.get('name')} · n={result.dataset.get('n')}")
+        st.subheader(services.escape_markdown(f"Run {result.run_id} · {result.dataset.get('name')} · n={result.dataset.get('n')}"))
         summary = result.summary_frame()
         runs = result.runs_frame()
         st.plotly_chart(charts.phase_throughput(summary), key="bench_throughput")
@@ -98,7 +98,7 @@ if job is not None:
             st.dataframe(runs, hide_index=True, key="bench_runs")
             _state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
         for note in result.notes:
-            st.caption(note)
+            st.caption(services.escape_markdown(note))
 
 # ---------------------------------------------------------------- sweep
 st.subheader("Sweep a setting")

@@ -31,9 +31,9 @@ with _state.guard("Cannot list memories: "):
     records = memory.get_all(**scope, limit=page_size, offset=(int(page) - 1) * page_size, filters=filters)
     frame = services.records_frame(records)
     st.caption(f"{total:,} memories match · showing {len(frame):,}")
-    st.dataframe(frame, hide_index=True, key="mem_table",
-                 column_config={"content": st.column_config.TextColumn(width="large")})
     if not frame.empty:
+        st.dataframe(frame, hide_index=True, key="mem_table",
+                     column_config={"content": st.column_config.TextColumn(width="large")})
         _state.csv_download(frame, "memories_page")
 
 with st.expander("Counts per user and type", expanded=True):
@@ -59,10 +59,11 @@ if frame is not None and not frame.empty:
     else:
         left, right = st.columns([3, 2])
         with left:
-            st.markdown(f"**{record.content}**")
-            st.caption(f"id `{record.id}` · user {record.user_id or '-'} · agent {record.agent_id or '-'} · "
-                       f"run {record.run_id or '-'} · {record.memory_type} · created {record.created_at:%Y-%m-%d %H:%M:%S}"
-                       f" · updated {record.updated_at:%Y-%m-%d %H:%M:%S}")
+            st.markdown(f"**{services.escape_markdown(record.content)}**")
+            st.caption(services.escape_markdown(
+                f"id {record.id} · user {record.user_id or '-'} · agent {record.agent_id or '-'} · "
+                f"run {record.run_id or '-'} · {record.memory_type} · created {record.created_at:%Y-%m-%d %H:%M:%S}"
+                f" · updated {record.updated_at:%Y-%m-%d %H:%M:%S}"))
             if record.metadata:
                 st.json(record.metadata, expanded=False)
             with _state.guard("Cannot read the history: "):
@@ -97,7 +98,7 @@ if frame is not None and not frame.empty:
             if st.button("Delete", disabled=not sure, key="mem_delete"):
                 with _state.guard("Not deleted: "):
                     memory.delete(record.id)
-                    st.session_state["mem_flash"] = [f"Deleted {record.id[:8]}: {record.content[:60]}"]
+                    st.session_state["mem_flash"] = [services.escape_markdown(f"Deleted {record.id[:8]}: {record.content[:60]}")]
                     st.rerun()
 else:
     st.info("No memories here yet: add some on the Ingest page.")
@@ -150,5 +151,5 @@ with right:
     if st.button("Import", disabled=upload is None, key="mem_import"):
         with _state.guard("Import failed: "):
             n = services.import_upload(memory, upload.name, upload.getvalue(), reembed=reembed)
-            st.session_state["mem_flash"] = [f"Imported {n:,} memories from {upload.name}"]
+            st.session_state["mem_flash"] = [services.escape_markdown(f"Imported {n:,} memories from {upload.name}")]
             st.rerun()

@@ -66,8 +66,8 @@ if job is not None:
         summary = ev.summary_frame()
         by_cat = ev.by_category_frame()
         n_questions = int(summary["questions"].max()) if not summary.empty else 0
-        st.subheader(f"recall@{ev.k} on {ev.dataset.get('name')} · {ev.dataset.get('n'):,} turns · "
-                     f"{n_questions:,} questions")
+        st.subheader(services.escape_markdown(f"recall@{ev.k} on {ev.dataset.get('name')} · {ev.dataset.get('n'):,} turns · "
+                     f"{n_questions:,} questions"))
         cols = st.columns(max(1, len(summary)))
         for col, row in zip(cols, summary.itertuples()):
             col.metric(f"{row.mode}: recall@{ev.k}", f"{row.recall:.3f}", help=f"MRR {row.mrr:.3f}")

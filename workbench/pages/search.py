@@ -48,7 +48,7 @@ if submitted:
             threshold=float(threshold) if threshold > 0 else None,
         )
         st.session_state["search_hits"] = services.hits_frame(hits)
-        st.session_state["search_label"] = f"{len(hits)} results for {query.strip()!r} ({mode})"
+        st.session_state["search_label"] = services.escape_markdown(f"{len(hits)} results for {query.strip()!r} ({mode})")
 
 frame = st.session_state.get("search_hits")
 if frame is not None:
@@ -74,7 +74,7 @@ if frame is not None:
                     st.warning("This memory no longer exists (deleted since the search).")
                 else:
                     st.markdown(f"**Full record** `{record.id}`")
-                    st.write(record.content)
+                    st.markdown(services.escape_markdown(record.content))
                     st.json(
                         {
                             "user_id": record.user_id, "agent_id": record.agent_id, "run_id": record.run_id,

@@ -309,3 +309,12 @@ def test_concurrent_builds_in_processes_agree(tmp_path: Path) -> None:
     assert emb.optimized
     assert Path(emb.text_embedding.model._model_dir) == folder  # fastembed loaded the raced folder
     assert np.isfinite(emb.embed_sync(["after the race"])).all()
+
+
+def test_optimized_graph_is_fused_when_onnx_is_installed(tmp_path: Path) -> None:
+    onnx = pytest.importorskip("onnx")
+    folder = ensure_model_folder(tmp_path, optimize=True)
+    assert folder.optimized and folder.path.name.endswith("_fused")
+    ops = {node.op_type for node in onnx.load(str(folder.path / "model.onnx"), load_external_data=False).graph.node}
+    assert {"Attention", "BiasGelu"} <= ops
+    assert not ops & {"Softmax", "Erf", "IsNaN"}  # the exported attention and GELU are gone

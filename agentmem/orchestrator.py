@@ -94,6 +94,27 @@ def rrf(lists: Sequence[Sequence[dict[str, Any]]], k: int, limit: int) -> list[d
     return [{**fused[i], "score": scores[i]} for i in order]
 
 
+def minmax(lists: Sequence[Sequence[dict[str, Any]]], weights: Sequence[float], limit: int) -> list[dict[str, Any]]:
+    """Score fusion: each list's scores scaled to [0, 1] by its own min and max, then weighted and summed.
+
+    Unlike RRF it keeps how far apart the scores are, which matters when one side is
+    confident (a rare name in full text) and the other is not.
+    """
+    fused: dict[str, dict[str, Any]] = {}
+    scores: dict[str, float] = {}
+    for rows, weight in zip(lists, weights):
+        if not rows:
+            continue
+        values = [r["score"] for r in rows]
+        lo, hi = min(values), max(values)
+        for row in rows:
+            scaled = (row["score"] - lo) / (hi - lo) if hi > lo else 1.0
+            scores[row["id"]] = scores.get(row["id"], 0.0) + weight * scaled
+            fused.setdefault(row["id"], row)
+    order = sorted(scores, key=lambda i: -scores[i])[:limit]
+    return [{**fused[i], "score": scores[i]} for i in order]
+
+
 def row_to_hit(row: dict[str, Any]) -> SearchHit:
     return SearchHit(
         id=row["id"],
@@ -300,7 +321,11 @@ class Orchestrator:
                     vec_rows, fts_rows = await asyncio.gather(
                         self.vectors.search_vector(qv, where, n), self.vectors.search_fts(query, where, n)
                     )
-                    rows = rrf([vec_rows, fts_rows], self.config.rrf_k, limit)
+                    if self.config.hybrid_fusion == "rrf":
+                        rows = rrf([vec_rows, fts_rows], self.config.rrf_k, limit)
+                    else:
+                        w = self.config.hybrid_vector_weight
+                        rows = minmax([vec_rows, fts_rows], [w, 1.0 - w], limit)
             hits = [row_to_hit(r) for r in rows]
             if threshold is not None:
                 hits = [h for h in hits if h.score >= threshold]

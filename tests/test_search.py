@@ -84,3 +84,32 @@ def test_hits_to_pandas(filled):
 def test_search_on_empty_store(mem):
     for mode in ("vector", "fts", "hybrid"):
         assert mem.search("anything at all", mode=mode) == []
+
+
+def test_fusion_functions_on_hand_made_lists():
+    from agentmem.orchestrator import minmax, rrf
+
+    vec = [{"id": "a", "score": 0.9}, {"id": "b", "score": 0.5}, {"id": "c", "score": 0.1}]
+    fts = [{"id": "c", "score": 12.0}, {"id": "d", "score": 2.0}]
+    # minmax, vector weight 0.4: a=.4, b=.2, c=0+.6, d=0
+    fused = minmax([vec, fts], [0.4, 0.6], 10)
+    assert [r["id"] for r in fused] == ["c", "a", "b", "d"]
+    assert [round(r["score"], 6) for r in fused] == [0.6, 0.4, 0.2, 0.0]
+    assert [r["id"] for r in minmax([vec, fts], [0.4, 0.6], 2)] == ["c", "a"]
+    # rrf k=1: a=1/2, b=1/3, c=1/4+1/2, d=1/3
+    fused = rrf([vec, fts], 1, 10)
+    assert fused[0]["id"] == "c" and fused[0]["score"] == pytest.approx(0.75)
+    assert fused[1]["id"] == "a" and fused[1]["score"] == pytest.approx(0.5)
+    assert minmax([[], []], [0.5, 0.5], 5) == []
+
+
+def test_rrf_fusion_is_selectable(tmp_path):
+    from agentmem import Memory, MemoryConfig
+
+    with Memory(MemoryConfig(data_dir=tmp_path / "s", hybrid_fusion="rrf")) as mem:
+        mem.add_batch(FACTS_TEXT, user_id="alice")
+        hit = mem.search("name of alice's cat", user_id="alice")[0]
+        assert hit.content == "Alice's cat is called Miso" and hit.score <= 2 / 61
+
+
+FACTS_TEXT = [t for t, _ in FACTS]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,25 @@ def test_synthetic_set_with_a_phase_preset(store_dir):
     assert int(m["Added"]) == 40 and m["In the store now"] == "40"
     at.run()
     assert any("Settings:" in c.value for c in at.sidebar.caption)
+
+
+def test_a_second_click_while_an_ingest_runs_does_not_start_another(store_dir):
+    at = open_page()
+    services = sys.modules["services"]  # the module the running app uses
+    release = threading.Event()
+    key = f"ingest:{store_dir.resolve()}"
+    running, started = services.JOBS.start(key, "Ingest", lambda progress: release.wait(30) and None)
+    assert started
+    threading.Timer(1.5, release.set).start()  # the page watches the job until it ends
+    at.text_area(key="ingest_text").set_value("Alice likes green tea")
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert at.button(key="ingest_go").disabled
+    assert any("An ingest is running" in shown(i) for i in at.info)
+    assert services.JOBS.get(key) is running  # the click did not replace or restart it
+    assert "Added" not in metrics(at)
+    # once it has ended, the button works again
+    at.run()
+    assert not at.button(key="ingest_go").disabled
+    at.button(key="ingest_go").click().run()
+    assert metrics(at)["Added"] == "1"

@@ -162,3 +162,12 @@ def test_import_of_a_bad_file_is_a_message_and_keeps_the_store(populated):
     assert not at.exception
     assert any("Import failed" in shown(e) for e in at.error)
     assert len(table(at, "content")) == 3
+
+
+def test_user_text_is_shown_as_typed_not_as_markdown(store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
+        mem.add("**not bold** [a link](http://example.com) <b>x</b>", user_id="u")
+    at = open_page()
+    heading = next(m for m in at.markdown if "not bold" in m.value)
+    assert "**not bold**" not in heading.value.removeprefix("**")  # the stars are escaped
+    assert shown(heading) == "**" + "**not bold** [a link](http://example.com) <b>x</b>" + "**"

@@ -135,6 +135,9 @@ def test_compare_runs_groups_by_run():
     fig = charts.compare_runs(frame)
     assert [t.name for t in fig.data] == ["a", "b"]
     assert list(fig.data[1].y) == [3.0, 4.0]
+    with_storage = pd.concat([frame, pd.DataFrame({"run_id": ["a"], "phase": ["storage-only"], "ops_per_s": [1e4]})])
+    assert list(charts.compare_runs(with_storage).data[0].x) == ["p1", "p3"]
+    assert list(charts.compare_runs(with_storage, skip=()).data[0].x) == ["p1", "p3", "storage-only"]
     with pytest.raises(ValueError, match="run_id"):
         charts.compare_runs(frame.drop(columns="run_id"))
 

@@ -247,14 +247,17 @@ def compare_runs(
     summaries: pd.DataFrame,
     *,
     run_column: str = "run_id",
+    skip: Sequence[str] = ("storage-only",),
     title: str = "Past runs compared (ops/s per phase)",
 ) -> go.Figure:
     """Grouped bars: ops/s per phase, one colour per run.
 
     ``summaries`` is ``ResultsStore.summary_frame()``: one row per (run, phase) with
-    ``run_column``, ``phase`` and ``ops_per_s``.
+    ``run_column``, ``phase`` and ``ops_per_s``. Rows whose phase is in ``skip`` are
+    left out (storage-only, with no model, would flatten every other bar).
     """
     _require(summaries, (run_column, "phase", "ops_per_s"), chart="compare_runs")
+    summaries = summaries[~summaries["phase"].astype(str).isin(skip)]
     if summaries.empty:
         return _empty(title)
     fig = go.Figure()

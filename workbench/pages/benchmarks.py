@@ -92,10 +92,10 @@ if job is not None:
         right.plotly_chart(charts.latency_distribution(runs[~runs["phase"].isin(["embed-only", "plain-embed"])]),
                            key="bench_latency")
         st.markdown("**Summary** (medians over repetitions; ratio_to_ceiling = ops/s ÷ embed-only)")
-        st.dataframe(summary, hide_index=True, key="bench_summary")
+        st.dataframe(summary.round(2), hide_index=True, key="bench_summary")
         _state.csv_download(summary, f"bench_summary_{result.run_id}", key="bench_summary_csv")
         with st.expander("Every repetition"):
-            st.dataframe(runs, hide_index=True, key="bench_runs")
+            st.dataframe(runs.round(2), hide_index=True, key="bench_runs")
             _state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
         for note in result.notes:
             st.caption(services.escape_markdown(note))
@@ -128,7 +128,7 @@ if sweep_job is not None:
     _state.job_error(sweep_job)
     if sweep_job.result is not None:
         st.plotly_chart(charts.sweep_chart(sweep_job.result), key="sweep_chart")
-        st.dataframe(sweep_job.result, hide_index=True, key="sweep_table")
+        st.dataframe(sweep_job.result.round(2), hide_index=True, key="sweep_table")
         _state.csv_download(sweep_job.result, "sweep", key="sweep_csv")
 
 # ---------------------------------------------------------------- past runs
@@ -146,5 +146,5 @@ with _state.guard("Cannot read the results file: "):
             chosen_rows = past[past["run_id"].isin(picked)]
             chosen_rows = chosen_rows.assign(run=chosen_rows["run_id"].map(labels))
             st.plotly_chart(charts.compare_runs(chosen_rows, run_column="run"), key="past_chart")
-            st.dataframe(chosen_rows.drop(columns=["run"]), hide_index=True, key="past_table")
+            st.dataframe(chosen_rows.drop(columns=["run"]).round(2), hide_index=True, key="past_table")
             _state.csv_download(chosen_rows.drop(columns=["run"]), "bench_past_runs", key="past_csv")

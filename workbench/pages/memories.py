@@ -51,7 +51,7 @@ st.subheader("A memory")
 if frame is not None and not frame.empty:
     labels = {row.id: f"{str(row.content)[:90]}  ·  {row.user_id or '-'}  ·  {row.id[:8]}" for row in frame.itertuples()}
     chosen = st.selectbox("Open", frame["id"].tolist(), format_func=labels.get, key="mem_open")
-    record = None
+    record = history = None
     with _state.guard():
         record = memory.get(chosen)
     if record is None:
@@ -65,11 +65,10 @@ if frame is not None and not frame.empty:
                 f"run {record.run_id or '-'} · {record.memory_type} · created {record.created_at:%Y-%m-%d %H:%M:%S}"
                 f" · updated {record.updated_at:%Y-%m-%d %H:%M:%S}"))
             if record.metadata:
-                st.json(record.metadata, expanded=False)
+                st.json(record.metadata, expanded=True)
             with _state.guard("Cannot read the history: "):
                 history = services.history_frame(memory.history(record.id))
                 st.plotly_chart(charts.history_timeline(history, title="History timeline"), key="mem_history_chart")
-                st.dataframe(history, hide_index=True, key="mem_history")
         with right:
             with st.form(f"edit_{record.id}"):
                 st.markdown("**Edit** (the new text is embedded again)")
@@ -93,13 +92,17 @@ if frame is not None and not frame.empty:
                         memory.update(record.id, **changes)
                         st.session_state["mem_flash"] = [f"Saved {record.id[:8]} ({', '.join(changes)} changed)"]
                         st.rerun()
-            st.markdown("**Delete**")
+            st.markdown("**Delete** (the history keeps a DELETE event)")
             sure = st.checkbox("Yes, delete this memory", key=f"mem_delete_sure_{record.id}")
             if st.button("Delete", disabled=not sure, key="mem_delete"):
                 with _state.guard("Not deleted: "):
                     memory.delete(record.id)
                     st.session_state["mem_flash"] = [services.escape_markdown(f"Deleted {record.id[:8]}: {record.content[:60]}")]
                     st.rerun()
+    if history is not None:
+        st.dataframe(history, hide_index=True, key="mem_history",
+                     column_config={"old_content": st.column_config.TextColumn(width="large"),
+                                    "new_content": st.column_config.TextColumn(width="large")})
 else:
     st.info("No memories here yet: add some on the Ingest page.")
 

@@ -75,9 +75,9 @@ if job is not None:
         left.plotly_chart(charts.retrieval_by_mode(summary, metrics=("recall", "mrr", "ndcg")), key="eval_modes_chart")
         metric = right.radio("Per category", ("recall", "mrr", "ndcg"), horizontal=True, key="eval_cat_metric")
         right.plotly_chart(charts.retrieval_by_category(by_cat, metric=metric), key="eval_cat_chart")
-        st.dataframe(summary, hide_index=True, key="eval_summary")
+        st.dataframe(summary.round(3), hide_index=True, key="eval_summary")
         _state.csv_download(summary, "retrieval_summary", key="eval_summary_csv")
-        st.dataframe(by_cat, hide_index=True, key="eval_by_cat")
+        st.dataframe(by_cat.round(3), hide_index=True, key="eval_by_cat")
         _state.csv_download(by_cat, "retrieval_by_category", key="eval_by_cat_csv")
         with st.expander("Every question"):
             questions = ev.questions_frame()

@@ -74,7 +74,7 @@ elif source == "Synthetic set":
     c1, c2 = st.columns(2)
     n = c1.number_input("How many memories", min_value=1, max_value=100_000, value=200, step=50, key="ingest_syn_n")
     seed = c2.number_input("Seed", min_value=0, value=0, step=1, key="ingest_syn_seed")
-    st.caption("Preferences, dated events and facts about ~26 users; the same seed gives the same set.")
+    st.caption("Preferences, dated events and facts of generated users; the same seed gives the same set.")
     dataset_spec = (f"synthetic:{int(n)}", {"seed": int(seed)})
 else:
     default_path = services.shared_locomo_path()

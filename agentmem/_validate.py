@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,7 +21,6 @@ MAX_LIMIT = 10_000
 MAX_QUERY_CHARS = 10_000
 MAX_BATCH = 1_000_000
 
-_SPACE = re.compile(r"\s+")
 
 
 def content(value: Any, field: str = "content") -> str:
@@ -82,7 +80,7 @@ def metadata_list(value: Any, n: int, field: str = "metadata") -> list[dict[str,
     """None, one dict for every item, or a list with one dict (or None) per item."""
     if value is None or isinstance(value, Mapping):
         one = metadata(value, field)
-        return [dict(one) for _ in range(n)]
+        return [one] * n  # one validated copy, shared: nothing downstream mutates it
     if isinstance(value, (list, tuple)):
         if len(value) != n:
             raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} texts")
@@ -163,10 +161,17 @@ def threshold(value: Any, field: str = "threshold") -> float | None:
 
 def normalize_text(text: str) -> str:
     """What dedupe compares: Unicode NFKC, case-folded, whitespace collapsed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    if not text.isascii():  # NFKC changes nothing in ASCII, and costs a copy
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split()).casefold()
 
 
-def content_hash(text: str, user_id: str | None, agent_id: str | None, run_id: str | None) -> str:
+def scope_key(user_id: str | None, agent_id: str | None, run_id: str | None) -> str:
+    """The scope part of a content hash (JSON keeps the three ids unambiguous)."""
+    return json.dumps([user_id, agent_id, run_id], ensure_ascii=False) + "\x1f"
+
+
+def content_hash(text: str, user_id: str | None, agent_id: str | None, run_id: str | None, *, scope: str | None = None) -> str:
     """Identity of a memory for dedupe: the normalized text within its exact scope."""
-    key = json.dumps([user_id, agent_id, run_id, normalize_text(text)], ensure_ascii=False)
-    return hashlib.sha256(key.encode()).hexdigest()
+    prefix = scope if scope is not None else scope_key(user_id, agent_id, run_id)
+    return hashlib.sha256((prefix + normalize_text(text)).encode()).hexdigest()

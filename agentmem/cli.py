@@ -1,7 +1,10 @@
 """The ``agentmem`` command: ``agentmem bench ...`` and ``agentmem eval ...``.
 
 Progress bars go to stderr, a plain table to stdout, ``--json OUT`` writes the full
-result. A bad argument or file prints one line ``agentmem: error: ...`` and exits 2.
+result, and every ``bench`` run is appended to ``data/results/bench_runs.jsonl``
+(``--results``, ``--no-save``). Exit codes: 0 done; 1 a phase failed or stored the
+wrong number of memories (the table and JSON still come out); 2 a bad argument or
+file, reported as one line ``agentmem: error: ...``.
 """
 
 from __future__ import annotations
@@ -194,7 +197,7 @@ def _bench(args: argparse.Namespace) -> int:
         _write_json(args.json_out, data)
     if not args.no_save:
         ResultsStore(args.results).append(data)
-    return 0
+    return 1 if data["failures"] or bad else 0
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import time
-import uuid
 from collections import deque
 from collections.abc import Awaitable, Sequence
 from contextlib import contextmanager
@@ -33,7 +32,7 @@ from .config import MemoryConfig
 from .errors import ConsistencyError, InvalidInputError, NotFoundError
 from .models import STAGES, AddResult, CallTiming, MemoryRecord, RepairReport, SearchHit, VerifyReport
 from .storage.base import NewMemory
-from .storage.filters import Condition, to_lance
+from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
 from .storage.libsql import RecordStore
 
@@ -449,12 +448,19 @@ class Orchestrator:
             await self.records.close()
 
 
+def uuid7s(n: int) -> list[str]:
+    """``n`` time-ordered UUIDs (version 7): new rows land at the end of the id index."""
+    ms = (time.time_ns() // 1_000_000).to_bytes(6, "big")
+    rnd = os.urandom(10 * n)
+    out = []
+    for i in range(0, 10 * n, 10):
+        h = (ms + bytes((0x70 | rnd[i] & 0x0F, rnd[i + 1], 0x80 | rnd[i + 2] & 0x3F)) + rnd[i + 3 : i + 10]).hex()
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
 def uuid7() -> str:
-    """A time-ordered UUID (version 7): new rows land at the end of the id index."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & (2**48 - 1)) << 80 | 0x7 << 76 | (rand >> 68 & 0xFFF) << 64 | 0b10 << 62 | rand & (2**62 - 1)
-    return str(uuid.UUID(int=value))
+    return uuid7s(1)[0]
 
 
 def new_memories(
@@ -468,17 +474,16 @@ def new_memories(
 ) -> list[NewMemory]:
     """Validated inputs -> memories with fresh ids, hashes and one shared timestamp."""
     ts = now()
-    return [
-        NewMemory(
-            id=uuid7(),
-            content=text,
-            hash=v.content_hash(text, user_id, agent_id, run_id),
-            user_id=user_id,
-            agent_id=agent_id,
-            run_id=run_id,
-            memory_type=memory_type,
-            metadata=md,
-            created_at=ts,
-        )
-        for text, md in zip(texts, metadata)
-    ]
+    scope = v.scope_key(user_id, agent_id, run_id)
+    encoded: dict[int, tuple[str, list[str]]] = {}  # one serialization per distinct metadata dict
+    out = []
+    for text, md, mid in zip(texts, metadata, uuid7s(len(texts))):
+        enc = encoded.get(id(md))
+        if enc is None:
+            enc = encoded[id(md)] = (json.dumps(md, ensure_ascii=False), meta_kv(md))
+        out.append(NewMemory(
+            id=mid, content=text, hash=v.content_hash(text, user_id, agent_id, run_id, scope=scope),
+            user_id=user_id, agent_id=agent_id, run_id=run_id, memory_type=memory_type,
+            metadata=md, created_at=ts, metadata_json=enc[0], meta_kv=enc[1],
+        ))
+    return out

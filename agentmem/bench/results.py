@@ -117,6 +117,7 @@ class BenchResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     mem0: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ shapes
 
@@ -197,6 +198,7 @@ class BenchResult:
             "dataset": self.dataset,
             "params": self.params,
             "notes": list(self.notes),
+            "failures": dict(self.failures),
             "runs": [dict(r, run_id=self.run_id) for r in self.rows],
         }
 
@@ -218,6 +220,7 @@ class BenchResult:
                 rows=rows,
                 mem0=data.get("mem0"),
                 notes=list(data.get("notes", [])),
+                failures=dict(data.get("failures", {})),
             )
         except (KeyError, TypeError) as exc:
             raise DatasetError(f"not a benchmark run: missing {exc}") from None

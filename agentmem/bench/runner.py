@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from ..config import MemoryConfig
-from ..errors import InvalidInputError
+from ..errors import AgentMemError, InvalidInputError
 from ..models import STAGES
 from .datasets import Dataset, DatasetItem, load_dataset
 from .machine import machine_facts
@@ -415,7 +415,11 @@ def run_benchmark(
                     result.notes.append(f"plain-embed skipped: {exc}")
             for plan in plans:
                 cfg = plan.config(base, root / f"{plan.name}-r{rep}")
-                result.rows.append(_run(_feed_phase(plan, cfg, items, expected, rep, progress)))
+                try:
+                    result.rows.append(_run(_feed_phase(plan, cfg, items, expected, rep, progress)))
+                except AgentMemError as exc:  # one broken phase must not lose the others' figures
+                    result.failures[f"{plan.name}#{rep}"] = f"{type(exc).__name__}: {exc}"
+                    result.notes.append(f"{plan.name} (rep {rep}) failed: {type(exc).__name__}: {exc}")
                 shutil.rmtree(root / f"{plan.name}-r{rep}", ignore_errors=True)
             if include_references and vectors is not None:
                 cfg = ref_plan.config(base, root / f"storage-r{rep}")

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from .filters import meta_kv
 
 __all__ = ["NewMemory"]
 
 
 @dataclass(slots=True)
 class NewMemory:
-    """A validated memory on its way into both stores (``created_at`` is aware UTC)."""
+    """A validated memory on its way into both stores (``created_at`` is aware UTC).
+
+    ``metadata_json`` and ``meta_kv`` are the metadata as each store writes it; a batch
+    builder that shares one metadata dict among many memories passes them in once
+    (serializing per row was a visible share of the storage-only path).
+    """
 
     id: str
     content: str
@@ -22,3 +30,11 @@ class NewMemory:
     memory_type: str
     metadata: dict[str, Any] = field(default_factory=dict)
     created_at: datetime = field(default=None)  # type: ignore[assignment]
+    metadata_json: str = ""
+    meta_kv: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.metadata_json:
+            self.metadata_json = json.dumps(self.metadata, ensure_ascii=False)
+        if self.meta_kv is None:
+            self.meta_kv = meta_kv(self.metadata)

@@ -15,6 +15,7 @@ parameters. Metadata equality in LanceDB goes through the ``meta_kv`` column, a 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping
@@ -219,6 +220,7 @@ def to_sql(conds: list[Condition], alias: str = "m") -> tuple[str, list[Any]]:
     return (" AND ".join(parts) if parts else "1"), args
 
 
+@functools.lru_cache(maxsize=256)  # every memory of a batch shares one timestamp
 def format_ts(value: datetime) -> str:
     """Timestamps in libSQL: fixed-width ISO-8601 UTC, so text order is time order."""
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")

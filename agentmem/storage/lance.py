@@ -5,11 +5,10 @@ periodic compaction and an ANN index once the table is large enough to need one.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +19,7 @@ from lancedb.index import FTS, BTree, Bitmap, IvfPq, LabelList
 
 from ..errors import AgentMemError, VectorStoreError
 from .base import NewMemory
-from .filters import lance_literal, meta_kv
+from .filters import lance_literal
 from .sql import chunked
 
 __all__ = ["VectorStore", "TABLE"]
@@ -57,6 +56,11 @@ async def _guard(what: str, call: Callable[[], Awaitable[T]]) -> T:
         raise VectorStoreError(f"LanceDB {what} failed: {exc}") from exc
 
 
+def _micros(times: Sequence[datetime]) -> list[int]:
+    cache: dict[datetime, int] = {}  # a batch shares one timestamp
+    return [cache[t] if t in cache else cache.setdefault(t, int(t.timestamp() * 1_000_000)) for t in times]
+
+
 def to_arrow(items: Sequence[NewMemory], vectors: np.ndarray, dim: int) -> pa.Table:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     flat = pa.array(vectors.reshape(-1), type=pa.float32())
@@ -70,9 +74,9 @@ def to_arrow(items: Sequence[NewMemory], vectors: np.ndarray, dim: int) -> pa.Ta
             pa.array([m.agent_id for m in items], pa.string()),
             pa.array([m.run_id for m in items], pa.string()),
             pa.array([m.memory_type for m in items], pa.string()),
-            pa.array([int(m.created_at.timestamp() * 1_000_000) for m in items], pa.int64()),
-            pa.array([json.dumps(m.metadata, ensure_ascii=False) for m in items], pa.string()),
-            pa.array([meta_kv(m.metadata) for m in items], pa.list_(pa.string())),
+            pa.array(_micros([m.created_at for m in items]), pa.int64()),
+            pa.array([m.metadata_json for m in items], pa.string()),
+            pa.array([m.meta_kv for m in items], pa.list_(pa.string())),
         ],
         schema=schema(dim),
     )

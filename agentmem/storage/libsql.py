@@ -95,8 +95,7 @@ def row_to_record(row: Sequence[Any]) -> MemoryRecord:
 
 def memory_row(m: NewMemory) -> tuple[Any, ...]:
     ts = format_ts(m.created_at)
-    return (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type,
-            json.dumps(m.metadata, ensure_ascii=False), ts, ts)
+    return (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata_json, ts, ts)
 
 
 class RecordStore:

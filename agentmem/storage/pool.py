@@ -68,7 +68,13 @@ class LocalClient(Sqlite3Client):
                     start = t0 if first else time.perf_counter()
                     first = False
                     for sql, args in stmts:
-                        _execute_stmt(db, Statement(sql, list(args)))
+                        # Bound straight through sqlite3: libsql-client's per-value conversion is
+                        # the identity for our str/int/float/None values and cost 3x the insert
+                        # itself on the storage-only path (BENCHMARKS.md).
+                        try:
+                            db.execute(sql, args)
+                        except sqlite3.Error as exc:
+                            raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
                     timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
                 start = time.perf_counter()
                 _execute_stmt(db, "COMMIT")

@@ -185,3 +185,23 @@ def test_a_second_click_while_an_ingest_runs_does_not_start_another(store_dir):
     assert not at.button(key="ingest_go").disabled
     at.button(key="ingest_go").click().run()
     assert metrics(at)["Added"] == "1"
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "locomo_dev.json"
+
+
+@pytest.mark.skipif(not SHARED.is_file(), reason="LoCoMo dev split not in ../shared/data")
+def test_the_locomo_dev_file_on_this_machine(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("File on this machine").run()
+    assert Path(at.text_input(key="ingest_disk_path").value).resolve() == SHARED.resolve()
+    assert at.selectbox(key="ingest_disk_kind").value == "locomo"
+    at.number_input(key="ingest_limit").set_value(60)
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    m = metrics(at)
+    assert int(m["Added"]) + int(m["NOOP (already stored)"]) == 60 and m["Rejected"] == "0"
+    st.cache_resource.clear()
+    records = stored(store_dir)
+    assert len({r.user_id for r in records}) == 1  # the first 60 turns are one conversation
+    assert all("dia_id" in r.metadata for r in records)

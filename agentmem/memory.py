@@ -564,6 +564,7 @@ class Memory:
         try:
             self._run(self._async._ready())
         except BaseException:
+            self._closed = True
             self._loop.stop()
             raise
         self.core = CoreBlocks(self)

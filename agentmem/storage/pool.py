@@ -22,6 +22,14 @@ from libsql_client import LibsqlError, ResultSet, Statement
 from libsql_client.sqlite3_utils import Sqlite3Client, _execute_stmt
 
 from ..errors import ClosedError, RecordStoreError
+
+try:  # libsql-client's remote clients run on aiohttp
+    from aiohttp import ClientError as _HttpError
+except ImportError:  # pragma: no cover
+    _HttpError = OSError  # type: ignore[misc,assignment]
+
+# Every error the engine or its transport can raise; translated at this boundary.
+ENGINE_ERRORS = (LibsqlError, sqlite3.Error, OSError, _HttpError, TimeoutError)
 from .sql import Stmt
 
 __all__ = ["LocalClient", "ClientPool", "Stmt"]
@@ -136,7 +144,7 @@ class ClientPool:
                     rs = await asyncio.to_thread(client.query_sync, (sql, args))
                 else:
                     rs = await client.execute(Statement(sql, list(args)))
-            except (LibsqlError, sqlite3.Error) as exc:
+            except ENGINE_ERRORS as exc:
                 raise _translate(exc) from exc
             return list(rs.rows)
 
@@ -157,7 +165,7 @@ class ClientPool:
                 start = time.perf_counter()
                 await client.batch([Statement(sql, list(args)) for _, stmts in groups for sql, args in stmts])
                 return {groups[0][0]: time.perf_counter() - start}
-            except (LibsqlError, sqlite3.Error) as exc:
+            except ENGINE_ERRORS as exc:
                 raise _translate(exc) from exc
 
     async def close(self) -> None:

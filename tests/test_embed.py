@@ -318,3 +318,9 @@ def test_optimized_graph_is_fused_when_onnx_is_installed(tmp_path: Path) -> None
     ops = {node.op_type for node in onnx.load(str(folder.path / "model.onnx"), load_external_data=False).graph.node}
     assert {"Attention", "BiasGelu"} <= ops
     assert not ops & {"Softmax", "Erf", "IsNaN"}  # the exported attention and GELU are gone
+
+
+def test_default_model_name_is_case_insensitive(config: MemoryConfig) -> None:
+    shouty = get_embedder(config.replace(model=" AgentMem/All-MiniLM-L6-v2-INT8"))
+    assert shouty.model_name == "agentmem/all-MiniLM-L6-v2-int8"
+    assert shouty.text_embedding is get_embedder(config).text_embedding

@@ -47,8 +47,6 @@ Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 
 SWEEP_PARAMS = ("embed_batch_size", "batch_concurrency", "pool_size", "chunk_size", "embed_token_budget")
-#: Batches handed to one ``add_many`` call before progress is reported (a round).
-_ROUND_BATCHES_PER_WORKER = 4
 
 
 # --------------------------------------------------------------------------- helpers
@@ -191,8 +189,9 @@ async def _feed_phase(
             for item in items:
                 await amem.add(item.text, user_id=item.user_id, metadata=dict(item.metadata))
                 done += 1
-                if done % step == 0:
+                if done % step == 0 and done < n:
                     _notify(progress, name, done, n)
+            _notify(progress, name, n, n)
         else:
             groups = _groups(items, plan.batch_size)
             offsets = _offsets(items, groups) if vectors is not None else None
@@ -206,18 +205,32 @@ async def _feed_phase(
                     done += len(kwargs["texts"])
                     _notify(progress, name, done, n)
             else:
-                per_round = max(plan.concurrency * _ROUND_BATCHES_PER_WORKER, 1)
-                for start_i in range(0, len(batches), per_round):
-                    chunk = batches[start_i : start_i + per_round]
-                    await amem.add_many(chunk, concurrency=plan.concurrency)
-                    done += sum(len(b["texts"]) for b in chunk)
-                    _notify(progress, name, done, n)
+                # one add_many call for everything (no barriers); progress is read from the
+                # timings of the add_batch calls finished so far
+                watcher = asyncio.ensure_future(_watch(amem, name, n, progress)) if progress else None
+                try:
+                    await amem.add_many(batches, concurrency=plan.concurrency)
+                finally:
+                    if watcher is not None:
+                        watcher.cancel()
+                        await asyncio.gather(watcher, return_exceptions=True)
+                _notify(progress, name, n, n)
         wall = time.perf_counter() - start
         timings = list(amem.timings())
         report = await amem.verify()
     finally:
         await amem.close()
     return _measure_row(name, rep, n, expected, wall, timings, report, cfg.persist_records)
+
+
+async def _watch(amem: Any, name: str, n: int, progress: Progress, every: float = 0.25) -> None:
+    last = -1
+    while True:
+        await asyncio.sleep(every)
+        done = sum(t.items for t in amem.timings() if t.op == "add_batch")
+        if done != last and done < n:
+            progress(name, done, n)
+            last = done
 
 
 def _offsets(items: Sequence[DatasetItem], groups: list[tuple[str, list[DatasetItem]]]) -> list[np.ndarray]:

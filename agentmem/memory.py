@@ -589,6 +589,7 @@ class Memory:
 
     add = _sync("add")
     add_batch = _sync("add_batch")
+    add_many = _sync("add_many")
     search = _sync("search")
     get = _sync("get")
     get_all = _sync("get_all")

@@ -58,3 +58,9 @@ async def test_add_many_bounded_concurrency(tmp_path):
         with pytest.raises(InvalidInputError, match=r"content\[0\]"):
             await amem.add_many([["fine too"], ["  "]])
         assert await amem.count() == 32  # the rejected calls wrote nothing
+
+
+def test_sync_add_many(mem):
+    out = mem.add_many([["sync batch a1", "sync batch a2"], {"texts": ["sync batch b1"], "user_id": "b"}], user_id="a")
+    assert [[r.event for r in batch] for batch in out] == [["ADD", "ADD"], ["ADD"]]
+    assert mem.count(user_id="a") == 2 and mem.count(user_id="b") == 1

@@ -123,7 +123,8 @@ def test_frames(tiny_run):
     assert {"embed-only", "storage-only", "plain-embed"} <= set(summary["phase"])
     ceiling = summary.set_index("phase").loc["embed-only"]
     assert ceiling["ratio_to_ceiling"] == pytest.approx(1.0)
-    for col in ("ops_per_s_min", "ops_per_s_max", "records_s", "p95_ms", "stored"):
+    assert (summary["cpu_ms_per_item"].dropna() > 0).all()
+    for col in ("ops_per_s_min", "ops_per_s_max", "records_s", "p95_ms", "stored", "cpu_ms_per_item"):
         assert col in summary.columns
     assert "p3" in tiny_run.table()
 

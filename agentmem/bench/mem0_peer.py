@@ -213,6 +213,7 @@ def _timed_adds(
         progress("mem0", 0, n)
     walls: list[float] = []
     step = max(1, n // 100)
+    cpu0 = time.process_time()
     start = time.perf_counter()
     for i, item in enumerate(items, start=1):
         t0 = time.perf_counter()
@@ -221,6 +222,7 @@ def _timed_adds(
         if progress and (i % step == 0 or i == n):
             progress("mem0", i, n)
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
     stored = _count(mem)
     search_ms: list[float] = []
     for item in list(items[:: max(1, n // search_queries)])[:search_queries]:
@@ -242,6 +244,7 @@ def _timed_adds(
         "p50_ms": float(np.percentile(walls, 50)) if walls else None,
         "p95_ms": float(np.percentile(walls, 95)) if walls else None,
         "calls": len(walls),
+        "cpu_s": cpu,
         "stored": stored,
         "stored_ok": stored == n,  # Mem0 with infer=False does not deduplicate
         "search_p50_ms": float(np.percentile(search_ms, 50)) if search_ms else None,

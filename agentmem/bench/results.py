@@ -3,7 +3,9 @@
 A run is a list of rows, one per phase x repetition plus the reference rows
 (``embed-only``, ``storage-only``, ``plain-embed``, ``mem0``). The summary takes the
 median over repetitions and the min/max as the spread; ``ratio_to_ceiling`` divides
-by the embed-only median of the same run. :class:`ResultsStore` appends each run's
+by the embed-only median of the same run. ``cpu_ms_per_item`` is this process's CPU
+time (every thread: onnxruntime, LanceDB, libSQL) per memory: on a shared machine it
+moves far less than the wall-clock rate. :class:`ResultsStore` appends each run's
 JSON as one line, so runs on different days or machines can be compared.
 """
 
@@ -58,6 +60,7 @@ SUMMARY_COLUMNS = (
     "p95_ms",
     "stored",
     "ratio_to_ceiling",
+    "cpu_ms_per_item",
 )
 FORMAT_VERSION = 1
 
@@ -93,6 +96,9 @@ def summarize_runs(rows: list[dict[str, Any]], order: Iterable[str]) -> list[dic
         }
         for col in STAGE_COLUMNS:
             summary[col] = _round(_median(r.get(col) for r in reps))
+        cpu = _median(r.get("cpu_s") for r in reps)
+        n_items = _median(r.get("n") for r in reps)
+        summary["cpu_ms_per_item"] = _round(1000.0 * cpu / n_items, 3) if cpu is not None and n_items else None
         summary["p50_ms"] = _round(_median(r.get("p50_ms") for r in reps), 3)
         summary["p95_ms"] = _round(_median(r.get("p95_ms") for r in reps), 3)
         stored = [r.get("stored") for r in reps if r.get("stored") is not None]
@@ -174,6 +180,7 @@ class BenchResult:
                     "expected": reps[0].get("expected") if reps else None,
                     "stored_ok": all(r.get("stored_ok", False) for r in reps),
                     "ratio_to_ceiling": row["ratio_to_ceiling"],
+                    "cpu_ms_per_item": row["cpu_ms_per_item"],
                     "plan": self.plans.get(name),
                 }
             )
@@ -250,7 +257,7 @@ class BenchResult:
 
     def table(self) -> str:
         """A plain-text table of the summary, for terminals."""
-        header = ["phase", "ops/s", "min", "max", "wall s", *STAGES, "p50 ms", "p95 ms", "stored", "x ceil"]
+        header = ["phase", "ops/s", "min", "max", "wall s", *STAGES, "p50 ms", "p95 ms", "stored", "x ceil", "cpu ms/item"]
         lines = []
         for row in self.summary():
             cells = [
@@ -264,6 +271,7 @@ class BenchResult:
                 _fmt(row["p95_ms"], 1),
                 "-" if row["stored"] is None else str(row["stored"]),
                 _fmt(row["ratio_to_ceiling"], 2),
+                _fmt(row["cpu_ms_per_item"], 2),
             ]
             lines.append(cells)
         return _render([header, *lines])

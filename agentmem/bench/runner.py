@@ -183,6 +183,7 @@ async def _feed_phase(
         amem.reset_timings()
         _notify(progress, name, 0, n)
         done = 0
+        cpu0 = time.process_time()
         start = time.perf_counter()
         if plan.feed == "single":
             step = max(1, n // 100)
@@ -216,11 +217,14 @@ async def _feed_phase(
                         await asyncio.gather(watcher, return_exceptions=True)
                 _notify(progress, name, n, n)
         wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu0
         timings = list(amem.timings())
         report = await amem.verify()
     finally:
         await amem.close()
-    return _measure_row(name, rep, n, expected, wall, timings, report, cfg.persist_records)
+    row = _measure_row(name, rep, n, expected, wall, timings, report, cfg.persist_records)
+    row["cpu_s"] = cpu
+    return row
 
 
 async def _watch(amem: Any, name: str, n: int, progress: Progress, every: float = 0.25) -> None:
@@ -250,6 +254,7 @@ def _embed_only(
     out: list[np.ndarray] = []
     walls: list[float] = []
     done = 0
+    cpu0 = time.process_time()
     start = time.perf_counter()
     for _, rows in groups:
         t0 = time.perf_counter()
@@ -260,6 +265,7 @@ def _embed_only(
     wall = time.perf_counter() - start
     row = _ref_row("embed-only", rep, n, wall, walls)
     row["embed_s"] = wall
+    row["cpu_s"] = time.process_time() - cpu0
     return row, out
 
 
@@ -270,12 +276,15 @@ def _plain_embed(base: MemoryConfig, texts: list[str], rep: int, progress: Progr
     model = _fastembed_model(get_embedder(base.replace(embed_cache=False, optimize_model=False)))
     n = len(texts)
     _notify(progress, "plain-embed", 0, n)
+    cpu0 = time.process_time()
     start = time.perf_counter()
     count = sum(1 for _ in model.embed(texts, batch_size=64))
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
     _notify(progress, "plain-embed", n, n)
     row = _ref_row("plain-embed", rep, n, wall, [])
     row["embed_s"] = wall
+    row["cpu_s"] = cpu
     row["stored"] = count
     return row
 

@@ -324,3 +324,14 @@ def test_default_model_name_is_case_insensitive(config: MemoryConfig) -> None:
     shouty = get_embedder(config.replace(model=" AgentMem/All-MiniLM-L6-v2-INT8"))
     assert shouty.model_name == "agentmem/all-MiniLM-L6-v2-int8"
     assert shouty.text_embedding is get_embedder(config).text_embedding
+
+
+async def test_embed_leaves_the_event_loop_free(config: MemoryConfig) -> None:
+    emb = get_embedder(config.replace(embed_cache=False))
+    task = asyncio.ensure_future(emb.embed([f"{i} " + "a long sentence about the weather " * 6 for i in range(64)]))
+    ticks = 0
+    while not task.done():  # a model run on the loop would finish before the second tick
+        ticks += 1
+        await asyncio.sleep(0)
+    assert ticks > 2
+    assert (await task).shape == (64, 384)

@@ -217,3 +217,21 @@ async def test_runs_inside_a_running_event_loop(tmp_path):
         load_dataset("synthetic:12"), phases=["p1"], include_mem0=False, include_references=False, work_dir=tmp_path
     )
     assert res.to_dict()["phases"][0]["stored"] == 12
+
+
+def test_repetitions_give_median_and_spread(tmp_path):
+    res = run_benchmark(
+        load_dataset("synthetic:12"),
+        phases="p1,p3",
+        repeat=2,
+        include_mem0=False,
+        include_references=False,
+        work_dir=tmp_path,
+    )
+    runs = res.runs_frame()
+    assert sorted(zip(runs["phase"], runs["rep"])) == [("p1", 0), ("p1", 1), ("p3", 0), ("p3", 1)]
+    for phase in res.to_dict()["phases"]:
+        assert len(phase["ops_per_s_all"]) == 2
+        assert phase["ops_per_s_min"] <= phase["ops_per_s"] <= phase["ops_per_s_max"]
+        assert phase["stored"] == 12
+    assert res.to_dict()["embed_only_ops_per_s"] is None  # references switched off

@@ -368,7 +368,8 @@ def run_benchmark(
     ``pool_size`` the libSQL pool of p2c, ``large_batch`` the add_batch size of p3 and
     of the embed-only/storage-only rows. ``base_config`` supplies every field a phase
     does not set (``data_dir`` is always a fresh folder). ``progress(phase, done, total)``
-    is called as work completes.
+    is called as work completes. Each repetition runs embed-only and plain-embed first,
+    then the phases (their order rotated by one per repetition), storage-only, Mem0.
     """
     dataset = _as_dataset(ds)
     names = parse_phases(list(phases) if not isinstance(phases, str) else phases)
@@ -435,7 +436,10 @@ def run_benchmark(
                     result.rows.append(_plain_embed(base, texts, rep, progress))
                 except InvalidInputError as exc:
                     result.notes.append(f"plain-embed skipped: {exc}")
-            for plan in plans:
+            # rotate the order each repetition so a machine getting busier (or quieter)
+            # over the run does not always hit the same phase
+            shift = rep % len(plans)
+            for plan in plans[shift:] + plans[:shift]:
                 cfg = plan.config(base, root / f"{plan.name}-r{rep}")
                 try:
                     result.rows.append(_run(_feed_phase(plan, cfg, items, expected, rep, progress)))

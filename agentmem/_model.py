@@ -66,7 +66,14 @@ _CHECK_TEXTS = (
 _CHECK_MIN_COSINE = 0.9999
 #: Attention/GELU fusion edits the graph with the ``onnx`` package; without it only
 #: onnxruntime's own optimizations are saved.
-_CAN_FUSE = importlib.util.find_spec("onnx") is not None
+def _onnx_installed() -> bool:
+    try:
+        return importlib.util.find_spec("onnx") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_CAN_FUSE = _onnx_installed()
 
 
 @dataclass(frozen=True)

@@ -3,38 +3,22 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from agentmem import Memory, MemoryConfig
+from apptest_support import open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/benchmarks.py"
-
-
-def shown(element) -> str:  # noqa: ANN001
-    """An element's text as the browser shows it (the page escapes markdown in user data)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
+TIMEOUT = 300  # seconds for a script run: a button click runs a real benchmark
 
 
 @pytest.fixture
-def results_path(tmp_path, monkeypatch):
-    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(tmp_path / "store"))
+def results_path(store_dir, tmp_path, monkeypatch):
     path = tmp_path / "results" / "bench_runs.jsonl"
     monkeypatch.setenv("AGENTMEM_RESULTS", str(path))
-    yield path
-    st.cache_resource.clear()
-
-
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=300).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [shown(e) for e in at.exception]
-    return at
+    return path
 
 
 def charts_titles(at: AppTest) -> list[str]:
@@ -42,19 +26,19 @@ def charts_titles(at: AppTest) -> list[str]:
 
 
 def test_renders_with_no_past_runs(results_path):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     assert at.title[0].value == "Benchmarks" and not at.error
     assert any("No runs in" in i.value for i in at.info)
 
 
 def test_tiny_run_draws_the_charts_and_is_stored(results_path):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     at.selectbox(key="bench_source").set_value("synthetic")
     at.number_input(key="bench_size").set_value(20)
     at.multiselect(key="bench_phases").set_value(["p1", "p3"])
     at.button(key="bench_run").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
-    summary = next(d.value for d in at.dataframe if "ratio_to_ceiling" in d.value.columns)
+    summary = table(at, "ratio_to_ceiling")
     assert {"p1", "p3", "embed-only"} <= set(summary["phase"])
     assert (summary.loc[summary["phase"].isin(["p1", "p3"]), "ops_per_s"] > 0).all()
     titles = charts_titles(at)
@@ -70,7 +54,7 @@ def test_tiny_run_draws_the_charts_and_is_stored(results_path):
 
 
 def test_sweep_and_bad_values(results_path):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     at.number_input(key="bench_size").set_value(16)
     at.text_input(key="sweep_values").set_value("8, x")
     at.button(key="sweep_run").click().run()
@@ -81,13 +65,13 @@ def test_sweep_and_bad_values(results_path):
     at.selectbox(key="sweep_phase").set_value("p1")
     at.button(key="sweep_run").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
-    sweep = next(d.value for d in at.dataframe if "param" in d.value.columns)
+    sweep = table(at, "param")
     assert list(sweep["value"]) == [4, 16] and (sweep["ops_per_s"] > 0).all()
     assert "Throughput against embed_batch_size" in charts_titles(at)
 
 
 def test_no_phase_and_bad_spec_are_messages(results_path):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     at.multiselect(key="bench_phases").set_value([])
     at.button(key="bench_run").click().run()
     assert not at.exception
@@ -103,13 +87,13 @@ def test_no_phase_and_bad_spec_are_messages(results_path):
 def test_a_corrupt_results_file_is_a_message(results_path):
     results_path.parent.mkdir(parents=True)
     results_path.write_text("{not json\n")
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     assert not at.exception
     assert any("Cannot read the results file" in shown(e) and "bad JSON" in shown(e) for e in at.error)
 
 
-def test_renders_on_a_populated_store(results_path, tmp_path):
-    with Memory(MemoryConfig(data_dir=str(tmp_path / "store"))) as mem:
+def test_renders_on_a_populated_store(results_path, store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
         mem.add("Alice drinks green tea", user_id="alice")
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     assert not at.error, [shown(e) for e in at.error]

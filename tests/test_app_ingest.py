@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from agentmem import Memory, MemoryConfig
+from apptest_support import SHARED, metrics, open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
-PAGE = "pages/ingest.py"
-
-
-def shown(element) -> str:  # noqa: ANN001
-    """An element's text as the browser shows it (the page escapes markdown in user data)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
+# Ingest is the app's default page: open_page() stays on it.
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    path = tmp_path / "store"
-    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
+@pytest.fixture(autouse=True)
+def results_file(tmp_path, monkeypatch):
+    """The app's results file in the test's temp folder too, as the store is (store_dir)."""
     monkeypatch.setenv("AGENTMEM_RESULTS", str(tmp_path / "results.jsonl"))
-    yield path
-    st.cache_resource.clear()  # closes the cached Memory of this directory
-
-
-def open_page(page: str = PAGE) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
-    if page != PAGE:
-        at.switch_page(page).run()
-    assert not at.exception, [shown(e) for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def stored(path: Path) -> list:
@@ -116,7 +94,7 @@ def test_jsonl_upload_with_chosen_columns_reports_rejected_rows(store_dir):
     assert not at.exception and not at.error, [shown(e) for e in at.error]
     m = metrics(at)
     assert m["Added"] == "2" and m["Rejected"] == "2"
-    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    rejected = table(at, "reason")
     reasons = " | ".join(rejected["reason"])
     assert "NUL" in reasons and "empty text" in reasons
     st.cache_resource.clear()
@@ -185,9 +163,6 @@ def test_a_second_click_while_an_ingest_runs_does_not_start_another(store_dir):
     assert not at.button(key="ingest_go").disabled
     at.button(key="ingest_go").click().run()
     assert metrics(at)["Added"] == "1"
-
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "locomo_dev.json"
 
 
 @pytest.mark.skipif(not SHARED.is_file(), reason="LoCoMo dev split not in ../shared/data")

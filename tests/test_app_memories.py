@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from agentmem import Memory, MemoryConfig
+from apptest_support import open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/memories.py"
-
-
-def shown(element) -> str:  # noqa: ANN001
-    """An element's text as the browser shows it (the page escapes markdown in user data)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    path = tmp_path / "store"
-    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
-    yield path
-    st.cache_resource.clear()  # closes the cached Memory of this directory
 
 
 @pytest.fixture
@@ -37,30 +22,19 @@ def populated(store_dir):
     return store_dir
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [shown(e) for e in at.exception]
-    return at
-
-
-def table(at: AppTest, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
 def reopen(path: Path) -> Memory:
     st.cache_resource.clear()
     return Memory(MemoryConfig(data_dir=str(path)))
 
 
 def test_renders_on_an_empty_store(store_dir):
-    at = open_page()
+    at = open_page(PAGE)
     assert at.title[0].value == "Memories" and not at.error
     assert any("No memories here yet" in i.value for i in at.info)
 
 
 def test_browse_counts_and_filters(populated):
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.error, [shown(e) for e in at.error]
     frame = table(at, "content")
     assert list(frame["content"]) == ["Bob moved to Lisbon", "Alice is allergic to peanuts", "Alice drinks green tea"]
@@ -75,7 +49,7 @@ def test_browse_counts_and_filters(populated):
 def test_paging(store_dir):
     with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
         mem.add_batch([f"note number {i}" for i in range(30)], user_id="u")
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="mem_page_size").set_value(25).run()
     assert len(table(at, "content")) == 25
     at.number_input(key="mem_page").set_value(2).run()
@@ -83,7 +57,7 @@ def test_paging(store_dir):
 
 
 def test_edit_reembeds_and_shows_the_update_in_history(populated):
-    at = open_page()
+    at = open_page(PAGE)
     first = table(at, "content")["id"].iloc[0]
     assert at.selectbox(key="mem_open").value == first
     at.text_area(key=f"mem_edit_text_{first}").set_value("Bob moved to Porto")
@@ -101,7 +75,7 @@ def test_edit_reembeds_and_shows_the_update_in_history(populated):
 
 
 def test_edit_with_bad_metadata_is_a_message(populated):
-    at = open_page()
+    at = open_page(PAGE)
     first = table(at, "content")["id"].iloc[0]
     at.text_area(key=f"mem_edit_meta_{first}").set_value("[1, 2]")
     next(b for b in at.button if b.label == "Save changes").click().run()
@@ -110,7 +84,7 @@ def test_edit_with_bad_metadata_is_a_message(populated):
 
 
 def test_delete_needs_confirmation(populated):
-    at = open_page()
+    at = open_page(PAGE)
     first = table(at, "content")["id"].iloc[0]
     assert at.button(key="mem_delete").disabled
     at.checkbox(key=f"mem_delete_sure_{first}").check().run()
@@ -124,7 +98,7 @@ def test_delete_needs_confirmation(populated):
 
 
 def test_core_blocks_edit_within_limit(populated):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="core_user").set_value("alice").run()
     persona = at.text_area(key="core_persona_alice_None")
     assert persona.max_chars == 2000
@@ -138,7 +112,7 @@ def test_core_blocks_edit_within_limit(populated):
 
 
 def test_export_then_import_into_another_store(populated, tmp_path, monkeypatch):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="mem_export").click().run()
     assert not at.error, [shown(e) for e in at.error]
     name, data = at.session_state["mem_export_file"]
@@ -156,7 +130,7 @@ def test_export_then_import_into_another_store(populated, tmp_path, monkeypatch)
 
 
 def test_import_of_a_bad_file_is_a_message_and_keeps_the_store(populated):
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="mem_import_file").set_value(("junk.jsonl", b"{not json}\n", "application/json")).run()
     at.button(key="mem_import").click().run()
     assert not at.exception
@@ -167,7 +141,7 @@ def test_import_of_a_bad_file_is_a_message_and_keeps_the_store(populated):
 def test_user_text_is_shown_as_typed_not_as_markdown(store_dir):
     with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
         mem.add("**not bold** [a link](http://example.com) <b>x</b>", user_id="u")
-    at = open_page()
+    at = open_page(PAGE)
     heading = next(m for m in at.markdown if "not bold" in m.value)
     assert "**not bold**" not in heading.value.removeprefix("**")  # the stars are escaped
     assert shown(heading) == "**" + "**not bold** [a link](http://example.com) <b>x</b>" + "**"

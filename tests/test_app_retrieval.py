@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from agentmem import Memory, MemoryConfig
+from apptest_support import SHARED, metrics, open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/retrieval.py"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "locomo_dev.json"
+TIMEOUT = 300  # seconds for a script run: a button click runs a real evaluation
 
 # Two short conversations in the LoCoMo layout (written for this test).
 SAMPLES = [
@@ -54,50 +50,36 @@ SAMPLES = [
 ]
 
 
-def shown(element) -> str:  # noqa: ANN001
-    """An element's text as the browser shows it (the page escapes markdown in user data)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(tmp_path / "store"))
+def env(store_dir, tmp_path, monkeypatch):
     monkeypatch.delenv("AGENTMEM_LOCOMO", raising=False)
-    yield tmp_path
-    st.cache_resource.clear()
-
-
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=300).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [shown(e) for e in at.exception]
-    return at
+    return tmp_path
 
 
 def test_renders(env):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     assert at.title[0].value == "Retrieval" and not at.error
 
 
 def test_evaluation_of_an_uploaded_file(env):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     at.radio(key="eval_source").set_value("Upload a LoCoMo JSON").run()
     at.file_uploader(key="eval_upload").set_value(("tiny.json", json.dumps(SAMPLES).encode(), "application/json"))
     at.number_input(key="eval_k").set_value(2)
     at.button(key="eval_run").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
-    summary = next(d.value for d in at.dataframe if "recall" in d.value.columns and "p50_ms" in d.value.columns)
+    summary = table(at, "recall", "p50_ms")
     assert list(summary["mode"]) == ["vector", "fts", "hybrid"]
     assert (summary["questions"] == 4).all()
     # two or three turns per conversation and k=2: the vector search finds these easy ones
     assert summary.set_index("mode").loc["vector", "recall"] >= 0.75
-    by_cat = next(d.value for d in at.dataframe if "category" in d.value.columns and "mode" in d.value.columns)
+    by_cat = table(at, "category", "mode")
     assert set(by_cat["category"]) == {1, 2, 4}
-    assert any(m.label == "vector: recall@2" for m in at.metric)
+    assert "vector: recall@2" in metrics(at)
 
 
 def test_no_file_and_a_file_without_questions_are_messages(env):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     at.radio(key="eval_source").set_value("Path on this machine").run()
     at.button(key="eval_run").click().run()
     assert not at.exception
@@ -113,12 +95,12 @@ def test_no_file_and_a_file_without_questions_are_messages(env):
 
 @pytest.mark.skipif(not SHARED.is_file(), reason="LoCoMo dev split not in ../shared/data")
 def test_the_dev_split_is_offered_first(env):
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     assert at.radio(key="eval_source").value == "LoCoMo dev"
 
 
-def test_renders_on_a_populated_store(env, tmp_path):
-    with Memory(MemoryConfig(data_dir=str(tmp_path / "store"))) as mem:
+def test_renders_on_a_populated_store(env, store_dir):
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
         mem.add("Alice drinks green tea", user_id="alice")
-    at = open_page()
+    at = open_page(PAGE, timeout=TIMEOUT)
     assert not at.error, [shown(e) for e in at.error]

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from agentmem import Memory, MemoryConfig
+from apptest_support import open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/search.py"
-
-
-def shown(element) -> str:  # noqa: ANN001
-    """An element's text as the browser shows it (the page escapes markdown in user data)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    path = tmp_path / "store"
-    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
-    yield path
-    st.cache_resource.clear()  # closes the cached Memory of this directory
 
 
 @pytest.fixture
@@ -42,19 +24,8 @@ def populated(store_dir):
     return store_dir
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [shown(e) for e in at.exception]
-    return at
-
-
-def results(at: AppTest):
-    return next(d.value for d in at.dataframe if "score" in d.value.columns)
-
-
 def test_renders_on_an_empty_store_and_search_finds_nothing(store_dir):
-    at = open_page()
+    at = open_page(PAGE)
     assert at.title[0].value == "Search" and not at.error
     at.text_input(key="search_query").set_value("anything")
     at.button[0].click().run()  # the form's submit button
@@ -64,18 +35,18 @@ def test_renders_on_an_empty_store_and_search_finds_nothing(store_dir):
 
 @pytest.mark.parametrize("mode", ["hybrid", "vector", "fts"])
 def test_search_each_mode_and_open_the_history(populated, mode):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="search_query").set_value("green tea")
     at.radio(key="search_mode").set_value(mode)
     at.text_input(key="search_user").set_value("alice")
     at.button[0].click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
-    frame = results(at)
+    frame = table(at, "score")
     assert frame["content"].iloc[0] == "Alice drinks green tea every morning and evening"
     assert set(frame["user_id"]) == {"alice"}
     assert frame["score"].is_monotonic_decreasing
     # the first hit is open: its full record and its history (ADD then UPDATE with old and new text)
-    history = next(d.value for d in at.dataframe if "event" in d.value.columns)
+    history = table(at, "event")
     assert list(history["event"]) == ["ADD", "UPDATE"]
     assert history["old_content"].iloc[1] == "Alice drinks green tea every morning"
     assert history["new_content"].iloc[1] == "Alice drinks green tea every morning and evening"
@@ -83,20 +54,20 @@ def test_search_each_mode_and_open_the_history(populated, mode):
 
 
 def test_metadata_and_type_filters(populated):
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="search_query").set_value("where does someone live")
     at.text_area(key="search_filters").set_value("topic=travel")
     at.button[0].click().run()
     assert not at.error, [shown(e) for e in at.error]
-    assert list(results(at)["content"]) == ["Bob moved to Lisbon in May"]
+    assert list(table(at, "score")["content"]) == ["Bob moved to Lisbon in May"]
     at.text_area(key="search_filters").set_value("")
     at.selectbox(key="search_type").set_value("semantic")
     at.button[0].click().run()
-    assert "Bob moved to Lisbon in May" not in list(results(at)["content"])
+    assert "Bob moved to Lisbon in May" not in list(table(at, "score")["content"])
 
 
 def test_user_errors_are_messages(populated):
-    at = open_page()
+    at = open_page(PAGE)
     at.button[0].click().run()  # empty query
     assert not at.exception
     assert any("type something to search for" in shown(e) for e in at.error)

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from agentmem import Memory, MemoryConfig
+from apptest_support import metrics, open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
 PAGE = "pages/storage.py"
-
-
-def shown(element) -> str:  # noqa: ANN001
-    """An element's text as the browser shows it (the page escapes markdown in user data)."""
-    return re.sub(r"\\(.)", r"\1", element.value)
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    path = tmp_path / "store"
-    monkeypatch.setenv("AGENTMEM_DATA_DIR", str(path))
-    yield path
-    st.cache_resource.clear()  # closes the cached Memory of this directory
 
 
 @pytest.fixture
@@ -35,28 +17,17 @@ def populated(store_dir):
     return store_dir
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [shown(e) for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
 def test_renders_on_an_empty_store(store_dir):
-    at = open_page()
+    at = open_page(PAGE)
     assert at.title[0].value == "Storage" and not at.error
-    assert metric(at, "Memories (records)") == "0"
+    assert metrics(at)["Memories (records)"] == "0"
     assert any(str(store_dir) in m.value for m in at.markdown)
 
 
 def test_counts_files_and_verify(populated):
-    at = open_page()
-    assert metric(at, "Memories (records)") == "2" and metric(at, "Vectors") == "2"
-    files = next(d.value for d in at.dataframe if "size" in d.value.columns)
+    at = open_page(PAGE)
+    assert metrics(at)["Memories (records)"] == "2" and metrics(at)["Vectors"] == "2"
+    files = table(at, "size")
     assert {"records.db", "vectors/"} <= set(files["name"])
     at.button(key="storage_verify").click().run()
     assert not at.exception and not at.error
@@ -64,7 +35,7 @@ def test_counts_files_and_verify(populated):
 
 
 def test_repair_and_optimize_report(populated):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="storage_repair").click().run()
     assert not at.exception and not at.error
     assert any("Repair" in s.value and "agree" in s.value for s in at.success)
@@ -74,27 +45,27 @@ def test_repair_and_optimize_report(populated):
 
 
 def test_reset_needs_the_word(populated):
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key="storage_reset").click().run()
     assert not at.exception
     assert any("type RESET" in shown(e) for e in at.error)
-    assert metric(at, "Memories (records)") == "2"
+    assert metrics(at)["Memories (records)"] == "2"
     at.text_input(key="storage_reset_confirm").set_value("RESET")
     at.button(key="storage_reset").click().run()
     assert not at.exception and not at.error
     assert any("is empty now" in s.value for s in at.success)
-    assert metric(at, "Memories (records)") == "0" and metric(at, "Vectors") == "0"
+    assert metrics(at)["Memories (records)"] == "0" and metrics(at)["Vectors"] == "0"
     # the cached Memory is still usable after the reset
     at.switch_page("pages/ingest.py").run()
     at.text_area(key="ingest_text").set_value("after the reset")
     at.button(key="ingest_go").click().run()
-    assert not at.error and next(m.value for m in at.metric if m.label == "In the store now") == "1"
+    assert not at.error and metrics(at)["In the store now"] == "1"
 
 
 def test_a_file_as_data_dir_is_a_message(tmp_path, monkeypatch):
     bad = tmp_path / "not-a-dir"
     bad.write_text("x")
     monkeypatch.setenv("AGENTMEM_DATA_DIR", str(bad))
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert any("is a file, not a folder" in shown(e) for e in at.sidebar.error)

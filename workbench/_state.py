@@ -4,7 +4,7 @@ Each page starts with ``ctx = setup("Title")``; that draws the sidebar (data
 directory, store status), and returns the resolved directory. ``store()`` gives
 the one cached :class:`services.Store` of that directory. ``guard()`` turns any
 exception into a readable ``st.error`` (never a traceback), and ``follow()`` shows
-a running job's progress until it ends.
+a running job's progress until it ends (``job_result()``: that, then its error or result).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import services
 import streamlit as st
@@ -120,6 +121,16 @@ def _progress_text(job: services.Job, unit: str) -> str:
 def job_error(job: services.Job) -> None:
     if job.error:
         st.error(f"{job.name} failed: {services.escape_markdown(job.error)}")
+
+
+def job_result(key: str, *, unit: str | None = "items") -> Any:
+    """The job under ``key``: watch it until it ends (``follow``), show its error; its result, or None."""
+    job = services.JOBS.get(key)
+    if job is None:
+        return None
+    follow(job, unit=unit)
+    job_error(job)
+    return job.result
 
 
 def csv_download(frame, name: str, *, label: str | None = None, key: str | None = None) -> None:  # noqa: ANN001

@@ -77,28 +77,24 @@ if run_clicked and not busy:
 
         services.JOBS.start(bench_key, "Benchmark", work)
 
-job = services.JOBS.get(bench_key)
-if job is not None:
-    _state.follow(job, unit=None)
-    _state.job_error(job)
-    result = job.result
-    if result is not None:
-        st.subheader(services.escape_markdown(f"Run {result.run_id} · {result.dataset.get('name')} · n={result.dataset.get('n')}"))
-        summary = result.summary_frame()
-        runs = result.runs_frame()
-        st.plotly_chart(charts.phase_throughput(summary), key="bench_throughput")
-        left, right = st.columns(2)
-        left.plotly_chart(charts.stage_breakdown(summary), key="bench_stages")
-        right.plotly_chart(charts.latency_distribution(runs[~runs["phase"].isin(["embed-only", "plain-embed"])]),
-                           key="bench_latency")
-        st.markdown("**Summary** (medians over repetitions; ratio_to_ceiling = ops/s ÷ embed-only)")
-        st.dataframe(summary.round(2), hide_index=True, key="bench_summary")
-        _state.csv_download(summary, f"bench_summary_{result.run_id}", key="bench_summary_csv")
-        with st.expander("Every repetition"):
-            st.dataframe(runs.round(2), hide_index=True, key="bench_runs")
-            _state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
-        for note in result.notes:
-            st.caption(services.escape_markdown(note))
+result = _state.job_result(bench_key, unit=None)
+if result is not None:
+    st.subheader(services.escape_markdown(f"Run {result.run_id} · {result.dataset.get('name')} · n={result.dataset.get('n')}"))
+    summary = result.summary_frame()
+    runs = result.runs_frame()
+    st.plotly_chart(charts.phase_throughput(summary), key="bench_throughput")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.stage_breakdown(summary), key="bench_stages")
+    right.plotly_chart(charts.latency_distribution(runs[~runs["phase"].isin(["embed-only", "plain-embed"])]),
+                       key="bench_latency")
+    st.markdown("**Summary** (medians over repetitions; ratio_to_ceiling = ops/s ÷ embed-only)")
+    st.dataframe(summary.round(2), hide_index=True, key="bench_summary")
+    _state.csv_download(summary, f"bench_summary_{result.run_id}", key="bench_summary_csv")
+    with st.expander("Every repetition"):
+        st.dataframe(runs.round(2), hide_index=True, key="bench_runs")
+        _state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
+    for note in result.notes:
+        st.caption(services.escape_markdown(note))
 
 # ---------------------------------------------------------------- sweep
 st.subheader("Sweep a setting")
@@ -122,14 +118,11 @@ if sweep_clicked and not busy:
             sweep_key, "Sweep",
             lambda progress: run_sweep(dataset, progress=services.staged_progress(progress, len(values)), **sweep_args),
         )
-sweep_job = services.JOBS.get(sweep_key)
-if sweep_job is not None:
-    _state.follow(sweep_job, unit=None)
-    _state.job_error(sweep_job)
-    if sweep_job.result is not None:
-        st.plotly_chart(charts.sweep_chart(sweep_job.result), key="sweep_chart")
-        st.dataframe(sweep_job.result.round(2), hide_index=True, key="sweep_table")
-        _state.csv_download(sweep_job.result, "sweep", key="sweep_csv")
+sweep = _state.job_result(sweep_key, unit=None)
+if sweep is not None:
+    st.plotly_chart(charts.sweep_chart(sweep), key="sweep_chart")
+    st.dataframe(sweep.round(2), hide_index=True, key="sweep_table")
+    _state.csv_download(sweep, "sweep", key="sweep_csv")
 
 # ---------------------------------------------------------------- past runs
 st.subheader("Past runs")

@@ -162,23 +162,19 @@ if clicked and not busy:
         services.JOBS.start(job_key, "Ingest", lambda progress: services.ingest(memory, items, progress=progress,
                                                                                 **kwargs))
 
-job = services.JOBS.get(job_key)
-if job is not None:
-    _state.follow(job, unit="memories")
-    _state.job_error(job)
-    summary = job.result
-    if summary is not None:
-        st.subheader("Summary")
-        c1, c2, c3, c4, c5 = st.columns(5)
-        c1.metric("Added", f"{summary.added:,}")
-        c2.metric("NOOP (already stored)", f"{summary.noop:,}")
-        c3.metric("Rejected", f"{len(summary.rejected):,}")
-        c4.metric("Speed", f"{summary.ops_per_s:,.0f} /s")
-        c5.metric("In the store now", f"{summary.stored:,}")
-        left, right = st.columns([1, 2])
-        left.plotly_chart(charts.ingest_outcome(summary.outcome_frame()), key="ingest_outcome_chart")
-        if summary.rejected:
-            right.markdown("**Rejected rows**")
-            right.dataframe(summary.rejected_frame(), hide_index=True, key="ingest_rejected")
-        else:
-            right.success("Every row was stored or already present.")
+summary = _state.job_result(job_key, unit="memories")
+if summary is not None:
+    st.subheader("Summary")
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric("Added", f"{summary.added:,}")
+    c2.metric("NOOP (already stored)", f"{summary.noop:,}")
+    c3.metric("Rejected", f"{len(summary.rejected):,}")
+    c4.metric("Speed", f"{summary.ops_per_s:,.0f} /s")
+    c5.metric("In the store now", f"{summary.stored:,}")
+    left, right = st.columns([1, 2])
+    left.plotly_chart(charts.ingest_outcome(summary.outcome_frame()), key="ingest_outcome_chart")
+    if summary.rejected:
+        right.markdown("**Rejected rows**")
+        right.dataframe(summary.rejected_frame(), hide_index=True, key="ingest_rejected")
+    else:
+        right.success("Every row was stored or already present.")

@@ -57,29 +57,25 @@ if clicked and not busy:
             lambda progress: evaluate(run_spec, progress=services.staged_progress(progress, 1 + len(chosen)), **args),
         )
 
-job = services.JOBS.get(job_key)
-if job is not None:
-    _state.follow(job, unit=None)
-    _state.job_error(job)
-    ev = job.result
-    if ev is not None:
-        summary = ev.summary_frame()
-        by_cat = ev.by_category_frame()
-        n_questions = int(summary["questions"].max()) if not summary.empty else 0
-        st.subheader(services.escape_markdown(f"recall@{ev.k} on {ev.dataset.get('name')} · {ev.dataset.get('n'):,} turns · "
-                     f"{n_questions:,} questions"))
-        cols = st.columns(max(1, len(summary)))
-        for col, row in zip(cols, summary.itertuples()):
-            col.metric(f"{row.mode}: recall@{ev.k}", f"{row.recall:.3f}", help=f"MRR {row.mrr:.3f}")
-        left, right = st.columns(2)
-        left.plotly_chart(charts.retrieval_by_mode(summary, metrics=("recall", "mrr", "ndcg")), key="eval_modes_chart")
-        metric = right.radio("Per category", ("recall", "mrr", "ndcg"), horizontal=True, key="eval_cat_metric")
-        right.plotly_chart(charts.retrieval_by_category(by_cat, metric=metric), key="eval_cat_chart")
-        st.dataframe(summary.round(3), hide_index=True, key="eval_summary")
-        _state.csv_download(summary, "retrieval_summary", key="eval_summary_csv")
-        st.dataframe(by_cat.round(3), hide_index=True, key="eval_by_cat")
-        _state.csv_download(by_cat, "retrieval_by_category", key="eval_by_cat_csv")
-        with st.expander("Every question"):
-            questions = ev.questions_frame()
-            st.dataframe(questions, hide_index=True, key="eval_questions")
-            _state.csv_download(questions, "retrieval_questions", key="eval_questions_csv")
+ev = _state.job_result(job_key, unit=None)
+if ev is not None:
+    summary = ev.summary_frame()
+    by_cat = ev.by_category_frame()
+    n_questions = int(summary["questions"].max()) if not summary.empty else 0
+    st.subheader(services.escape_markdown(f"recall@{ev.k} on {ev.dataset.get('name')} · {ev.dataset.get('n'):,} turns · "
+                 f"{n_questions:,} questions"))
+    cols = st.columns(max(1, len(summary)))
+    for col, row in zip(cols, summary.itertuples()):
+        col.metric(f"{row.mode}: recall@{ev.k}", f"{row.recall:.3f}", help=f"MRR {row.mrr:.3f}")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.retrieval_by_mode(summary, metrics=("recall", "mrr", "ndcg")), key="eval_modes_chart")
+    metric = right.radio("Per category", ("recall", "mrr", "ndcg"), horizontal=True, key="eval_cat_metric")
+    right.plotly_chart(charts.retrieval_by_category(by_cat, metric=metric), key="eval_cat_chart")
+    st.dataframe(summary.round(3), hide_index=True, key="eval_summary")
+    _state.csv_download(summary, "retrieval_summary", key="eval_summary_csv")
+    st.dataframe(by_cat.round(3), hide_index=True, key="eval_by_cat")
+    _state.csv_download(by_cat, "retrieval_by_category", key="eval_by_cat_csv")
+    with st.expander("Every question"):
+        questions = ev.questions_frame()
+        st.dataframe(questions, hide_index=True, key="eval_questions")
+        _state.csv_download(questions, "retrieval_questions", key="eval_questions_csv")

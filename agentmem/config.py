@@ -83,7 +83,7 @@ class MemoryConfig:
     embed_token_budget: int = 2048
     length_aware: bool = True
     embed_cache: bool = True
-    embed_cache_size: int = 100_000
+    embed_cache_size: int = 20_000  # ~1.6 KB a vector: ~30 MB at most per Memory
     optimize_model: bool = True
 
     persist_records: bool = True

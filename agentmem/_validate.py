@@ -59,32 +59,42 @@ def memory_type(value: Any, field: str = "memory_type") -> str:
     return value
 
 
-def metadata(value: Any, field: str = "metadata") -> dict[str, Any]:
+def encoded_metadata(value: Any, field: str = "metadata") -> tuple[dict[str, Any], str]:
+    """Check metadata and return it with its JSON, serialized once (what both stores write).
+
+    The dict itself is not copied: only its JSON and its top-level scalars (taken at once)
+    are written, so a caller changing it later changes nothing stored.
+    """
     if value is None:
-        return {}
+        return {}, "{}"
     if not isinstance(value, Mapping):
         raise InvalidInputError(field, f"must be a dict or None, got {type(value).__name__}")
     for key in value:
         if not isinstance(key, str):
             raise InvalidInputError(field, f"keys must be strings, got {key!r}")
     try:
-        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+        text = json.dumps(value if isinstance(value, dict) else dict(value), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(field, f"must be JSON-serializable: {exc}") from None
-    if len(text.encode()) > MAX_METADATA_BYTES:
+    if len(text) > MAX_METADATA_BYTES // 4 and len(text.encode()) > MAX_METADATA_BYTES:
         raise InvalidInputError(field, f"is larger than {MAX_METADATA_BYTES:,} bytes as JSON")
-    return json.loads(text)  # a deep, JSON-clean copy: later edits by the caller change nothing
+    return (value if isinstance(value, dict) else dict(value)), text
 
 
-def metadata_list(value: Any, n: int, field: str = "metadata") -> list[dict[str, Any]]:
-    """None, one dict for every item, or a list with one dict (or None) per item."""
+def metadata(value: Any, field: str = "metadata") -> dict[str, Any]:
+    """Checked metadata as a JSON-clean deep copy (for values kept and returned later)."""
+    return json.loads(encoded_metadata(value, field)[1])
+
+
+def metadata_list(value: Any, n: int, field: str = "metadata") -> list[tuple[dict[str, Any], str]]:
+    """None, one dict for every item, or a list with one dict (or None) per item; each with its JSON."""
     if value is None or isinstance(value, Mapping):
-        one = metadata(value, field)
-        return [one] * n  # one validated copy, shared: nothing downstream mutates it
+        one = encoded_metadata(value, field)
+        return [one] * n  # checked and serialized once, shared
     if isinstance(value, (list, tuple)):
         if len(value) != n:
             raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} texts")
-        return [metadata(v, f"{field}[{i}]") for i, v in enumerate(value)]
+        return [encoded_metadata(v, f"{field}[{i}]") for i, v in enumerate(value)]
     raise InvalidInputError(field, f"must be None, a dict or a list of dicts, got {type(value).__name__}")
 
 

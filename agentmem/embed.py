@@ -335,13 +335,23 @@ class Embedder:
 
     async def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of ``texts``: shape ``(n, dim)``, float32, L2-normalized, input order."""
+        return (await self.embed_timed(texts))[0]
+
+    async def embed_timed(self, texts: Sequence[str]) -> tuple[np.ndarray, float]:
+        """:meth:`embed`, and the seconds the model itself worked for this call.
+
+        Time spent queued behind other callers of the shared model thread is not counted:
+        with several batches in flight, the stage times then add up to the model's busy
+        time instead of counting each wait once per waiter.
+        """
         out, todo, keys = self._lookup(texts)
-        if todo:
-            loop = asyncio.get_running_loop()
-            unique = list(todo)
-            vectors, stats = await loop.run_in_executor(self._model.executor, self._compute, unique)
-            self._store(out, todo, keys, unique, vectors, stats)
-        return out
+        if not todo:
+            return out, 0.0
+        loop = asyncio.get_running_loop()
+        unique = list(todo)
+        vectors, stats = await loop.run_in_executor(self._model.executor, self._compute, unique)
+        self._store(out, todo, keys, unique, vectors, stats)
+        return out, stats.model_seconds
 
     def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
         """:meth:`embed` for plain code (still runs on the model's thread)."""

@@ -134,7 +134,7 @@ class AsyncMemory:
         """Store one memory; the same text in the same scope returns the existing id (``NOOP``)."""
         text = v.content(content)
         items = new_memories([text], **self._scope(user_id, agent_id, run_id),
-                             memory_type=v.memory_type(memory_type), metadata=[v.metadata(metadata)])
+                             memory_type=v.memory_type(memory_type), metadata=[v.encoded_metadata(metadata)])
         core = await self._ready()
         return (await core.add_batch(items, op="add"))[0]
 
@@ -155,13 +155,19 @@ class AsyncMemory:
         ``vectors`` (optional, shape (n, dim)) are used instead of running the model.
         One bad item rejects the whole batch before anything is written.
         """
-        items_text = v.texts(texts)
-        mds = v.metadata_list(metadata, len(items_text))
-        items = new_memories(items_text, **self._scope(user_id, agent_id, run_id),
-                             memory_type=v.memory_type(memory_type), metadata=mds)
+        items = self._prepare(texts, user_id=user_id, agent_id=agent_id, run_id=run_id, metadata=metadata,
+                              memory_type=memory_type)
         core = await self._ready()
         vecs = v.vectors(vectors, len(items), core.embedder.dim)
         return ResultList(await core.add_batch(items, vecs))
+
+    def _prepare(self, texts: Any, *, user_id: Any = None, agent_id: Any = None, run_id: Any = None,
+                 metadata: Any = None, memory_type: Any = "semantic", prefix: str = "") -> list[NewMemory]:
+        """Check one batch's arguments and build its memories (nothing is written)."""
+        items_text = v.texts(texts, f"{prefix}texts")
+        mds = v.metadata_list(metadata, len(items_text), f"{prefix}metadata")
+        scope = {k: v.scope_id(x, f"{prefix}{k}") for k, x in (("user_id", user_id), ("agent_id", agent_id), ("run_id", run_id))}
+        return new_memories(items_text, **scope, memory_type=v.memory_type(memory_type, f"{prefix}memory_type"), metadata=mds)
 
     async def add_many(
         self,
@@ -190,20 +196,22 @@ class AsyncMemory:
             else:
                 calls.append({**defaults, "texts": batch})
         allowed = {"texts", "user_id", "agent_id", "run_id", "metadata", "memory_type", "vectors"}
-        for i, call in enumerate(calls):
+        prepared: list[tuple[list[NewMemory], Any]] = []
+        for i, call in enumerate(calls):  # every batch is checked before anything is written
             extra = set(call) - allowed
             if extra:
                 raise InvalidInputError(f"batches[{i}].{sorted(extra)[0]}", "is not an add_batch argument")
-            v.texts(call["texts"], f"batches[{i}].texts")
-            v.metadata_list(call.get("metadata"), len(call["texts"]), f"batches[{i}].metadata")
-        await self._ready()
+            vectors = call.pop("vectors", None)
+            prepared.append((self._prepare(**call, prefix=f"batches[{i}]."), vectors))
+        core = await self._ready()
+        checked = [(items, v.vectors(vecs, len(items), core.embedder.dim, f"batches[{i}].vectors"))
+                   for i, (items, vecs) in enumerate(prepared)]
 
-        async def run(call: dict[str, Any]) -> ResultList[AddResult]:
-            texts = call.pop("texts")
-            return await self.add_batch(texts, **call)
+        async def run(batch: tuple[list[NewMemory], np.ndarray | None]) -> ResultList[AddResult]:
+            return ResultList(await core.add_batch(batch[0], batch[1]))
 
         async with AioPool(size=width) as pool:
-            results = await pool.map(run, calls)
+            results = await pool.map(run, checked)
         for r in results:
             if isinstance(r, BaseException):
                 raise r

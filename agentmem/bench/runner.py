@@ -132,10 +132,12 @@ def _measure_row(
     persisted: bool,
 ) -> dict[str, Any]:
     calls = _timing_rows(timings)
-    stages = {s: 0.0 for s in STAGES}
-    for t in calls:
-        for s in STAGES:
-            stages[s] += float(t.stages.get(s, 0.0))
+    # Busy seconds per stage, summed over calls; "other" is the phase's wall time they do
+    # not cover. (Summing each call's own "other" would count a wait for the shared model
+    # thread once per batch in flight.)
+    busy = [s for s in STAGES if s != "other"]
+    stages = {s: sum(float(t.stages.get(s, 0.0)) for t in calls) for s in busy}
+    stages["other"] = max(0.0, wall - sum(stages.values()))
     walls_ms = [t.wall * 1000.0 for t in calls]
     records = int(report.records)
     vectors = int(report.vectors)

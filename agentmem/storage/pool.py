@@ -1,11 +1,14 @@
 """A pool of libSQL clients (phase 2C), all created through libsql-client.
 
 For an embedded ``file:`` database, libsql-client's client is Python's sqlite3 run
-synchronously: it opens a connection per call with no busy timeout and blocks the event
-loop. :class:`LocalClient` keeps that client but sets the busy timeout and WAL-friendly
-pragmas on every connection, and the pool runs its calls in worker threads, so vector
-writes, embedding and record writes really overlap. Remote URLs (``libsql://``,
-``http(s)://``, ``ws(s)://``) get libsql-client's own async clients unchanged.
+synchronously: it opens a new connection for every call, with no busy timeout, and blocks
+the event loop. :class:`LocalClient` keeps that client class but holds one connection for
+its lifetime (so a pool of N clients is N connections, and N=1 is the pre-2C behaviour),
+sets the busy timeout and WAL-friendly pragmas, and the pool runs its calls in worker
+threads, so vector writes, embedding and record writes really overlap. Writes from this
+process queue on one lock: SQLite takes one writer at a time anyway, and its busy handler
+would otherwise poll with sleeps of 1-100 ms. Remote URLs (``libsql://``, ``http(s)://``,
+``ws(s)://``) get libsql-client's own async clients unchanged.
 """
 
 from __future__ import annotations
@@ -22,81 +25,84 @@ from libsql_client import LibsqlError, ResultSet, Statement
 from libsql_client.sqlite3_utils import Sqlite3Client, _execute_stmt
 
 from ..errors import ClosedError, RecordStoreError
+from .sql import Stmt
 
 try:  # libsql-client's remote clients run on aiohttp
     from aiohttp import ClientError as _HttpError
 except ImportError:  # pragma: no cover
     _HttpError = OSError  # type: ignore[misc,assignment]
 
+__all__ = ["LocalClient", "ClientPool", "Stmt", "ENGINE_ERRORS"]
+
 # Every error the engine or its transport can raise; translated at this boundary.
 ENGINE_ERRORS = (LibsqlError, sqlite3.Error, OSError, _HttpError, TimeoutError)
-from .sql import Stmt
-
-__all__ = ["LocalClient", "ClientPool", "Stmt"]
-
 
 
 class LocalClient(Sqlite3Client):
-    """libsql-client's file client with a busy timeout, ``synchronous=NORMAL`` and sync calls.
+    """libsql-client's file client holding one tuned connection, with sync calls.
 
     WAL with ``synchronous=NORMAL`` keeps every committed transaction across a process
     kill (the WAL is in the OS page cache); only a power loss can drop the last commits.
+    The pool hands a client to one caller at a time, so its connection is never shared
+    by two threads at once.
     """
 
     def __init__(self, path: str, busy_timeout_ms: int) -> None:
         super().__init__(path)
         self._busy_timeout_ms = busy_timeout_ms
+        self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
         db = super()._connect()
         db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
         db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
         return db
 
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._connect()
+        return self._db
+
     def query_sync(self, stmt: Stmt) -> ResultSet:
-        db = self._connect()
-        try:
-            return _execute_stmt(db, Statement(stmt[0], list(stmt[1])))
-        finally:
-            db.close()
+        return _execute_stmt(self._connection(), Statement(stmt[0], list(stmt[1])))
 
     def write_sync(self, groups: Sequence[tuple[str, Sequence[Stmt]]]) -> dict[str, float]:
         """Run every statement of every group in one transaction; seconds spent per group name."""
         timings: dict[str, float] = {}
-        db = self._connect()
+        db = self._connection()
+        # IMMEDIATE takes the write lock up front, so the busy timeout applies to it
+        # (a DEFERRED read-then-write upgrade fails at once with SQLITE_BUSY).
+        t0 = time.perf_counter()
+        _execute_stmt(db, "BEGIN IMMEDIATE")
         try:
-            # IMMEDIATE takes the write lock up front, so the busy timeout applies to it
-            # (a DEFERRED read-then-write upgrade fails at once with SQLITE_BUSY).
-            t0 = time.perf_counter()
-            _execute_stmt(db, "BEGIN IMMEDIATE")
-            first = True
+            for n, (name, stmts) in enumerate(groups):
+                start = t0 if n == 0 else time.perf_counter()
+                for sql, args in stmts:
+                    # Bound straight through sqlite3: libsql-client's per-value conversion is
+                    # the identity for our str/int/float/None values and cost 3x the insert
+                    # itself on the storage-only path (BENCHMARKS.md).
+                    try:
+                        db.execute(sql, args)
+                    except sqlite3.Error as exc:
+                        raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+            start = time.perf_counter()
+            _execute_stmt(db, "COMMIT")
+            if groups:  # the commit (a WAL append, no fsync) counts to the first group
+                timings[groups[0][0]] += time.perf_counter() - start
+            return timings
+        except BaseException:
             try:
-                for name, stmts in groups:
-                    start = t0 if first else time.perf_counter()
-                    first = False
-                    for sql, args in stmts:
-                        # Bound straight through sqlite3: libsql-client's per-value conversion is
-                        # the identity for our str/int/float/None values and cost 3x the insert
-                        # itself on the storage-only path (BENCHMARKS.md).
-                        try:
-                            db.execute(sql, args)
-                        except sqlite3.Error as exc:
-                            raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
-                    timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-                start = time.perf_counter()
-                _execute_stmt(db, "COMMIT")
-                if groups:  # the commit (the fsync-free WAL append) counts to the first group
-                    timings[groups[0][0]] += time.perf_counter() - start
-                return timings
-            except BaseException:
-                try:
-                    _execute_stmt(db, "ROLLBACK")
-                except LibsqlError:
-                    pass
-                raise
-        finally:
+                _execute_stmt(db, "ROLLBACK")
+            except LibsqlError:
+                pass
+            raise
+
+    def close_sync(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
             db.close()
+        self._closed = True
 
 
 def _translate(exc: BaseException) -> RecordStoreError:
@@ -119,11 +125,12 @@ class ClientPool:
                     self._clients.append(LocalClient(checked._path, busy_timeout_ms))
                 else:
                     self._clients.append(libsql_client.create_client(url, auth_token=auth_token))
-        except (LibsqlError, sqlite3.Error, OSError, ValueError) as exc:
+        except ENGINE_ERRORS + (ValueError,) as exc:
             raise _translate(exc) from exc
         self._free: asyncio.Queue[Any] = asyncio.Queue()
         for client in self._clients:
             self._free.put_nowait(client)
+        self._writer = asyncio.Lock()
         self._closed = False
 
     @asynccontextmanager
@@ -152,19 +159,24 @@ class ClientPool:
         """Run groups of statements in one transaction; returns seconds per group name.
 
         Local databases run it in a worker thread (so it overlaps the event loop's other
-        work); remote ones send one libsql-client batch, which the server runs as a
-        transaction, and its time is all given to the first group.
+        work), one writer of this process at a time; remote ones send one libsql-client
+        batch, which the server runs as a transaction, and its time is all given to the
+        first group.
         """
         groups = [(name, list(stmts)) for name, stmts in groups if stmts]
         if not groups:
             return {}
-        async with self._client() as client:
+        if not self.local:
+            async with self._client() as client:
+                try:
+                    start = time.perf_counter()
+                    await client.batch([Statement(sql, list(args)) for _, stmts in groups for sql, args in stmts])
+                    return {groups[0][0]: time.perf_counter() - start}
+                except ENGINE_ERRORS as exc:
+                    raise _translate(exc) from exc
+        async with self._writer, self._client() as client:
             try:
-                if self.local:
-                    return await asyncio.to_thread(client.write_sync, groups)
-                start = time.perf_counter()
-                await client.batch([Statement(sql, list(args)) for _, stmts in groups for sql, args in stmts])
-                return {groups[0][0]: time.perf_counter() - start}
+                return await asyncio.to_thread(client.write_sync, groups)
             except ENGINE_ERRORS as exc:
                 raise _translate(exc) from exc
 
@@ -174,6 +186,9 @@ class ClientPool:
         self._closed = True
         for client in self._clients:
             try:
-                await client.close()
-            except Exception:  # closing is best effort; nothing is lost here
+                if self.local:
+                    client.close_sync()
+                else:
+                    await client.close()
+            except Exception:  # closing is best effort; every commit is already durable
                 pass

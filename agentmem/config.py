@@ -91,7 +91,7 @@ class MemoryConfig:
     batch_concurrency: int = 4
     pool_size: int = 4
     pipeline: bool = True
-    chunk_size: int = 256
+    chunk_size: int = 512  # larger chunks sort better by length; 512 still pipelines (BENCHMARKS.md)
     dedupe: bool = True
     write_history: bool = True
 

@@ -144,8 +144,25 @@ def meta_kv(metadata: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _json_scalar(value: Scalar) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for a scalar, without its overhead where
+    the text needs no escaping (the storage-only path writes four of these per memory)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        if '"' not in value and "\\" not in value and value.isprintable():
+            return f'"{value}"'
+    elif isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _kv(key: str, value: Scalar) -> str:
-    return f"{key}={json.dumps(value, ensure_ascii=False)}"
+    return f"{key}={_json_scalar(value)}"
 
 
 def lance_literal(value: str) -> str:

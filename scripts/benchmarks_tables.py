@@ -1,0 +1,84 @@
+"""Render the Markdown tables of BENCHMARKS.md from the JSON files of the runs behind them.
+
+    python scripts/benchmarks_tables.py benchmarks/bench_locomo_dev.json benchmarks/eval_locomo_dev.json
+
+Bench files (``agentmem bench --json``) give the phase table; eval files (``agentmem eval
+--json``) give the retrieval tables. Nothing is typed by hand: every figure in the tables
+comes from these files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+STAGES = ("embed", "vectors", "records", "history", "other")
+
+
+def _f(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def bench_tables(run: dict) -> str:
+    m = run["machine"]
+    p = run["params"] if "params" in run else {}
+    lines = [
+        f"Run `{run.get('run_id', '?')}` at {run.get('timestamp', '?')}, dataset {run['dataset'].get('name')} "
+        f"({run['dataset'].get('n', run['dataset'].get('memories', '?'))} memories), repeat {p.get('repeat', '?')}; "
+        f"{m['cpu_count']} x {m['cpu_model']}, {m['memory_gib']} GiB, Python {m['python']}, "
+        f"load average at start {', '.join(f'{x:.2f}' for x in m.get('load_avg', []))}.",
+        "",
+        "| row | ops/s (median) | min-max | wall s | " + " | ".join(f"{s} s" for s in STAGES)
+        + " | p50 ms | p95 ms | stored | x ceiling | CPU ms/memory |",
+        "|---|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---:|---:|---:|",
+    ]
+    refs = run.get("references") or {}
+    for row in run["phases"] + list(refs.values() if isinstance(refs, dict) else refs):
+        st = row.get("stage_seconds") or {s: row.get(f"{s}_s") for s in STAGES}
+        lines.append(
+            f"| {row['phase']} | {_f(row['ops_per_s'])} | {_f(row.get('ops_per_s_min'))}-{_f(row.get('ops_per_s_max'))} "
+            f"| {_f(row.get('wall_s'), 2)} | "
+            + " | ".join(_f(st.get(s), 2) for s in STAGES)
+            + f" | {_f(row.get('p50_ms'))} | {_f(row.get('p95_ms'))} | {'-' if row.get('stored') is None else row['stored']} "
+            f"| {_f(row.get('ratio_to_ceiling'), 2)} | {_f(row.get('cpu_ms_per_item'), 2)} |"
+        )
+    targets = run.get("targets") or {}
+    if targets:
+        lines += ["", "Ratios computed by the run: " + ", ".join(f"`{k}` = {v}" for k, v in targets.items()) + "."]
+    return "\n".join(lines)
+
+
+def eval_tables(run: dict) -> str:
+    lines = [
+        f"k = {run['k']}, {run['summary'][0]['questions']} questions (categories "
+        f"{', '.join(str(c) for c in run['categories'])}), at {run.get('timestamp', '?')}.",
+        "",
+        "| mode | recall@k | MRR | nDCG@k | search p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in run["summary"]:
+        lines.append(f"| {r['mode']} | {r['recall']:.3f} | {r['mrr']:.3f} | {r['ndcg']:.3f} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} |")
+    cats = sorted({(r["category"], r.get("category_name", "")) for r in run["by_category"]})
+    modes = run["modes"]
+    lines += ["", "recall@k per category:", "", "| category | questions | " + " | ".join(modes) + " |",
+              "|---|---:|" + "---:|" * len(modes)]
+    for cat, name in cats:
+        rows = {r["mode"]: r for r in run["by_category"] if r["category"] == cat}
+        n = next(iter(rows.values()))["questions"]
+        lines.append(f"| {cat} {name} | {n} | " + " | ".join(f"{rows[m]['recall']:.3f}" for m in modes) + " |")
+    return "\n".join(lines)
+
+
+def main(paths: list[str]) -> None:
+    for path in paths:
+        run = json.loads(Path(path).read_text())
+        print(f"<!-- from {path} -->")
+        print(eval_tables(run) if "summary" in run and "by_category" in run else bench_tables(run))
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

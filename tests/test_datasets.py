@@ -263,3 +263,12 @@ def test_bad_limit():
     with pytest.raises(InvalidInputError) as err:
         load_dataset("synthetic:10", limit=0)
     assert err.value.field == "limit"
+
+
+def test_distinct_count_matches_the_stores_dedupe():
+    from agentmem.bench.datasets import Dataset, DatasetItem
+
+    items = [DatasetItem("Alice likes Tea", "u", {}), DatasetItem("alice  LIKES tea", "u", {}),
+             DatasetItem("ｆｕｌｌ width", "u", {}), DatasetItem("full width", "u", {}), DatasetItem("Alice likes Tea", "v", {})]
+    ds = Dataset(name="t", kind="jsonl", source="", items=items)
+    assert ds.distinct_count() == 3

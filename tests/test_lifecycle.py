@@ -92,3 +92,33 @@ def test_error_tree():
     assert issubclass(errors.NotFoundError, LookupError)
     for name in errors.__all__:
         assert issubclass(getattr(errors, name), errors.AgentMemError)
+
+
+def test_ann_index_is_built_once_the_table_is_large_enough(tmp_path):
+    import numpy as np
+
+    cfg = MemoryConfig(data_dir=tmp_path / "s", ann_index_min_rows=600, compact_every=2)
+    rng = np.random.default_rng(7)
+    with Memory(cfg) as mem:
+        texts = [f"synthetic memory number {i}" for i in range(700)]
+        vecs = rng.normal(size=(700, 384)).astype(np.float32)
+        mem.add_batch(texts[:300], user_id="u", vectors=vecs[:300])
+        assert not any(i["type"].lower().startswith("ivf") for i in mem.stats()["lance"]["indices"])
+        mem.add_batch(texts[300:], user_id="u", vectors=vecs[300:])  # second append: upkeep runs
+    # upkeep runs after the writers are answered; close() waits for it
+    with Memory(cfg) as mem:
+        kinds = {i["type"] for i in mem.stats()["lance"]["indices"]}
+        assert any(k.lower().startswith("ivf") for k in kinds), kinds
+        # through the index (re-ranked by exact distance), a stored vector finds its own memory
+        from agentmem.storage.filters import parse_filters, to_lance
+
+        async def nearest():
+            core = await mem._async._ready()
+            return await core.vectors.search_vector(vecs[123] / np.linalg.norm(vecs[123]), to_lance(parse_filters(None, user_id="u")), 3)
+
+        rows = mem._run(nearest())
+        assert rows[0]["content"] == "synthetic memory number 123" and rows[0]["score"] > 0.999
+        # the indexed table still answers, and the exact neighbour of a stored vector is found
+        hits = mem.search("synthetic memory number 5", user_id="u", mode="fts", limit=3)
+        assert hits and hits[0].content == "synthetic memory number 5"
+        assert mem.verify().ok

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._validate import normalize_text
 from ..errors import DatasetError, InvalidInputError
 
 __all__ = [
@@ -102,7 +103,8 @@ class Dataset:
         return list(dict.fromkeys(item.user_id for item in self.items))
 
     def distinct_count(self) -> int:
-        """Memories a deduplicating store ends up with: distinct (user, normalized text)."""
+        """Memories a deduplicating store ends up with: distinct (user, normalized text),
+        normalized exactly as the store's dedupe does."""
         return len({(item.user_id, normalize_text(item.text)) for item in self.items})
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,11 +123,6 @@ class Dataset:
             "chars_max": lengths[-1] if lengths else 0,
             **self.info,
         }
-
-
-def normalize_text(text: str) -> str:
-    """The text as duplicates are recognised: whitespace collapsed, ends stripped."""
-    return " ".join(text.split())
 
 
 def parse_spec(spec: str) -> tuple[str, str]:

@@ -38,8 +38,17 @@ class ResultList(list[T], Generic[T]):
         return pd.DataFrame(rows)
 
 
+class _AsDict:
+    """``to_dict()`` for the result dataclasses (their fields, recursively)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True, slots=True)
-class MemoryRecord:
+class MemoryRecord(_AsDict):
     """One stored memory, as the records store holds it."""
 
     id: str
@@ -53,24 +62,18 @@ class MemoryRecord:
     updated_at: datetime
     hash: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class AddResult:
+class AddResult(_AsDict):
     """What ``add`` did: a new memory (``ADD``) or the existing one with the same text (``NOOP``)."""
 
     id: str
     event: Literal["ADD", "NOOP"]
     memory: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(_AsDict):
     """One search result; ``score`` is higher for better matches in every mode."""
 
     id: str
@@ -83,12 +86,9 @@ class SearchHit:
     metadata: dict[str, Any]
     created_at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class HistoryEvent:
+class HistoryEvent(_AsDict):
     """One change to a memory, the columns Mem0's history has."""
 
     id: str
@@ -102,12 +102,9 @@ class HistoryEvent:
     actor: str | None = None
     is_deleted: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class CoreBlock:
+class CoreBlock(_AsDict):
     """A core memory block (persona or human) of one user/agent pair."""
 
     label: Literal["persona", "human"]
@@ -116,9 +113,6 @@ class CoreBlock:
     value: str
     limit: int
     updated_at: datetime | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

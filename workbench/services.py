@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from agentmem.bench import group_by_user
 from agentmem.errors import AgentMemError, DatasetError, InvalidInputError
 
 if TYPE_CHECKING:
@@ -431,18 +432,6 @@ class IngestSummary:
         return pd.DataFrame(self.rejected, columns=["row", "reason", "text"])
 
 
-def _chunks(
-    items: Sequence[IngestItem], batch_size: int
-) -> list[tuple[str | None, list[IngestItem]]]:
-    """Chunks of at most ``batch_size`` rows sharing one user (``add_batch`` takes one scope)."""
-    by_user: dict[str | None, list[IngestItem]] = {}
-    for item in items:
-        by_user.setdefault(item.user_id, []).append(item)
-    out = []
-    for user, rows in by_user.items():
-        for start in range(0, len(rows), batch_size):
-            out.append((user, rows[start : start + batch_size]))
-    return out
 
 
 def ingest(
@@ -472,7 +461,7 @@ def ingest(
     total = len(good)
     if progress:
         progress(0, total, "starting")
-    chunks = _chunks(good, batch_size)
+    chunks = group_by_user(good, batch_size)
     done = 0
     lock = threading.Lock()
     started = time.perf_counter()

@@ -11,10 +11,11 @@ from .datasets import Dataset, DatasetItem, Question, load_dataset
 from .machine import machine_facts
 from .phases import PHASE_DESCRIPTIONS, PHASES, PhasePlan, parse_phases, plan_phase
 from .results import REFERENCE_ROWS, BenchResult, ResultsStore
-from .runner import SWEEP_PARAMS, run_benchmark, run_sweep
+from .runner import SWEEP_PARAMS, group_by_user, run_benchmark, run_sweep
 from .synthetic import generate as generate_synthetic
 
 __all__ = [
+    "group_by_user",
     "BenchResult",
     "Dataset",
     "DatasetItem",

@@ -274,14 +274,15 @@ class BenchResult:
                 _fmt(row["cpu_ms_per_item"], 2),
             ]
             lines.append(cells)
-        return _render([header, *lines])
+        return render_table([header, *lines])
 
 
 def _fmt(value: float | None, digits: int) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def _render(rows: list[list[str]]) -> str:
+def render_table(rows: list[list[str]]) -> str:
+    """A plain-text table: the first row is the header, the first column left-aligned."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for j, row in enumerate(rows):

@@ -81,9 +81,10 @@ def _workspace(work_dir: str | Path | None) -> Iterator[Path]:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _groups(items: Sequence[DatasetItem], size: int) -> list[tuple[str, list[DatasetItem]]]:
-    """Items grouped by user (first-seen order, input order inside), cut into batches of ``size``."""
-    by_user: dict[str, list[DatasetItem]] = {}
+def group_by_user(items: Sequence[T], size: int) -> list[tuple[Any, list[T]]]:
+    """Items grouped by their ``user_id`` (first-seen order, input order inside), cut into
+    batches of at most ``size``: ``add_batch`` takes one scope per call."""
+    by_user: dict[Any, list[T]] = {}
     for item in items:
         by_user.setdefault(item.user_id, []).append(item)
     out = []
@@ -196,7 +197,7 @@ async def _feed_phase(
                     _notify(progress, name, done, n)
             _notify(progress, name, n, n)
         else:
-            groups = _groups(items, plan.batch_size)
+            groups = group_by_user(items, plan.batch_size)
             offsets = _offsets(items, groups) if vectors is not None else None
             batches = [
                 _batch_kwargs(user, rows, None if offsets is None else vectors[offsets[i]])  # type: ignore[index]
@@ -395,7 +396,7 @@ def run_benchmark(
     n = len(items)
     expected = dataset.distinct_count()
     ref_plan = plan_phase("p3", base=base, **knobs)
-    ref_groups = _groups(items, ref_plan.batch_size)
+    ref_groups = group_by_user(items, ref_plan.batch_size)
 
     result = BenchResult(
         run_id=uuid.uuid4().hex[:12],

@@ -21,7 +21,8 @@ import numpy as np
 
 from ..bench.datasets import Dataset, load_dataset
 from ..bench.machine import machine_facts
-from ..bench.runner import _groups, _workspace
+from ..bench.results import render_table
+from ..bench.runner import _workspace, group_by_user
 from ..config import SEARCH_MODES, MemoryConfig
 from ..errors import InvalidInputError
 from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k
@@ -170,14 +171,7 @@ class EvalResult:
             ]
             for r in self._summary()
         ]
-        rows = [header, *body]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-        lines = []
-        for j, row in enumerate(rows):
-            lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
-            if j == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        return render_table([header, *body])
 
 
 def evaluate(
@@ -240,7 +234,7 @@ def evaluate(
                 progress("index", 0, n)
             done = 0
             start = time.perf_counter()
-            for user, rows in _groups(ds.items, max(cfg.chunk_size, 256)):
+            for user, rows in group_by_user(ds.items, max(cfg.chunk_size, 256)):
                 mem.add_batch([r.text for r in rows], user_id=user, metadata=[dict(r.metadata) for r in rows])
                 done += len(rows)
                 if progress:

@@ -39,24 +39,25 @@ def content(value: Any, field: str = "content") -> str:
     return value
 
 
+def _short_text(value: Any, field: str, max_chars: int, *, empty: str = "must not be empty", kind: str = "a string") -> str:
+    """A non-blank string of at most ``max_chars`` characters with no NUL."""
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be {kind}, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInputError(field, empty)
+    if len(value) > max_chars or "\x00" in value:
+        raise InvalidInputError(field, f"must be at most {max_chars:,} characters with no NUL")
+    return value
+
+
 def scope_id(value: Any, field: str) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string or None, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidInputError(field, "must not be empty; pass None for no scope")
-    if len(value) > MAX_ID_CHARS or "\x00" in value:
-        raise InvalidInputError(field, f"must be at most {MAX_ID_CHARS} characters with no NUL")
-    return value
+    return _short_text(value, field, MAX_ID_CHARS, empty="must not be empty; pass None for no scope", kind="a string or None")
 
 
 def memory_type(value: Any, field: str = "memory_type") -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(field, f"must be a non-empty string, got {value!r}")
-    if len(value) > 64 or "\x00" in value:
-        raise InvalidInputError(field, "must be at most 64 characters with no NUL")
-    return value
+    return _short_text(value, field, 64)
 
 
 def encoded_metadata(value: Any, field: str = "metadata") -> tuple[dict[str, Any], str]:
@@ -124,11 +125,7 @@ def vectors(value: Any, n: int, dim: int, field: str = "vectors") -> np.ndarray 
 
 
 def memory_id(value: Any, field: str = "memory_id") -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(field, f"must be a non-empty string, got {value!r}")
-    if len(value) > MAX_ID_CHARS or "\x00" in value:
-        raise InvalidInputError(field, f"must be at most {MAX_ID_CHARS} characters with no NUL")
-    return value
+    return _short_text(value, field, MAX_ID_CHARS)
 
 
 def limit(value: Any, field: str = "limit", maximum: int = MAX_LIMIT) -> int:
@@ -146,13 +143,7 @@ def offset(value: Any, field: str = "offset") -> int:
 
 
 def query(value: Any, field: str = "query") -> str:
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidInputError(field, "must not be empty")
-    if len(value) > MAX_QUERY_CHARS or "\x00" in value:
-        raise InvalidInputError(field, f"must be at most {MAX_QUERY_CHARS:,} characters with no NUL")
-    return value
+    return _short_text(value, field, MAX_QUERY_CHARS)
 
 
 def mode(value: Any, field: str = "mode") -> str:

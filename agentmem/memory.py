@@ -590,6 +590,10 @@ class Memory:
         self.close()
 
     def __del__(self) -> None:  # a forgotten close() still releases the loop thread
+        loop = getattr(self, "_loop", None)
+        # at interpreter shutdown the daemon loop thread may be gone: waiting on it would hang
+        if loop is None or not loop.thread.is_alive():
+            return
         try:
             self.close()
         except Exception:

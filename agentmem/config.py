@@ -178,10 +178,6 @@ class MemoryConfig:
         return "file:" + str((self.data_path / "records.db").resolve())
 
     @property
-    def records_are_local(self) -> bool:
-        return self.resolved_records_url.startswith("file:")
-
-    @property
     def cache_path(self) -> Path:
         if self.model_cache_dir is not None:
             return Path(self.model_cache_dir).expanduser()

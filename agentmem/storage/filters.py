@@ -105,7 +105,7 @@ def parse_filters(
         if not isinstance(key, str) or not key:
             raise InvalidInputError("filters", f"keys must be non-empty strings, got {key!r}")
         if key in SCOPE_COLUMNS and any(c.key == key for c in conds):
-            raise InvalidInputError(field, f"given both as an argument and in filters")
+            raise InvalidInputError(field, "given both as an argument and in filters")
         if key == "created_at":
             if not isinstance(spec, Mapping) or not spec:
                 raise InvalidInputError(field, "must be a dict of bounds like {'gte': '2024-01-01'}")

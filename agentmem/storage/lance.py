@@ -201,9 +201,6 @@ class VectorStore:
             where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
             await _guard("delete", lambda w=where: self.table.delete(w))
 
-    async def delete_where(self, where: str) -> None:
-        await _guard("delete", lambda: self.table.delete(where))
-
     async def reset(self) -> None:
         async with self._maintenance:
             await _guard("drop table", lambda: self.db.drop_table(TABLE))

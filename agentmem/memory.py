@@ -102,7 +102,9 @@ class AsyncMemory:
         )
         try:
             vectors = await VectorStore.open(
-                cfg.vectors_path, embedder.dim, compact_every=cfg.compact_every, ann_min_rows=cfg.ann_index_min_rows
+                cfg.vectors_path, embedder.dim, compact_every=cfg.compact_every, ann_min_rows=cfg.ann_index_min_rows,
+                # several processes may share these stores: one of them at a time runs upkeep
+                lease=getattr(records, "try_lease", None),
             )
         except BaseException:
             await records.close()

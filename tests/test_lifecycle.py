@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -104,8 +105,14 @@ def test_ann_index_is_built_once_the_table_is_large_enough(tmp_path):
         vecs = rng.normal(size=(700, 384)).astype(np.float32)
         mem.add_batch(texts[:300], user_id="u", vectors=vecs[:300])
         assert not any(i["type"].lower().startswith("ivf") for i in mem.stats()["lance"]["indices"])
-        mem.add_batch(texts[300:], user_id="u", vectors=vecs[300:])  # second append: upkeep runs
-    # upkeep runs after the writers are answered; close() waits for it
+        mem.add_batch(texts[300:], user_id="u", vectors=vecs[300:])  # the table now needs an ANN index
+        # upkeep runs in the background (writers never wait for it): watch for the index
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if any(i["type"].lower().startswith("ivf") for i in mem.stats()["lance"]["indices"]):
+                break
+            time.sleep(0.2)
+        assert mem.stats()["lance"]["upkeep"]["last_reason"] in ("ann_build", "small_fragments", "idle")
     with Memory(cfg) as mem:
         kinds = {i["type"] for i in mem.stats()["lance"]["indices"]}
         assert any(k.lower().startswith("ivf") for k in kinds), kinds

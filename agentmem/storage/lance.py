@@ -22,6 +22,7 @@ from ..errors import AgentMemError, VectorStoreError
 from .base import NewMemory
 from .filters import lance_literal
 from .sql import chunked
+from .upkeep import Upkeep, UpkeepPolicy
 
 __all__ = ["VectorStore", "TABLE"]
 
@@ -96,24 +97,64 @@ def to_arrow(items: Sequence[NewMemory], vectors: np.ndarray, dim: int) -> pa.Ta
 class VectorStore:
     """The LanceDB side of a Memory."""
 
-    def __init__(self, db: Any, table: Any, dim: int, *, compact_every: int, ann_min_rows: int) -> None:
+    def __init__(
+        self,
+        db: Any,
+        table: Any,
+        dim: int,
+        *,
+        compact_every: int,
+        ann_min_rows: int,
+        retention_s: float = 30.0,
+        upkeep: bool = True,
+        lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
+        uri: str = "",
+    ) -> None:
         self.db = db
         self.table = table
         self.dim = dim
         self.compact_every = compact_every
         self.ann_min_rows = ann_min_rows
+        self.retention_s = retention_s
         self._appends = 0
         self._maintenance = asyncio.Lock()
         self._closed = False
-        self._queue: list[tuple[Sequence[NewMemory], np.ndarray, asyncio.Future[float]]] = []
+        # (rows, vectors, the caller's future, when queued)
+        self._queue: list[tuple[Sequence[NewMemory], np.ndarray, asyncio.Future[float], float]] = []
         self._flusher: asyncio.Future[None] | None = None
+        self._cleaned_version = 0  # the table version at the last cleanup of old versions
+        self.append_count = 0
+        self.append_seconds = 0.0
+        self.append_wait_seconds = 0.0  # time rows waited in the group-commit queue
+        # The one owner of compaction, index updates, the ANN build and version cleanup;
+        # writers only kick it. ``compact_every`` is how many small fragments make a round due.
+        self.upkeep = Upkeep(
+            self,
+            UpkeepPolicy(small_fragments=compact_every, ann_min_rows=ann_min_rows),
+            lease=lease,
+            lease_name=f"upkeep:{uri or id(self)}",
+        )
+        if upkeep:
+            self.upkeep.start()
 
     @classmethod
-    async def open(cls, path: Path, dim: int, *, compact_every: int, ann_min_rows: int) -> VectorStore:
+    async def open(
+        cls,
+        path: Path,
+        dim: int,
+        *,
+        compact_every: int,
+        ann_min_rows: int,
+        retention_s: float = 30.0,
+        upkeep: bool = True,
+        lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
+    ) -> VectorStore:
+        """Open (or create) the table; ``upkeep=False`` leaves all upkeep to ``optimize()``."""
         path.mkdir(parents=True, exist_ok=True)
         db = await _guard("connect", lambda: lancedb.connect_async(str(path)))
         table = await cls._open_table(db, dim)
-        return cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows)
+        return cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
+                   retention_s=retention_s, upkeep=upkeep, lease=lease, uri=str(path.resolve()))
 
     @staticmethod
     async def _open_table(db: Any, dim: int) -> Any:
@@ -154,37 +195,36 @@ class VectorStore:
         if not items:
             return 0.0
         fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._queue.append((items, vectors, fut))
+        self._queue.append((items, vectors, fut, time.perf_counter()))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.ensure_future(self._flush())
         return await fut
 
     async def _flush(self) -> None:
+        # Upkeep is not run here: writers only kick the background task (upkeep.py).
         while self._queue:
             group, self._queue = self._queue, []
             start = time.perf_counter()
+            self.append_wait_seconds += sum(start - queued for *_, queued in group)
             try:
-                merged = [m for items, _, _ in group for m in items]
-                data = to_arrow(merged, np.concatenate([vecs for _, vecs, _ in group]), self.dim)
+                merged = [m for items, *_ in group for m in items]
+                data = to_arrow(merged, np.concatenate([vecs for _, vecs, *_ in group]), self.dim)
                 await _guard("append", lambda: self.table.add(data))
             except BaseException as exc:
-                for _, _, fut in group:
+                for _, _, fut, _ in group:
                     if not fut.done():
                         fut.set_exception(exc)
                 if not isinstance(exc, Exception):
                     raise
                 continue
             seconds = time.perf_counter() - start
-            for items, _, fut in group:
+            self.append_count += 1
+            self.append_seconds += seconds
+            for items, _, fut, _ in group:
                 if not fut.done():
                     fut.set_result(seconds * len(items) / len(merged))
             self._appends += 1
-            if self._appends >= self.compact_every:
-                try:
-                    await self.compact()
-                    await self.maybe_build_ann()
-                except Exception:  # upkeep only: the rows are committed, the next append retries
-                    log.warning("LanceDB upkeep failed", exc_info=True)
+            self.upkeep.kick()
 
     async def upsert(self, items: Sequence[NewMemory], vectors: np.ndarray) -> None:
         """Insert or replace rows by id (one atomic merge)."""
@@ -206,6 +246,7 @@ class VectorStore:
             await _guard("drop table", lambda: self.db.drop_table(TABLE))
             self.table = await self._open_table(self.db, self.dim)
             self._appends = 0
+            self._cleaned_version = 0
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -264,16 +305,49 @@ class VectorStore:
     # --- upkeep --------------------------------------------------------------------------
 
     async def compact(self) -> None:
-        """Merge small fragments and fold new rows into the indexes."""
+        """Merge small fragments, fold new rows into the indexes, drop versions older than
+        ``retention_s`` (their files are what makes the disk grow past the data's size).
+
+        Called by the upkeep task (and ``optimize()``), never by a writer.
+        """
         async with self._maintenance:
             self._appends = 0
-            await _guard("optimize", lambda: self.table.optimize(cleanup_older_than=timedelta(minutes=10)))
+            await _guard(
+                "optimize", lambda: self.table.optimize(cleanup_older_than=timedelta(seconds=self.retention_s))
+            )
+            self._cleaned_version = int(await _guard("version", lambda: self.table.version()))
 
     async def optimize(self) -> dict[str, Any]:
         """Compact, update indexes, and build the ANN index if the table has grown enough."""
         await self.compact()
         built = await self.maybe_build_ann()
         return {"rows": await self.count(), "ann_index_built": built, **await self.info()}
+
+    async def needs(self) -> dict[str, Any]:
+        """What the table would gain from upkeep: the facts the upkeep policy decides on."""
+        stats = await _guard("stats", lambda: self.table.stats())
+        frag = stats.fragment_stats if hasattr(stats, "fragment_stats") else stats["fragment_stats"]
+        get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
+        rows = int(stats.num_rows if hasattr(stats, "num_rows") else stats["num_rows"])
+        indices = await _guard("list indexes", lambda: self.table.list_indices())
+        unindexed = 0
+        has_vector = False
+        for idx in indices:
+            if "vector" in idx.columns:
+                has_vector = True
+            if idx.index_type in ("FTS", "IVF_PQ") or "vector" in idx.columns:
+                st = await _guard("index stats", lambda n=idx.name: self.table.index_stats(n))
+                if st is not None:
+                    unindexed = max(unindexed, int(st.num_unindexed_rows))
+        version = int(await _guard("version", lambda: self.table.version()))
+        return {
+            "rows": rows,
+            "fragments": int(get(frag, "num_fragments")),
+            "small_fragments": int(get(frag, "num_small_fragments")),
+            "unindexed_rows": unindexed,
+            "has_vector_index": has_vector,
+            "versions_since_cleanup": max(0, version - self._cleaned_version),
+        }
 
     async def maybe_build_ann(self) -> str | None:
         """Build an IVF_PQ vector index once the table reaches ``ann_min_rows``.
@@ -307,6 +381,10 @@ class VectorStore:
         frag = stats.fragment_stats if hasattr(stats, "fragment_stats") else stats["fragment_stats"]
         get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
         return {
+            "upkeep": self.upkeep.stats(),
+            "appends": self.append_count,
+            "append_seconds": round(self.append_seconds, 3),
+            "append_wait_seconds": round(self.append_wait_seconds, 3),
             "version": int(version),
             "versions": len(versions),
             "fragments": int(get(frag, "num_fragments")),
@@ -320,8 +398,8 @@ class VectorStore:
         if self._closed:
             return
         self._closed = True
+        await self.upkeep.stop()
         if self._flusher is not None and not self._flusher.done():
-            # upkeep (compaction, the ANN build) runs after writers are answered: let it finish
             await asyncio.gather(self._flusher, return_exceptions=True)
         try:
             self.table.close()

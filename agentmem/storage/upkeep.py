@@ -1,0 +1,212 @@
+"""The one owner of LanceDB upkeep: a background task, never on a writer's path.
+
+Writers only *kick* it (set an event, no await). It wakes on a kick or every
+``interval_s``, asks the table what it needs, and runs a round only when something is due:
+
+* rows the full-text (or vector) index does not cover yet (``index_stats``): they are
+  searched by a flat scan until folded in, which grows with their number;
+* small fragments (``stats().fragment_stats``): every append writes one, and a query opens
+  each of them;
+* versions written since the last cleanup: every commit leaves a manifest and, after a
+  compaction, the replaced files; both are kept until cleaned (lance#2318: inserts slow down
+  as versions pile up), so each round cleans what is older than ``retention_s``;
+* no vector index although the table has reached ``ann_min_rows``: build IVF_PQ.
+
+A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
+ANN build when due. After a round of T seconds the task rests at least T, so upkeep takes at
+most about half of the machine while writes keep coming. When records are shared by several
+processes, each round first takes the ``upkeep:<table>`` lease from the records store
+(``try_lease``), so one process at a time does this work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+__all__ = ["Upkeep", "UpkeepPolicy"]
+
+log = logging.getLogger(__name__)
+
+
+class UpkeepPolicy:
+    """When a round is due (plain thresholds; see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        small_fragments: int = 16,
+        unindexed_rows: int = 20_000,
+        versions: int = 64,
+        idle_s: float = 2.0,
+        ann_min_rows: int = 100_000,
+    ) -> None:
+        self.small_fragments = small_fragments
+        self.unindexed_rows = unindexed_rows
+        self.versions = versions
+        self.idle_s = idle_s
+        self.ann_min_rows = ann_min_rows
+
+    def reason(self, need: dict[str, Any], idle_for: float, written_since_round: bool = True) -> str | None:
+        """Why a round should run now, or None. ``need`` comes from ``VectorStore.needs()``."""
+        if need["rows"] >= self.ann_min_rows and not need["has_vector_index"]:
+            return "ann_build"
+        if need["small_fragments"] >= self.small_fragments:
+            return "small_fragments"
+        if need["unindexed_rows"] >= self.unindexed_rows:
+            return "unindexed_rows"
+        if need["versions_since_cleanup"] >= self.versions:
+            return "versions"
+        # Quiet table, written since the last round: fold in whatever is left, so a settled
+        # store is fully indexed and small.
+        if idle_for >= self.idle_s and written_since_round and (
+            need["unindexed_rows"] > 0 or need["small_fragments"] > 1 or need["versions_since_cleanup"] > 1
+        ):
+            return "idle"
+        return None
+
+
+class Upkeep:
+    """Background upkeep of one VectorStore (started by the store, stopped by its close)."""
+
+    def __init__(
+        self,
+        store: Any,
+        policy: UpkeepPolicy,
+        *,
+        interval_s: float = 1.0,
+        lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
+        lease_name: str = "upkeep",
+    ) -> None:
+        self.store = store
+        self.policy = policy
+        self.interval_s = interval_s
+        self._lease = lease
+        self.lease_name = lease_name
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._kick = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._stopped = asyncio.Event()
+        self._last_write = time.monotonic()
+        self._last_round_end = 0.0
+        self.running = False  # a round is in progress
+        self.rounds = 0
+        self.seconds = 0.0
+        self.last_round_s = 0.0
+        self.last_reason: str | None = None
+        self.errors = 0
+        self.last_error: str | None = None
+        self.skipped_no_lease = 0
+
+    # --- control ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._loop(), name="agentmem-upkeep")
+
+    def kick(self) -> None:
+        """A writer committed rows: look at the table soon. Never blocks."""
+        self._last_write = time.monotonic()
+        self._kick.set()
+
+    async def stop(self, wait_s: float = 5.0) -> None:
+        """Stop the task; a round in progress gets ``wait_s`` to finish, then is cancelled.
+
+        Cancelling is safe for the data: a Lance commit is atomic, and files of an
+        unfinished one are only leftovers for a later cleanup.
+        """
+        self._stopping = True
+        self._stopped.set()
+        self._kick.set()
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=wait_s)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        except Exception:  # the loop logs its own errors
+            pass
+
+    # --- the loop --------------------------------------------------------------------------
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                await asyncio.wait_for(self._kick.wait(), timeout=self.interval_s)
+            except asyncio.TimeoutError:
+                pass
+            self._kick.clear()
+            if self._stopping:
+                break
+            rest = 0.0
+            try:
+                need = await self.store.needs()
+                reason = self.policy.reason(
+                    need, time.monotonic() - self._last_write, self._last_write > self._last_round_end
+                )
+                if reason is None:
+                    continue
+                if not await self._have_lease():
+                    self.skipped_no_lease += 1
+                    continue
+                rest = await self._round(reason, need)  # duty cycle: rest as long as the round took
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # upkeep only: rows are committed, the next round retries
+                self.errors += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"[:300]
+                log.warning("LanceDB upkeep failed", exc_info=True)
+                rest = self.interval_s * 5
+            try:
+                await asyncio.wait_for(self._stopped.wait(), timeout=rest)
+            except asyncio.TimeoutError:
+                pass
+
+    async def _have_lease(self) -> bool:
+        if self._lease is None:
+            return True
+        ttl = max(30.0, self.interval_s * 10)
+        return bool(await self._lease(self.lease_name, self.holder, ttl))
+
+    async def _round(self, reason: str, need: dict[str, Any]) -> float:
+        self.running = True
+        start = time.perf_counter()
+        try:
+            await self.store.compact()
+            if need["rows"] >= self.policy.ann_min_rows and not need["has_vector_index"]:
+                await self.store.maybe_build_ann()
+        finally:
+            took = time.perf_counter() - start
+            self._last_round_end = time.monotonic()
+            self.running = False
+            self.rounds += 1
+            self.seconds += took
+            self.last_round_s = took
+            self.last_reason = reason
+        return took
+
+    async def run_now(self) -> float:
+        """One round right away (``optimize()``), whatever the policy says."""
+        need = await self.store.needs()
+        return await self._round("requested", need)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "rounds": self.rounds,
+            "seconds": round(self.seconds, 3),
+            "last_round_s": round(self.last_round_s, 3),
+            "last_reason": self.last_reason,
+            "running": self.running,
+            "errors": self.errors,
+            "last_error": self.last_error,
+            "skipped_no_lease": self.skipped_no_lease,
+            "leased": self._lease is not None,
+        }

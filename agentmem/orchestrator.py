@@ -19,9 +19,9 @@ import json
 import os
 import time
 from collections import deque
-from collections.abc import Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Iterator, Protocol
 
@@ -128,6 +128,17 @@ def row_to_hit(row: dict[str, Any]) -> SearchHit:
     )
 
 
+@dataclass(slots=True)
+class RangeDiff:
+    """How the two stores differ on one id range (see ``Orchestrator._compare``)."""
+
+    records: int
+    vectors: int
+    missing: list[str]
+    orphans: list[str]
+    stale: list[str]
+
+
 class Orchestrator:
     """Owns the embedder, both stores and the call timings of one Memory."""
 
@@ -204,9 +215,14 @@ class Orchestrator:
                 new_keys = [k for k in owned if k not in ids]
                 new_items = [items[first[k]] for k in new_keys]
                 new_vectors = None if vectors is None else vectors[[first[k] for k in new_keys]]
-                await self._store(new_items, new_vectors, clock)
+                # hash -> id of a memory another process stored first (between our check and our write)
+                taken: dict[str, str] = {}
+                await self._store(new_items, new_vectors, clock, taken)
                 for k, m in zip(new_keys, new_items):
-                    ids[k], events[k] = m.id, "ADD"
+                    if m.hash in taken:
+                        ids[k], events[k] = taken[m.hash], "NOOP"
+                    else:
+                        ids[k], events[k] = m.id, "ADD"
             except BaseException as exc:
                 for key, fut in owned.items():
                     self._release(items[first[key]].hash, fut, exc=exc)
@@ -231,7 +247,9 @@ class Orchestrator:
         else:
             fut.set_result(result)  # type: ignore[arg-type]
 
-    async def _store(self, items: list[NewMemory], vectors: np.ndarray | None, clock: StageClock) -> None:
+    async def _store(
+        self, items: list[NewMemory], vectors: np.ndarray | None, clock: StageClock, taken: dict[str, str] | None = None
+    ) -> None:
         """Embed and write in chunks, pipelined; all or nothing."""
         if not items:
             return
@@ -256,8 +274,8 @@ class Orchestrator:
                 pending = None
                 if self.config.pipeline and n + 1 < len(chunks):
                     pending = embed_chunk(n + 1)  # runs in the model's thread while we write
-                await self._write(chunk, vecs, clock)
-                written.extend(chunk)
+                await self._write(chunk, vecs, clock, {} if taken is None else taken)
+                written.extend(m for m in chunk if taken is None or m.hash not in taken)
                 if pending is None and n + 1 < len(chunks):
                     pending = embed_chunk(n + 1)
         except BaseException:
@@ -268,12 +286,15 @@ class Orchestrator:
                 await self._undo_insert(written)
             raise
 
-    async def _write(self, chunk: list[NewMemory], vecs: np.ndarray, clock: StageClock) -> None:
+    async def _write(self, chunk: list[NewMemory], vecs: np.ndarray, clock: StageClock, taken: dict[str, str]) -> None:
+        """Write one chunk to both stores. The records insert skips a memory whose text
+        another process stored in the same scope first (``taken`` gets hash -> its id); the
+        vector row written for it meanwhile is removed again, so one memory remains."""
         async def vectors() -> None:
             clock.add("vectors", await self.vectors.add(chunk, vecs))
 
         async def records() -> None:
-            await self._write_records(self.records.insert(chunk, history=self.config.write_history), clock)
+            await self._write_records(self.records.insert(chunk, history=self.config.write_history, taken=taken), clock)
 
         if not self.config.persist_records:
             await vectors()
@@ -285,13 +306,17 @@ class Orchestrator:
                 ok_vectors, ok_records = (not isinstance(done[0], BaseException)), (not isinstance(done[1], BaseException))
                 await self._undo_insert(chunk, vectors=ok_vectors, records=ok_records)
                 raise errors[0]
-            return
-        await vectors()
-        try:
-            await records()
-        except BaseException:
-            await self._undo_insert(chunk, records=False)
-            raise
+        else:
+            await vectors()
+            try:
+                await records()
+            except BaseException:
+                await self._undo_insert(chunk, records=False)
+                raise
+        losers = [m.id for m in chunk if m.hash in taken]
+        if losers:
+            with clock.stage("vectors"):
+                await self.vectors.delete_ids(losers)
 
     @staticmethod
     async def _write_records(write: Awaitable[dict[str, float]], clock: StageClock) -> None:
@@ -411,34 +436,106 @@ class Orchestrator:
                 raise
             return len(olds)
 
+    async def delete_where(self, conds: list[Condition]) -> int:
+        """Delete the memories matching ``conds`` (every memory when empty) that were
+        stored when the call began, ``config.page_size`` at a time.
+
+        Each page is one ``delete``: the records and their DELETE events in one
+        transaction, then the vectors. A process killed between the two leaves at most one
+        page of vectors whose records are gone: ``verify()`` counts them as orphans and
+        ``repair()`` removes them; calling ``delete_all`` again deletes what is left.
+        """
+        upto = await self.records.max_rowid()
+        total = 0
+        while True:
+            olds = await self.records.first_page(conds, upto_rowid=upto, limit=self.config.page_size)
+            if not olds:
+                return total
+            total += await self.delete(olds, op="delete_all")
+
     # --- both stores ---------------------------------------------------------------------
 
-    async def verify(self) -> VerifyReport:
+    async def _compare(self, page: int) -> AsyncIterator[RangeDiff]:
+        """Both stores side by side, one id range at a time, in bounded memory.
+
+        The records store gives up to ``page`` (id, hash) pairs in id order; the vector
+        store streams its rows of the same id range (after the previous page's last id,
+        up to this page's last id; the last range is open), so every vector row falls in
+        exactly one range. Neither store is read whole: memory stays flat at 1M memories.
+        """
+        after: str | None = None
+        while True:
+            rec_page = await self.records.id_hash_page(after, page)
+            upto = rec_page[-1][0] if len(rec_page) == page else None
+            rec = dict(rec_page)
+            found: set[str] = set()
+            orphans: set[str] = set()
+            stale: set[str] = set()
+            async for batch in self.vectors.id_hash_batches(after, upto):
+                for i, h in zip(batch.column("id").to_pylist(), batch.column("hash").to_pylist()):
+                    want = rec.get(i)
+                    if want is None:
+                        orphans.add(i)
+                    elif i in found or h != want:  # another text's vector, or the id stored twice
+                        stale.add(i)
+                    found.add(i)
+            yield RangeDiff(
+                records=len(rec), vectors=len(found),
+                missing=[i for i, _ in rec_page if i not in found], orphans=sorted(orphans), stale=sorted(stale),
+            )
+            if upto is None:
+                return
+            after = upto
+
+    async def settle(self) -> None:
+        """Let every write acknowledged so far reach both stores' readers."""
         await self.vectors.refresh()
-        rec, vec = await asyncio.gather(self.records.id_hashes(), self.vectors.id_hashes())
+
+    async def verify(self) -> VerifyReport:
+        """Compare both stores range by range (see ``_compare``); exact counts, at most
+        ``VerifyReport.LISTED`` ids listed per kind, in id order."""
+        await self.settle()
+        cap = VerifyReport.LISTED
+        records = vectors = 0
+        counts = {"missing": 0, "orphans": 0, "stale": 0}
+        listed: dict[str, list[str]] = {k: [] for k in counts}
+        async for diff in self._compare(self.config.page_size):
+            records += diff.records
+            vectors += diff.vectors
+            for kind in counts:
+                ids = getattr(diff, kind)
+                counts[kind] += len(ids)
+                listed[kind].extend(ids[: max(0, cap - len(listed[kind]))])
         return VerifyReport(
-            records=len(rec),
-            vectors=len(vec),
-            missing_vectors=sorted(set(rec) - set(vec)),
-            orphan_vectors=sorted(set(vec) - set(rec)),
-            stale_vectors=sorted(i for i in set(rec) & set(vec) if rec[i] != vec[i]),
+            records=records, vectors=vectors,
+            missing_vectors=listed["missing"], orphan_vectors=listed["orphans"], stale_vectors=listed["stale"],
+            **counts,
         )
 
     async def repair(self) -> RepairReport:
+        """Make the vector store match the records store, one id range at a time: missing
+        and stale vectors are embedded again from the records, orphans removed."""
         with self.clock("repair", 0) as clock:
-            report = await self.verify()
-            redo = report.missing_vectors + report.stale_vectors
-            for start in range(0, len(redo), self.config.chunk_size):
-                records = await self.records.get_many(redo[start : start + self.config.chunk_size])
-                items = [NewMemory(r.id, r.content, r.hash, r.user_id, r.agent_id, r.run_id, r.memory_type,
-                                   r.metadata, r.created_at) for r in records]
-                vecs = await self.embed([m.content for m in items], clock)
-                with clock.stage("vectors"):
-                    await self.vectors.upsert(items, vecs)
-            if report.orphan_vectors:
-                with clock.stage("vectors"):
-                    await self.vectors.delete_ids(report.orphan_vectors)
-            return RepairReport(reembedded=len(redo), removed_orphans=len(report.orphan_vectors), after=await self.verify())
+            await self.settle()
+            reembedded = removed = 0
+            async for diff in self._compare(self.config.page_size):
+                if diff.stale:  # drop every copy first: an id stored twice comes back once
+                    with clock.stage("vectors"):
+                        await self.vectors.delete_ids(diff.stale)
+                redo = diff.missing + diff.stale
+                for start in range(0, len(redo), self.config.chunk_size):
+                    records = await self.records.get_many(redo[start : start + self.config.chunk_size])
+                    items = [NewMemory(r.id, r.content, r.hash, r.user_id, r.agent_id, r.run_id, r.memory_type,
+                                       r.metadata, r.created_at) for r in records]
+                    vecs = await self.embed([m.content for m in items], clock)
+                    with clock.stage("vectors"):
+                        await self.vectors.upsert(items, vecs)
+                    reembedded += len(items)
+                if diff.orphans:
+                    with clock.stage("vectors"):
+                        await self.vectors.delete_ids(diff.orphans)
+                    removed += len(diff.orphans)
+            return RepairReport(reembedded=reembedded, removed_orphans=removed, after=await self.verify())
 
     async def reset(self) -> None:
         await self.records.reset()

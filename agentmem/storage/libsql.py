@@ -201,19 +201,53 @@ class RecordStore:
 
     # --- writes (each one transaction; returns seconds per stage) --------------------
 
-    async def insert(self, items: Sequence[NewMemory], *, history: bool) -> dict[str, float]:
-        groups: list[tuple[str, list[Stmt]]] = [("records", multi_insert("memories", MEMORY_COLUMNS, [memory_row(m) for m in items]))]
-        if history and items:
-            # The ADD events are copied from the rows just inserted, inside SQLite: no per-row
-            # Python work. Inside our write transaction the new rows hold consecutive rowids
-            # starting at the first item's, so "rowid >= that" is exactly this batch.
-            groups.append(("history", [(
-                f"INSERT INTO history ({', '.join(HistoryRow.ADD_COLUMNS)}) "
-                f"SELECT {HistoryRow.ADD_SELECT} FROM memories "
-                "WHERE rowid >= (SELECT rowid FROM memories WHERE id = ?)",
-                [items[0].id],
-            )]))
-        return await self.pool.write(groups)
+    async def insert(
+        self, items: Sequence[NewMemory], *, history: bool, taken: dict[str, str] | None = None
+    ) -> dict[str, float]:
+        """Insert new memories (and their ADD events) in one transaction.
+
+        A memory whose hash is already stored (the same text in the same scope, added by
+        another process a moment earlier) is skipped, not an error: ``taken`` receives
+        hash -> the stored memory's id for each one skipped, and the rest is stored.
+        """
+        if not items:
+            return {}
+        rows = [memory_row(m) for m in items]
+        inserts = [(sql + " ON CONFLICT(hash) DO NOTHING", args) for sql, args in multi_insert("memories", MEMORY_COLUMNS, rows)]
+        add_history = (
+            f"INSERT INTO history ({', '.join(HistoryRow.ADD_COLUMNS)}) SELECT {HistoryRow.ADD_SELECT} FROM memories "
+        )
+        if not self.pool.local:
+            groups: list[tuple[str, list[Any]]] = [("records", inserts)]
+            if history:
+                # a skipped memory's id is not in the table, so its ADD event is not written
+                groups.append(("history", [
+                    (add_history + f"WHERE id IN {in_list(c)}", [m.id for m in c]) for c in chunked(items, 900)
+                ]))
+            stages = await self.pool.write(groups)
+            if taken is not None:
+                for h, (mid, _) in (await self.existing_hashes([m.hash for m in items])).items():
+                    taken[h] = mid
+                for m in items:
+                    if taken.get(m.hash) == m.id:
+                        del taken[m.hash]
+            return stages
+
+        def run(db: Any) -> None:
+            # Inside our write transaction the new rows get rowids above every existing
+            # one, so "rowid > the max before" is exactly what this call inserted.
+            before = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM memories").fetchone()[0]
+            inserted = sum(max(0, db.execute(sql, args).rowcount) for sql, args in inserts)
+            if inserted < len(items):
+                mine = {m.hash: m.id for m in items}
+                for chunk in chunked(list(mine), 900):
+                    for h, mid in db.execute(f"SELECT hash, id FROM memories WHERE hash IN {in_list(chunk)}", chunk):
+                        if mid != mine[h] and taken is not None:
+                            taken[h] = mid
+            if history:
+                db.execute(add_history + "WHERE rowid > ?", [before])
+
+        return await self.pool.write([("records", [run])])
 
     async def update(self, old: MemoryRecord, new: NewMemory, *, history: bool) -> dict[str, float]:
         groups: list[tuple[str, list[Stmt]]] = [(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -32,7 +32,10 @@ try:  # libsql-client's remote clients run on aiohttp
 except ImportError:  # pragma: no cover
     _HttpError = OSError  # type: ignore[misc,assignment]
 
-__all__ = ["LocalClient", "ClientPool", "Stmt", "ENGINE_ERRORS"]
+__all__ = ["LocalClient", "ClientPool", "Stmt", "WriteStep", "ENGINE_ERRORS"]
+
+# A step of a local write transaction that runs Python against the open connection.
+WriteStep = Callable[[sqlite3.Connection], None]
 
 # Every error the engine or its transport can raise; translated at this boundary.
 ENGINE_ERRORS = (LibsqlError, sqlite3.Error, OSError, _HttpError, TimeoutError)
@@ -66,8 +69,12 @@ class LocalClient(Sqlite3Client):
     def query_sync(self, stmt: Stmt) -> ResultSet:
         return _execute_stmt(self._connection(), Statement(stmt[0], list(stmt[1])))
 
-    def write_sync(self, groups: Sequence[tuple[str, Sequence[Stmt]]]) -> dict[str, float]:
-        """Run every statement of every group in one transaction; seconds spent per group name."""
+    def write_sync(self, groups: Sequence[tuple[str, Sequence[Stmt | WriteStep]]]) -> dict[str, float]:
+        """Run every statement of every group in one transaction; seconds spent per group name.
+
+        A step may also be a callable taking the connection (for work that needs what an
+        earlier statement of the same transaction did, e.g. which rows an upsert skipped).
+        """
         timings: dict[str, float] = {}
         db = self._connection()
         # IMMEDIATE takes the write lock up front, so the busy timeout applies to it
@@ -77,7 +84,14 @@ class LocalClient(Sqlite3Client):
         try:
             for n, (name, stmts) in enumerate(groups):
                 start = t0 if n == 0 else time.perf_counter()
-                for sql, args in stmts:
+                for stmt in stmts:
+                    if callable(stmt):
+                        try:
+                            stmt(db)
+                        except sqlite3.Error as exc:
+                            raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
+                        continue
+                    sql, args = stmt
                     # Bound straight through sqlite3: libsql-client's per-value conversion is
                     # the identity for our str/int/float/None values and cost 3x the insert
                     # itself on the storage-only path (BENCHMARKS.md).
@@ -155,7 +169,7 @@ class ClientPool:
                 raise _translate(exc) from exc
             return list(rs.rows)
 
-    async def write(self, groups: Sequence[tuple[str, Sequence[Stmt]]]) -> dict[str, float]:
+    async def write(self, groups: Sequence[tuple[str, Sequence[Stmt | WriteStep]]]) -> dict[str, float]:
         """Run groups of statements in one transaction; returns seconds per group name.
 
         Local databases run it in a worker thread (so it overlaps the event loop's other
@@ -167,6 +181,8 @@ class ClientPool:
         if not groups:
             return {}
         if not self.local:
+            if any(callable(s) for _, stmts in groups for s in stmts):
+                raise TypeError("Python steps run inside local transactions only")
             async with self._client() as client:
                 try:
                     start = time.perf_counter()

@@ -58,6 +58,9 @@ class MemoryConfig:
         chunk_size: memories per write chunk inside one ``add_batch``.
         dedupe: same text in the same scope returns the existing id (event NOOP).
         write_history: record ADD/UPDATE/DELETE events.
+        page_size: memories per page of the whole-store operations (``export``,
+            ``import_``, ``delete_all``, ``verify``, ``repair``, ``iter_all``): their
+            memory use follows this, not the store's size.
 
     Search and upkeep
         search_mode: default mode of ``search``.
@@ -94,6 +97,7 @@ class MemoryConfig:
     chunk_size: int = 512  # larger chunks sort better by length; 512 still pipelines (BENCHMARKS.md)
     dedupe: bool = True
     write_history: bool = True
+    page_size: int = 5_000
 
     search_mode: SearchMode = "hybrid"
     # minmax, 0.4, 50: recall@10 0.666 on the LoCoMo dev split vs 0.581 for RRF k=60 (BENCHMARKS.md)
@@ -114,6 +118,7 @@ class MemoryConfig:
             "batch_concurrency",
             "pool_size",
             "chunk_size",
+            "page_size",
             "rrf_k",
             "hybrid_candidates",
             "compact_every",

@@ -11,7 +11,7 @@ import asyncio
 import functools
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
@@ -267,6 +267,49 @@ class AsyncMemory:
         core = await self._ready()
         return ResultList(await core.records.list(conds, limit=n, offset=off))
 
+    def iter_all(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[MemoryRecord]:
+        """Every memory in the scope, one at a time, read ``page_size`` at a time (default
+        ``config.page_size``) with a cursor: flat memory and the same cost per page at
+        any depth, where ``get_all(offset=...)`` pages slow down with the offset.
+
+        With a user, agent or run id the order is ``get_all``'s (newest first); without,
+        storage order, the most recently stored first. A memory present for the whole walk
+        is yielded exactly once, whatever is added or deleted meanwhile; memories added
+        during the walk may or may not be yielded. ``async for r in mem.iter_all(...)``.
+        """
+        conds, size = self._walk_args(user_id, agent_id, run_id, filters, page_size)
+
+        async def walk() -> AsyncIterator[MemoryRecord]:
+            async for page in self._pages(conds, size):
+                for record in page:
+                    yield record
+
+        return walk()
+
+    def _walk_args(self, user_id: Any, agent_id: Any, run_id: Any, filters: Any, page_size: Any) -> tuple[list[Any], int]:
+        conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
+        size = self.config.page_size if page_size is None else v.limit(page_size, "page_size", 100_000)
+        return conds, size
+
+    async def _pages(self, conds: list[Any], size: int, *, newest_first: bool = True) -> AsyncIterator[list[MemoryRecord]]:
+        """The pages of a keyset walk (RecordStore.page)."""
+        core = await self._ready()
+        after = None
+        while True:
+            page, after = await core.records.page(conds, after=after, limit=size, newest_first=newest_first)
+            if page:
+                yield page
+            if after is None:
+                return
+
     async def count(
         self,
         *,
@@ -304,16 +347,35 @@ class AsyncMemory:
             raise NotFoundError(mid)
         await core.delete([old])
 
-    async def delete_all(self, *, user_id: str | None = None, agent_id: str | None = None, run_id: str | None = None) -> int:
-        """Delete every memory of a scope (at least one of the ids is required); returns how many."""
+    async def delete_all(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        everything: bool = False,
+    ) -> int:
+        """Delete every memory of a scope (at least one of the ids), or of the whole store
+        with ``everything=True``; returns how many. Each memory gets a DELETE event.
+
+        Works a page at a time (``config.page_size``): memory stays flat at any size. If
+        the process dies part way, the pages done are deleted in both stores, the rest
+        is untouched, and at most one page of vectors outlives its records: ``verify()``
+        reports them as orphans and ``repair()`` removes them; calling ``delete_all``
+        again finishes the job. ``reset()`` is the fast way to drop everything, history
+        and core blocks included.
+        """
         scope = self._scope(user_id, agent_id, run_id)
-        if not any(scope.values()):
-            raise InvalidInputError("user_id", "delete_all needs user_id, agent_id or run_id; use reset() to delete everything")
+        if not isinstance(everything, bool):
+            raise InvalidInputError("everything", f"must be True or False, got {everything!r}")
+        if everything and any(scope.values()):
+            raise InvalidInputError("everything", "give everything=True or a user_id/agent_id/run_id, not both")
+        if not everything and not any(scope.values()):
+            raise InvalidInputError(
+                "user_id", "delete_all needs user_id, agent_id or run_id, or everything=True for the whole store"
+            )
         core = await self._ready()
-        conds = parse_filters(None, **scope)
-        total = await core.records.count(conds)
-        olds = await core.records.list(conds, limit=max(total, 1), offset=0)
-        return await core.delete(olds, op="delete_all")
+        return await core.delete_where(parse_filters(None, **scope))
 
     async def reset(self) -> None:
         """Delete every memory, history event and core block in both stores."""
@@ -322,82 +384,73 @@ class AsyncMemory:
     # --- moving data -----------------------------------------------------------------------
 
     async def export(self, path: str | Path, *, include_vectors: bool = True) -> int:
-        """Write every memory to ``.jsonl`` or ``.parquet`` (by suffix); returns how many."""
+        """Write every memory to ``.jsonl`` or ``.parquet`` (by suffix); returns how many.
+
+        Streams ``config.page_size`` memories at a time, oldest stored first, each page
+        with its vectors (Parquet: one row group per page), so memory stays flat at any
+        store size. The file appears complete or not at all (written beside it, then
+        renamed). Memories added or deleted while it runs may or may not be in it; none
+        is written twice.
+        """
         target = Path(path)
         kind = _file_kind(target, "path")
         core = await self._ready()
-        total = await core.records.count([])
-        records = await core.records.list([], limit=max(total, 1), offset=0)
-        records.reverse()  # oldest first: an import replays them in order
-        vectors: dict[str, list[float]] = {}
-        if include_vectors and records:
-            rows = await core.vectors.rows([r.id for r in records], ["id", "vector"])
-            vectors = {r["id"]: [float(x) for x in r["vector"]] for r in rows}
-        out = []
-        for r in records:
-            row = {k: getattr(r, k) for k in EXPORT_FIELDS}
-            row["created_at"] = r.created_at.isoformat()
-            row["updated_at"] = r.updated_at.isoformat()
-            if include_vectors:
-                row["vector"] = vectors.get(r.id)
-            out.append(row)
+        await core.settle()
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        if kind == "jsonl":
-            with open(tmp, "w", encoding="utf-8") as fh:
-                for row in out:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            table = pa.Table.from_pylist([{**row, "metadata": json.dumps(row["metadata"], ensure_ascii=False)} for row in out])
-            pq.write_table(table, tmp)
+        out = _ExportFile(tmp, kind, core.embedder.dim if include_vectors else None)
+        total = 0
+        try:
+            async for page in self._pages([], self.config.page_size, newest_first=False):
+                vectors = await core.vectors.vectors_of([r.id for r in page]) if include_vectors else None
+                out.write(page, vectors)
+                total += len(page)
+            out.close()
+        except BaseException:
+            out.close()
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(target)
-        return len(out)
+        return total
 
     async def import_(self, path: str | Path, *, reembed: bool = False) -> int:
         """Load a file written by ``export``; ids and times are kept, memories already
         present (same id, or same text in the same scope) are skipped. Vectors in the file
-        are used when they fit this model, unless ``reembed``. Returns how many were added.
-        Every row is checked before anything is written."""
+        are used when they fit this model, unless ``reembed``; a page holding a row without
+        a fitting vector is embedded by the model. Returns how many were added.
+
+        Streams the file twice, ``config.page_size`` rows at a time: the first pass checks
+        every row, so one bad row anywhere rejects the file before anything is written;
+        the second writes page by page. If a write fails, the pages already written are
+        removed again (a failed import leaves the store as it was). A process killed
+        part way keeps the pages written so far; importing the same file again adds the
+        rest, since rows already present are skipped.
+        """
         source = Path(path)
         kind = _file_kind(source, "path")
         if not source.is_file():
             raise InvalidInputError("path", f"no such file: {source}")
-        rows = _read_rows(source, kind)
         core = await self._ready()
-        items: list[NewMemory] = []
-        vecs: list[Any] = []
-        for i, row in enumerate(rows):
-            f = f"rows[{i}]"
-            if not isinstance(row, Mapping):
-                raise InvalidInputError(f, "must be an object")
-            text = v.content(row.get("content"), f"{f}.content")
-            scope = {k: v.scope_id(row.get(k), f"{f}.{k}") for k in ("user_id", "agent_id", "run_id")}
-            md = row.get("metadata")
-            if isinstance(md, str):
-                try:
-                    md = json.loads(md)
-                except ValueError:
-                    raise InvalidInputError(f"{f}.metadata", "is not valid JSON") from None
-            created = to_utc(row["created_at"], f"{f}.created_at") if row.get("created_at") else None
-            items.append(NewMemory(
-                id=v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else uuid7(),
-                content=text, hash=v.content_hash(text, **scope), **scope,
-                memory_type=v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type"),
-                metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),
-            ))
-            vecs.append(row.get("vector"))
-        existing = set(r.id for r in await core.records.get_many([m.id for m in items]))
-        keep = [i for i, m in enumerate(items) if m.id not in existing]
-        use_vectors = not reembed and keep and all(
-            isinstance(vecs[i], (list, tuple, np.ndarray)) and len(vecs[i]) == core.embedder.dim for i in keep
-        )
-        chosen = [items[i] for i in keep]
-        arr = v.vectors([vecs[i] for i in keep], len(keep), core.embedder.dim) if use_vectors else None
-        results = await core.add_batch(chosen, arr, op="import")
-        return sum(1 for r in results if r.event == "ADD")
+        dim, size = core.embedder.dim, self.config.page_size
+        for start, rows in _read_pages(source, kind, size):  # pass 1: check everything
+            _import_items(rows, start, dim)
+        added: list[str] = []
+        try:
+            for start, rows in _read_pages(source, kind, size):
+                items, vecs = _import_items(rows, start, dim)
+                existing = {r.id for r in await core.records.get_many([m.id for m in items])}
+                keep = [i for i, m in enumerate(items) if m.id not in existing]
+                if not keep:
+                    continue
+                use_vectors = not reembed and all(vecs[i] is not None for i in keep)
+                arr = v.vectors(np.stack([vecs[i] for i in keep]), len(keep), dim) if use_vectors else None
+                results = await core.add_batch([items[i] for i in keep], arr, op="import")
+                added.extend(r.id for r in results if r.event == "ADD")
+        except BaseException:
+            if added:
+                await core.undo_adds(added)
+            raise
+        return len(added)
 
     # --- upkeep ----------------------------------------------------------------------------
 
@@ -475,15 +528,22 @@ def _file_kind(path: Path, field: str) -> str:
     raise InvalidInputError(field, f"must end in .jsonl or .parquet, got {path.name!r}")
 
 
-def _read_rows(path: Path, kind: str) -> list[Any]:
+def _read_pages(path: Path, kind: str, size: int) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of an export file, ``size`` at a time, with the index of each page's first row."""
+    start = 0
     if kind == "parquet":
         import pyarrow.parquet as pq
 
         try:
-            return pq.read_table(path).to_pylist()
-        except Exception as exc:  # pyarrow raises several types for a bad file
+            with pq.ParquetFile(path) as pf:
+                for batch in pf.iter_batches(batch_size=size):
+                    rows = batch.to_pylist()
+                    yield start, rows
+                    start += len(rows)
+        except (OSError, ValueError, TypeError) as exc:  # pyarrow's errors for a bad file
             raise InvalidInputError("path", f"not a readable Parquet file: {exc}") from None
-    rows = []
+        return
+    rows: list[Any] = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if line.strip():
@@ -491,7 +551,99 @@ def _read_rows(path: Path, kind: str) -> list[Any]:
                     rows.append(json.loads(line))
                 except ValueError:
                     raise InvalidInputError("path", f"line {n} is not valid JSON") from None
-    return rows
+                if len(rows) == size:
+                    yield start, rows
+                    start, rows = start + len(rows), []
+    if rows:
+        yield start, rows
+
+
+def _import_items(rows: list[Any], start: int, dim: int) -> tuple[list[NewMemory], list[np.ndarray | None]]:
+    """Check one page of an export file's rows; the memories and, per row, its vector
+    when the file holds one that fits this model (None otherwise)."""
+    items: list[NewMemory] = []
+    vecs: list[np.ndarray | None] = []
+    for i, row in enumerate(rows, start=start):
+        f = f"rows[{i}]"
+        if not isinstance(row, Mapping):
+            raise InvalidInputError(f, "must be an object")
+        text = v.content(row.get("content"), f"{f}.content")
+        scope = {k: v.scope_id(row.get(k), f"{f}.{k}") for k in ("user_id", "agent_id", "run_id")}
+        md = row.get("metadata")
+        if isinstance(md, str):
+            try:
+                md = json.loads(md)
+            except ValueError:
+                raise InvalidInputError(f"{f}.metadata", "is not valid JSON") from None
+        created = to_utc(row["created_at"], f"{f}.created_at") if row.get("created_at") else None
+        items.append(NewMemory(
+            id=v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else uuid7(),
+            content=text, hash=v.content_hash(text, **scope), **scope,
+            memory_type=v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type"),
+            metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),
+        ))
+        vec = row.get("vector")
+        if isinstance(vec, (list, tuple, np.ndarray)) and len(vec) == dim:
+            vecs.append(v.vectors([vec], 1, dim, f"{f}.vector")[0])
+        else:
+            vecs.append(None)
+    return items, vecs
+
+
+class _ExportFile:
+    """An export being written, a page at a time (``dim`` None: without vectors)."""
+
+    def __init__(self, path: Path, kind: str, dim: int | None) -> None:
+        self.kind, self.dim = kind, dim
+        self._fh: Any = None
+        self._pq: Any = None
+        if kind == "jsonl":
+            self._fh = open(path, "w", encoding="utf-8")
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            fields = [pa.field(k, pa.string()) for k in EXPORT_FIELDS]
+            if dim is not None:
+                fields.append(pa.field("vector", pa.list_(pa.float32(), dim)))
+            self._schema = pa.schema(fields)
+            self._pq = pq.ParquetWriter(path, self._schema)
+
+    def write(self, records: list[MemoryRecord], vectors: Any) -> None:
+        import pyarrow as pa
+
+        column = None
+        if vectors is not None:  # this page's vectors in its order; null where one is missing
+            where = {i: n for n, i in enumerate(vectors.column("id").to_pylist())}
+            column = vectors.column("vector").take(pa.array([where.get(r.id) for r in records], pa.int64()))
+        if self._fh is not None:
+            lists = column.to_pylist() if column is not None else None
+            lines = []
+            for n, r in enumerate(records):
+                row = {k: getattr(r, k) for k in EXPORT_FIELDS}
+                row["created_at"] = r.created_at.isoformat()
+                row["updated_at"] = r.updated_at.isoformat()
+                if lists is not None:
+                    row["vector"] = lists[n]
+                lines.append(json.dumps(row, ensure_ascii=False))
+            self._fh.write("\n".join(lines) + "\n")
+            return
+        cols: dict[str, Any] = {k: [getattr(r, k) for r in records] for k in EXPORT_FIELDS}
+        cols["metadata"] = [json.dumps(r.metadata, ensure_ascii=False) for r in records]
+        cols["created_at"] = [r.created_at.isoformat() for r in records]
+        cols["updated_at"] = [r.updated_at.isoformat() for r in records]
+        arrays = [pa.array(cols[k], pa.string()) for k in EXPORT_FIELDS]
+        if column is not None:
+            arrays.append(column.combine_chunks() if hasattr(column, "combine_chunks") else column)
+        self._pq.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        if self._pq is not None:
+            self._pq.close()
+            self._pq = None
 
 
 # --- the sync facade -----------------------------------------------------------------------
@@ -619,6 +771,33 @@ class Memory:
     repair = _sync("repair")
     optimize = _sync("optimize")
     stats = _sync("stats")
+
+    def iter_all(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[MemoryRecord]:
+        """Every memory in the scope, read a page at a time (see :meth:`AsyncMemory.iter_all`)."""
+        conds, size = self._async._walk_args(user_id, agent_id, run_id, filters, page_size)
+        pages = self._async._pages(conds, size)
+
+        def walk() -> Iterator[MemoryRecord]:
+            try:
+                while True:
+                    try:
+                        page = self._run(pages.__anext__())
+                    except StopAsyncIteration:
+                        return
+                    yield from page
+            finally:
+                if not self._closed:
+                    self._run(pages.aclose())
+
+        return walk()
 
     def timings(self) -> list[CallTiming]:
         return self._async.timings()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,21 +117,46 @@ class CoreBlock(_AsDict):
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """Whether the records store and the vector store hold the same ids."""
+    """Whether the records store and the vector store hold the same ids.
+
+    ``missing_vectors`` (a record without its vector), ``orphan_vectors`` (a vector without
+    its record) and ``stale_vectors`` (a vector of other text than its record, or stored
+    twice) list ids in id order, at most ``LISTED`` of each: a store that lost a million
+    vectors does not make a million-entry report. ``missing``, ``orphans`` and ``stale``
+    are the exact counts (when not given, the lengths of the lists).
+    """
+
+    #: most ids listed per kind of difference; the counts are exact beyond it
+    LISTED: ClassVar[int] = 10_000
 
     records: int
     vectors: int
     missing_vectors: list[str] = field(default_factory=list)
     orphan_vectors: list[str] = field(default_factory=list)
     stale_vectors: list[str] = field(default_factory=list)
+    missing: int = -1
+    orphans: int = -1
+    stale: int = -1
+
+    def __post_init__(self) -> None:
+        for count, ids in (("missing", "missing_vectors"), ("orphans", "orphan_vectors"), ("stale", "stale_vectors")):
+            if getattr(self, count) < 0:
+                object.__setattr__(self, count, len(getattr(self, ids)))
 
     @property
     def ok(self) -> bool:
-        return not (self.missing_vectors or self.orphan_vectors or self.stale_vectors)
+        return not (self.missing or self.orphans or self.stale)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether some differing ids are counted but not listed."""
+        return (self.missing > len(self.missing_vectors) or self.orphans > len(self.orphan_vectors)
+                or self.stale > len(self.stale_vectors))
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["ok"] = self.ok
+        out["truncated"] = self.truncated
         return out
 
 

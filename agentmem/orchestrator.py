@@ -128,6 +128,11 @@ def row_to_hit(row: dict[str, Any]) -> SearchHit:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Added:
+    id: str
+
+
 @dataclass(slots=True)
 class RangeDiff:
     """How the two stores differ on one id range (see ``Orchestrator._compare``)."""
@@ -452,6 +457,13 @@ class Orchestrator:
             if not olds:
                 return total
             total += await self.delete(olds, op="delete_all")
+
+    async def undo_adds(self, ids: Sequence[str]) -> None:
+        """Take back memories added earlier in a call that then failed (an import's earlier
+        pages): both stores and their ADD events, no DELETE events, a page at a time."""
+        for start in range(0, len(ids), self.config.page_size):
+            # _undo_insert reads nothing but the ids
+            await self._undo_insert([_Added(i) for i in ids[start : start + self.config.page_size]])  # type: ignore[misc]
 
     # --- both stores ---------------------------------------------------------------------
 

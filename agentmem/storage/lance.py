@@ -8,7 +8,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -290,6 +290,38 @@ class VectorStore:
     async def id_hashes(self) -> dict[str, str]:
         tbl = await _guard("scan", lambda: self.table.query().select(["id", "hash"]).to_arrow())
         return dict(zip(tbl.column("id").to_pylist(), tbl.column("hash").to_pylist()))
+
+    async def id_hash_batches(self, after: str | None, upto: str | None, batch_rows: int = 8192) -> AsyncIterator[pa.RecordBatch]:
+        """(id, hash) of the rows with ``after < id <= upto`` (None: that side open), a
+        batch at a time: a slice of the table to compare with the records store one id
+        range at a time, in bounded memory however many rows the range holds (the id
+        index answers the range; strings compare by UTF-8 bytes, as in SQLite)."""
+        parts = []
+        if after is not None:
+            parts.append(f"id > {lance_literal(after)}")
+        if upto is not None:
+            parts.append(f"id <= {lance_literal(upto)}")
+        q = self.table.query().select(["id", "hash"])
+        if parts:
+            q = q.where(" AND ".join(parts))
+        reader = await _guard("scan", lambda: q.to_batches(max_batch_length=batch_rows))
+        try:
+            async for batch in reader:
+                yield batch
+        except AgentMemError:
+            raise
+        except Exception as exc:
+            raise VectorStoreError(f"LanceDB scan failed: {exc}") from exc
+
+    async def vectors_of(self, ids: Sequence[str]) -> pa.Table:
+        """(id, vector) of these ids as Arrow, in no particular order (absent ids are absent)."""
+        tables = []
+        for chunk in chunked(list(ids), 500):
+            where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
+            tables.append(await _guard("read", lambda w=where: self.table.query().where(w).select(["id", "vector"]).to_arrow()))
+        if not tables:
+            return pa.table({"id": pa.array([], pa.string()), "vector": pa.array([], pa.list_(pa.float32(), self.dim))})
+        return pa.concat_tables(tables)
 
     async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
         found: dict[str, tuple[str, str]] = {}

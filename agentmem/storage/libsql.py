@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import CoreBlock, HistoryEvent, MemoryRecord
 from .base import NewMemory
-from .filters import Condition, format_ts, to_sql
+from .filters import SCOPE_COLUMNS, Condition, format_ts, to_sql
 from .history import HistoryRow, history_insert, parse_ts
 from .pool import ClientPool
 from .sql import Stmt, chunked, in_list, multi_insert
@@ -181,6 +181,65 @@ class RecordStore:
     async def id_hashes(self) -> dict[str, str]:
         rows = await self.pool.query("SELECT id, hash FROM memories")
         return {r[0]: r[1] for r in rows}
+
+    # --- paged reads (whole-store walks in bounded memory; keyset, never OFFSET) -------
+
+    async def page(
+        self, conds: list[Condition], *, after: Any, limit: int, newest_first: bool = True
+    ) -> tuple[list[MemoryRecord], Any]:
+        """One page of a walk and the cursor of the next (None once the walk is done).
+
+        Keyset paging: a page costs the same at the start and the end of a million rows,
+        and a memory present for the whole walk is returned exactly once, whatever is
+        added or deleted between pages. ``newest_first`` with a user, agent or run id in
+        ``conds`` is ``list``'s order (created_at, then storage order), read along that
+        scope's index; otherwise the walk goes by storage order (rowid), newest first
+        or oldest first. ``after`` is None to start, then the cursor returned.
+        """
+        where, args = to_sql(conds)
+        scoped = any(c.kind == "column" and c.op == "eq" and c.key in SCOPE_COLUMNS for c in conds)
+        if newest_first and scoped:
+            if after is not None:
+                where += " AND (m.created_at, m.rowid) < (?, ?)"
+                args = [*args, after[0], after[1]]
+            order = "m.created_at DESC, m.rowid DESC"
+        else:
+            if after is not None:
+                where += " AND m.rowid < ?" if newest_first else " AND m.rowid > ?"
+                args = [*args, after]
+            order = "m.rowid DESC" if newest_first else "m.rowid"
+        rows = await self.pool.query(
+            f"SELECT {', '.join('m.' + c for c in MEMORY_COLUMNS)}, m.rowid FROM memories AS m "
+            f"WHERE {where} ORDER BY {order} LIMIT ?",
+            [*args, limit],
+        )
+        if len(rows) < limit:
+            nxt = None
+        elif newest_first and scoped:
+            nxt = (rows[-1][8], rows[-1][10])  # created_at as stored text, rowid
+        else:
+            nxt = rows[-1][10]
+        return [row_to_record(r) for r in rows], nxt
+
+    async def id_hash_page(self, after: str | None, limit: int) -> list[tuple[str, str]]:
+        """(id, hash) of up to ``limit`` memories with id > ``after``, in id order (the
+        primary key's order: byte order of the UTF-8 text, as LanceDB compares strings)."""
+        if after is None:
+            rows = await self.pool.query("SELECT id, hash FROM memories ORDER BY id LIMIT ?", [limit])
+        else:
+            rows = await self.pool.query("SELECT id, hash FROM memories WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
+        return [(r[0], r[1]) for r in rows]
+
+    async def max_rowid(self) -> int:
+        rows = await self.pool.query("SELECT MAX(rowid) FROM memories")
+        return int(rows[0][0] or 0)
+
+    async def first_page(self, conds: list[Condition], *, upto_rowid: int, limit: int) -> list[MemoryRecord]:
+        """Up to ``limit`` memories matching ``conds`` stored at or before ``upto_rowid``
+        (for deleting page by page: each page is gone before the next is read)."""
+        where, args = to_sql(conds)
+        rows = await self.pool.query(f"{_SELECT_MEMORY} WHERE {where} AND m.rowid <= ? LIMIT ?", [*args, upto_rowid, limit])
+        return [row_to_record(r) for r in rows]
 
     async def counts_by(self, column: str) -> dict[str, int]:
         if column not in ("user_id", "agent_id", "run_id", "memory_type"):

@@ -583,10 +583,17 @@ def _import_items(rows: list[Any], start: int, dim: int) -> tuple[list[NewMemory
             metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),
         ))
         vec = row.get("vector")
-        if isinstance(vec, (list, tuple, np.ndarray)) and len(vec) == dim:
-            vecs.append(v.vectors([vec], 1, dim, f"{f}.vector")[0])
-        else:
-            vecs.append(None)
+        vecs.append(vec if isinstance(vec, (list, tuple, np.ndarray)) and len(vec) == dim else None)
+    given = [n for n, vec in enumerate(vecs) if vec is not None]
+    if given:
+        try:  # the whole page's vectors checked at once; the row is named only when one is bad
+            checked = v.vectors([vecs[n] for n in given], len(given), dim)
+        except InvalidInputError:
+            for n in given:
+                v.vectors([vecs[n]], 1, dim, f"rows[{start + n}].vector")
+            raise
+        for n, arr in zip(given, checked):
+            vecs[n] = arr
     return items, vecs
 
 

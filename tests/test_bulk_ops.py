@@ -119,6 +119,11 @@ def test_bad_row_in_a_late_page_rejects_the_file_before_any_write(tmp_path):
         with pytest.raises(InvalidInputError, match=r"rows\[7\]\.content"):
             mem.import_(path)
         assert mem.count() == 0 and mem.stats()["embedder"]["texts"] == 0
+        rows[7] = {"content": "fine too", "vector": [0.0] * 384}
+        path.write_text("\n".join(json.dumps(r) for r in rows))
+        with pytest.raises(InvalidInputError, match=r"rows\[7\]\.vector"):
+            mem.import_(path)
+        assert mem.count() == 0
 
 
 def test_import_failing_on_a_later_page_takes_back_the_earlier_pages(tmp_path):

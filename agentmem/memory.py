@@ -280,8 +280,7 @@ class AsyncMemory:
         ``config.page_size``) with a cursor: flat memory and the same cost per page at
         any depth, where ``get_all(offset=...)`` pages slow down with the offset.
 
-        With a user, agent or run id the order is ``get_all``'s (newest first); without,
-        storage order, the most recently stored first. A memory present for the whole walk
+        The order is ``get_all``'s (newest first). A memory present for the whole walk
         is yielded exactly once, whatever is added or deleted meanwhile; memories added
         during the walk may or may not be yielded. ``async for r in mem.iter_all(...)``.
         """

@@ -55,7 +55,7 @@ def test_iter_all_yields_each_row_once_while_rows_come_and_go(tmp_path, scope):
         assert stayed <= set(seen)  # nothing skipped
         assert set(seen) <= set(start) | set(added)
         assert not set(seen) & {start[25], start[28]}  # deleted before reached
-        # unchanged store: the walk is get_all's order when scoped, storage order (newest first) otherwise
+        # unchanged store: the walk is get_all's order
         assert [r.id for r in mem.iter_all(page_size=4, **scope)] == [r.id for r in mem.get_all(limit=1000, **scope)]
 
 
@@ -227,3 +227,27 @@ def test_verify_and_repair_by_id_range(tmp_path, monkeypatch):
         assert (fixed.reembedded, fixed.removed_orphans) == (6, 3) and fixed.after.ok
         table.checkout_latest()
         assert table.count_rows() == 10  # one row per memory: the doubled one too
+
+
+def test_a_version_1_records_file_gains_the_created_at_index(tmp_path):
+    import sqlite3
+
+    from agentmem.storage.libsql import MIGRATIONS
+
+    store = tmp_path / "s"
+    store.mkdir()
+    db = sqlite3.connect(store / "records.db")
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for sql in MIGRATIONS[0]:
+        db.execute(sql)
+    db.execute("INSERT INTO schema_version VALUES (1)")
+    db.commit()
+    db.close()
+    with _mem(store, page_size=2) as mem:
+        assert mem.stats()["schema_version"] >= 2
+        _fill(mem, {"a": 3})
+        assert [r.id for r in mem.iter_all()] == [r.id for r in mem.get_all()]
+    db = sqlite3.connect(store / "records.db")
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    assert "memories_created" in names

@@ -14,14 +14,14 @@ from typing import Any
 
 from ..models import CoreBlock, HistoryEvent, MemoryRecord
 from .base import NewMemory
-from .filters import SCOPE_COLUMNS, Condition, format_ts, to_sql
+from .filters import Condition, format_ts, to_sql
 from .history import HistoryRow, history_insert, parse_ts
 from .pool import ClientPool
 from .sql import Stmt, chunked, in_list, multi_insert
 
 __all__ = ["RecordStore", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each migration takes the schema from version n-1 to n. Never edit a released one.
 MIGRATIONS: list[list[str]] = [
@@ -68,6 +68,11 @@ MIGRATIONS: list[list[str]] = [
             updated_at TEXT,
             PRIMARY KEY (label, scope)
         )""",
+    ],
+    [
+        # get_all and iter_all without a scope read newest first along this index (with the
+        # rowid it holds) instead of sorting the whole table for every page
+        "CREATE INDEX IF NOT EXISTS memories_created ON memories(created_at)",
     ],
 ]
 
@@ -191,23 +196,22 @@ class RecordStore:
 
         Keyset paging: a page costs the same at the start and the end of a million rows,
         and a memory present for the whole walk is returned exactly once, whatever is
-        added or deleted between pages. ``newest_first`` with a user, agent or run id in
-        ``conds`` is ``list``'s order (created_at, then storage order), read along that
-        scope's index; otherwise the walk goes by storage order (rowid), newest first
-        or oldest first. ``after`` is None to start, then the cursor returned.
+        added or deleted between pages. ``newest_first`` is ``list``'s order (created_at,
+        then storage order), read along the scope's index or the created_at index;
+        otherwise storage order, oldest first (rowid). ``after`` is None to start, then
+        the cursor returned.
         """
         where, args = to_sql(conds)
-        scoped = any(c.kind == "column" and c.op == "eq" and c.key in SCOPE_COLUMNS for c in conds)
-        if newest_first and scoped:
+        if newest_first:
             if after is not None:
                 where += " AND (m.created_at, m.rowid) < (?, ?)"
                 args = [*args, after[0], after[1]]
             order = "m.created_at DESC, m.rowid DESC"
         else:
             if after is not None:
-                where += " AND m.rowid < ?" if newest_first else " AND m.rowid > ?"
+                where += " AND m.rowid > ?"
                 args = [*args, after]
-            order = "m.rowid DESC" if newest_first else "m.rowid"
+            order = "m.rowid"
         rows = await self.pool.query(
             f"SELECT {', '.join('m.' + c for c in MEMORY_COLUMNS)}, m.rowid FROM memories AS m "
             f"WHERE {where} ORDER BY {order} LIMIT ?",
@@ -215,7 +219,7 @@ class RecordStore:
         )
         if len(rows) < limit:
             nxt = None
-        elif newest_first and scoped:
+        elif newest_first:
             nxt = (rows[-1][8], rows[-1][10])  # created_at as stored text, rowid
         else:
             nxt = rows[-1][10]

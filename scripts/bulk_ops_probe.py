@@ -8,7 +8,8 @@ per user; kept between runs when it already holds ``--n``), then runs each opera
 fresh Python process with the real model loaded (what a user's process holds), and records
 the wall time, the process's RSS once the Memory is open, and the process's peak RSS
 (``ru_maxrss``: the whole process, model included) plus the peak seen while the op ran
-(sampled every 20 ms). Ops: fill, get_all_walk (iter_all, or get_all with offsets where
+(sampled every 20 ms). Ops: fill (``--optimize``: then the ANN build), get_all_first (page 1),
+get_all_walk (iter_all, or get_all with offsets where
 iter_all does not exist), get_all_deep (one page at offset n-100), export_{jsonl,parquet}
 with and without vectors, verify, repair (after deleting ``--damage`` vectors), import_
 of the parquet and jsonl exports into fresh stores, delete_all of one user, delete_all of
@@ -32,7 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OPS = (
-    "fill", "get_all_deep", "get_all_walk", "export_jsonl", "export_jsonl_novec", "export_parquet",
+    "fill", "get_all_first", "get_all_deep", "get_all_walk", "export_jsonl", "export_jsonl_novec", "export_parquet",
     "export_parquet_novec", "verify", "repair", "import_parquet", "import_jsonl", "delete_all_user",
     "delete_all_store",
 )
@@ -87,9 +88,12 @@ def fill(mem: Any, n: int, users: int) -> dict[str, Any]:
         mem.add_batch(_texts(u, 0, k), user_id=f"user-{u}", vectors=vecs)
         done += k
     ingest = time.perf_counter() - start
-    t = time.perf_counter()
-    mem.optimize()
-    return {"items": done, "ingest_s": ingest, "rate_per_s": done / ingest, "optimize_s": time.perf_counter() - t}
+    out = {"items": done, "ingest_s": ingest, "rate_per_s": done / ingest}
+    if ARGS.optimize:
+        t = time.perf_counter()
+        mem.optimize()
+        out["optimize_s"] = time.perf_counter() - t
+    return out
 
 
 def child(op: str, store: Path, work: Path, n: int, damage: int) -> dict[str, Any]:
@@ -109,6 +113,8 @@ def child(op: str, store: Path, work: Path, n: int, damage: int) -> dict[str, An
             t = time.perf_counter()
             if op == "fill":
                 out.update(fill(mem, n, ARGS.users))
+            elif op == "get_all_first":
+                out["items"] = len(mem.get_all(limit=100))
             elif op == "get_all_deep":
                 page = mem.get_all(limit=100, offset=max(0, n - 100))
                 out["items"] = len(page)
@@ -174,7 +180,7 @@ def _damage(store: Path, k: int) -> int:
 
 def run_child(op: str) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", op, "--n", str(ARGS.n), "--users", str(ARGS.users),
-           "--dir", str(ARGS.dir), "--damage", str(ARGS.damage)]
+           "--dir", str(ARGS.dir), "--damage", str(ARGS.damage)] + (["--optimize"] if ARGS.optimize else [])
     print(f"[{time.strftime('%H:%M:%S')}] {op} ...", file=sys.stderr, flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
@@ -225,6 +231,7 @@ if __name__ == "__main__":
     p.add_argument("--ops", default=None, help=f"comma-separated subset of {','.join(OPS)}")
     p.add_argument("--damage", type=int, default=1000, help="vectors deleted before repair")
     p.add_argument("--refill", action="store_true")
+    p.add_argument("--optimize", action="store_true", help="run optimize() after the fill (the ANN build)")
     p.add_argument("--child", default=None)
     ARGS = p.parse_args()
     LOAD_START = list(os.getloadavg())

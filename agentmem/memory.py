@@ -596,6 +596,23 @@ def _import_items(rows: list[Any], start: int, dim: int) -> tuple[list[NewMemory
     return items, vecs
 
 
+def _vector_texts(column: Any, dim: int) -> list[str]:
+    """JSON text of each vector (``null`` where missing): numpy's shortest float32 digits,
+    which read back as the same float32 (half the length of float64 digits, and half
+    the parsing on import)."""
+    arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    digits = arr.flatten().to_numpy().reshape(-1, dim).astype(str).tolist()  # the non-null ones, in order
+    out, k = [], 0
+    for ok in valid:
+        if ok:
+            out.append("[" + ", ".join(digits[k]) + "]")
+            k += 1
+        else:
+            out.append("null")
+    return out
+
+
 class _ExportFile:
     """An export being written, a page at a time (``dim`` None: without vectors)."""
 
@@ -623,16 +640,15 @@ class _ExportFile:
             where = {i: n for n, i in enumerate(vectors.column("id").to_pylist())}
             column = vectors.column("vector").take(pa.array([where.get(r.id) for r in records], pa.int64()))
         if self._fh is not None:
-            lists = column.to_pylist() if column is not None else None
-            lines = []
+            texts = None if column is None else _vector_texts(column, self.dim or 0)
             for n, r in enumerate(records):
                 row = {k: getattr(r, k) for k in EXPORT_FIELDS}
                 row["created_at"] = r.created_at.isoformat()
                 row["updated_at"] = r.updated_at.isoformat()
-                if lists is not None:
-                    row["vector"] = lists[n]
-                lines.append(json.dumps(row, ensure_ascii=False))
-            self._fh.write("\n".join(lines) + "\n")
+                line = json.dumps(row, ensure_ascii=False)
+                if texts is not None:
+                    line = f'{line[:-1]}, "vector": {texts[n]}}}'
+                self._fh.write(line + "\n")
             return
         cols: dict[str, Any] = {k: [getattr(r, k) for r in records] for k in EXPORT_FIELDS}
         cols["metadata"] = [json.dumps(r.metadata, ensure_ascii=False) for r in records]

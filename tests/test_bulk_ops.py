@@ -91,6 +91,22 @@ def test_export_import_round_trip_a_page_at_a_time(tmp_path, suffix):
         assert dst.import_(path) == 0
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_lost_vector_exports_as_null_and_its_page_is_embedded_on_import(tmp_path, suffix):
+    path = tmp_path / f"dump{suffix}"
+    with _mem(tmp_path / "a", page_size=5) as src:
+        ids = _fill(src, {"alice": 12})
+        table = lancedb.connect(tmp_path / "a" / "vectors").open_table("memories")
+        table.delete(f"id = '{ids[6]}'")
+        src.export(path)
+    rows = _rows(path)
+    assert [r["vector"] is None for r in rows] == [i == 6 for i in range(12)]
+    with _mem(tmp_path / "b", page_size=5) as dst:
+        assert dst.import_(path) == 12
+        assert dst.stats()["embedder"]["texts"] == 5  # only the second page (rows 5-9) went to the model
+        assert dst.verify().ok
+
+
 def test_export_without_vectors_then_import_embeds(tmp_path):
     path = tmp_path / "nv.parquet"
     with _mem(tmp_path / "a", page_size=4) as src:

@@ -20,6 +20,7 @@ MAX_ID_CHARS = 512
 MAX_LIMIT = 10_000
 MAX_QUERY_CHARS = 10_000
 MAX_BATCH = 1_000_000
+MAX_CONTEXT_CHARS = 10_000
 
 
 
@@ -37,6 +38,31 @@ def content(value: Any, field: str = "content") -> str:
     except UnicodeEncodeError:
         raise InvalidInputError(field, "is not valid Unicode text (lone surrogate)") from None
     return value
+
+
+def context(value: Any, field: str = "context") -> str | None:
+    """A memory's context (the text around it, for search only): None, or a string of at
+    most MAX_CONTEXT_CHARS characters; blank means None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string or None, got {type(value).__name__}")
+    if not value.strip():
+        return None
+    if len(value) > MAX_CONTEXT_CHARS:
+        raise InvalidInputError(field, f"is {len(value):,} characters; the limit is {MAX_CONTEXT_CHARS:,}")
+    return content(value, field)
+
+
+def contexts(value: Any, n: int, field: str = "contexts") -> list[str | None]:
+    """None (no context for any item) or a list with one context (or None) per item."""
+    if value is None:
+        return [None] * n
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise InvalidInputError(field, f"must be None or a list with one string (or None) per text, got {type(value).__name__}")
+    if len(value) != n:
+        raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} texts")
+    return [context(c, f"{field}[{i}]") for i, c in enumerate(value)]
 
 
 def _short_text(value: Any, field: str, max_chars: int, *, empty: str = "must not be empty", kind: str = "a string") -> str:

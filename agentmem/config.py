@@ -16,11 +16,13 @@ from typing import Any, Literal
 
 from .errors import InvalidInputError
 
-__all__ = ["MemoryConfig", "DEFAULT_MODEL", "SEARCH_MODES", "REMOTE_SCHEMES"]
+__all__ = ["MemoryConfig", "DEFAULT_MODEL", "SEARCH_MODES", "FUSIONS", "REMOTE_SCHEMES"]
 
 #: The offline default: all-MiniLM-L6-v2 as int8 ONNX, shipped by pip packages.
 DEFAULT_MODEL = "agentmem/all-MiniLM-L6-v2-int8"
 SEARCH_MODES = ("hybrid", "vector", "fts")
+#: How hybrid search merges its two lists (agentmem.fusion).
+FUSIONS = ("minmax", "rrf", "adaptive")
 REMOTE_SCHEMES = ("libsql", "http", "https", "ws", "wss")
 
 SearchMode = Literal["hybrid", "vector", "fts"]
@@ -65,7 +67,9 @@ class MemoryConfig:
     Search and upkeep
         search_mode: default mode of ``search``.
         hybrid_fusion: how hybrid search merges the vector and full-text lists: ``minmax``
-            (each list's scores scaled to [0, 1], then weighted) or ``rrf`` (reciprocal rank).
+            (each list's scores scaled to [0, 1], then weighted), ``rrf`` (reciprocal rank)
+            or ``adaptive`` (min-max, weights moved to the more confident side per query);
+            see agentmem.fusion.
         hybrid_vector_weight: weight of the vector side in ``minmax`` fusion (full text gets the rest).
         rrf_k: the k of reciprocal-rank fusion.
         hybrid_candidates: how many hits each side contributes before fusion (at least ``limit``).
@@ -101,7 +105,7 @@ class MemoryConfig:
 
     search_mode: SearchMode = "hybrid"
     # minmax, 0.4, 50: recall@10 0.666 on the LoCoMo dev split vs 0.581 for RRF k=60 (BENCHMARKS.md)
-    hybrid_fusion: Literal["minmax", "rrf"] = "minmax"
+    hybrid_fusion: Literal["minmax", "rrf", "adaptive"] = "minmax"
     hybrid_vector_weight: float = 0.4
     rrf_k: int = 60
     hybrid_candidates: int = 50
@@ -146,8 +150,8 @@ class MemoryConfig:
         ):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInputError(name, f"must be True or False, got {getattr(self, name)!r}")
-        if self.hybrid_fusion not in ("minmax", "rrf"):
-            raise InvalidInputError("hybrid_fusion", f"must be 'minmax' or 'rrf', got {self.hybrid_fusion!r}")
+        if self.hybrid_fusion not in FUSIONS:
+            raise InvalidInputError("hybrid_fusion", f"must be one of {', '.join(FUSIONS)}, got {self.hybrid_fusion!r}")
         w = self.hybrid_vector_weight
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.0 <= w <= 1.0:
             raise InvalidInputError("hybrid_vector_weight", f"must be a number between 0 and 1, got {w!r}")

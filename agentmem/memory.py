@@ -132,11 +132,17 @@ class AsyncMemory:
         run_id: str | None = None,
         metadata: Mapping[str, Any] | None = None,
         memory_type: str = "semantic",
+        context: str | None = None,
     ) -> AddResult:
-        """Store one memory; the same text in the same scope returns the existing id (``NOOP``)."""
+        """Store one memory; the same text in the same scope returns the existing id (``NOOP``).
+
+        ``context`` (optional) is what surrounds the memory, e.g. the turns said before it
+        and when: full-text search matches it too; ``content`` is stored as given.
+        """
         text = v.content(content)
         items = new_memories([text], **self._scope(user_id, agent_id, run_id),
-                             memory_type=v.memory_type(memory_type), metadata=[v.encoded_metadata(metadata)])
+                             memory_type=v.memory_type(memory_type), metadata=[v.encoded_metadata(metadata)],
+                             contexts=[v.context(context)])
         core = await self._ready()
         return (await core.add_batch(items, op="add"))[0]
 
@@ -150,26 +156,31 @@ class AsyncMemory:
         metadata: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None = None,
         memory_type: str = "semantic",
         vectors: Any = None,
+        contexts: Sequence[str | None] | None = None,
     ) -> ResultList[AddResult]:
         """Store many memories in one go; one result per text, in input order.
 
         ``metadata`` is None, one dict for all, or a list with one dict per text.
+        ``contexts`` is None or one context (str or None) per text, as in ``add``.
         ``vectors`` (optional, shape (n, dim)) are used instead of running the model.
         One bad item rejects the whole batch before anything is written.
         """
         items = self._prepare(texts, user_id=user_id, agent_id=agent_id, run_id=run_id, metadata=metadata,
-                              memory_type=memory_type)
+                              memory_type=memory_type, contexts=contexts)
         core = await self._ready()
         vecs = v.vectors(vectors, len(items), core.embedder.dim)
         return ResultList(await core.add_batch(items, vecs))
 
     def _prepare(self, texts: Any, *, user_id: Any = None, agent_id: Any = None, run_id: Any = None,
-                 metadata: Any = None, memory_type: Any = "semantic", prefix: str = "") -> list[NewMemory]:
+                 metadata: Any = None, memory_type: Any = "semantic", contexts: Any = None,
+                 prefix: str = "") -> list[NewMemory]:
         """Check one batch's arguments and build its memories (nothing is written)."""
         items_text = v.texts(texts, f"{prefix}texts")
         mds = v.metadata_list(metadata, len(items_text), f"{prefix}metadata")
+        ctxs = v.contexts(contexts, len(items_text), f"{prefix}contexts")
         scope = {k: v.scope_id(x, f"{prefix}{k}") for k, x in (("user_id", user_id), ("agent_id", agent_id), ("run_id", run_id))}
-        return new_memories(items_text, **scope, memory_type=v.memory_type(memory_type, f"{prefix}memory_type"), metadata=mds)
+        return new_memories(items_text, **scope, memory_type=v.memory_type(memory_type, f"{prefix}memory_type"), metadata=mds,
+                            contexts=ctxs)
 
     async def add_many(
         self,
@@ -197,7 +208,7 @@ class AsyncMemory:
                 calls.append({**defaults, **batch})
             else:
                 calls.append({**defaults, "texts": batch})
-        allowed = {"texts", "user_id", "agent_id", "run_id", "metadata", "memory_type", "vectors"}
+        allowed = {"texts", "user_id", "agent_id", "run_id", "metadata", "memory_type", "vectors", "contexts"}
         prepared: list[tuple[list[NewMemory], Any]] = []
         for i, call in enumerate(calls):  # every batch is checked before anything is written
             extra = set(call) - allowed

@@ -30,6 +30,7 @@ import numpy as np
 from . import _validate as v
 from .config import MemoryConfig
 from .errors import ConsistencyError, InvalidInputError, NotFoundError
+from .fusion import fuse
 from .models import STAGES, AddResult, CallTiming, MemoryRecord, RepairReport, SearchHit, VerifyReport
 from .storage.base import NewMemory
 from .storage.filters import Condition, meta_kv, to_lance
@@ -79,39 +80,6 @@ class StageClock:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def rrf(lists: Sequence[Sequence[dict[str, Any]]], k: int, limit: int) -> list[dict[str, Any]]:
-    """Reciprocal-rank fusion: score = sum over lists of 1 / (k + rank)."""
-    fused: dict[str, dict[str, Any]] = {}
-    scores: dict[str, float] = {}
-    for rows in lists:
-        for rank, row in enumerate(rows, start=1):
-            scores[row["id"]] = scores.get(row["id"], 0.0) + 1.0 / (k + rank)
-            fused.setdefault(row["id"], row)
-    order = sorted(scores, key=lambda i: -scores[i])[:limit]
-    return [{**fused[i], "score": scores[i]} for i in order]
-
-
-def minmax(lists: Sequence[Sequence[dict[str, Any]]], weights: Sequence[float], limit: int) -> list[dict[str, Any]]:
-    """Score fusion: each list's scores scaled to [0, 1] by its own min and max, then weighted and summed.
-
-    Unlike RRF it keeps how far apart the scores are, which matters when one side is
-    confident (a rare name in full text) and the other is not.
-    """
-    fused: dict[str, dict[str, Any]] = {}
-    scores: dict[str, float] = {}
-    for rows, weight in zip(lists, weights):
-        if not rows:
-            continue
-        values = [r["score"] for r in rows]
-        lo, hi = min(values), max(values)
-        for row in rows:
-            scaled = (row["score"] - lo) / (hi - lo) if hi > lo else 1.0
-            scores[row["id"]] = scores.get(row["id"], 0.0) + weight * scaled
-            fused.setdefault(row["id"], row)
-    order = sorted(scores, key=lambda i: -scores[i])[:limit]
-    return [{**fused[i], "score": scores[i]} for i in order]
 
 
 def row_to_hit(row: dict[str, Any]) -> SearchHit:
@@ -360,11 +328,7 @@ class Orchestrator:
                     vec_rows, fts_rows = await asyncio.gather(
                         self.vectors.search_vector(qv, where, n), self.vectors.search_fts(query, where, n)
                     )
-                    if self.config.hybrid_fusion == "rrf":
-                        rows = rrf([vec_rows, fts_rows], self.config.rrf_k, limit)
-                    else:
-                        w = self.config.hybrid_vector_weight
-                        rows = minmax([vec_rows, fts_rows], [w, 1.0 - w], limit)
+                    rows = fuse(vec_rows, fts_rows, config=self.config, limit=limit, query=query)
             hits = [row_to_hit(r) for r in rows]
             if threshold is not None:
                 hits = [h for h in hits if h.score >= threshold]
@@ -584,13 +548,19 @@ def new_memories(
     run_id: str | None,
     memory_type: str,
     metadata: Sequence[tuple[dict[str, Any], str]],
+    contexts: Sequence[str | None] | None = None,
 ) -> list[NewMemory]:
-    """Checked inputs (metadata with its JSON) -> memories with fresh ids, hashes, one timestamp."""
+    """Checked inputs (metadata with its JSON) -> memories with fresh ids, hashes, one timestamp.
+
+    A memory's context (checked, or None) goes before its text in ``index_text``, the
+    full-text side of search; the hash, the vector and ``content`` are of the text alone.
+    """
     ts = now()
     scope = v.scope_key(user_id, agent_id, run_id)
     kvs: dict[int, list[str]] = {}  # one meta_kv per distinct metadata dict
     out = []
-    for text, (md, md_json), mid in zip(texts, metadata, uuid7s(len(texts))):
+    ctxs = contexts if contexts is not None else [None] * len(texts)
+    for text, (md, md_json), mid, ctx in zip(texts, metadata, uuid7s(len(texts)), ctxs):
         kv = kvs.get(id(md))
         if kv is None:
             kv = kvs[id(md)] = meta_kv(md)
@@ -598,5 +568,6 @@ def new_memories(
             id=mid, content=text, hash=v.content_hash(text, user_id, agent_id, run_id, scope=scope),
             user_id=user_id, agent_id=agent_id, run_id=run_id, memory_type=memory_type,
             metadata=md, created_at=ts, metadata_json=md_json, meta_kv=kv,
+            index_text=None if ctx is None else f"{ctx}\n{text}",
         ))
     return out

@@ -87,7 +87,7 @@ def test_search_on_empty_store(mem):
 
 
 def test_fusion_functions_on_hand_made_lists():
-    from agentmem.orchestrator import minmax, rrf
+    from agentmem.fusion import minmax, rrf
 
     vec = [{"id": "a", "score": 0.9}, {"id": "b", "score": 0.5}, {"id": "c", "score": 0.1}]
     fts = [{"id": "c", "score": 12.0}, {"id": "d", "score": 2.0}]

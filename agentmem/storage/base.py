@@ -19,6 +19,12 @@ class NewMemory:
     ``metadata_json`` and ``meta_kv`` are the metadata as each store writes it; a batch
     builder that shares one metadata dict among many memories passes them in once
     (serializing per row was a visible share of the storage-only path).
+
+    ``index_text`` is the text the full-text index sees (LanceDB's ``search_text``
+    column): the memory's context (what was said before it, when) and its content.
+    None means ``content``. The vector is always of ``content`` alone, and ``content``
+    stays the user's own text (BENCHMARKS.md, retrieval: context embedded with the turn
+    cost 2x the embedding time and lowered vector recall on LoCoMo).
     """
 
     id: str
@@ -32,6 +38,12 @@ class NewMemory:
     created_at: datetime = field(default=None)  # type: ignore[assignment]
     metadata_json: str = ""
     meta_kv: list[str] | None = None
+    index_text: str | None = None
+
+    @property
+    def search_text(self) -> str:
+        """What the full-text index holds for this memory."""
+        return self.content if self.index_text is None else self.index_text
 
     def __post_init__(self) -> None:
         if not self.metadata_json:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .bench.datasets import DEFAULT_CONTEXT_TURNS
 from .errors import AgentMemError
 
 __all__ = ["main", "build_parser"]
@@ -70,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="LoCoMo memory text: 'Speaker: words' or the words alone (default speaker)",
         )
         p.add_argument("--no-captions", action="store_true", help="LoCoMo: leave out shared images' captions")
+        p.add_argument(
+            "--context-turns",
+            type=_context_turns,
+            default=DEFAULT_CONTEXT_TURNS,
+            help=f"LoCoMo: turns before each turn put in its context, searched by full text (default {DEFAULT_CONTEXT_TURNS})",
+        )
+        p.add_argument("--no-context-date", action="store_true", help="LoCoMo: leave the session date out of the context")
         p.add_argument("--work-dir", "--data-dir", dest="work_dir", help="where throwaway stores go (default: temp)")
         p.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON to OUT")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -97,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--modes", default="vector,fts,hybrid", help="search modes (default vector,fts,hybrid)")
     ev.add_argument("--categories", help="question categories, comma-separated (default all but 5)")
     ev.add_argument("--include-questions", action="store_true", help="per-question rows in the JSON")
+    ev.add_argument(
+        "--cv",
+        type=_positive_int,
+        metavar="FOLDS",
+        help="cross-validate (LoCoMo): choose context and fusion on all folds but one, score on that one, each fold",
+    )
+    ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
+    ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs")
     return parser
 
 
@@ -140,6 +156,8 @@ def _load(args: argparse.Namespace) -> Any:
         seed=args.seed,
         locomo_text=args.locomo_text,
         captions=not args.no_captions,
+        context_turns=args.context_turns,
+        context_date=not args.no_context_date,
     )
 
 
@@ -200,6 +218,44 @@ def _bench(args: argparse.Namespace) -> int:
     return 1 if data["failures"] or bad else 0
 
 
+def _context_turns(text: str) -> int:
+    from .bench.datasets import MAX_CONTEXT_TURNS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if not 0 <= value <= MAX_CONTEXT_TURNS:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_CONTEXT_TURNS}, got {text!r}")
+    return value
+
+
+def _cross_validate(args: argparse.Namespace, cats: list[int] | None) -> int:
+    from .bench.datasets import parse_spec
+    from .eval.cv import cross_validate
+
+    kind, path = parse_spec(args.dataset)
+    if kind != "locomo":
+        _fail("--cv needs a LoCoMo dataset (locomo:PATH): it varies how turns are represented")
+    if args.cv < 2:
+        _fail("--cv: needs at least 2 folds")
+    _check_json_target(args.json_out)
+    bars = _Bars(not args.quiet)
+    try:
+        result = cross_validate(path, folds=args.cv, k=args.k, categories=cats, cost=not args.no_cost,
+                                cost_repeat=args.cost_repeat, work_dir=args.work_dir, progress=bars)
+    finally:
+        bars.close()
+    info = result.dataset
+    print(f"dataset {info['name']}: {info['n']} memories, {info['questions_scored']} questions "
+          f"(categories {','.join(map(str, info['categories']))}), {args.cv}-fold cross-validation, "
+          f"{len(result.settings)} settings")
+    print(result.table())
+    if args.json_out:
+        _write_json(args.json_out, result.to_dict())
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     from .eval import evaluate, parse_modes
 
@@ -210,6 +266,8 @@ def _eval(args: argparse.Namespace) -> int:
             cats = [int(c) for c in args.categories.split(",") if c.strip()]
         except ValueError:
             _fail(f"--categories: expected integers, got {args.categories!r}")
+    if args.cv is not None:
+        return _cross_validate(args, cats)
     _check_json_target(args.json_out)
     ds = _load(args)
     bars = _Bars(not args.quiet)

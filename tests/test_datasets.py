@@ -63,9 +63,54 @@ def test_locomo_one_memory_per_turn_with_metadata(tmp_path):
         "Ann: I adopted a cat named Miso.",
         "conv-1",
         {"dia_id": "D1:1", "session": 1, "speaker": "Ann", "session_date": "1:00 pm on 1 May, 2023"},
+        "1:00 pm on 1 May, 2023",  # the context: the session date (no turn before it)
     )
     assert ds.items[2].metadata["session"] == 2
     assert ds.items[1].text == "Bo: Look at this! [shares a photo: a photo of a red kayak]"
+
+
+def test_locomo_context_is_date_and_turns_before_in_the_same_session(tmp_path):
+    path = write(tmp_path, "lo.json", json.dumps([locomo_sample()]))
+    ds = load_dataset(f"locomo:{path}")  # default: date + 2 turns before
+    assert ds.info["context_turns"] == 2 and ds.info["context_date"] is True
+    assert ds.items[1].context == "1:00 pm on 1 May, 2023\nAnn: I adopted a cat named Miso."
+    # a new session starts a new context: session 1's turns are not in it
+    assert ds.items[2].context == "9:00 am on 3 May, 2023"
+    assert ds.contexts == [item.context for item in ds.items]
+    assert ds.items[1].to_dict()["context"] == ds.items[1].context
+    # the stored text is the turn alone whatever the context
+    assert ds.items[1].text == "Bo: Look at this! [shares a photo: a photo of a red kayak]"
+
+    turns_only = load_dataset(f"locomo:{path}", context_date=False, context_turns=1)
+    assert [i.context for i in turns_only.items] == [None, "Ann: I adopted a cat named Miso.", None]
+    plain = load_dataset(f"locomo:{path}", context_turns=0, context_date=False, locomo_text="plain")
+    assert plain.contexts is None and "context" not in plain.items[0].to_dict()
+    assert [i.text for i in plain.items] == [i.text.split(": ", 1)[1] for i in ds.items]
+
+
+def test_locomo_context_turns_keep_the_last_n(tmp_path):
+    turns = [{"speaker": "A" if i % 2 else "B", "dia_id": f"D1:{i}", "text": f"turn {i}"} for i in range(1, 6)]
+    sample = {"sample_id": "c", "conversation": {"session_1": turns}, "qa": []}
+    path = write(tmp_path, "lo.json", json.dumps(sample))
+    ds = load_dataset(f"locomo:{path}", context_turns=2)
+    assert ds.items[4].context == "A: turn 3\nB: turn 4"  # no date in this file: turns only
+    assert ds.items[0].context is None
+    three = load_dataset(f"locomo:{path}", context_turns=3)
+    assert three.items[4].context == "B: turn 2\nA: turn 3\nB: turn 4"
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"context_turns": -1}, "context_turns"),
+    ({"context_turns": 11}, "context_turns"),
+    ({"context_turns": True}, "context_turns"),
+    ({"context_turns": "2"}, "context_turns"),
+    ({"context_date": "yes"}, "context_date"),
+])
+def test_locomo_context_options_are_checked(tmp_path, kwargs, field):
+    path = write(tmp_path, "lo.json", json.dumps([locomo_sample()]))
+    with pytest.raises(InvalidInputError) as err:
+        load_dataset(f"locomo:{path}", **kwargs)
+    assert err.value.field == field
 
 
 def test_locomo_text_options(tmp_path):
@@ -143,6 +188,8 @@ def test_dev_split_counts():
     answerable = [q for q in ds.questions if q.category != 5]
     assert len(answerable) == 760  # the README's figure
     assert ds.distinct_count() == 2760
+    assert all(item.context for item in ds.items)  # every turn has a date, most turns before them
+    assert sum(1 for item in ds.items if item.context.count("\n") == 2) > 2500
 
 
 # --------------------------------------------------------------------------- CSV / JSONL

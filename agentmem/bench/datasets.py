@@ -43,20 +43,28 @@ DATASET_KINDS = ("synthetic", "locomo", "jsonl", "csv")
 DEFAULT_USER = "default"
 
 LocomoText = Literal["speaker", "plain"]
+#: Turns said before a LoCoMo turn (same session) that go into its context.
+DEFAULT_CONTEXT_TURNS = 2
+MAX_CONTEXT_TURNS = 10
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
 _DIA_ID = re.compile(r"D:?(\d+):(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
 class DatasetItem:
-    """One memory to store: its text, the user it belongs to, and metadata."""
+    """One memory to store: its text, the user it belongs to, metadata, and optionally
+    its context (what surrounds it; searched by full text, not stored as content)."""
 
     text: str
     user_id: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    context: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "user_id": self.user_id, "metadata": dict(self.metadata)}
+        out = {"text": self.text, "user_id": self.user_id, "metadata": dict(self.metadata)}
+        if self.context is not None:
+            out["context"] = self.context
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,13 @@ class Dataset:
     @property
     def texts(self) -> list[str]:
         return [item.text for item in self.items]
+
+    @property
+    def contexts(self) -> list[str | None] | None:
+        """One context per item, or None when no item has one."""
+        if all(item.context is None for item in self.items):
+            return None
+        return [item.context for item in self.items]
 
     @property
     def users(self) -> list[str]:
@@ -150,11 +165,14 @@ def load_dataset(
     seed: int = 0,
     locomo_text: LocomoText = "speaker",
     captions: bool = True,
+    context_turns: int = DEFAULT_CONTEXT_TURNS,
+    context_date: bool = True,
 ) -> Dataset:
     """Load a dataset from a spec string (see the module docstring).
 
     ``limit`` keeps the first N items. ``text_column``/``user_column``/``metadata_columns``
-    apply to CSV and JSONL; ``seed`` to synthetic; ``locomo_text`` and ``captions`` to LoCoMo.
+    apply to CSV and JSONL; ``seed`` to synthetic; ``locomo_text``, ``captions``,
+    ``context_turns`` and ``context_date`` to LoCoMo.
     """
     _check_limit(limit)
     kind, arg = parse_spec(spec)
@@ -174,7 +192,8 @@ def load_dataset(
         return ds
     path = Path(arg).expanduser()
     if kind == "locomo":
-        return load_locomo(path, limit=limit, text=locomo_text, captions=captions)
+        return load_locomo(path, limit=limit, text=locomo_text, captions=captions, context_turns=context_turns,
+                           context_date=context_date)
     return load_table(
         path,
         fmt=kind,  # type: ignore[arg-type]
@@ -215,8 +234,19 @@ def load_locomo(
     limit: int | None = None,
     text: LocomoText = "speaker",
     captions: bool = True,
+    context_turns: int = DEFAULT_CONTEXT_TURNS,
+    context_date: bool = True,
 ) -> Dataset:
     """Read a LoCoMo-format JSON file: one memory per dialog turn, user = conversation.
+
+    Each turn's context (``DatasetItem.context``, searched by full text only; the
+    memory's content and vector stay the turn itself) is the session's date (with
+    ``context_date``) and the ``context_turns`` turns said before it in the same
+    session, each as stored (``"Melanie: Did you go?"``). ``context_turns=0`` and
+    ``context_date=False`` give no context. A turn alone is often ambiguous ("Yes, last
+    Tuesday!"); the question it answers is usually the turn before. Cross-validated on
+    the dev split (``agentmem eval --cv 2``, BENCHMARKS.md): date + 2 turns is chosen on
+    both halves.
 
     ``text="speaker"`` stores ``"Caroline: I went to a support group"``; ``"plain"``
     stores the turn's words alone. With ``captions`` a shared image's caption is
@@ -236,6 +266,10 @@ def load_locomo(
     _check_limit(limit)
     if text not in ("speaker", "plain"):
         raise InvalidInputError("locomo_text", f"must be 'speaker' or 'plain', got {text!r}")
+    if isinstance(context_turns, bool) or not isinstance(context_turns, int) or not 0 <= context_turns <= MAX_CONTEXT_TURNS:
+        raise InvalidInputError("context_turns", f"must be an integer from 0 to {MAX_CONTEXT_TURNS}, got {context_turns!r}")
+    if not isinstance(context_date, bool):
+        raise InvalidInputError("context_date", f"must be True or False, got {context_date!r}")
     path = Path(path).expanduser()
     raw = _read_text(path)
     try:
@@ -275,6 +309,7 @@ def load_locomo(
         turn_ids: set[str] = set()
         for number, key in sessions:
             date = conv.get(f"{key}_date_time")
+            before: list[str] = []  # this session's stored turns so far
             for t_index, turn in enumerate(conv[key]):
                 twhere = f"{where} {key}[{t_index}]"
                 if not isinstance(turn, dict):
@@ -299,7 +334,11 @@ def load_locomo(
                     "speaker": str(turn["speaker"]),
                     "session_date": str(date) if date is not None else None,
                 }
-                items.append(DatasetItem(body, user, metadata))
+                parts = ([str(date).strip()] if context_date and date else []) + (
+                    before[-context_turns:] if context_turns else []
+                )
+                items.append(DatasetItem(body, user, metadata, "\n".join(parts) or None))
+                before.append(body)
                 loaded_ids.add((user, str(turn["dia_id"])))
                 if limit is not None and len(items) >= limit:
                     full = True
@@ -340,6 +379,8 @@ def load_locomo(
     info: dict[str, Any] = {
         "text_format": text,
         "captions": captions,
+        "context_turns": context_turns,
+        "context_date": context_date,
         "turns_with_caption": with_caption,
         "questions_without_evidence": no_evidence,
     }

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import InvalidInputError
 
-__all__ = ["recall_at_k", "reciprocal_rank", "ndcg_at_k", "first_hit_rank", "mean"]
+__all__ = ["recall_at_k", "reciprocal_rank", "ndcg_at_k", "first_hit_rank", "session_hit", "session_of", "mean"]
 
 
 def _prepare(evidence: Iterable[str], retrieved: Sequence[str], k: int | None) -> tuple[set[str], list[str]]:
@@ -59,6 +59,23 @@ def ndcg_at_k(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> floa
         seen.add(rid)
     ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(gold), k)))
     return dcg / ideal
+
+
+def session_of(dia_id: str) -> str | None:
+    """The session of a LoCoMo turn id: ``"D3:12"`` -> ``"3"``; None if it is not one."""
+    head, sep, _ = str(dia_id).partition(":")
+    if not sep or not head.startswith("D") or not head[1:].isdigit():
+        return None
+    return head[1:]
+
+
+def session_hit(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> float:
+    """Session-level hit@k: 1.0 if any of the top ``k`` results comes from a session
+    that holds an evidence turn, else 0.0 (the looser figure no-LLM peers publish;
+    recall@k asks for the turns themselves)."""
+    gold, _ = _prepare(evidence, retrieved, k)
+    sessions = {session_of(e) for e in gold} - {None}
+    return 1.0 if any(session_of(r) in sessions for r in list(retrieved)[:k]) else 0.0
 
 
 def mean(values: Iterable[float]) -> float:

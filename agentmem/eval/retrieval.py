@@ -3,7 +3,7 @@
 Every dialog turn is stored as one memory (user scope = conversation, ``dia_id``
 in the metadata); each question is searched in its conversation with every mode,
 and the top-k ``dia_id`` are scored against the question's evidence with recall@k,
-MRR and nDCG@k. Category 5 (adversarial, no answer in the conversation) is left
+MRR, nDCG@k and session hit@5 (see ``session_hit``). Category 5 (adversarial, no answer in the conversation) is left
 out unless asked for. Search latency is the wall time of each ``search`` call.
 """
 
@@ -25,12 +25,12 @@ from ..bench.results import render_table
 from ..bench.runner import _workspace, group_by_user
 from ..config import SEARCH_MODES, MemoryConfig
 from ..errors import InvalidInputError
-from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k
+from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k, session_hit
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["evaluate", "EvalResult", "DEFAULT_EXCLUDED_CATEGORIES", "CATEGORY_NAMES", "parse_modes"]
+__all__ = ["evaluate", "ingest", "SESSION_HIT_K", "EvalResult", "DEFAULT_EXCLUDED_CATEGORIES", "CATEGORY_NAMES", "parse_modes"]
 
 #: LoCoMo category 5 is adversarial: its "evidence" does not answer the question.
 DEFAULT_EXCLUDED_CATEGORIES = (5,)
@@ -38,6 +38,39 @@ DEFAULT_EXCLUDED_CATEGORIES = (5,)
 CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 
 Progress = Callable[[str, int, int], None]
+
+
+#: Session hit@k is scored at this k (the figure no-LLM peers publish, e.g. engram-search).
+SESSION_HIT_K = 5
+
+
+def ingest(
+    mem: Any, ds: Dataset, *, chunk: int, vectors: np.ndarray | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Store every item of ``ds`` (one ``add_batch`` per user and chunk, with the items'
+    contexts); returns memories, seconds and memories/s."""
+    n = len(ds.items)
+    if vectors is not None and len(vectors) != n:
+        raise InvalidInputError("vectors", f"has {len(vectors)} rows but the dataset has {n} items")
+    if progress:
+        progress("index", 0, n)
+    position = {id(item): i for i, item in enumerate(ds.items)} if vectors is not None else {}
+    done = 0
+    start = time.perf_counter()
+    for user, rows in group_by_user(ds.items, chunk):
+        contexts = [r.context for r in rows]
+        mem.add_batch(
+            [r.text for r in rows],
+            user_id=user,
+            metadata=[dict(r.metadata) for r in rows],
+            contexts=None if all(c is None for c in contexts) else contexts,
+            vectors=None if vectors is None else vectors[[position[id(r)] for r in rows]],
+        )
+        done += len(rows)
+        if progress:
+            progress("index", done, n)
+    seconds = time.perf_counter() - start
+    return {"memories": mem.count(), "seconds": seconds, "ops_per_s": n / seconds if seconds else None}
 
 
 def parse_modes(value: str | Iterable[str]) -> list[str]:
@@ -78,6 +111,7 @@ class EvalResult:
                     "recall": mean(r["recall"] for r in rows),
                     "mrr": mean(r["rr"] for r in rows),
                     "ndcg": mean(r["ndcg"] for r in rows),
+                    "session_hit5": mean(r["session_hit5"] for r in rows),
                     "questions": len(rows),
                     "p50_ms": float(np.percentile(lat, 50)) if lat else None,
                     "p95_ms": float(np.percentile(lat, 95)) if lat else None,
@@ -109,7 +143,7 @@ class EvalResult:
         """One row per mode: mean recall@k, MRR, nDCG@k, questions, search p50/p95 ms."""
         import pandas as pd
 
-        cols = ["mode", "recall", "mrr", "ndcg", "questions", "p50_ms", "p95_ms"]
+        cols = ["mode", "recall", "mrr", "ndcg", "session_hit5", "questions", "p50_ms", "p95_ms"]
         return pd.DataFrame(self._summary(), columns=cols)
 
     def by_category_frame(self) -> pd.DataFrame:
@@ -133,6 +167,7 @@ class EvalResult:
             "mode",
             "rr",
             "ndcg",
+            "session_hit5",
             "latency_ms",
             "user_id",
         ]
@@ -158,13 +193,14 @@ class EvalResult:
 
     def table(self) -> str:
         """Plain-text summary table for terminals."""
-        header = ["mode", f"recall@{self.k}", "MRR", f"nDCG@{self.k}", "questions", "p50 ms", "p95 ms"]
+        header = ["mode", f"recall@{self.k}", "MRR", f"nDCG@{self.k}", "session hit@5", "questions", "p50 ms", "p95 ms"]
         body = [
             [
                 r["mode"],
                 f"{r['recall']:.3f}",
                 f"{r['mrr']:.3f}",
                 f"{r['ndcg']:.3f}",
+                f"{r['session_hit5']:.3f}",
                 str(r["questions"]),
                 "-" if r["p50_ms"] is None else f"{r['p50_ms']:.1f}",
                 "-" if r["p95_ms"] is None else f"{r['p95_ms']:.1f}",
@@ -184,11 +220,13 @@ def evaluate(
     categories: Iterable[int] | None = None,
     config: MemoryConfig | None = None,
     limit: int | None = None,
+    vectors: np.ndarray | None = None,
 ) -> EvalResult:
     """Store a LoCoMo-format dataset and score each search mode on its questions.
 
     ``categories=None`` means every category except 5 (adversarial). ``config`` is the
-    MemoryConfig used (its ``data_dir`` is replaced by a throwaway folder).
+    MemoryConfig used (its ``data_dir`` is replaced by a throwaway folder). ``vectors``
+    (one row per item, the model's vectors of the items' texts) skip the model at ingest.
     ``progress(stage, done, total)`` reports indexing and each mode's searches.
     """
     from .. import Memory
@@ -229,18 +267,7 @@ def evaluate(
         cfg = base.replace(data_dir=str(root / "store"))
         result.config = {key: v for key, v in cfg.to_dict().items() if key != "data_dir"}
         with Memory(cfg) as mem:
-            n = len(ds.items)
-            if progress:
-                progress("index", 0, n)
-            done = 0
-            start = time.perf_counter()
-            for user, rows in group_by_user(ds.items, max(cfg.chunk_size, 256)):
-                mem.add_batch([r.text for r in rows], user_id=user, metadata=[dict(r.metadata) for r in rows])
-                done += len(rows)
-                if progress:
-                    progress("index", done, n)
-            index_s = time.perf_counter() - start
-            result.index = {"memories": mem.count(), "seconds": index_s, "ops_per_s": n / index_s if index_s else None}
+            result.index = ingest(mem, ds, chunk=max(cfg.chunk_size, 256), vectors=vectors, progress=progress)
             for mode in mode_list:
                 if progress:
                     progress(mode, 0, len(questions))
@@ -261,6 +288,7 @@ def evaluate(
                             "mode": mode,
                             "rr": 0.0 if rank is None else 1.0 / rank,
                             "ndcg": ndcg_at_k(q.evidence, retrieved, k),
+                            "session_hit5": session_hit(q.evidence, retrieved, SESSION_HIT_K),
                             "latency_ms": latency,
                             "user_id": q.user_id,
                         }

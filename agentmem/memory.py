@@ -653,14 +653,16 @@ class _ExportFile:
             where = {i: n for n, i in enumerate(vectors.column("id").to_pylist())}
             column = vectors.column("vector").take(pa.array([where.get(r.id) for r in records], pa.int64()))
         if self._fh is not None:
-            texts = None if column is None else _vector_texts(column, self.dim or 0)
+            texts: list[str] = []
             for n, r in enumerate(records):
                 row = {k: getattr(r, k) for k in EXPORT_FIELDS}
                 row["created_at"] = r.created_at.isoformat()
                 row["updated_at"] = r.updated_at.isoformat()
                 line = json.dumps(row, ensure_ascii=False)
-                if texts is not None:
-                    line = f'{line[:-1]}, "vector": {texts[n]}}}'
+                if column is not None:
+                    if n % 500 == 0:  # the digits of 500 vectors at a time (200k strings)
+                        texts = _vector_texts(column.slice(n, 500), self.dim or 0)
+                    line = f'{line[:-1]}, "vector": {texts[n % 500]}}}'
                 self._fh.write(line + "\n")
             return
         cols: dict[str, Any] = {k: [getattr(r, k) for r in records] for k in EXPORT_FIELDS}

@@ -104,11 +104,12 @@ class MemoryConfig:
     page_size: int = 5_000
 
     search_mode: SearchMode = "hybrid"
-    # minmax, 0.4, 50: recall@10 0.666 on the LoCoMo dev split vs 0.581 for RRF k=60 (BENCHMARKS.md)
+    # minmax, 0.4, 100 candidates: chosen by 2-fold cross-validation on the LoCoMo dev split
+    # (agentmem eval --cv 2; both folds pick w=0.4 and 100 candidates; BENCHMARKS.md, retrieval)
     hybrid_fusion: Literal["minmax", "rrf", "adaptive"] = "minmax"
     hybrid_vector_weight: float = 0.4
     rrf_k: int = 60
-    hybrid_candidates: int = 50
+    hybrid_candidates: int = 100
     compact_every: int = 64
     ann_index_min_rows: int = 100_000
     core_block_limit: int = 2_000

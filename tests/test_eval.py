@@ -135,3 +135,96 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(InvalidInputError) as err:
         evaluate(f"locomo:{path}", categories=[9])
     assert err.value.field == "categories"
+
+
+# --------------------------------------------------------------------------- cross-validation
+
+CV_CONVS = {
+    "conv-a": [("Ann", "Did you go to the pottery class?"), ("Bo", "Yes, last Tuesday!"),
+               ("Ann", "I adopted a grey cat called Miso."), ("Bo", "I started learning the cello.")],
+    "conv-b": [("Cy", "What woke you up at night?"), ("Di", "The neighbour's dog barked."),
+               ("Cy", "My sister moved to Osaka."), ("Di", "We went kayaking on Saturday.")],
+}
+CV_QA = {
+    "conv-a": [("When did Bo go to the pottery class?", ["D1:2"], 2), ("What is Ann's cat called?", ["D1:3"], 4)],
+    "conv-b": [("What woke Cy up at night?", ["D1:2"], 4), ("Where did Cy's sister move?", ["D1:3"], 1)],
+}
+
+
+def cv_file(tmp_path):
+    data = []
+    for sid, turns in CV_CONVS.items():
+        session = [{"speaker": s, "dia_id": f"D1:{i}", "text": t} for i, (s, t) in enumerate(turns, start=1)]
+        qa = [{"question": q, "answer": "x", "evidence": ev, "category": c} for q, ev, c in CV_QA[sid]]
+        data.append({"sample_id": sid, "conversation": {"session_1_date_time": "2 June 2023", "session_1": session},
+                     "qa": qa})
+    path = tmp_path / "cv_locomo.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def cv_result(tmp_path_factory):
+    from agentmem.eval.cv import Fusion, Representation, cross_validate
+
+    tmp = tmp_path_factory.mktemp("cv")
+    grid = ([Representation(0, False), Representation(1, True)],
+            [Fusion("minmax", 0.4, 60, 50), Fusion("rrf", 0.4, 10, 50), Fusion("adaptive", 0.3, 60, 50)])
+    return cv_file(tmp), cross_validate(cv_file(tmp), folds=2, k=1, grid=grid, cost=False, work_dir=tmp / "w")
+
+
+def test_cv_chooses_on_the_other_fold_and_scores_on_this_one(cv_result):
+    _, res = cv_result
+    assert [f["test_users"] for f in res.folds] == [["conv-a"], ["conv-b"]]
+    by_label = {s["label"]: s for s in res.settings}
+    for f, fold in enumerate(res.folds):
+        other = 1 - f
+        chosen = fold["chosen"]
+        # the chosen setting is a best one on the other fold (first in grid order on ties)...
+        best = max(s["per_fold"][other] for s in res.settings)
+        assert chosen["train_recall"] == pytest.approx(best)
+        first_best = next(s for s in res.settings if s["per_fold"][other] == pytest.approx(best))
+        assert chosen["setting"]["label"] == first_best["label"]
+        # ...and is scored on this fold's questions only
+        assert chosen["questions"] == 2
+        assert chosen["recall"] == pytest.approx(by_label[chosen["setting"]["label"]]["per_fold"][f])
+        for kind in ("default", "previous_default"):
+            assert fold[kind]["questions"] == 2
+            assert 0.0 <= fold[kind]["session_hit5"] <= 1.0
+    assert res.overall["chosen"]["questions"] == 4
+    assert res.overall["previous_default"]["setting"]["context_turns"] == 0
+    frame = res.folds_frame()
+    assert len(frame) == 6 and set(frame["kind"]) == {"chosen", "default", "previous_default"}
+    assert "train recall@1" in res.table()
+    json.dumps(res.to_dict())
+
+
+def test_cv_figures_are_what_search_returns(cv_result):
+    """The CV fuses cached candidate lists; the default's figures must equal a real evaluate()
+    of the default configuration (hybrid search through Memory)."""
+    path, res = cv_result
+    ds = load_dataset(f"locomo:{path}")  # the default representation
+    ev = evaluate(ds, k=1, modes="hybrid")
+    assert ev.summary_frame()["recall"].item() == pytest.approx(res.overall["default_full_split"]["recall"])
+    assert ev.summary_frame()["mrr"].item() == pytest.approx(res.overall["default_full_split"]["mrr"])
+
+
+def test_cv_needs_two_folds_and_enough_conversations(tmp_path):
+    from agentmem.eval.cv import cross_validate, split_users
+
+    assert split_users(["a", "b", "c", "d", "e"], 2) == [["a", "b", "c"], ["d", "e"]]
+    with pytest.raises(InvalidInputError) as err:
+        split_users(["a"], 2)
+    assert err.value.field == "cv"
+    with pytest.raises(InvalidInputError) as err:
+        cross_validate(cv_file(tmp_path), folds=1, cost=False)
+    assert err.value.field == "cv"
+
+
+def test_session_hit_in_eval_rows(result):
+    from agentmem.eval.metrics import session_hit
+
+    q = result.questions_frame()
+    for _, row in q.iterrows():
+        assert row["session_hit5"] == session_hit(row["evidence"], row["retrieved"], 5)
+    assert "session_hit5" in result.summary_frame().columns

@@ -37,7 +37,7 @@ from .models import (
 from .orchestrator import Embedderlike, Orchestrator, new_memories, uuid7
 from .storage.base import NewMemory
 from .storage.filters import parse_filters, to_utc
-from .storage.lance import VectorStore
+from .storage.lance import FTS_COLUMN, VectorStore
 from .storage.libsql import RecordStore
 
 __all__ = ["AsyncMemory", "Memory", "CoreBlocks"]
@@ -412,8 +412,8 @@ class AsyncMemory:
         total = 0
         try:
             async for page in self._pages([], self.config.page_size, newest_first=False):
-                vectors = await core.vectors.vectors_of([r.id for r in page]) if include_vectors else None
-                out.write(page, vectors)
+                columns = ["id", FTS_COLUMN, "vector"] if include_vectors else ["id", FTS_COLUMN]
+                out.write(page, await core.vectors.rows_of([r.id for r in page], columns))
                 total += len(page)
             out.close()
         except BaseException:
@@ -594,6 +594,11 @@ def _import_items(rows: list[Any], start: int, dim: int) -> tuple[list[NewMemory
             memory_type=v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type"),
             metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),
         ))
+        index_text = row.get("index_text")
+        if index_text is not None:
+            if not isinstance(index_text, str) or len(index_text) > v.MAX_CONTENT_CHARS + v.MAX_CONTEXT_CHARS + 1:
+                raise InvalidInputError(f"{f}.index_text", "must be a string: the memory's context and content")
+            items[-1].index_text = index_text
         vec = row.get("vector")
         vecs.append(vec if isinstance(vec, (list, tuple, np.ndarray)) and len(vec) == dim else None)
     given = [n for n, vec in enumerate(vecs) if vec is not None]
@@ -639,25 +644,31 @@ class _ExportFile:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            fields = [pa.field(k, pa.string()) for k in EXPORT_FIELDS]
+            fields = [pa.field(k, pa.string()) for k in (*EXPORT_FIELDS, "index_text")]
             if dim is not None:
                 fields.append(pa.field("vector", pa.list_(pa.float32(), dim)))
             self._schema = pa.schema(fields)
             self._pq = pq.ParquetWriter(path, self._schema)
 
-    def write(self, records: list[MemoryRecord], vectors: Any) -> None:
+    def write(self, records: list[MemoryRecord], stored: Any) -> None:
+        """One page: its records, and the vector store's rows of them (``stored``)."""
         import pyarrow as pa
 
-        column = None
-        if vectors is not None:  # this page's vectors in its order; null where one is missing
-            where = {i: n for n, i in enumerate(vectors.column("id").to_pylist())}
-            column = vectors.column("vector").take(pa.array([where.get(r.id) for r in records], pa.int64()))
+        # the vector store's rows in the page's order; null where one is missing
+        where = {i: n for n, i in enumerate(stored.column("id").to_pylist())}
+        stored = stored.take(pa.array([where.get(r.id) for r in records], pa.int64()))
+        column = stored.column("vector") if self.dim is not None else None
+        # what full-text search sees, where it is more than the content (a context)
+        index_texts = [t if t is not None and t != r.content else None
+                       for t, r in zip(stored.column(FTS_COLUMN).to_pylist(), records)]
         if self._fh is not None:
             texts: list[str] = []
             for n, r in enumerate(records):
                 row = {k: getattr(r, k) for k in EXPORT_FIELDS}
                 row["created_at"] = r.created_at.isoformat()
                 row["updated_at"] = r.updated_at.isoformat()
+                if index_texts[n] is not None:
+                    row["index_text"] = index_texts[n]
                 line = json.dumps(row, ensure_ascii=False)
                 if column is not None:
                     if n % 500 == 0:  # the digits of 500 vectors at a time (200k strings)
@@ -670,6 +681,7 @@ class _ExportFile:
         cols["created_at"] = [r.created_at.isoformat() for r in records]
         cols["updated_at"] = [r.updated_at.isoformat() for r in records]
         arrays = [pa.array(cols[k], pa.string()) for k in EXPORT_FIELDS]
+        arrays.append(pa.array(index_texts, pa.string()))
         if column is not None:
             arrays.append(column.combine_chunks() if hasattr(column, "combine_chunks") else column)
         self._pq.write_table(pa.Table.from_arrays(arrays, schema=self._schema))

@@ -107,6 +107,25 @@ def test_a_lost_vector_exports_as_null_and_its_page_is_embedded_on_import(tmp_pa
         assert dst.verify().ok
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_memory_context_survives_export_and_import(tmp_path, suffix):
+    path = tmp_path / f"dump{suffix}"
+    with _mem(tmp_path / "a", page_size=2) as src:
+        kept = src.add("She adopted a cat", user_id="u", context="Melanie, 7 May 2023: we went to the shelter")
+        src.add("plain memory", user_id="u")
+        src.export(path, include_vectors=suffix == ".jsonl")
+    assert [r.get("index_text") for r in _rows(path)] == ["Melanie, 7 May 2023: we went to the shelter\nShe adopted a cat", None]
+    with _mem(tmp_path / "b", page_size=2) as dst:
+        assert dst.import_(path) == 2
+        assert [h.id for h in dst.search("shelter", user_id="u", mode="fts")] == [kept.id]
+        assert dst.get(kept.id).content == "She adopted a cat"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"content": "x", "index_text": 5}))
+    with _mem(tmp_path / "c", page_size=2) as other:
+        with pytest.raises(InvalidInputError, match=r"rows\[0\]\.index_text"):
+            other.import_(bad)
+
+
 def test_export_without_vectors_then_import_embeds(tmp_path):
     path = tmp_path / "nv.parquet"
     with _mem(tmp_path / "a", page_size=4) as src:

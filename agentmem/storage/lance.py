@@ -341,14 +341,16 @@ class VectorStore:
         except Exception as exc:
             raise VectorStoreError(f"LanceDB scan failed: {exc}") from exc
 
-    async def vectors_of(self, ids: Sequence[str]) -> pa.Table:
-        """(id, vector) of these ids as Arrow, in no particular order (absent ids are absent)."""
-        tables = []
-        for chunk in chunked(list(ids), 500):
-            where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
-            tables.append(await _guard("read", lambda w=where: self.table.query().where(w).select(["id", "vector"]).to_arrow()))
+    async def rows_of(self, ids: Sequence[str], columns: Sequence[str]) -> pa.Table:
+        """``columns`` (``id`` first) of these ids as Arrow, in no particular order (absent ids
+        are absent): one page of an export, without a Python object per value."""
+        tables = [
+            await _guard("read", lambda c=chunk: self.table.query().where(
+                f"id IN ({', '.join(lance_literal(i) for i in c)})").select(list(columns)).to_arrow())
+            for chunk in chunked(list(ids), 500)
+        ]
         if not tables:
-            return pa.table({"id": pa.array([], pa.string()), "vector": pa.array([], pa.list_(pa.float32(), self.dim))})
+            return pa.schema([schema(self.dim).field(c) for c in columns]).empty_table()
         return pa.concat_tables(tables)
 
     async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:

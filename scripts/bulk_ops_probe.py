@@ -116,7 +116,7 @@ def child(op: str, store: Path, work: Path, n: int, damage: int) -> dict[str, An
             elif op == "get_all_first":
                 out["items"] = len(mem.get_all(limit=100))
             elif op == "get_all_deep":
-                page = mem.get_all(limit=100, offset=max(0, n - 100))
+                page = mem.get_all(limit=100, offset=max(0, mem.count() - 100))
                 out["items"] = len(page)
             elif op == "get_all_walk":
                 seen = 0

@@ -191,6 +191,44 @@ def run_child(op: str) -> dict[str, Any]:
     return row
 
 
+LABELS = {
+    "fill": "fill: `add_batch(..., vectors=)`, one call per user",
+    "get_all_first": "`get_all(limit=100)` (first page)",
+    "get_all_deep": "`get_all(limit=100, offset=count-100)` (last page)",
+    "get_all_walk": "`iter_all()`: every memory, newest first",
+    "export_jsonl": "`export(.jsonl)` with vectors",
+    "export_jsonl_novec": "`export(.jsonl, include_vectors=False)`",
+    "export_parquet": "`export(.parquet)` with vectors",
+    "export_parquet_novec": "`export(.parquet, include_vectors=False)`",
+    "verify": "`verify()`",
+    "repair": "`repair()` after deleting {damaged} vectors",
+    "import_parquet": "`import_(.parquet)` into a new store, vectors given",
+    "import_jsonl": "`import_(.jsonl)` into a new store, vectors given",
+    "delete_all_user": "`delete_all(user_id=...)` ({items} memories)",
+    "delete_all_store": "`delete_all(everything=True)` (the imported store)",
+}
+
+
+def render(path: str) -> str:
+    """The BENCHMARKS.md table of one run's JSON."""
+    run = json.loads(Path(path).read_text())
+    out = [
+        f"{run['n']:,} memories, {run['users']} users; `{run['command']}`; {run['machine']}, {run['when']}, "
+        f"load average {run['load_average_start'][0]:.1f} at the start, {run['load_average_end'][0]:.1f} at the end.",
+        "",
+        "| operation | seconds | memories/s | peak RSS of the process (MB) | RSS once open (MB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in run["ops"]:
+        label = LABELS.get(r["op"], r["op"]).format(**{"damaged": r.get("damaged"), "items": r.get("items")})
+        if "error" in r:
+            out.append(f"| {label} | failed: {r['error']} | | | |")
+            continue
+        rate = f"{r['rate_per_s']:,.0f}" if r.get("rate_per_s") and r["op"] not in ("get_all_first", "get_all_deep") else ""
+        out.append(f"| {label} | {r['wall_s']:.2f} | {rate} | {r['process_peak_rss_mb']:,.0f} | {r['rss_open_mb']:,.0f} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     base = Path(ARGS.dir)
     store = base / "store"
@@ -233,9 +271,12 @@ if __name__ == "__main__":
     p.add_argument("--refill", action="store_true")
     p.add_argument("--optimize", action="store_true", help="run optimize() after the fill (the ANN build)")
     p.add_argument("--child", default=None)
+    p.add_argument("--render", default=None, help="print the BENCHMARKS.md table of a run's JSON and exit")
     ARGS = p.parse_args()
     LOAD_START = list(os.getloadavg())
-    if ARGS.child:
+    if ARGS.render:
+        print(render(ARGS.render))
+    elif ARGS.child:
         base = Path(ARGS.dir)
         (base / "work").mkdir(parents=True, exist_ok=True)
         print(json.dumps(child(ARGS.child, base / "store", base / "work", ARGS.n, ARGS.damage)))

@@ -442,12 +442,12 @@ class AsyncMemory:
             raise InvalidInputError("path", f"no such file: {source}")
         core = await self._ready()
         dim, size = core.embedder.dim, self.config.page_size
-        for start, rows in _read_pages(source, kind, size):  # pass 1: check everything
-            _import_items(rows, start, dim)
+        for start, rows, given in _read_pages(source, kind, size, dim):  # pass 1: check everything
+            _import_items(rows, start, dim, given, build=False)
         added: list[str] = []
         try:
-            for start, rows in _read_pages(source, kind, size):
-                items, vecs = _import_items(rows, start, dim)
+            for start, rows, given in _read_pages(source, kind, size, dim):
+                items, vecs = _import_items(rows, start, dim, given)
                 existing = {r.id for r in await core.records.get_many([m.id for m in items])}
                 keep = [i for i, m in enumerate(items) if m.id not in existing]
                 if not keep:
@@ -538,8 +538,13 @@ def _file_kind(path: Path, field: str) -> str:
     raise InvalidInputError(field, f"must end in .jsonl or .parquet, got {path.name!r}")
 
 
-def _read_pages(path: Path, kind: str, size: int) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of an export file, ``size`` at a time, with the index of each page's first row."""
+Page = tuple[int, list[Any], "list[np.ndarray | None] | None"]
+
+
+def _read_pages(path: Path, kind: str, size: int, dim: int) -> Iterator[Page]:
+    """The rows of an export file, ``size`` at a time: the index of each page's first row,
+    the rows, and (Parquet) the rows' vectors read straight from Arrow, where a vector of
+    another length is None (None for the whole page: the vectors are in the rows)."""
     start = 0
     if kind == "parquet":
         import pyarrow.parquet as pq
@@ -549,8 +554,9 @@ def _read_pages(path: Path, kind: str, size: int) -> Iterator[tuple[int, list[An
             # whole file in the end (1.6 GB for a 1M export with vectors)
             with pq.ParquetFile(path, pre_buffer=False) as pf:
                 for batch in pf.iter_batches(batch_size=size):
-                    rows = batch.to_pylist()
-                    yield start, rows
+                    vecs = _arrow_vectors(batch.column("vector"), dim) if "vector" in batch.schema.names else None
+                    rows = (batch.drop_columns(["vector"]) if vecs is not None else batch).to_pylist()
+                    yield start, rows, vecs
                     start += len(rows)
         except (OSError, ValueError, TypeError) as exc:  # pyarrow's errors for a bad file
             raise InvalidInputError("path", f"not a readable Parquet file: {exc}") from None
@@ -564,17 +570,43 @@ def _read_pages(path: Path, kind: str, size: int) -> Iterator[tuple[int, list[An
                 except ValueError:
                     raise InvalidInputError("path", f"line {n} is not valid JSON") from None
                 if len(rows) == size:
-                    yield start, rows
+                    yield start, rows, None
                     start, rows = start + len(rows), []
     if rows:
-        yield start, rows
+        yield start, rows, None
 
 
-def _import_items(rows: list[Any], start: int, dim: int) -> tuple[list[NewMemory], list[np.ndarray | None]]:
-    """Check one page of an export file's rows; the memories and, per row, its vector
-    when the file holds one that fits this model (None otherwise)."""
+def _arrow_vectors(column: Any, dim: int) -> list[np.ndarray | None] | None:
+    """A list column of numbers as one float32 row per entry (None where null or not ``dim``
+    long), without a Python float per value; None when the column is not numbers."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)):
+        return None
+    if not (pa.types.is_floating(kind.value_type) or pa.types.is_integer(kind.value_type)):
+        return None
+    fits = pc.fill_null(pc.equal(pc.list_value_length(column), dim), False)
+    # a null inside a vector reads as NaN, which the check of the vectors then names
+    flat = column.filter(fits).flatten().to_numpy(zero_copy_only=False)
+    rows = flat.astype(np.float32, copy=False).reshape(-1, dim)
+    out: list[np.ndarray | None] = []
+    k = 0
+    for ok in fits.to_numpy(zero_copy_only=False):
+        out.append(rows[k] if ok else None)
+        k += bool(ok)
+    return out
+
+
+def _import_items(
+    rows: list[Any], start: int, dim: int, given: list[np.ndarray | None] | None = None, *, build: bool = True
+) -> tuple[list[NewMemory], list[np.ndarray | None]]:
+    """Check one page of an export file's rows; the memories (``build``) and, per row, its
+    vector when the file holds one that fits this model (None otherwise)."""
     items: list[NewMemory] = []
     vecs: list[np.ndarray | None] = []
+    scopes: dict[tuple[Any, ...], str] = {}
     for i, row in enumerate(rows, start=start):
         f = f"rows[{i}]"
         if not isinstance(row, Mapping):
@@ -587,29 +619,37 @@ def _import_items(rows: list[Any], start: int, dim: int) -> tuple[list[NewMemory
                 md = json.loads(md)
             except ValueError:
                 raise InvalidInputError(f"{f}.metadata", "is not valid JSON") from None
+        md, md_json = v.encoded_metadata(md, f"{f}.metadata")  # fresh from JSON: no copy needed
         created = to_utc(row["created_at"], f"{f}.created_at") if row.get("created_at") else None
-        items.append(NewMemory(
-            id=v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else uuid7(),
-            content=text, hash=v.content_hash(text, **scope), **scope,
-            memory_type=v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type"),
-            metadata=v.metadata(md, f"{f}.metadata"), created_at=created or datetime.now().astimezone(),
-        ))
+        mid = v.memory_id(row["id"], f"{f}.id") if row.get("id") is not None else None
+        mtype = v.memory_type(row.get("memory_type") or "semantic", f"{f}.memory_type")
         index_text = row.get("index_text")
-        if index_text is not None:
-            if not isinstance(index_text, str) or len(index_text) > v.MAX_CONTENT_CHARS + v.MAX_CONTEXT_CHARS + 1:
-                raise InvalidInputError(f"{f}.index_text", "must be a string: the memory's context and content")
-            items[-1].index_text = index_text
-        vec = row.get("vector")
-        vecs.append(vec if isinstance(vec, (list, tuple, np.ndarray)) and len(vec) == dim else None)
-    given = [n for n, vec in enumerate(vecs) if vec is not None]
-    if given:
+        if index_text is not None and (
+            not isinstance(index_text, str) or len(index_text) > v.MAX_CONTENT_CHARS + v.MAX_CONTEXT_CHARS + 1
+        ):
+            raise InvalidInputError(f"{f}.index_text", "must be a string: the memory's context and content")
+        if build:
+            key = (scope["user_id"], scope["agent_id"], scope["run_id"])
+            prefix = scopes.get(key) or scopes.setdefault(key, v.scope_key(*key))
+            items.append(NewMemory(
+                id=mid or uuid7(), content=text, hash=v.content_hash(text, *key, scope=prefix), **scope,
+                memory_type=mtype, metadata=md, created_at=created or datetime.now().astimezone(),
+                metadata_json=md_json, index_text=index_text,
+            ))
+        if given is None:
+            vec = row.get("vector")
+            vecs.append(vec if isinstance(vec, (list, tuple, np.ndarray)) and len(vec) == dim else None)
+    if given is not None:
+        vecs = list(given)
+    have = [n for n, vec in enumerate(vecs) if vec is not None]
+    if have:
         try:  # the whole page's vectors checked at once; the row is named only when one is bad
-            checked = v.vectors([vecs[n] for n in given], len(given), dim)
+            checked = v.vectors([vecs[n] for n in have], len(have), dim)
         except InvalidInputError:
-            for n in given:
+            for n in have:
                 v.vectors([vecs[n]], 1, dim, f"rows[{start + n}].vector")
             raise
-        for n, arr in zip(given, checked):
+        for n, arr in zip(have, checked):
             vecs[n] = arr
     return items, vecs
 

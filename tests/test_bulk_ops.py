@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import lancedb
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -101,6 +102,9 @@ def test_a_lost_vector_exports_as_null_and_its_page_is_embedded_on_import(tmp_pa
         src.export(path)
     rows = _rows(path)
     assert [r["vector"] is None for r in rows] == [i == 6 for i in range(12)]
+    stored = table.to_arrow().to_pydict()
+    stored = dict(zip(stored["id"], stored["vector"]))
+    assert all(np.array_equal(np.float32(r["vector"]), np.float32(stored[r["id"]])) for r in rows if r["vector"])
     with _mem(tmp_path / "b", page_size=5) as dst:
         assert dst.import_(path) == 12
         assert dst.stats()["embedder"]["texts"] == 5  # only the second page (rows 5-9) went to the model
@@ -159,6 +163,27 @@ def test_bad_row_in_a_late_page_rejects_the_file_before_any_write(tmp_path):
         with pytest.raises(InvalidInputError, match=r"rows\[7\]\.vector"):
             mem.import_(path)
         assert mem.count() == 0
+
+
+def test_parquet_vectors_of_another_length_are_embedded_and_a_bad_one_is_named(tmp_path):
+    import pyarrow as pa
+
+    path = tmp_path / "hand.parquet"
+    good = [1.0] + [0.0] * 383
+    rows = {"content": ["one", "two", "three", "four"], "user_id": ["h"] * 4,
+            "vector": [good, [1.0, 2.0], None, good]}  # list<double>, as another tool writes it
+    pq.write_table(pa.table(rows), path)
+    with _mem(tmp_path / "s", page_size=2) as mem:
+        assert mem.import_(path) == 4
+        assert mem.stats()["embedder"]["texts"] == 4  # both pages held a row without a fitting vector
+        assert mem.verify().ok
+    rows["vector"][3] = [float("nan")] + [0.0] * 383
+    rows["content"] = ["five", "six", "seven", "eight"]
+    pq.write_table(pa.table(rows), path)
+    with _mem(tmp_path / "s", page_size=2) as mem:
+        with pytest.raises(InvalidInputError, match=r"rows\[3\]\.vector"):
+            mem.import_(path)
+        assert mem.count() == 4
 
 
 def test_import_failing_on_a_later_page_takes_back_the_earlier_pages(tmp_path):

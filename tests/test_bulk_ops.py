@@ -197,6 +197,46 @@ def test_import_failing_on_a_later_page_takes_back_the_earlier_pages(tmp_path):
         assert mem.stats()["history_events"] == 0
 
 
+KILLED_IMPORT = textwrap.dedent(
+    """
+    import os, sys
+    sys.path.insert(0, sys.argv[2])
+    from standin import HashEmbedder
+    from agentmem import Memory, MemoryConfig
+    from agentmem.orchestrator import Orchestrator
+
+    real = Orchestrator.add_batch
+    calls = []
+
+    async def dying(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # two pages written, the process dies before the third
+            os._exit(9)
+        return await real(self, *args, **kwargs)
+
+    Orchestrator.add_batch = dying
+    mem = Memory(MemoryConfig(data_dir=sys.argv[1], page_size=5), embedder=HashEmbedder())
+    mem.import_(sys.argv[3])
+    """
+)
+
+
+def test_import_killed_part_way_keeps_its_pages_and_a_rerun_adds_the_rest(tmp_path):
+    path = tmp_path / "dump.parquet"
+    with _mem(tmp_path / "a", page_size=5) as src:
+        ids = _fill(src, {"a": 13, "b": 10})
+        src.export(path)
+    store = tmp_path / "b"
+    done = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(store), str(TESTS), str(path)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(TESTS.parent)})
+    assert done.returncode == 9, done.stderr
+    with _mem(store, page_size=5) as mem:
+        assert mem.verify().ok and mem.count() == 10
+        assert mem.import_(path) == 13
+        assert mem.verify().ok and sorted(r.id for r in mem.iter_all()) == sorted(ids)
+
+
 def test_delete_all_pages_through_a_scope_or_the_whole_store(tmp_path):
     with _mem(tmp_path / "s", page_size=4) as mem:
         ids = _fill(mem, {"a": 9, "b": 5, "c": 3})

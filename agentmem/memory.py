@@ -413,7 +413,8 @@ class AsyncMemory:
         try:
             async for page in self._pages([], self.config.page_size, newest_first=False):
                 columns = ["id", FTS_COLUMN, "vector"] if include_vectors else ["id", FTS_COLUMN]
-                out.write(page, await core.vectors.rows_of([r.id for r in page], columns))
+                stored = await core.vectors.rows_of([r.id for r in page], columns)
+                await asyncio.to_thread(out.write, page, stored)  # formatting off the event loop
                 total += len(page)
             out.close()
         except BaseException:
@@ -442,12 +443,20 @@ class AsyncMemory:
             raise InvalidInputError("path", f"no such file: {source}")
         core = await self._ready()
         dim, size = core.embedder.dim, self.config.page_size
-        for start, rows, given in _read_pages(source, kind, size, dim):  # pass 1: check everything
-            _import_items(rows, start, dim, given, build=False)
-        added: list[str] = []
-        try:
+
+        def check() -> None:  # pass 1, in a worker thread: the event loop stays free meanwhile
             for start, rows, given in _read_pages(source, kind, size, dim):
-                items, vecs = _import_items(rows, start, dim, given)
+                _import_items(rows, start, dim, given, build=False)
+
+        def prepare(page: Page) -> tuple[list[NewMemory], list[np.ndarray | None]]:
+            return _import_items(page[1], page[0], dim, page[2])
+
+        await asyncio.to_thread(check)
+        added: list[str] = []
+        pages = _read_pages(source, kind, size, dim)
+        try:
+            while (page := await asyncio.to_thread(next, pages, None)) is not None:
+                items, vecs = await asyncio.to_thread(prepare, page)
                 existing = {r.id for r in await core.records.get_many([m.id for m in items])}
                 keep = [i for i, m in enumerate(items) if m.id not in existing]
                 if not keep:
@@ -460,6 +469,8 @@ class AsyncMemory:
             if added:
                 await core.undo_adds(added)
             raise
+        finally:
+            pages.close()
         return len(added)
 
     # --- upkeep ----------------------------------------------------------------------------

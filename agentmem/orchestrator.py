@@ -35,6 +35,7 @@ from .models import STAGES, AddResult, CallTiming, MemoryRecord, RepairReport, S
 from .storage.base import NewMemory
 from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
+from .storage.scopes import scope_key
 from .storage.libsql import RecordStore
 
 __all__ = ["Orchestrator", "Embedderlike", "StageClock"]
@@ -315,18 +316,20 @@ class Orchestrator:
     async def search(self, query: str, conds: list[Condition], *, limit: int, mode: str, threshold: float | None) -> list[SearchHit]:
         with self.clock("search", 1) as clock:
             where = to_lance(conds)
+            # a scope-only filter (user/agent/run ids) is answered exactly from memory (scopes.py)
+            scope = scope_key(conds)
             qv = None
             if mode in ("vector", "hybrid"):
                 qv = (await self.embed([query], clock))[0]
             with clock.stage("vectors"):
                 if mode == "vector":
-                    rows = await self.vectors.search_vector(qv, where, limit)
+                    rows = await self.vectors.search_vector(qv, where, limit, scope)
                 elif mode == "fts":
-                    rows = await self.vectors.search_fts(query, where, limit)
+                    rows = await self.vectors.search_fts(query, where, limit, scope)
                 else:
                     n = max(limit, self.config.hybrid_candidates)
                     vec_rows, fts_rows = await asyncio.gather(
-                        self.vectors.search_vector(qv, where, n), self.vectors.search_fts(query, where, n)
+                        self.vectors.search_vector(qv, where, n, scope), self.vectors.search_fts(query, where, n, scope)
                     )
                     rows = fuse(vec_rows, fts_rows, config=self.config, limit=limit, query=query)
             hits = [row_to_hit(r) for r in rows]

@@ -21,6 +21,7 @@ from lancedb.index import FTS, BTree, Bitmap, IvfPq, LabelList
 from ..errors import AgentMemError, VectorStoreError
 from .base import NewMemory
 from .filters import lance_literal
+from .scopes import ScopeIndex, ScopeKey
 from .sql import chunked
 from .upkeep import Upkeep, UpkeepPolicy
 
@@ -121,6 +122,7 @@ class VectorStore:
         upkeep: bool = True,
         lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
         uri: str = "",
+        scan_budget_bytes: int = 1 << 30,
     ) -> None:
         self.db = db
         self.table = table
@@ -148,6 +150,13 @@ class VectorStore:
         )
         if upkeep:
             self.upkeep.start()
+        # Scope-only searches are answered exactly from in-memory blocks (scopes.py).
+        self.scopes = ScopeIndex(self._load_scope, budget_bytes=scan_budget_bytes)
+        self.scan = scan_budget_bytes > 0
+        # Versions this process committed: any other one seen on refresh is another
+        # process's write, and the blocks are dropped (see ScopeIndex).
+        self._own_versions: set[int] = set()
+        self._known_version = -1
 
     @classmethod
     async def open(
@@ -160,13 +169,18 @@ class VectorStore:
         retention_s: float = 30.0,
         upkeep: bool = True,
         lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
+        scan_budget_bytes: int = 1 << 30,
     ) -> VectorStore:
-        """Open (or create) the table; ``upkeep=False`` leaves all upkeep to ``optimize()``."""
+        """Open (or create) the table; ``upkeep=False`` leaves all upkeep to ``optimize()``;
+        ``scan_budget_bytes=0`` sends every search to LanceDB (no in-memory scope blocks)."""
         path.mkdir(parents=True, exist_ok=True)
         db = await _guard("connect", lambda: lancedb.connect_async(str(path)))
         table = await cls._open_table(db, dim)
-        return cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
-                   retention_s=retention_s, upkeep=upkeep, lease=lease, uri=str(path.resolve()))
+        store = cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
+                    retention_s=retention_s, upkeep=upkeep, lease=lease, uri=str(path.resolve()),
+                    scan_budget_bytes=scan_budget_bytes)
+        store._known_version = int(await _guard("version", lambda: table.version()))
+        return store
 
     @staticmethod
     async def _open_table(db: Any, dim: int) -> Any:
@@ -236,8 +250,12 @@ class VectorStore:
             self.append_wait_seconds += sum(start - queued for *_, queued in group)
             try:
                 merged = [m for items, *_ in group for m in items]
-                data = to_arrow(merged, np.concatenate([vecs for _, vecs, *_ in group]), self.dim)
-                await _guard("append", lambda: self.table.add(data))
+                all_vecs = np.concatenate([vecs for _, vecs, *_ in group])
+                data = to_arrow(merged, all_vecs, self.dim)
+                result = await _guard("append", lambda: self.table.add(data))
+                self._own(result)
+                # before any caller returns: a search right after add finds the rows
+                self.scopes.added(data.select(RESULT_COLUMNS), all_vecs, [m.search_text for m in merged])
             except BaseException as exc:
                 for _, _, fut, _ in group:
                     if not fut.done():
@@ -259,26 +277,95 @@ class VectorStore:
         if not items:
             return
         data = to_arrow(items, vectors, self.dim)
-        await _guard(
-            "merge",
-            lambda: self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(data),
-        )
+        self.scopes.drop_all()
+        try:
+            self._own(await _guard(
+                "merge",
+                lambda: self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(data),
+            ))
+        finally:
+            self.scopes.drop_all()
 
     async def delete_ids(self, ids: Sequence[str]) -> None:
-        for chunk in chunked(list(ids), 500):
-            where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
-            await _guard("delete", lambda w=where: self.table.delete(w))
+        self.scopes.drop_all()
+        try:
+            for chunk in chunked(list(ids), 500):
+                where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
+                self._own(await _guard("delete", lambda w=where: self.table.delete(w)))
+        finally:
+            self.scopes.drop_all()
+
+    def _own(self, result: Any) -> None:
+        """Remember the version a write of ours committed (results of add/delete/merge)."""
+        version = getattr(result, "version", None)
+        if version is not None:
+            self._own_versions.add(int(version))
+
+    async def _own_span(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Run an upkeep call; the versions it commits are ours. (Another process's commit
+        landing inside the same span is taken for ours too: its rows are then found once a
+        later foreign version is seen, or after a reopen.)"""
+        before = int(await _guard("version", lambda: self.table.version()))
+        try:
+            return await call()
+        finally:
+            after = int(await _guard("version", lambda: self.table.version()))
+            self._own_versions.update(range(before + 1, after + 1))
+
+    async def _check_foreign(self) -> None:
+        """At most every ``scopes.refresh_s``: move to the latest version; if it holds a
+        commit of another process, drop the in-memory blocks."""
+        now = time.monotonic()
+        if now - self.scopes.last_check < self.scopes.refresh_s:
+            return
+        self.scopes.last_check = now
+        await _guard("refresh", lambda: self.table.checkout_latest())
+        latest = int(await _guard("version", lambda: self.table.version()))
+        if latest != self._known_version:
+            if any(v not in self._own_versions for v in range(self._known_version + 1, latest + 1)):
+                self.scopes.drop_all()
+            self._known_version = latest
+            self._own_versions = {v for v in self._own_versions if v > latest}
+
+    async def _load_scope(self, key: ScopeKey) -> tuple[pa.Table, np.ndarray, list[str]] | None:
+        """One scope's rows for its in-memory block; None when it has too many to scan."""
+        where = " AND ".join(f"{col} = {lance_literal(value)}" for col, value in key)
+        cap = self.scopes.max_rows
+        tbl = await _guard(
+            "read scope",
+            lambda: self.table.query().where(where).select([*RESULT_COLUMNS, "vector", FTS_COLUMN]).limit(cap + 1).to_arrow(),
+        )
+        if tbl.num_rows > cap:
+            return None
+        vec_col = tbl.column("vector").combine_chunks()
+        flat = vec_col.values.to_numpy(zero_copy_only=False) if len(vec_col) else np.zeros(0, np.float32)
+        vecs = flat.reshape(len(vec_col), self.dim).astype(np.float16)
+        texts = tbl.column(FTS_COLUMN).to_pylist()
+        return tbl.select(RESULT_COLUMNS).combine_chunks(), vecs, [t or "" for t in texts]
 
     async def reset(self) -> None:
         async with self._maintenance:
+            self.scopes.drop_all()
             await _guard("drop table", lambda: self.db.drop_table(TABLE))
             self.table = await self._open_table(self.db, self.dim)
             self._appends = 0
             self._cleaned_version = 0
+            self._own_versions.clear()
+            self._known_version = int(await _guard("version", lambda: self.table.version()))
 
     # --- reads ---------------------------------------------------------------------------
 
-    async def search_vector(self, vector: np.ndarray, where: str | None, limit: int) -> list[dict[str, Any]]:
+    async def search_vector(
+        self, vector: np.ndarray, where: str | None, limit: int, scope: ScopeKey | None = None
+    ) -> list[dict[str, Any]]:
+        """Nearest rows by cosine; ``scope`` (the same filter as ``where``, when it is
+        scope-only) lets the in-memory block answer exactly."""
+        if scope is not None and self.scan:
+            await self._check_foreign()
+            blk = await self.scopes.block(scope)
+            if blk is not None:
+                return self.scopes.vector(blk, vector, limit)
+
         def build() -> Any:
             # refine_factor: with an IVF_PQ index, re-rank 5x the candidates by exact distance
             # (PQ distances are approximate); a flat scan ignores it.
@@ -292,7 +379,16 @@ class VectorStore:
             r["score"] = 1.0 - float(r.pop("_distance"))
         return rows
 
-    async def search_fts(self, text: str, where: str | None, limit: int) -> list[dict[str, Any]]:
+    async def search_fts(
+        self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None
+    ) -> list[dict[str, Any]]:
+        """BM25 over ``search_text``; a scope-only filter is answered from its block."""
+        if scope is not None and self.scan:
+            await self._check_foreign()
+            blk = await self.scopes.block(scope)
+            if blk is not None:
+                return self.scopes.fts(blk, text, limit)
+
         def build() -> Any:
             q = self.table.query().nearest_to_text(text, columns=FTS_COLUMN)
             if where:
@@ -313,7 +409,8 @@ class VectorStore:
 
     async def refresh(self) -> None:
         """See writes made through other handles (another process, a repair tool)."""
-        await _guard("refresh", lambda: self.table.checkout_latest())
+        self.scopes.last_check = 0.0
+        await self._check_foreign()
 
     async def id_hashes(self) -> dict[str, str]:
         tbl = await _guard("scan", lambda: self.table.query().select(["id", "hash"]).to_arrow())
@@ -374,9 +471,9 @@ class VectorStore:
         """
         async with self._maintenance:
             self._appends = 0
-            await _guard(
+            await self._own_span(lambda: _guard(
                 "optimize", lambda: self.table.optimize(cleanup_older_than=timedelta(seconds=self.retention_s))
-            )
+            ))
             self._cleaned_version = int(await _guard("version", lambda: self.table.version()))
 
     async def optimize(self) -> dict[str, Any]:
@@ -423,12 +520,12 @@ class VectorStore:
             return None
         partitions = max(1, min(int(math.sqrt(rows)), rows // 256))
         async with self._maintenance:
-            await _guard(
+            await self._own_span(lambda: _guard(
                 "build ANN index",
                 lambda: self.table.create_index(
                     "vector", config=IvfPq(distance_type="cosine", num_partitions=partitions, num_sub_vectors=self.dim // 8)
                 ),
-            )
+            ))
         return f"IVF_PQ ({partitions} partitions)"
 
     async def _has_vector_index(self) -> bool:
@@ -444,6 +541,7 @@ class VectorStore:
         get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
         return {
             "upkeep": self.upkeep.stats(),
+            "scope_blocks": self.scopes.stats(),
             "appends": self.append_count,
             "append_seconds": round(self.append_seconds, 3),
             "append_wait_seconds": round(self.append_wait_seconds, 3),

@@ -42,29 +42,40 @@ class UpkeepPolicy:
         *,
         small_fragments: int = 16,
         unindexed_rows: int = 20_000,
-        versions: int = 64,
+        versions: int = 512,
         idle_s: float = 2.0,
         ann_min_rows: int = 100_000,
+        max_fragments: int = 256,
     ) -> None:
         self.small_fragments = small_fragments
         self.unindexed_rows = unindexed_rows
         self.versions = versions
         self.idle_s = idle_s
         self.ann_min_rows = ann_min_rows
+        self.max_fragments = max_fragments
 
     def reason(self, need: dict[str, Any], idle_for: float, written_since_round: bool = True) -> str | None:
         """Why a round should run now, or None. ``need`` comes from ``VectorStore.needs()``."""
         if need["rows"] >= self.ann_min_rows and not need["has_vector_index"]:
             return "ann_build"
-        if need["small_fragments"] >= self.small_fragments:
+        # LanceDB's compaction rewrites every fragment under 1M rows, so a round costs about
+        # the table's size: run it when the rows it folds in are a share of the table
+        # (geometric: each row is rewritten a bounded number of times), or when fragments
+        # pile up far enough that queries opening each of them slow down.
+        share = need["unindexed_rows"] >= max(self.unindexed_rows, need["rows"] // 10)
+        if need["small_fragments"] >= self.small_fragments and (share or need["rows"] < 50_000):
             return "small_fragments"
-        if need["unindexed_rows"] >= self.unindexed_rows:
+        if need["small_fragments"] >= self.max_fragments:
+            return "too_many_fragments"
+        if share:
             return "unindexed_rows"
         if need["versions_since_cleanup"] >= self.versions:
             return "versions"
         # Quiet table, written since the last round: fold in whatever is left, so a settled
-        # store is fully indexed and small.
-        if idle_for >= self.idle_s and written_since_round and (
+        # store is fully indexed and small (a large table waits longer for quiet: the round
+        # rewrites it).
+        quiet = self.idle_s * max(1.0, need["rows"] / 100_000)
+        if idle_for >= quiet and written_since_round and (
             need["unindexed_rows"] > 0 or need["small_fragments"] > 1 or need["versions_since_cleanup"] > 1
         ):
             return "idle"

@@ -1,0 +1,155 @@
+"""Grow one store in steps and time the write path and search at each size (issue 8 targets).
+
+    python scripts/scale_probe.py --sizes 10000,100000 --users 500 [--dir /tmp/probe] [--queries 100]
+
+Synthetic texts (a few words from a fixed vocabulary per memory, one batch per user per
+step) with random vectors given (``add_batch(..., vectors=...)``, the storage-only path).
+At each size: the step's bulk ingest rate; then, right after the ingest (upkeep still
+catching up), single ``add`` p50 and sequential rate, and search p50/p95 per mode,
+user-scoped, the real model embedding every query (no query text repeated); then the same
+searches once upkeep has settled; disk bytes per memory; peak RSS; upkeep seconds. One JSON
+line per step on stdout (``--json``) or a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from agentmem import AsyncMemory, MemoryConfig
+
+WORDS = (
+    "apple river mountain coffee garden teacher guitar soccer python kitchen winter summer doctor "
+    "camera museum ocean village bicycle library piano tennis forest island train bakery chess "
+    "wedding holiday concert painting hiking running swimming cooking reading writing travel "
+    "birthday project meeting flight hotel dinner breakfast lunch market festival sister brother "
+    "mother father friend neighbor dog cat horse bird flower tree lake beach city country"
+).split()
+
+
+def texts_for(rng: np.random.Generator, n: int, tag: str) -> list[str]:
+    picks = rng.integers(0, len(WORDS), size=(n, 6))
+    return [f"{tag} {i} " + " ".join(WORDS[j] for j in row) for i, row in enumerate(picks)]
+
+
+def disk_bytes(path: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(root, f))
+            except OSError:
+                pass
+    return total
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))] * 1000 if s else float("nan")
+
+
+async def searches(mem: AsyncMemory, rng: np.random.Generator, users: int, n: int, step: int) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for mode in ("vector", "fts", "hybrid"):
+        times = []
+        for q in range(n):
+            words = " ".join(WORDS[j] for j in rng.integers(0, len(WORDS), size=3))
+            query = f"what about {words} ({mode} {step} {q})?"  # never repeated: no embedding cache hits
+            user = f"user{int(rng.integers(0, users))}"
+            t = time.perf_counter()
+            await mem.search(query, user_id=user, mode=mode, limit=10)
+            times.append(time.perf_counter() - t)
+        out[mode] = {"p50_ms": round(pct(times, 0.5), 2), "p95_ms": round(pct(times, 0.95), 2)}
+    return out
+
+
+async def run(args: argparse.Namespace) -> None:
+    root = Path(args.dir or tempfile.mkdtemp(prefix="scale_probe_"))
+    if root.exists() and args.fresh:
+        shutil.rmtree(root)
+    cfg = MemoryConfig(data_dir=root)
+    rng = np.random.default_rng(0)
+    mem = await AsyncMemory.open(cfg)
+    core = await mem._ready()
+    dim = core.embedder.dim
+    stored = await mem.count()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for step, size in enumerate(sizes):
+        grow = size - stored
+        if grow <= 0:
+            continue
+        per_user = max(1, grow // args.users)
+        t0 = time.perf_counter()
+        added = 0
+        for u in range(args.users):
+            n = per_user if u < args.users - 1 else grow - per_user * (args.users - 1)
+            if n <= 0:
+                continue
+            vecs = rng.standard_normal(size=(n, dim), dtype=np.float32)
+            await mem.add_batch(texts_for(rng, n, f"s{step}u{u}"), user_id=f"user{u}", vectors=vecs)
+            added += n
+        ingest_s = time.perf_counter() - t0
+        stored += added
+        row: dict[str, object] = {
+            "size": stored, "users": args.users, "ingest_rows": added,
+            "ingest_per_s": round(added / ingest_s), "ingest_s": round(ingest_s, 2),
+        }
+        # right after the ingest: upkeep is still catching up in the background
+        row["search_after_ingest"] = await searches(mem, rng, args.users, args.queries, step)
+        times = []
+        t1 = time.perf_counter()
+        for i in range(args.adds):
+            t = time.perf_counter()
+            await mem.add(f"a new memory {step}-{i} about " + " ".join(WORDS[j] for j in rng.integers(0, len(WORDS), 4)),
+                          user_id=f"user{int(rng.integers(0, args.users))}")
+            times.append(time.perf_counter() - t)
+        row["add_p50_ms"] = round(pct(times, 0.5), 2)
+        row["add_p95_ms"] = round(pct(times, 0.95), 2)
+        row["add_seq_per_s"] = round(args.adds / (time.perf_counter() - t1), 1)
+        # settle: wait until upkeep has nothing left to do (or a limit)
+        t2 = time.perf_counter()
+        while time.perf_counter() - t2 < args.settle_s:
+            need = await core.vectors.needs()
+            up = core.vectors.upkeep
+            if not up.running and need["unindexed_rows"] == 0 and up.policy.reason(need, 0.0, False) is None:
+                break
+            await asyncio.sleep(1)
+        row["settle_s"] = round(time.perf_counter() - t2, 1)
+        row["search_settled"] = await searches(mem, rng, args.users, args.queries, step + 100)
+        info = await core.vectors.info()
+        row["upkeep"] = info["upkeep"]
+        row["append_wait_s"] = info["append_wait_seconds"]
+        row["scope_blocks"] = info["scope_blocks"]
+        row["disk_bytes_per_memory"] = round(disk_bytes(root) / stored)
+        row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        row["load_avg"] = os.getloadavg()[0]
+        print(json.dumps(row), flush=True)
+    await mem.close()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="10000,100000")
+    p.add_argument("--users", type=int, default=500)
+    p.add_argument("--queries", type=int, default=100)
+    p.add_argument("--adds", type=int, default=200)
+    p.add_argument("--settle-s", type=float, default=300)
+    p.add_argument("--dir", default=None)
+    p.add_argument("--fresh", action="store_true", help="delete --dir first")
+    args = p.parse_args()
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -160,6 +160,9 @@ def child(op: str, store: Path, work: Path, n: int, damage: int) -> dict[str, An
                     out["items"] = sum(mem.delete_all(user_id=u) for u in list(mem.stats()["users"]))
                 out["ok_after"] = mem.verify().ok
             out["wall_s"] = time.perf_counter() - t
+            # LanceDB upkeep runs in the background of every Memory: say how much ran beside the op
+            upkeep = mem.stats()["lance"].get("upkeep", {})
+            out["upkeep_rounds"], out["upkeep_s"] = upkeep.get("rounds"), upkeep.get("seconds")
         out["op_peak_rss_mb"] = s.peak
     out["process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if "items" in out and out["wall_s"] > 0:

@@ -3,7 +3,8 @@
     python scripts/benchmarks_tables.py benchmarks/bench_locomo_dev.json benchmarks/eval_locomo_dev.json
 
 Bench files (``agentmem bench --json``) give the phase table; eval files (``agentmem eval
---json``) give the retrieval tables. Nothing is typed by hand: every figure in the tables
+--json``) give the retrieval tables; cross-validated runs (``agentmem eval --cv N --json``)
+the fold and cost tables. Nothing is typed by hand: every figure in the tables
 comes from these files.
 """
 
@@ -72,11 +73,75 @@ def eval_tables(run: dict) -> str:
     return "\n".join(lines)
 
 
+def cv_tables(run: dict) -> str:
+    """Tables of a cross-validated run (``agentmem eval --cv N --json``)."""
+    k = run["k"]
+    d = run["dataset"]
+    cats = [str(c) for c in d["categories"]]
+    names = d.get("category_names", {})
+    m = run["machine"]
+    lines = [
+        f"k = {k}, {d['questions_scored']} questions (categories {', '.join(cats)}), {len(run['folds'])} folds, "
+        f"{len(run['settings'])} settings, at {run.get('timestamp', '?')}; {m['cpu_count']} x {m['cpu_model']}.",
+        "",
+        f"| fold (scored on) | row | setting | train recall@{k} | recall@{k} | MRR | nDCG@{k} | session hit@5 | "
+        + " | ".join(f"{c} {names.get(c, '')}" for c in cats) + " |",
+        "|---|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(cats),
+    ]
+    for f in run["folds"]:
+        for kind in ("chosen", "default", "previous_default"):
+            r = f[kind]
+            lines.append(
+                f"| {f['fold']} ({', '.join(f['test_users'])}) | {kind.replace('_', ' ')} | {r['setting']['label']} "
+                f"| {r['train_recall']:.3f} | **{r['recall']:.3f}** | {r['mrr']:.3f} | {r['ndcg']:.3f} "
+                f"| {r['session_hit5']:.3f} | " + " | ".join(f"{r['by_category'].get(c, float('nan')):.3f}" for c in cats)
+                + " |"
+            )
+    for kind in ("chosen", "default", "previous_default"):
+        r = run["overall"][kind]
+        label = "chosen on the other fold" if kind == "chosen" else r["setting"]["label"]
+        lines.append(
+            f"| all folds | {kind.replace('_', ' ')} | {label} | - | **{r['recall']:.3f}** | {r['mrr']:.3f} "
+            f"| {r['ndcg']:.3f} | {r['session_hit5']:.3f} | "
+            + " | ".join(f"{r['by_category'].get(c, float('nan')):.3f}" for c in cats) + " |"
+        )
+    if run.get("cost"):
+        lines += ["", "Cost, the same run: ingest = the whole split stored with the model running, a fresh store "
+                  "per run, settings interleaved (load average before each run); search = every question searched "
+                  "in hybrid mode on each setting's store in turn (order rotating per question):", "",
+                  "| setting | ingest memories/s (median) | ingest runs | load avg (1 min) | search p50 ms | p95 ms "
+                  "| searches | hybrid recall@k |",
+                  "|---|---:|---|---|---:|---:|---:|---:|"]
+        for c in run["cost"]:
+            lines.append(
+                f"| {c['setting']['label']} | {c['ops_per_s']:.1f} | "
+                + ", ".join(f"{r['ops_per_s']:.1f}" for r in c["runs"]) + " | "
+                + ", ".join(str(r["load_before"]) for r in c["runs"])
+                + f" | {c['p50_ms']:.2f} | {c.get('p95_ms', float('nan')):.2f} | {c.get('searches', '-')} "
+                f"| {c.get('recall', float('nan')):.3f} |"
+            )
+        base, new = run["cost"][0], run["cost"][-1]
+        lines += ["", f"Ratios: ingest {new['ops_per_s'] / base['ops_per_s']:.3f} x, "
+                  f"search p50 {new['p50_ms'] / base['p50_ms']:.3f} x (defaults / previous defaults)."]
+    top = sorted(run["settings"], key=lambda s: -s["recall"])[:8]
+    lines += ["", f"Best settings on the whole split (for reading only; nothing is chosen on it), recall@{k} "
+              "overall and per fold:", "", "| setting | recall | " + " | ".join(f"fold {i}" for i in range(len(run["folds"])))
+              + " |", "|---|---:|" + "---:|" * len(run["folds"])]
+    for s in top:
+        lines.append(f"| {s['label']} | {s['recall']:.3f} | " + " | ".join(f"{x:.3f}" for x in s["per_fold"]) + " |")
+    return "\n".join(lines)
+
+
 def main(paths: list[str]) -> None:
     for path in paths:
         run = json.loads(Path(path).read_text())
         print(f"<!-- from {path} -->")
-        print(eval_tables(run) if "summary" in run and "by_category" in run else bench_tables(run))
+        if "folds" in run:
+            print(cv_tables(run))
+        elif "summary" in run and "by_category" in run:
+            print(eval_tables(run))
+        else:
+            print(bench_tables(run))
         print()
 
 

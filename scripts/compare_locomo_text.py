@@ -4,7 +4,8 @@
 
 Variants: "Speaker: words" vs the words alone, each with and without the caption of a
 shared image appended. Each variant indexes the whole file once and searches every
-question (category 5 excluded) in every mode.
+question (category 5 excluded) in every mode. The context (``--context-turns``, default 0
+here so the figures are of the memory text alone) is compared by ``agentmem eval --cv 2``.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--modes", default="vector,fts,hybrid")
     parser.add_argument("--variants", default="speaker+captions,plain+captions,speaker,plain")
+    parser.add_argument("--context-turns", type=int, default=0, help="turns before each turn in its context (default 0)")
+    parser.add_argument("--context-date", action="store_true", help="put the session date in the context")
     parser.add_argument("--json", dest="json_out")
     args = parser.parse_args()
     rows = []
     for variant in args.variants.split(","):
         text, _, caps = variant.partition("+")
-        ds = load_dataset(f"locomo:{args.path}", locomo_text=text, captions=caps == "captions")  # type: ignore[arg-type]
+        ds = load_dataset(f"locomo:{args.path}", locomo_text=text, captions=caps == "captions",  # type: ignore[arg-type]
+                          context_turns=args.context_turns, context_date=args.context_date)
         start = time.perf_counter()
         ev = evaluate(ds, k=args.k, modes=args.modes)
         took = time.perf_counter() - start

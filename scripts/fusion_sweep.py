@@ -4,8 +4,9 @@
 
 Each setting is a MemoryConfig (``hybrid_fusion``, ``hybrid_vector_weight``, ``rrf_k``,
 ``hybrid_candidates``) run through ``agentmem.eval.evaluate`` in hybrid mode, so the
-figures are those the library gives with that setting. The default (minmax, 0.4, 50) was
-chosen from this sweep on the dev split; there is no held-out split to confirm it on.
+figures are those the library gives with that setting. This sweep scores every setting on
+the whole split (in-sample); the defaults are now chosen by cross-validation instead
+(``agentmem eval --cv 2``, agentmem/eval/cv.py), which also covers these settings.
 """
 
 from __future__ import annotations

@@ -104,3 +104,34 @@ def test_renders_on_a_populated_store(env, store_dir):
         mem.add("Alice drinks green tea", user_id="alice")
     at = open_page(PAGE, timeout=TIMEOUT)
     assert not at.error, [shown(e) for e in at.error]
+
+
+def test_cross_validation_folds_of_an_uploaded_file(env):
+    """Two conversations, two folds: each fold's setting is chosen on the other conversation."""
+    at = open_page(PAGE, timeout=TIMEOUT)
+    at.radio(key="eval_source").set_value("Upload a LoCoMo JSON").run()
+    at.file_uploader(key="eval_upload").set_value(("tiny.json", json.dumps(SAMPLES).encode(), "application/json"))
+    at.number_input(key="eval_k").set_value(2)
+    at.button(key="cv_run").click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    folds = table(at, "fold", "kind", "train_recall")
+    assert len(folds) == 6 and set(folds["fold"]) == {0, 1}
+    assert set(folds["kind"]) == {"chosen", "default", "previous_default"}
+    assert (folds["questions"] == 2).all()
+    assert "defaults: recall@2" in metrics(at)
+    assert any("this run" in shown(c) for c in at.caption)
+
+
+def test_the_saved_cross_validation_run_is_shown(env):
+    from apptest_support import APP
+
+    saved = APP.parent.parent / "benchmarks" / "cv_locomo_dev.json"
+    if not saved.is_file():
+        pytest.skip("no saved cross-validation run in benchmarks/")
+    at = open_page(PAGE, timeout=TIMEOUT)
+    assert not at.exception and not at.error
+    folds = table(at, "fold", "kind", "train_recall")
+    data = json.loads(saved.read_text())
+    assert len(folds) == 3 * len(data["folds"])
+    chosen = folds[folds["kind"] == "chosen"]["recall"].round(3).tolist()
+    assert chosen == [round(f["chosen"]["recall"], 3) for f in data["folds"]]

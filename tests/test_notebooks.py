@@ -245,7 +245,22 @@ def test_retrieval_quality_on_the_sample_matches_the_cli(kernel: str, tmp_path: 
     assert "### Hybrid wins over vector" in text and "### Hybrid loses to vector" in text
     best = max(mine["summary"], key=lambda r: (r["recall"], r["mrr"]))
     assert f"Best recall@10: **{best['mode']}** with {best['recall']:.3f}" in text
-    assert len(figures(nb)) == 3  # per mode, recall and MRR per category
+    saved_cv = REPO / "benchmarks" / "cv_locomo_dev.json"
+    # per mode, recall and MRR per category, and the saved cross-validation run's folds
+    assert len(figures(nb)) == 3 + saved_cv.is_file()
+    if saved_cv.is_file():
+        assert "Cross-validated folds from the saved run cv_locomo_dev.json" in text
+
+
+def test_retrieval_quality_cross_validates_when_asked(kernel: str, tmp_path: Path) -> None:
+    """CV_FOLDS=2 on a two-conversation file: the folds are computed in the notebook."""
+    from test_eval import cv_file
+
+    path = cv_file(tmp_path)
+    nb = execute(NAMES[2], kernel, DATASET=f"locomo:{path}", CV_FOLDS=2, K=2, WORK_DIR=str(tmp_path))
+    text = output_text(nb)
+    assert "Cross-validated folds from this run, recall@2" in text
+    assert "previous_default" in text and "chosen" in text
 
 
 def test_retrieval_quality_on_the_locomo_dev_split(kernel: str, tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ..bench.datasets import DEFAULT_CONTEXT_TURNS, Dataset, Question, load_locomo
+from ..bench.datasets import DEFAULT_CONTEXT_TURNS, Question, load_locomo
 from ..bench.machine import machine_facts
 from ..bench.results import render_table
 from ..bench.runner import _workspace
@@ -219,9 +219,12 @@ class CVResult:
                          "-", f"{s['recall']:.3f}", f"{s['mrr']:.3f}", f"{s['ndcg']:.3f}", f"{s['session_hit5']:.3f}"])
         out = [render_table([header, *body])]
         if self.cost:
-            cheader = ["setting", "ingest memories/s (median)", "search p50 ms (median)", "runs", "load avg"]
-            cbody = [[c["setting"]["label"], f"{c['ops_per_s']:.1f}", f"{c['p50_ms']:.2f}", str(len(c["runs"])),
-                      " / ".join(str(r["load_before"]) for r in c["runs"])] for c in self.cost]
+            cheader = ["setting", "ingest memories/s (median)", "ingest runs", "search p50 ms", "searches",
+                       "load avg (ingest runs)"]
+            cbody = [[c["setting"]["label"], f"{c['ops_per_s']:.1f}",
+                      ", ".join(f"{r['ops_per_s']:.1f}" for r in c["runs"]), f"{c['p50_ms']:.2f}",
+                      str(c.get("searches", "-")), " / ".join(str(r["load_before"]) for r in c["runs"])]
+                     for c in self.cost]
             out.append(render_table([cheader, *cbody]))
         return "\n\n".join(out)
 
@@ -333,7 +336,10 @@ def cross_validate(
         timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     if cost:
-        result.cost = measure_cost(path, [PREVIOUS_DEFAULT, default], base=base, k=k, categories=cats,
+        # each choice on its own, then both: previous, + context, + candidates, the defaults
+        steps = [PREVIOUS_DEFAULT, Setting(default.representation, PREVIOUS_DEFAULT.fusion),
+                 Setting(PREVIOUS_DEFAULT.representation, default.fusion), default]
+        result.cost = measure_cost(path, list(dict.fromkeys(steps)), base=base, k=k, categories=cats,
                                    repeat=cost_repeat, work_dir=work_dir, progress=progress)
     return result
 
@@ -349,32 +355,69 @@ def measure_cost(
     work_dir: str | Path | None = None,
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
-    """Ingest rate (the model running, a fresh store each time) and hybrid search p50 of each
-    setting, ``repeat`` times, interleaved (A B A B ...), with the load average before each run;
-    each run is a full ``evaluate`` in hybrid mode, so its recall is reported too."""
-    from .retrieval import evaluate
+    """Ingest rate and hybrid search latency of each setting, in one run, interleaved.
+
+    Ingest: ``repeat`` rounds; in each, every setting stores the whole dataset into a fresh
+    store with the model running (order reversed every other round). Search: the last
+    round's stores stay open and every question is searched in hybrid mode on each of them
+    in turn (the order rotating per question), so a burst of load on the shared machine hits
+    every setting alike. The load average is recorded around each step; each setting's
+    hybrid recall from those searches is reported too (it must match the CV figures).
+    """
+    from .. import Memory
 
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise InvalidInputError("cost_repeat", f"must be a positive integer, got {repeat!r}")
-    runs: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(settings))}
-    for rep in range(repeat):
-        order = list(range(len(settings)))
-        if rep % 2:
-            order.reverse()
-        for i in order:
-            s = settings[i]
-            ds: Dataset = load_locomo(path, context_turns=s.representation.turns, context_date=s.representation.date)
-            load_before = _loadavg()
-            t0 = time.perf_counter()
-            ev = evaluate(ds, k=k, modes=("hybrid",), config=s.fusion.config(base), categories=categories,
-                          work_dir=work_dir)
-            summary = ev._summary()[0]
-            runs[i].append({"ops_per_s": ev.index["ops_per_s"], "p50_ms": summary["p50_ms"],
-                            "recall": summary["recall"], "seconds": time.perf_counter() - t0,
-                            "load_before": load_before[0] if load_before else None, "load_after": _loadavg()})
-            if progress:
-                progress("cost", rep * len(settings) + order.index(i) + 1, repeat * len(settings))
+    datasets = [load_locomo(path, context_turns=s.representation.turns, context_date=s.representation.date)
+                for s in settings]
+    questions = [q for q in datasets[0].questions if q.category in set(categories)]
+    runs: list[list[dict[str, Any]]] = [[] for _ in settings]
+    latencies: list[list[float]] = [[] for _ in settings]
+    recalls: list[list[float]] = [[] for _ in settings]
+    mems: list[Any] = [None] * len(settings)
+    steps = repeat * len(settings) + len(questions)
+    step = 0
+    with _workspace(work_dir) as root:
+        try:
+            for rep in range(repeat):
+                order = list(range(len(settings)))
+                if rep % 2:
+                    order.reverse()
+                for i in order:
+                    if mems[i] is not None:
+                        mems[i].close()
+                    store = root / f"cost{i}-{rep}"
+                    mem = Memory(settings[i].fusion.config(base).replace(data_dir=str(store)))
+                    load_before = _loadavg()
+                    index = ingest(mem, datasets[i], chunk=max(base.chunk_size, 256))
+                    runs[i].append({"ops_per_s": index["ops_per_s"], "seconds": index["seconds"],
+                                    "load_before": load_before[0] if load_before else None,
+                                    "load_after": (_loadavg() or [None])[0]})
+                    mems[i] = mem
+                    step += 1
+                    if progress:
+                        progress("cost", step, steps)
+            search_load = _loadavg()
+            for n, q in enumerate(questions):
+                for j in range(len(settings)):
+                    i = (n + j) % len(settings)
+                    t0 = time.perf_counter()
+                    hits = mems[i].search(q.question, user_id=q.user_id, limit=k, mode="hybrid")
+                    latencies[i].append((time.perf_counter() - t0) * 1000.0)
+                    recalls[i].append(recall_at_k(q.evidence, [str(h.metadata.get("dia_id")) for h in hits], k))
+                step += 1
+                if progress and (step % 50 == 0 or step == steps):
+                    progress("cost", step, steps)
+        finally:
+            for mem in mems:
+                if mem is not None:
+                    mem.close()
     return [{"setting": settings[i].to_dict(),
              "ops_per_s": float(np.median([r["ops_per_s"] for r in runs[i]])),
-             "p50_ms": float(np.median([r["p50_ms"] for r in runs[i]])),
+             "p50_ms": float(np.percentile(latencies[i], 50)),
+             "p95_ms": float(np.percentile(latencies[i], 95)),
+             "searches": len(latencies[i]),
+             "recall": mean(recalls[i]),
+             "search_load_before": search_load[0] if search_load else None,
+             "search_load_after": (_loadavg() or [None])[0],
              "runs": runs[i]} for i in range(len(settings))]

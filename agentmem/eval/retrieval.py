@@ -221,12 +221,15 @@ def evaluate(
     config: MemoryConfig | None = None,
     limit: int | None = None,
     vectors: np.ndarray | None = None,
+    embedder: Any = None,
 ) -> EvalResult:
     """Store a LoCoMo-format dataset and score each search mode on its questions.
 
     ``categories=None`` means every category except 5 (adversarial). ``config`` is the
     MemoryConfig used (its ``data_dir`` is replaced by a throwaway folder). ``vectors``
-    (one row per item, the model's vectors of the items' texts) skip the model at ingest.
+    (one row per item, the model's vectors of the items' texts) skip the model at ingest;
+    ``embedder`` (an ``Embedderlike``) replaces the configured model, e.g. to embed queries
+    with another model whose passage vectors are given in ``vectors``.
     ``progress(stage, done, total)`` reports indexing and each mode's searches.
     """
     from .. import Memory
@@ -266,7 +269,9 @@ def evaluate(
     with _workspace(work_dir) as root:
         cfg = base.replace(data_dir=str(root / "store"))
         result.config = {key: v for key, v in cfg.to_dict().items() if key != "data_dir"}
-        with Memory(cfg) as mem:
+        if embedder is not None:
+            result.config["embedder"] = getattr(embedder, "model_name", type(embedder).__name__)
+        with Memory(cfg, embedder=embedder) as mem:
             result.index = ingest(mem, ds, chunk=max(cfg.chunk_size, 256), vectors=vectors, progress=progress)
             for mode in mode_list:
                 if progress:

@@ -1,13 +1,17 @@
-"""Retrieval: the LoCoMo-format evaluation (recall@k, MRR, nDCG per search mode and category)."""
+"""Retrieval: the LoCoMo-format evaluation (recall@k, MRR, nDCG per search mode and category)
+and its cross-validated folds (the saved run behind BENCHMARKS.md, or a new one)."""
 
+import json
 import tempfile
 from pathlib import Path
 
 import _state
 import charts
 import services
+import pandas as pd
 import streamlit as st
 from agentmem.eval import evaluate
+from agentmem.eval.cv import CVResult, cross_validate
 
 ctx = _state.setup(
     "Retrieval",
@@ -79,3 +83,52 @@ if ev is not None:
         questions = ev.questions_frame()
         st.dataframe(questions, hide_index=True, key="eval_questions")
         _state.csv_download(questions, "retrieval_questions", key="eval_questions_csv")
+
+# --------------------------------------------------------------------------- cross-validation
+
+st.divider()
+st.subheader("Cross-validated folds")
+st.caption(
+    "Each setting (a turn's context: turns before it and the session date, searched by full text; the hybrid "
+    "fusion) is chosen on one half of the conversations and scored on the other half, both ways "
+    "(`agentmem eval --cv 2`). The defaults and the previous defaults are scored on each fold too."
+)
+CV_RUN = services.REPO_ROOT / "benchmarks" / "cv_locomo_dev.json"
+cv_job = f"cv:{ctx.data_dir}"
+cv_busy = services.JOBS.running(cv_job)
+cc1, cc2 = st.columns([1, 3])
+folds = cc1.number_input("Folds", min_value=2, max_value=10, value=2, key="cv_folds")
+cc2.caption("Runs the grid on the dataset chosen above (no cost runs here; the CLI measures them).")
+if st.button("Run cross-validation", disabled=cv_busy, key="cv_run") and not cv_busy:
+    with _state.guard("Cross-validation not started: "):
+        if spec is None:
+            raise ValueError("dataset: choose a LoCoMo-format file first")
+        cv_path = spec.split(":", 1)[1]
+        cv_args = dict(folds=int(folds), k=int(k), cost=False)
+        services.JOBS.start(
+            cv_job, "Cross-validation",
+            lambda progress: cross_validate(cv_path, progress=services.staged_progress(progress, 8), **cv_args),
+        )
+
+cv = _state.job_result(cv_job, unit=None)
+cv_source = "this run"
+if cv is None and CV_RUN.is_file():
+    with _state.guard("Cannot read the saved cross-validation run: "):
+        cv = CVResult(**{key: value for key, value in json.loads(CV_RUN.read_text()).items()})
+        cv_source = f"the saved run `benchmarks/{CV_RUN.name}` ({cv.timestamp})"
+if cv is not None:
+    st.caption(f"From {cv_source}.")
+    overall = cv.overall
+    m1, m2, m3 = st.columns(3)
+    m1.metric(f"chosen per fold: recall@{cv.k}", f"{overall['chosen']['recall']:.3f}")
+    m2.metric(f"defaults: recall@{cv.k}", f"{overall['default']['recall']:.3f}",
+              help=overall["default"]["setting"]["label"])
+    m3.metric(f"previous defaults: recall@{cv.k}", f"{overall['previous_default']['recall']:.3f}",
+              help=overall["previous_default"]["setting"]["label"])
+    fold_frame = cv.folds_frame()
+    st.dataframe(fold_frame.round(3), hide_index=True, key="cv_folds_table")
+    _state.csv_download(fold_frame, "cv_folds", key="cv_folds_csv")
+    if cv.cost:
+        cost_frame = pd.DataFrame([{"setting": c["setting"]["label"], "ingest_per_s": c["ops_per_s"],
+                                    "search_p50_ms": c["p50_ms"], "runs": len(c["runs"])} for c in cv.cost])
+        st.dataframe(cost_frame.round(2), hide_index=True, key="cv_cost_table")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +26,55 @@ SEARCH_MODES = ("hybrid", "vector", "fts")
 FUSIONS = ("minmax", "rrf", "adaptive")
 REMOTE_SCHEMES = ("libsql", "http", "https", "ws", "wss")
 
+#: Object stores LanceDB opens (besides a local folder).
+VECTOR_SCHEMES = ("s3", "s3+ddb", "gs", "az", "abfs", "file", "memory")
+#: storage_options keys whose values are secret (matched as substrings, lower case).
+_SECRET_HINTS = ("secret", "token", "password", "key", "credential", "sas", "signature", "session")
+
 SearchMode = Literal["hybrid", "vector", "fts"]
+
+
+def is_uri(text: str) -> bool:
+    """``scheme://...`` (a folder path is not)."""
+    head, sep, _ = text.partition("://")
+    return bool(sep) and head.replace("+", "").isalnum()
+
+
+def is_secret_option(key: str) -> bool:
+    k = key.lower()
+    return any(hint in k for hint in _SECRET_HINTS)
+
+
+def masked_options(options: Mapping[str, str] | None) -> dict[str, str] | None:
+    """storage_options fit to show: secret values replaced by ``***``."""
+    if options is None:
+        return None
+    return {k: ("***" if is_secret_option(k) else v) for k, v in options.items()}
+
+
+def redact_url(url: str) -> str:
+    """A URL without user info or query string (where tokens hide)."""
+    head, sep, rest = url.partition("://")
+    if not sep:
+        return url.split("?", 1)[0]
+    host, slash, path = rest.partition("/")
+    if "@" in host:
+        host = "***@" + host.rsplit("@", 1)[1]
+    return f"{head}://{host}{slash}{path}".split("?", 1)[0]
+
+
+def redact_secrets(text: str, options: Mapping[str, str] | None, *extra: str | None) -> str:
+    """``text`` with every secret value of ``options`` (and ``extra`` secrets) replaced by ``***``."""
+    secrets = [v for k, v in (options or {}).items() if is_secret_option(k) and isinstance(v, str)]
+    secrets += [s for s in extra if s]
+    for s in sorted(secrets, key=len, reverse=True):
+        if len(s) >= 3:
+            text = text.replace(s, "***")
+    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GOOGLE_SERVICE_ACCOUNT_KEY", "AZURE_STORAGE_ACCOUNT_KEY"):
+        env = os.environ.get(name)
+        if env and len(env) >= 3:
+            text = text.replace(env, "***")
+    return text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +86,12 @@ class MemoryConfig:
         records_url: a libSQL URL; ``None`` means ``file:<data_dir>/records.db``.
             ``libsql://``, ``http(s)://`` and ``ws(s)://`` reach a libSQL server.
         records_auth_token: token for a remote libSQL server.
+        vectors_uri: where the LanceDB table lives: ``None`` means ``<data_dir>/vectors``; an
+            object-store URI (``s3://bucket/prefix``, ``gs://``, ``az://``) or a local folder.
+        storage_options: passed to LanceDB for ``vectors_uri`` (``endpoint``, ``region``,
+            ``allow_http``, credentials...); unset keys come from the environment variables
+            LanceDB reads (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT``...). Secret values never
+            appear in ``repr``, ``to_dict``, ``stats()`` or error messages.
         busy_timeout_ms: how long a libSQL write waits for a lock held by another writer.
 
     Embedding
@@ -80,7 +135,9 @@ class MemoryConfig:
 
     data_dir: str | os.PathLike[str] = "data/agentmem"
     records_url: str | None = None
-    records_auth_token: str | None = None
+    records_auth_token: str | None = field(default=None, repr=False)
+    vectors_uri: str | None = None
+    storage_options: Mapping[str, str] | None = field(default=None, hash=False, repr=False)
     busy_timeout_ms: int = 10_000
 
     model: str = DEFAULT_MODEL
@@ -173,6 +230,62 @@ class MemoryConfig:
                     f"unsupported scheme {scheme or '(none)'!r}; use file:, libsql://, http(s):// or ws(s)://",
                 )
 
+        self._check_vectors()
+
+    def _check_vectors(self) -> None:
+        uri = self.vectors_uri
+        if uri is not None:
+            if not isinstance(uri, str) or not uri.strip():
+                raise InvalidInputError("vectors_uri", "must be None, a folder or an object-store URI like s3://bucket/prefix")
+            if is_uri(uri):
+                scheme, _, rest = uri.partition("://")
+                if scheme.lower() not in VECTOR_SCHEMES:
+                    raise InvalidInputError(
+                        "vectors_uri", f"unsupported scheme {scheme!r}; use {', '.join(s + '://' for s in VECTOR_SCHEMES)} or a folder"
+                    )
+                bucket = rest.split("/", 1)[0]
+                if not bucket or "@" in bucket:
+                    raise InvalidInputError("vectors_uri", f"needs a bucket after {scheme}:// (e.g. {scheme}://bucket/prefix)")
+            elif ":" in uri.split("/", 1)[0] and len(uri.split(":", 1)[0]) > 1:
+                raise InvalidInputError("vectors_uri", "malformed URI: write scheme://bucket/prefix (e.g. s3://bucket/agentmem)")
+        opts = self.storage_options
+        if opts is not None:
+            if not isinstance(opts, Mapping):
+                raise InvalidInputError("storage_options", "must be None or a mapping of option name to string value")
+            for key, value in opts.items():
+                if not isinstance(key, str) or not key:
+                    raise InvalidInputError("storage_options", "option names must be non-empty strings")
+                if not isinstance(value, str):
+                    raise InvalidInputError(f"storage_options.{key}", f"must be a string, got {type(value).__name__}")
+            object.__setattr__(self, "storage_options", dict(opts))
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "records_auth_token":
+                value = None if value is None else "***"
+            elif f.name == "storage_options":
+                value = masked_options(value)
+            elif f.name in ("records_url", "vectors_uri") and isinstance(value, str):
+                value = redact_url(value)
+            parts.append(f"{f.name}={value!r}")
+        return f"MemoryConfig({', '.join(parts)})"
+
+    @property
+    def remote_vectors(self) -> bool:
+        """True when the vector table is on an object store (``vectors_uri`` with a scheme)."""
+        return self.vectors_uri is not None and is_uri(self.vectors_uri) and not self.vectors_uri.startswith("file://")
+
+    @property
+    def resolved_vectors_uri(self) -> str:
+        """Where LanceDB opens the table: ``vectors_uri`` or ``<data_dir>/vectors`` (absolute)."""
+        if self.vectors_uri is None:
+            return str(self.vectors_path.resolve())
+        if is_uri(self.vectors_uri):
+            return self.vectors_uri
+        return str(Path(self.vectors_uri).expanduser().resolve())
+
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser()
@@ -210,4 +323,8 @@ class MemoryConfig:
             if out[key] is not None:
                 out[key] = str(out[key])
         out.pop("records_auth_token", None)  # never write secrets into results files
+        out["storage_options"] = masked_options(self.storage_options)
+        for key in ("records_url", "vectors_uri"):
+            if out[key] is not None:
+                out[key] = redact_url(out[key])
         return out

@@ -128,7 +128,11 @@ class MemoryConfig:
         hybrid_vector_weight: weight of the vector side in ``minmax`` fusion (full text gets the rest).
         rrf_k: the k of reciprocal-rank fusion.
         hybrid_candidates: how many hits each side contributes before fusion (at least ``limit``).
-        compact_every: appends between LanceDB compactions.
+        compact_every: small LanceDB fragments that make a background compaction due
+            (with enough new rows; see storage/upkeep.py). Writers never wait for it.
+        write_behind_rows: adds of at most this many new memories return once the records
+            store has committed them with their vectors; the LanceDB append follows in a
+            group (replayed on open after a kill). 0: every add waits for LanceDB.
         ann_index_min_rows: rows before an ANN vector index is built.
         core_block_limit: default character limit of a core block.
     """
@@ -169,6 +173,9 @@ class MemoryConfig:
     rrf_k: int = 60
     hybrid_candidates: int = 50
     compact_every: int = 64
+    # adds of at most this many new memories return once libSQL has committed them with
+    # their vectors; the LanceDB append follows in a group (0: every add waits for it)
+    write_behind_rows: int = 1  # the agent loop's single add; batches append directly
     ann_index_min_rows: int = 100_000
     core_block_limit: int = 2_000
 
@@ -191,6 +198,9 @@ class MemoryConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidInputError(name, f"must be a positive integer, got {value!r}")
+        wb = self.write_behind_rows
+        if isinstance(wb, bool) or not isinstance(wb, int) or wb < 0:
+            raise InvalidInputError("write_behind_rows", f"must be a non-negative integer, got {wb!r}")
         if self.embed_threads is not None and (
             isinstance(self.embed_threads, bool)
             or not isinstance(self.embed_threads, int)

@@ -72,7 +72,15 @@ class DatasetError(AgentMemError, ValueError):
 
 
 class StorageError(AgentMemError):
-    """A storage engine failed; the message carries the engine's own words."""
+    """A storage engine failed; the message carries the engine's own words.
+
+    ``setting`` names the MemoryConfig setting to look at when the store could not be
+    reached or opened (``"records_url"``, ``"vectors_uri"``, ``"storage_options"``), else None.
+    """
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        self.setting = setting
+        super().__init__(f"{setting}: {message}" if setting else message)
 
 
 class RecordStoreError(StorageError):

@@ -110,7 +110,13 @@ class AsyncMemory:
             await records.close()
             raise
         self._blocks = AsyncCoreBlocks(records, cfg.core_block_limit)
-        return Orchestrator(cfg, embedder, vectors, records)
+        core = Orchestrator(cfg, embedder, vectors, records)
+        try:
+            await core.recover()  # vectors of adds a killed process had acknowledged
+        except BaseException:
+            await core.close()
+            raise
+        return core
 
     @property
     def core(self) -> AsyncCoreBlocks:

@@ -38,7 +38,8 @@ def test_failed_record_write_undoes_the_vectors(tmp_path, concurrent):
 def test_failed_vector_write_undoes_the_records(tmp_path):
     from standin import HashEmbedder
 
-    with Memory(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder()) as mem:
+    # every add waits for LanceDB here (a written-behind add would return before the failure)
+    with Memory(MemoryConfig(data_dir=tmp_path / "s", write_behind_rows=0), embedder=HashEmbedder()) as mem:
         kept = mem.add("already stored", user_id="u")
         table_dir = tmp_path / "s" / "vectors" / "memories.lance"
         shutil.rmtree(table_dir)

@@ -133,8 +133,11 @@ class VectorStore:
         self._appends = 0
         self._maintenance = asyncio.Lock()
         self._closed = False
-        # (rows, vectors, the caller's future, when queued)
-        self._queue: list[tuple[Sequence[NewMemory], np.ndarray, asyncio.Future[float], float]] = []
+        # (rows, vectors, the caller's future (None: written behind), when queued,
+        #  (scope token, callback once committed) for rows written behind)
+        self._queue: list[tuple[Sequence[NewMemory], np.ndarray, asyncio.Future[float] | None, float, Any]] = []
+        self.behind_rows = 0  # rows appended behind their add (see add_behind)
+        self.behind_failed = 0
         self._flusher: asyncio.Future[None] | None = None
         self._cleaned_version = 0  # the table version at the last cleanup of old versions
         self.append_count = 0
@@ -157,6 +160,7 @@ class VectorStore:
         # process's write, and the blocks are dropped (see ScopeIndex).
         self._own_versions: set[int] = set()
         self._known_version = -1
+        self._check_lock = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -237,17 +241,44 @@ class VectorStore:
         if not items:
             return 0.0
         fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._queue.append((items, vectors, fut, time.perf_counter()))
+        self._queue.append((items, vectors, fut, time.perf_counter(), None))
+        self._start_flusher()
+        return await fut
+
+    def add_behind(
+        self, items: Sequence[NewMemory], vectors: np.ndarray, on_done: Callable[[list[str]], Awaitable[None]]
+    ) -> None:
+        """Queue rows for the next group append without waiting for it (write-behind).
+
+        The caller has committed these memories to the records store together with their
+        vectors (its pending-vectors table), so they survive a kill before the append; the
+        rows reach this process's scope blocks at once, LanceDB readers after ``flush()``.
+        ``on_done(ids)`` runs once the append has committed (to clear the pending rows).
+        """
+        if not items:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        cols = to_arrow(items, vectors, self.dim).select(RESULT_COLUMNS)
+        token = self.scopes.announce(cols, vectors, [m.search_text for m in items])
+        self.behind_rows += len(items)
+        self._queue.append((items, vectors, None, time.perf_counter(), (token, on_done)))
+        self._start_flusher()
+
+    def _start_flusher(self) -> None:
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.ensure_future(self._flush())
-        return await fut
+
+    async def flush(self) -> None:
+        """Wait until every queued append, written-behind rows included, has committed."""
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.shield(self._flusher)
 
     async def _flush(self) -> None:
         # Upkeep is not run here: writers only kick the background task (upkeep.py).
         while self._queue:
             group, self._queue = self._queue, []
             start = time.perf_counter()
-            self.append_wait_seconds += sum(start - queued for *_, queued in group)
+            self.append_wait_seconds += sum(start - entry[3] for entry in group)
             try:
                 merged = [m for items, *_ in group for m in items]
                 all_vecs = np.concatenate([vecs for _, vecs, *_ in group])
@@ -255,20 +286,36 @@ class VectorStore:
                 result = await _guard("append", lambda: self.table.add(data))
                 self._own(result)
                 # before any caller returns: a search right after add finds the rows
-                self.scopes.added(data.select(RESULT_COLUMNS), all_vecs, [m.search_text for m in merged])
+                # (rows written behind reached the blocks when they were queued)
+                offset = 0
+                for items, vecs, fut, _, behind in group:
+                    if behind is None:
+                        part = data.slice(offset, len(items)).select(RESULT_COLUMNS)
+                        self.scopes.added(part, vecs, [m.search_text for m in items])
+                    offset += len(items)
             except BaseException as exc:
-                for _, _, fut, _ in group:
-                    if not fut.done():
+                for _, _, fut, _, behind in group:
+                    if fut is not None and not fut.done():
                         fut.set_exception(exc)
+                    if behind is not None:  # still pending in the records store: replayed on open
+                        self.behind_failed += 1
+                        log.warning("LanceDB append of written-behind rows failed: %s", exc)
                 if not isinstance(exc, Exception):
                     raise
                 continue
             seconds = time.perf_counter() - start
             self.append_count += 1
             self.append_seconds += seconds
-            for items, _, fut, _ in group:
-                if not fut.done():
+            for items, _, fut, _, behind in group:
+                if fut is not None and not fut.done():
                     fut.set_result(seconds * len(items) / len(merged))
+                if behind is not None:
+                    token, on_done = behind
+                    self.scopes.settled(token)
+                    try:
+                        await on_done([m.id for m in items])
+                    except Exception:  # the rows are in LanceDB; a later replay finds them there
+                        log.warning("clearing written-behind rows failed", exc_info=True)
             self._appends += 1
             self.upkeep.kick()
 
@@ -276,6 +323,7 @@ class VectorStore:
         """Insert or replace rows by id (one atomic merge)."""
         if not items:
             return
+        await self.flush()
         data = to_arrow(items, vectors, self.dim)
         self.scopes.drop_all()
         try:
@@ -287,6 +335,7 @@ class VectorStore:
             self.scopes.drop_all()
 
     async def delete_ids(self, ids: Sequence[str]) -> None:
+        await self.flush()
         self.scopes.drop_all()
         try:
             for chunk in chunked(list(ids), 500):
@@ -315,10 +364,15 @@ class VectorStore:
     async def _check_foreign(self) -> None:
         """At most every ``scopes.refresh_s``: move to the latest version; if it holds a
         commit of another process, drop the in-memory blocks."""
-        now = time.monotonic()
-        if now - self.scopes.last_check < self.scopes.refresh_s:
+        if time.monotonic() - self.scopes.last_check < self.scopes.refresh_s:
             return
-        self.scopes.last_check = now
+        async with self._check_lock:  # one check at a time; reads wait for it to finish
+            if time.monotonic() - self.scopes.last_check < self.scopes.refresh_s:
+                return
+            await self._check_foreign_now()
+
+    async def _check_foreign_now(self) -> None:
+        self.scopes.last_check = time.monotonic()
         await _guard("refresh", lambda: self.table.checkout_latest())
         latest = int(await _guard("version", lambda: self.table.version()))
         if latest != self._known_version:
@@ -331,10 +385,11 @@ class VectorStore:
         """One scope's rows for its in-memory block; None when it has too many to scan."""
         where = " AND ".join(f"{col} = {lance_literal(value)}" for col, value in key)
         cap = self.scopes.max_rows
-        tbl = await _guard(
-            "read scope",
-            lambda: self.table.query().where(where).select([*RESULT_COLUMNS, "vector", FTS_COLUMN]).limit(cap + 1).to_arrow(),
-        )
+        async with self._check_lock:  # never beside a checkout_latest of the same handle
+            tbl = await _guard(
+                "read scope",
+                lambda: self.table.query().where(where).select([*RESULT_COLUMNS, "vector", FTS_COLUMN]).limit(cap + 1).to_arrow(),
+            )
         if tbl.num_rows > cap:
             return None
         vec_col = tbl.column("vector").combine_chunks()
@@ -344,6 +399,7 @@ class VectorStore:
         return tbl.select(RESULT_COLUMNS).combine_chunks(), vecs, [t or "" for t in texts]
 
     async def reset(self) -> None:
+        await self.flush()
         async with self._maintenance:
             self.scopes.drop_all()
             await _guard("drop table", lambda: self.db.drop_table(TABLE))
@@ -365,6 +421,7 @@ class VectorStore:
             blk = await self.scopes.block(scope)
             if blk is not None:
                 return self.scopes.vector(blk, vector, limit)
+        await self.flush()
 
         def build() -> Any:
             # refine_factor: with an IVF_PQ index, re-rank 5x the candidates by exact distance
@@ -388,6 +445,7 @@ class VectorStore:
             blk = await self.scopes.block(scope)
             if blk is not None:
                 return self.scopes.fts(blk, text, limit)
+        await self.flush()
 
         def build() -> Any:
             q = self.table.query().nearest_to_text(text, columns=FTS_COLUMN)
@@ -401,6 +459,7 @@ class VectorStore:
         return rows
 
     async def rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict[str, Any]]:
+        await self.flush()
         out: list[dict[str, Any]] = []
         for chunk in chunked(list(ids), 500):
             where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
@@ -408,11 +467,14 @@ class VectorStore:
         return out
 
     async def refresh(self) -> None:
-        """See writes made through other handles (another process, a repair tool)."""
+        """See writes made through other handles (another process, a repair tool), and
+        this process's written-behind rows."""
+        await self.flush()
         self.scopes.last_check = 0.0
         await self._check_foreign()
 
     async def id_hashes(self) -> dict[str, str]:
+        await self.flush()
         tbl = await _guard("scan", lambda: self.table.query().select(["id", "hash"]).to_arrow())
         return dict(zip(tbl.column("id").to_pylist(), tbl.column("hash").to_pylist()))
 
@@ -451,6 +513,7 @@ class VectorStore:
         return pa.concat_tables(tables)
 
     async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        await self.flush()
         found: dict[str, tuple[str, str]] = {}
         for chunk in chunked(list(hashes), 500):
             where = f"hash IN ({', '.join(lance_literal(h) for h in chunk)})"
@@ -459,6 +522,7 @@ class VectorStore:
         return found
 
     async def count(self, where: str | None = None) -> int:
+        await self.flush()
         return int(await _guard("count", lambda: self.table.count_rows(where)))
 
     # --- upkeep --------------------------------------------------------------------------
@@ -545,6 +609,9 @@ class VectorStore:
             "appends": self.append_count,
             "append_seconds": round(self.append_seconds, 3),
             "append_wait_seconds": round(self.append_wait_seconds, 3),
+            "behind_rows": self.behind_rows,
+            "behind_failed": self.behind_failed,
+            "queued_rows": sum(len(q[0]) for q in self._queue),
             "version": int(version),
             "versions": len(versions),
             "fragments": int(get(frag, "num_fragments")),

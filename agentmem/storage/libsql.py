@@ -8,9 +8,12 @@ which is what lets the persisted path keep up with the vector store.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+
+import numpy as np
 
 from ..models import CoreBlock, HistoryEvent, MemoryRecord
 from .base import NewMemory
@@ -21,7 +24,7 @@ from .sql import Stmt, chunked, in_list, multi_insert
 
 __all__ = ["RecordStore", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each migration takes the schema from version n-1 to n. Never edit a released one.
 MIGRATIONS: list[list[str]] = [
@@ -73,6 +76,18 @@ MIGRATIONS: list[list[str]] = [
         # get_all and iter_all without a scope read newest first along this index (with the
         # rowid it holds) instead of sorting the whole table for every page
         "CREATE INDEX IF NOT EXISTS memories_created ON memories(created_at)",
+    ],
+    [
+        # Write-behind: a small add commits its memories here with their vectors in the same
+        # transaction and returns; the LanceDB append follows in a group and then clears
+        # these rows. Rows left by a killed process are appended on the next open.
+        """CREATE TABLE IF NOT EXISTS pending_vectors (
+            id TEXT PRIMARY KEY,
+            vector BLOB NOT NULL,
+            search_text TEXT,
+            owner TEXT NOT NULL,
+            created REAL NOT NULL
+        )""",
     ],
 ]
 
@@ -265,13 +280,20 @@ class RecordStore:
     # --- writes (each one transaction; returns seconds per stage) --------------------
 
     async def insert(
-        self, items: Sequence[NewMemory], *, history: bool, taken: dict[str, str] | None = None
+        self,
+        items: Sequence[NewMemory],
+        *,
+        history: bool,
+        taken: dict[str, str] | None = None,
+        pending: tuple[Any, str] | None = None,
     ) -> dict[str, float]:
         """Insert new memories (and their ADD events) in one transaction.
 
         A memory whose hash is already stored (the same text in the same scope, added by
         another process a moment earlier) is skipped, not an error: ``taken`` receives
         hash -> the stored memory's id for each one skipped, and the rest is stored.
+        ``pending`` = (vectors, owner) also stores each inserted memory's vector in
+        ``pending_vectors`` in the same transaction (write-behind; local databases only).
         """
         if not items:
             return {}
@@ -309,8 +331,40 @@ class RecordStore:
                             taken[h] = mid
             if history:
                 db.execute(add_history + "WHERE rowid > ?", [before])
+            if pending is not None:
+                vecs, owner = pending
+                now = time.time()
+                lost = set(taken or ())
+                db.executemany(
+                    "INSERT OR REPLACE INTO pending_vectors (id, vector, search_text, owner, created) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (m.id, np.asarray(vecs[i], dtype=np.float32).tobytes(),
+                         None if m.search_text == m.content else m.search_text, owner, now)
+                        for i, m in enumerate(items) if m.hash not in lost
+                    ],
+                )
 
+        if pending is not None and not self.pool.local:
+            raise ValueError("write-behind needs a local records database")
         return await self.pool.write([("records", [run])])
+
+    # --- write-behind vectors ----------------------------------------------------------
+
+    async def clear_pending(self, ids: Sequence[str]) -> None:
+        """Forget pending vectors whose LanceDB append has committed."""
+        await self.pool.write([("records", [
+            (f"DELETE FROM pending_vectors WHERE id IN {in_list(c)}", list(c)) for c in chunked(list(ids), 900)
+        ])])
+
+    async def pending_vectors(self, limit: int) -> list[tuple[str, MemoryRecord | None, bytes, str | None, str, float]]:
+        """Up to ``limit`` pending vectors, oldest first: (id, the memory or None if it is
+        gone since, the float32 vector bytes, its search text if not the content, owner, created)."""
+        rows = await self.pool.query(
+            f"SELECT p.id, p.vector, p.search_text, p.owner, p.created, {', '.join('m.' + c for c in MEMORY_COLUMNS)} "
+            "FROM pending_vectors AS p LEFT JOIN memories AS m ON m.id = p.id ORDER BY p.created LIMIT ?",
+            [limit],
+        )
+        return [(r[0], row_to_record(r[5:]) if r[5] is not None else None, r[1], r[2], r[3], r[4]) for r in rows]
 
     async def update(self, old: MemoryRecord, new: NewMemory, *, history: bool) -> dict[str, float]:
         groups: list[tuple[str, list[Stmt]]] = [(

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["ScopeIndex", "scope_key", "tokenize"]
 
@@ -140,13 +141,30 @@ def _build(cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> Block:
 
 
 def _merge(block: Block) -> Block:
-    """Fold rows added since the block was read into its arrays."""
+    """Fold rows added since the block was read into its arrays (each id once: a row
+    announced before its LanceDB commit may also be in what the block read)."""
     if not block.pending:
         return block
     base = block.cols.num_rows
-    tables = [block.cols] + [t for t, _, _ in block.pending]
-    vecs = np.vstack([block.vecs] + [v for _, v, _ in block.pending])
-    texts = [x for _, _, ts in block.pending for x in ts]
+    part = pa.concat_tables([t for t, _, _ in block.pending]).combine_chunks()
+    part_vecs = np.vstack([v for _, v, _ in block.pending])
+    part_texts = [x for _, _, ts in block.pending for x in ts]
+    ids = part.column("id")
+    fresh = ~pc.is_in(ids, value_set=block.cols.column("id")).to_numpy(zero_copy_only=False)
+    seen: set[str] = set()
+    for i, mid in enumerate(ids.to_pylist()):  # and once within the new rows
+        if mid in seen:
+            fresh[i] = False
+        seen.add(mid)
+    if not fresh.all():
+        idx = np.flatnonzero(fresh)
+        part, part_vecs, part_texts = part.take(pa.array(idx)), part_vecs[idx], [part_texts[i] for i in idx]
+    if part.num_rows == 0:
+        return Block(cols=block.cols, vecs=block.vecs, doc_len=block.doc_len,
+                     post_terms=block.post_terms, post_rows=block.post_rows)
+    tables = [block.cols, part]
+    vecs = np.vstack([block.vecs, part_vecs])
+    texts = part_texts
     lens, terms, rows = _postings(texts, offset=base)
     all_terms = np.concatenate([block.post_terms, terms])
     all_rows = np.concatenate([block.post_rows, rows])
@@ -178,6 +196,9 @@ class ScopeIndex:
         # rows appended while a block was loading: applied to it when the load finishes
         self._during_load: dict[ScopeKey, list[tuple[pa.Table, np.ndarray, list[str]]]] = {}
         self._bytes = 0
+        # rows announced before their LanceDB commit (write-behind): token -> part
+        self._behind: dict[int, tuple[pa.Table, np.ndarray, list[str]]] = {}
+        self._next_token = 0
         self.generation = 0  # bumped by every drop: a load begun before it is not kept
         self.last_check = 0.0
         self.hits = 0
@@ -205,6 +226,29 @@ class ScopeIndex:
                 self._during_load.setdefault(key, []).append(part)
             else:
                 self._blocks[key].pending.append(part)
+
+    def announce(self, cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> int:
+        """Rows committed to the records store whose LanceDB append is still queued: loaded
+        blocks get them now, blocks loaded before the append commits get them too."""
+        self.added(cols, vecs, texts)
+        self._next_token += 1
+        self._behind[self._next_token] = (cols, np.asarray(vecs, dtype=np.float16), list(texts))
+        return self._next_token
+
+    def settled(self, token: int) -> None:
+        """The announced rows are in LanceDB now (a block read from here on has them)."""
+        self._behind.pop(token, None)
+
+    def _behind_for(self, key: ScopeKey) -> list[tuple[pa.Table, np.ndarray, list[str]]]:
+        out = []
+        for cols, vecs, texts in list(self._behind.values()):
+            mask = np.ones(cols.num_rows, dtype=bool)
+            for col, value in key:
+                mask &= np.array([x == value for x in cols.column(col).to_pylist()], dtype=bool)
+            if mask.any():
+                idx = np.flatnonzero(mask)
+                out.append((cols.take(pa.array(idx)), vecs[idx], [texts[i] for i in idx]))
+        return out
 
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
@@ -238,6 +282,9 @@ class ScopeIndex:
         self._loading[key] = fut
         gen = self.generation
         start = time.perf_counter()
+        # rows announced but not yet in LanceDB: taken before the read (one that commits
+        # during the read may then come twice; the merge keeps each id once)
+        behind = self._behind_for(key)
         try:
             loaded = await self._load(key)
             blk = None
@@ -246,6 +293,7 @@ class ScopeIndex:
             else:
                 cols, vecs, texts = loaded
                 blk = _build(cols, vecs, texts)
+                blk.pending.extend(behind)
                 blk.pending.extend(self._during_load.pop(key, []))
                 if blk.pending:
                     blk = _merge(blk)

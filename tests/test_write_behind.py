@@ -1,0 +1,106 @@
+"""Write-behind: a small add returns once libSQL holds the memory *and its vector*; the
+LanceDB append follows. An add that returned survives SIGKILL before that append, and the
+next open appends it by itself. Storage logic: the stand-in embedder."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from agentmem import AsyncMemory, Memory, MemoryConfig
+
+CHILD = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, sys.argv[3])
+    from standin import HashEmbedder
+    from agentmem import Memory, MemoryConfig
+    from agentmem.storage.lance import VectorStore
+
+    if sys.argv[2] == "stall":
+        async def never(self):  # the LanceDB append never happens: only libSQL has the adds
+            return None
+        VectorStore._flush = never
+    mem = Memory(MemoryConfig(data_dir=sys.argv[1]), embedder=HashEmbedder())
+    n = 0
+    while True:
+        r = mem.add(f"kill test memory {n} about the word w{n}x", user_id="k")
+        print(json.dumps(r.id), flush=True)  # acknowledged
+        n += 1
+    """
+)
+
+TESTS = str(Path(__file__).parent)
+
+
+def _run_and_kill(store: Path, how: str, acks: int) -> list[str]:
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(store), how, TESTS], stdout=subprocess.PIPE, text=True)
+    acked: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(acked) < acks and time.monotonic() < deadline:
+            line = child.stdout.readline()
+            if not line:
+                break
+            acked.append(json.loads(line))
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert len(acked) >= acks, "the child did not acknowledge enough adds"
+    return acked
+
+
+@pytest.mark.parametrize("how", ["stall", "run"], ids=["killed-before-any-append", "killed-mid-stream"])
+def test_acknowledged_single_adds_survive_sigkill(tmp_path: Path, how: str) -> None:
+    from standin import HashEmbedder
+
+    store = tmp_path / "store"
+    acked = _run_and_kill(store, how, 40)
+    with Memory(MemoryConfig(data_dir=store), embedder=HashEmbedder()) as mem:
+        core = mem._run(mem._async._ready())
+        if how == "stall":
+            assert core.recovered >= len(acked)  # the open appended them by itself
+        report = mem.verify()
+        assert report.ok, report
+        for n, memory_id in enumerate(acked):
+            assert mem.get(memory_id) is not None
+        for n in (0, len(acked) // 2, len(acked) - 1):  # found through LanceDB (unscoped) and the blocks
+            for scope in ({}, {"user_id": "k"}):
+                hits = mem.search(f"kill test memory {n} about the word w{n}x", mode="fts", limit=1, **scope)
+                assert hits and hits[0].id == acked[n]
+        assert core.records.pool.local
+        assert mem._run(core.records.pending_vectors(10)) == []  # replayed rows are cleared
+
+
+async def test_pending_vectors_clear_once_appended_and_lance_readers_see_them(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder())
+    core = await mem._ready()
+    ids = [(await mem.add(f"note {i} on sailing knots", user_id="u")).id for i in range(10)]
+    assert core.vectors.behind_rows == 10
+    # a LanceDB-path search (no scope) flushes first: every acknowledged add is found
+    hits = await mem.search("note 7 on sailing knots", mode="fts", limit=1)
+    assert hits[0].id == ids[7]
+    await core.vectors.flush()
+    assert await core.records.pending_vectors(100) == []
+    assert (await mem.verify()).ok
+    await mem.close()
+
+
+async def test_write_behind_off_waits_for_lance(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s", write_behind_rows=0), embedder=HashEmbedder())
+    core = await mem._ready()
+    await mem.add("a plain synchronous add", user_id="u")
+    assert core.vectors.behind_rows == 0 and await core.records.pending_vectors(10) == []
+    await mem.close()

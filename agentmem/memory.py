@@ -20,9 +20,9 @@ from typing import Any, Coroutine, TypeVar
 import numpy as np
 
 from . import _validate as v
-from .config import MemoryConfig
+from .config import MemoryConfig, masked_options, redact_secrets, redact_url
 from .core import AsyncCoreBlocks
-from .errors import ClosedError, InvalidInputError, NotFoundError
+from .errors import ClosedError, InvalidInputError, NotFoundError, RecordStoreError
 from .models import (
     AddResult,
     CallTiming,
@@ -96,13 +96,24 @@ class AsyncMemory:
 
             embedder = await asyncio.to_thread(get_embedder, cfg)
         cfg.data_path.mkdir(parents=True, exist_ok=True)
-        records = await RecordStore.open(
-            cfg.resolved_records_url, pool_size=cfg.pool_size, auth_token=cfg.records_auth_token,
-            busy_timeout_ms=cfg.busy_timeout_ms,
-        )
+        if cfg.remote_vectors:
+            # reach the object store before anything is written anywhere: a bad URI, a
+            # missing bucket or refused credentials fail here, naming the setting
+            await VectorStore.probe(cfg.resolved_vectors_uri, cfg.storage_options)
+        try:
+            records = await RecordStore.open(
+                cfg.resolved_records_url, pool_size=cfg.pool_size, auth_token=cfg.records_auth_token,
+                busy_timeout_ms=cfg.busy_timeout_ms,
+            )
+        except RecordStoreError as exc:
+            if exc.setting:
+                raise
+            raise RecordStoreError(redact_secrets(str(exc), None, cfg.records_auth_token),
+                                   setting="records_url") from exc
         try:
             vectors = await VectorStore.open(
-                cfg.vectors_path, embedder.dim, compact_every=cfg.compact_every, ann_min_rows=cfg.ann_index_min_rows,
+                cfg.resolved_vectors_uri, embedder.dim, compact_every=cfg.compact_every,
+                ann_min_rows=cfg.ann_index_min_rows, storage_options=cfg.storage_options,
                 # several processes may share these stores: one of them at a time runs upkeep
                 lease=getattr(records, "try_lease", None),
             )
@@ -509,8 +520,9 @@ class AsyncMemory:
             "users": users,
             "memory_types": types,
             "data_dir": str(self.config.data_path.resolve()),
-            "records_url": url.split("?", 1)[0],
-            "vectors_path": str(self.config.vectors_path.resolve()),
+            "records_url": redact_url(url),
+            "vectors_path": redact_url(self.config.resolved_vectors_uri),
+            "storage_options": masked_options(self.config.storage_options),
             "schema_version": version,
             "lance": info,
             "embedder": core.embedder.stats(),

@@ -8,7 +8,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import FTS, BTree, Bitmap, IvfPq, LabelList
 
+from ..config import is_uri, redact_secrets, redact_url
 from ..errors import AgentMemError, VectorStoreError
 from .base import NewMemory
 from .filters import lance_literal
@@ -68,6 +69,38 @@ async def _guard(what: str, call: Callable[[], Awaitable[T]]) -> T:
         raise
     except Exception as exc:  # lancedb raises RuntimeError, ValueError, OSError, lance errors...
         raise VectorStoreError(f"LanceDB {what} failed: {exc}") from exc
+
+
+async def _list_tables(uri: str, opts: dict[str, str] | None) -> Any:
+    db = await lancedb.connect_async(uri, storage_options=opts)
+    return await db.list_tables()
+
+
+async def _open_guard(uri: str, options: Mapping[str, str] | None, call: Callable[[], Awaitable[T]]) -> T:
+    """Connecting/opening: an engine error becomes a VectorStoreError naming the setting to
+    fix (vectors_uri for a bad URI or a missing bucket, storage_options for credentials or an
+    unreachable endpoint), with every secret value taken out of the message."""
+    try:
+        return await call()
+    except AgentMemError as exc:
+        if isinstance(exc, VectorStoreError) and exc.setting:
+            raise
+        msg, cause = str(exc), exc
+    except Exception as exc:
+        msg, cause = str(exc), exc
+    text = msg.lower()
+    if any(w in text for w in ("nosuchbucket", "bucket does not exist", "could not parse", "invalid url", "relative url")):
+        setting = "vectors_uri"
+        what = "the bucket does not exist" if "bucket" in text and "parse" not in text else "malformed URI"
+    elif any(w in text for w in ("accessdenied", "access denied", "invalidaccesskeyid", "signaturedoesnotmatch",
+                                 "403", "401", "forbidden", "credential", "unauthorized")):
+        setting, what = "storage_options", "the object store refused the credentials"
+    elif any(w in text for w in ("connect", "dns", "timed out", "timeout", "error sending request", "unreachable")):
+        setting, what = "storage_options", "the object-store endpoint cannot be reached"
+    else:
+        setting, what = "vectors_uri", "LanceDB could not open the table"
+    detail = redact_secrets(msg, options)[:600]
+    raise VectorStoreError(f"{what} ({redact_url(uri)}): {detail}", setting=setting) from cause
 
 
 def _micros(times: Sequence[datetime]) -> list[int]:
@@ -162,10 +195,28 @@ class VectorStore:
         self._known_version = -1
         self._check_lock = asyncio.Lock()
 
+    @staticmethod
+    def connect_options(uri: str, storage_options: Mapping[str, str] | None) -> dict[str, str] | None:
+        """storage_options for LanceDB: the caller's, plus bounded timeouts on an object store
+        (an unreachable endpoint fails in seconds, not after LanceDB's default 3 minutes).
+        Options left out come from the environment variables LanceDB reads."""
+        if not is_uri(uri) or uri.startswith("file://"):
+            return dict(storage_options) if storage_options else None
+        opts = {"connect_timeout": "5s", "client_retry_timeout": "30"}
+        opts.update(storage_options or {})
+        return opts
+
+    @classmethod
+    async def probe(cls, uri: str, storage_options: Mapping[str, str] | None = None) -> None:
+        """Reach the object store and list its tables without writing anything; a typed
+        error naming the setting (vectors_uri / storage_options) if that fails."""
+        opts = cls.connect_options(uri, storage_options)
+        await _open_guard(uri, storage_options, lambda: _list_tables(uri, opts))
+
     @classmethod
     async def open(
         cls,
-        path: Path,
+        path: str | Path,
         dim: int,
         *,
         compact_every: int,
@@ -174,14 +225,22 @@ class VectorStore:
         upkeep: bool = True,
         lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
         scan_budget_bytes: int = 1 << 30,
+        storage_options: Mapping[str, str] | None = None,
     ) -> VectorStore:
-        """Open (or create) the table; ``upkeep=False`` leaves all upkeep to ``optimize()``;
-        ``scan_budget_bytes=0`` sends every search to LanceDB (no in-memory scope blocks)."""
-        path.mkdir(parents=True, exist_ok=True)
-        db = await _guard("connect", lambda: lancedb.connect_async(str(path)))
-        table = await cls._open_table(db, dim)
+        """Open (or create) the table at ``path``: a local folder or an object-store URI
+        (``s3://bucket/prefix``, with ``storage_options`` for LanceDB); ``upkeep=False``
+        leaves all upkeep to ``optimize()``; ``scan_budget_bytes=0`` sends every search to
+        LanceDB (no in-memory scope blocks)."""
+        uri = str(path)
+        if not is_uri(uri):
+            local = Path(uri).expanduser()
+            local.mkdir(parents=True, exist_ok=True)
+            uri = str(local.resolve())
+        opts = cls.connect_options(uri, storage_options)
+        db = await _open_guard(uri, storage_options, lambda: lancedb.connect_async(uri, storage_options=opts))
+        table = await _open_guard(uri, storage_options, lambda: cls._open_table(db, dim))
         store = cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
-                    retention_s=retention_s, upkeep=upkeep, lease=lease, uri=str(path.resolve()),
+                    retention_s=retention_s, upkeep=upkeep, lease=lease, uri=uri,
                     scan_budget_bytes=scan_budget_bytes)
         store._known_version = int(await _guard("version", lambda: table.version()))
         return store

@@ -36,6 +36,18 @@ FTS_COLUMN = "search_text"
 RESULT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at"]
 
 
+_SESSION: Any = None
+
+
+def _session() -> Any:
+    """One LanceDB session per process with bounded caches (LanceDB's defaults allow GBs
+    of index cache; scope-only searches do not use it, see scopes.py)."""
+    global _SESSION
+    if _SESSION is None:
+        _SESSION = lancedb.Session(index_cache_size_bytes=256 << 20, metadata_cache_size_bytes=64 << 20)
+    return _SESSION
+
+
 def schema(dim: int) -> pa.Schema:
     return pa.schema([
         pa.field("id", pa.string(), nullable=False),
@@ -237,7 +249,9 @@ class VectorStore:
             local.mkdir(parents=True, exist_ok=True)
             uri = str(local.resolve())
         opts = cls.connect_options(uri, storage_options)
-        db = await _open_guard(uri, storage_options, lambda: lancedb.connect_async(uri, storage_options=opts))
+        db = await _open_guard(
+            uri, storage_options, lambda: lancedb.connect_async(uri, storage_options=opts, session=_session())
+        )
         table = await _open_guard(uri, storage_options, lambda: cls._open_table(db, dim))
         store = cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
                     retention_s=retention_s, upkeep=upkeep, lease=lease, uri=uri,

@@ -24,7 +24,7 @@ from .sql import Stmt, chunked, in_list, multi_insert
 
 __all__ = ["RecordStore", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each migration takes the schema from version n-1 to n. Never edit a released one.
 MIGRATIONS: list[list[str]] = [
@@ -89,7 +89,20 @@ MIGRATIONS: list[list[str]] = [
             created REAL NOT NULL
         )""",
     ],
+    [
+        # Leases (try_lease): one holder at a time per name, e.g. the LanceDB upkeep of a
+        # table shared by many processes; ``expires`` is the server's clock (unix seconds),
+        # so a holder that died stops holding once its ttl has passed.
+        """CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires REAL NOT NULL
+        )""",
+    ],
 ]
+
+# The database's clock in unix seconds (one clock for every process sharing a server).
+_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
 
 MEMORY_COLUMNS = (
     "id", "content", "hash", "user_id", "agent_id", "run_id",
@@ -437,6 +450,32 @@ class RecordStore:
         return await self.pool.query(
             "SELECT label, user_id, agent_id, value, char_limit, updated_at FROM core_blocks ORDER BY user_id, agent_id, label"
         )
+
+    # --- leases ------------------------------------------------------------------------
+
+    async def try_lease(self, name: str, holder: str, ttl_s: float) -> bool:
+        """Take or renew the lease ``name`` for ``ttl_s`` seconds; True if ``holder`` holds
+        it now. A lease whose holder stopped renewing it is free once it has expired.
+        One upsert decides (atomic on the database), on the database's clock."""
+        if not ttl_s > 0:
+            raise ValueError("ttl_s must be positive")
+        await self.pool.write([("lease", [(
+            f"INSERT INTO leases (name, holder, expires) VALUES (?, ?, {_NOW} + ?) "
+            "ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires "
+            f"WHERE leases.holder = excluded.holder OR leases.expires < {_NOW}",
+            [name, holder, float(ttl_s)],
+        )])])
+        rows = await self.pool.query("SELECT holder FROM leases WHERE name = ?", [name])
+        return bool(rows) and rows[0][0] == holder
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up (a no-op unless ``holder`` holds it)."""
+        await self.pool.write([("lease", [("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])])])
+
+    async def lease_holder(self, name: str) -> tuple[str, float] | None:
+        """(holder, seconds until it expires; negative once expired) or None."""
+        rows = await self.pool.query(f"SELECT holder, expires - {_NOW} FROM leases WHERE name = ?", [name])
+        return (rows[0][0], float(rows[0][1])) if rows else None
 
     async def close(self) -> None:
         await self.pool.close()

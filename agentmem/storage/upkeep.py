@@ -1,22 +1,27 @@
 """The one owner of LanceDB upkeep: a background task, never on a writer's path.
 
 Writers only *kick* it (set an event, no await). It wakes on a kick or every
-``interval_s``, asks the table what it needs, and runs a round only when something is due:
+``interval_s``, asks the table what it needs (``VectorStore.needs()``) and runs a round only
+when something is due (``UpkeepPolicy.reason``):
 
-* rows the full-text (or vector) index does not cover yet (``index_stats``): they are
-  searched by a flat scan until folded in, which grows with their number;
-* small fragments (``stats().fragment_stats``): every append writes one, and a query opens
-  each of them;
-* versions written since the last cleanup: every commit leaves a manifest and, after a
-  compaction, the replaced files; both are kept until cleaned (lance#2318: inserts slow down
-  as versions pile up), so each round cleans what is older than ``retention_s``;
-* no vector index although the table has reached ``ann_min_rows``: build IVF_PQ.
+* no vector index although the table has reached ``ann_min_rows``: build IVF_PQ;
+* rows the full-text or vector index does not cover yet (``index_stats``) and small
+  fragments (``stats().fragment_stats``). LanceDB's compaction rewrites every fragment under
+  1M rows, so a round costs about the table's size: it runs when the new rows are a tenth
+  of the table (each row is then rewritten a bounded number of times, not once per round)
+  or when fragments pile up past ``max_fragments``; small tables are compacted freely;
+* versions written since the last round (lance#2318: inserts slow down as versions pile
+  up): each round drops versions older than the store's ``retention_s``, and one more round
+  follows once the versions the last round replaced are that old, so a quiet store's disk
+  comes back to its data's size;
+* a quiet table written since the last round: fold in what is left (a large table waits
+  longer for quiet, since the round rewrites it).
 
 A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
-ANN build when due. After a round of T seconds the task rests at least T, so upkeep takes at
-most about half of the machine while writes keep coming. When records are shared by several
-processes, each round first takes the ``upkeep:<table>`` lease from the records store
-(``try_lease``), so one process at a time does this work.
+ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
+about half of the machine while writes keep coming. When the records store offers a lease
+(``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
+one process at a time does this work. ``stop()`` ends the task (close() calls it).
 """
 
 from __future__ import annotations
@@ -106,6 +111,8 @@ class Upkeep:
         self._stopped = asyncio.Event()
         self._last_write = time.monotonic()
         self._last_round_end = 0.0
+        self._cleanup_due: float | None = None
+        self.retention_s = float(getattr(store, "retention_s", 30.0))
         self.running = False  # a round is in progress
         self.rounds = 0
         self.seconds = 0.0
@@ -163,6 +170,10 @@ class Upkeep:
                 reason = self.policy.reason(
                     need, time.monotonic() - self._last_write, self._last_write > self._last_round_end
                 )
+                if reason is None and self._cleanup_due is not None and time.monotonic() >= self._cleanup_due:
+                    # the last round kept the versions it replaced (younger than the retention):
+                    # one more round once they are old enough brings the disk back to the data
+                    reason = "cleanup"
                 if reason is None:
                     continue
                 if not await self._have_lease():
@@ -197,6 +208,7 @@ class Upkeep:
         finally:
             took = time.perf_counter() - start
             self._last_round_end = time.monotonic()
+            self._cleanup_due = None if reason == "cleanup" else self._last_round_end + self.retention_s + 1.0
             self.running = False
             self.rounds += 1
             self.seconds += took

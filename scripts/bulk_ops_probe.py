@@ -219,16 +219,17 @@ def render(path: str) -> str:
         f"{run['n']:,} memories, {run['users']} users; `{run['command']}`; {run['machine']}, {run['when']}, "
         f"load average {run['load_average_start'][0]:.1f} at the start, {run['load_average_end'][0]:.1f} at the end.",
         "",
-        "| operation | seconds | memories/s | peak RSS of the process (MB) | RSS once open (MB) |",
-        "|---|---:|---:|---:|---:|",
+        "| operation | seconds | memories/s | peak RSS of the process (MB) | RSS once open (MB) | LanceDB upkeep beside it |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for r in run["ops"]:
         label = LABELS.get(r["op"], r["op"]).format(**{"damaged": r.get("damaged"), "items": r.get("items")})
         if "error" in r:
-            out.append(f"| {label} | failed: {r['error']} | | | |")
+            out.append(f"| {label} | failed: {r['error']} | | | | |")
             continue
         rate = f"{r['rate_per_s']:,.0f}" if r.get("rate_per_s") and r["op"] not in ("get_all_first", "get_all_deep") else ""
-        out.append(f"| {label} | {r['wall_s']:.2f} | {rate} | {r['process_peak_rss_mb']:,.0f} | {r['rss_open_mb']:,.0f} |")
+        upkeep = "" if r.get("upkeep_rounds") is None else f"{r['upkeep_rounds']} rounds, {r['upkeep_s']:.1f} s"
+        out.append(f"| {label} | {r['wall_s']:.2f} | {rate} | {r['process_peak_rss_mb']:,.0f} | {r['rss_open_mb']:,.0f} | {upkeep} |")
     return "\n".join(out)
 
 
@@ -243,10 +244,15 @@ def main() -> None:
         if have == ARGS.n:
             ops.remove("fill")
             print(f"reusing the filled store ({have} memories)", file=sys.stderr)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for op in ops:
         rows.append(run_child(op))
+        write(rows)  # after every op: a long run that is cut short keeps what it measured
     shutil.rmtree(base / "work" / "imported", ignore_errors=True)
+    print(json.dumps(write(rows), indent=2))
+
+
+def write(rows: list[dict[str, Any]]) -> dict[str, Any]:
     result = {
         "command": " ".join(["python", "scripts/bulk_ops_probe.py", *sys.argv[1:]]),
         "n": ARGS.n,
@@ -260,7 +266,7 @@ def main() -> None:
     if ARGS.json:
         Path(ARGS.json).parent.mkdir(parents=True, exist_ok=True)
         Path(ARGS.json).write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    return result
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="agentmem", description="agentmem: benchmark and evaluate the memory store.")
-    sub = parser.add_subparsers(dest="command", metavar="{bench,eval}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{bench,eval,bench-scale}", parser_class=_Parser)
     sub.required = True
 
     def dataset_args(p: argparse.ArgumentParser, default: str | None) -> None:
@@ -113,7 +113,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
     ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs")
+
+    sc = sub.add_parser("bench-scale", help="grow one store in steps; latency, throughput, disk, RSS at each size")
+    sc.add_argument("--sizes", type=_sizes, default=_sizes("10k,100k"), help="store sizes, k/M allowed (default 10k,100k)")
+    sc.add_argument("--users", type=_positive_int, default=500, help="users the memories belong to (default 500)")
+    sc.add_argument("--queries", type=_positive_int, default=100, help="searches per mode and phase (default 100)")
+    sc.add_argument("--adds", type=_positive_int, default=200, help="sequential single adds per step (default 200)")
+    sc.add_argument("--repeat", type=_positive_int, default=1, help="repetitions of the add and settled-search runs")
+    sc.add_argument("--agents", type=_int_list, default=[8, 32], help="concurrent agents of the agent loop (default 8,32)")
+    sc.add_argument("--agent-turns", type=_positive_int, default=8, help="search+add turns per agent (default 8)")
+    sc.add_argument("--probes", type=_positive_int, default=5, help="freshness probes per mode (default 5)")
+    sc.add_argument("--settle-s", type=_positive_int, default=600, help="longest wait for upkeep to settle (default 600)")
+    sc.add_argument("--no-mem0", action="store_true", help="skip the Mem0-on-pgvector peer")
+    sc.add_argument("--mem0-sizes", type=_sizes, help="sizes the peer is measured at (default: every size)")
+    sc.add_argument("--ann-recall", type=_sizes, metavar="N", help="instead: recall@10 of vector search vs exact on N real embeddings")
+    sc.add_argument("--ann-users", type=_positive_int, default=1, help="--ann-recall: users the N memories belong to (default 1)")
+    sc.add_argument("--data-dir", "--work-dir", dest="work_dir", help="where the stores go (kept; default: temp, removed)")
+    sc.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
+    sc.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT (after every step too)")
+    sc.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
+
+
+def _sizes(text: str) -> list[int]:
+    from .bench.scale import parse_sizes
+
+    try:
+        return parse_sizes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _int_list(text: str) -> list[int]:
+    return [_positive_int(t.strip()) for t in text.split(",") if t.strip()] or [_positive_int(text)]
 
 
 class _Bars:
@@ -286,6 +318,36 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_scale(args: argparse.Namespace) -> int:
+    from .bench import scale
+
+    _check_json_target(args.json_out)
+    if args.mem0_sizes and any(s not in args.sizes for s in args.mem0_sizes):
+        _fail(f"--mem0-sizes: each must be one of --sizes ({','.join(map(str, args.sizes))})")
+    bars = _Bars(not args.quiet)
+    try:
+        if args.ann_recall:
+            if len(args.ann_recall) != 1:
+                _fail("--ann-recall: give one size")
+            res = scale.ann_recall(args.ann_recall[0], users=args.ann_users, queries=args.queries,
+                                   data_dir=args.work_dir, progress=bars, seed=args.seed)
+            print(f"ANN recall@{res['k']} vs exact: {res['recall_at_k']} on {res['n']} real-model vectors "
+                  f"({res['users']} users, {res['queries']} queries, indexes {res['indices']})")
+        else:
+            save = (lambda r: _write_json(args.json_out, r)) if args.json_out else None
+            res = scale.run_scale(args.sizes, users=args.users, queries=args.queries, adds=args.adds, repeat=args.repeat,
+                                  agents=args.agents, agent_turns=args.agent_turns, probes=args.probes,
+                                  settle_s=args.settle_s, include_mem0=not args.no_mem0, mem0_sizes=args.mem0_sizes,
+                                  data_dir=args.work_dir, keep=args.work_dir is not None, progress=bars, on_step=save,
+                                  seed=args.seed)
+            print(scale.table(res))
+    finally:
+        bars.close()
+    if args.json_out:
+        _write_json(args.json_out, res)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``agentmem`` and ``python -m agentmem``; returns the exit code."""
     parser = build_parser()
@@ -293,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "bench":
             return _bench(args)
+        if args.command == "bench-scale":
+            return _bench_scale(args)
         return _eval(args)
     except AgentMemError as exc:
         _fail(str(exc))

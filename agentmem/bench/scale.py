@@ -1,0 +1,531 @@
+"""``agentmem bench-scale``: grow one store in steps and measure what an agent feels at each size.
+
+At each step (e.g. 10k, 100k, 300k, 1M memories across 500 users) the store grows by one
+bulk ingest (``add_batch(..., vectors=...)``: synthetic texts from :mod:`.synthetic`, fill
+vectors made by perturbing a pool of real-model embeddings, so they cluster as real ones do),
+then, with the real model embedding every query and no query text used twice:
+
+* search p50/p95 per mode (vector, fts, hybrid), user-scoped, right after the ingest (the
+  seconds since the ingest ended are recorded) and again once upkeep has settled;
+* single ``add`` p50/p95 and the sequential rate;
+* how long after ``add`` returns a new memory is found by each mode;
+* an agent loop: 8 and 32 concurrent agents, each turn a search then an add;
+* disk bytes per memory, peak RSS, upkeep seconds and writer wait (from ``stats()``), and
+  ``verify()`` time.
+
+The same steps run on Mem0 2.2.1 on pgvector (see :mod:`.mem0_pg`) at the sizes asked for:
+its table is filled in bulk with the same rows, then measured through Mem0's own ``add``
+and ``search``. A partial result is written after every step when ``json_out`` is given.
+
+``ann_recall`` measures recall@10 of the search path against exact search on a store of
+real-model embeddings (embedded once, cached under the model cache directory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import resource
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import MemoryConfig
+from .datasets import DatasetItem
+from .machine import machine_facts
+from .synthetic import generate
+
+__all__ = ["parse_sizes", "run_scale", "ann_recall", "MODES", "table"]
+
+MODES = ("vector", "fts", "hybrid")
+Progress = Callable[[str, int, int], None]
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"10k,100k,1M"`` -> ``[10000, 100000, 1000000]``; strictly increasing, each >= 1."""
+    sizes: list[int] = []
+    for part in str(text).split(","):
+        m = _SIZE.match(part)
+        if not m:
+            raise ValueError(f"expected sizes like 10k,100k,1M, got {part.strip()!r}")
+        mult = {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
+        value = int(round(float(m.group(1)) * mult))
+        if value < 1:
+            raise ValueError(f"sizes must be at least 1, got {part.strip()!r}")
+        if sizes and value <= sizes[-1]:
+            raise ValueError(f"sizes must increase, got {part.strip()!r} after {sizes[-1]}")
+        sizes.append(value)
+    return sizes
+
+
+def _pct(values: Sequence[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 2) if len(values) else None
+
+
+def _lat(ms: Sequence[float]) -> dict[str, Any]:
+    return {"n": len(ms), "p50_ms": _pct(ms, 50), "p95_ms": _pct(ms, 95)}
+
+
+def disk_bytes(path: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(root, f))
+            except OSError:
+                pass
+    return total
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class Queries:
+    """Query texts never used before in this run: word windows of fresh synthetic memories."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.seen: set[str] = set()
+        self.pool: list[str] = []
+        self.round = 0
+
+    def next(self) -> str:
+        while True:
+            if not self.pool:
+                self.round += 1
+                self.pool = [it.text for it in generate(500, seed=self.seed * 1000 + self.round, users=50).items]
+            words = self.pool.pop().rstrip(".").split()
+            k = min(len(words), self.rng.randint(4, 8))
+            start = self.rng.randint(0, len(words) - k)
+            q = "what about " + " ".join(words[start:start + k]) + "?"
+            if q not in self.seen:
+                self.seen.add(q)
+                return q
+
+
+class FillVectors:
+    """Fill vectors: a pool of real-model embeddings, each draw perturbed and re-normalized."""
+
+    def __init__(self, pool: np.ndarray, seed: int, noise: float = 0.35) -> None:
+        self.pool = pool.astype(np.float32)
+        self.rng = np.random.default_rng(seed)
+        self.noise = noise / np.sqrt(pool.shape[1])
+
+    def take(self, n: int) -> np.ndarray:
+        base = self.pool[self.rng.integers(0, len(self.pool), size=n)]
+        out = base + self.rng.standard_normal(base.shape, dtype=np.float32) * self.noise
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
+
+
+def _user(i: int) -> str:
+    return f"user-{i:03d}"
+
+
+def step_items(step: int, n: int, users: int) -> list[DatasetItem]:
+    """``n`` synthetic memories for one step, spread over ``users`` users."""
+    return generate(n, seed=1000 + step, users=users).items
+
+
+# --------------------------------------------------------------------------- agentmem
+
+
+async def _ingest(mem: Any, items: list[DatasetItem], fill: FillVectors, progress: Progress | None, label: str,
+                  batch: int = 5000) -> tuple[float, np.ndarray, dict[str, list[int]]]:
+    by_user: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        by_user[it.user_id].append(i)
+    vecs = fill.take(len(items))
+    n = len(items)
+    done = 0
+    if progress:
+        progress(label, 0, n)
+    t0 = time.perf_counter()
+    for user, idx in by_user.items():
+        for s in range(0, len(idx), batch):
+            part = idx[s:s + batch]
+            await mem.add_batch([items[i].text for i in part], user_id=user,
+                                metadata=[dict(items[i].metadata) for i in part], vectors=vecs[part])
+            done += len(part)
+            if progress:
+                progress(label, done, n)
+    return time.perf_counter() - t0, vecs, by_user
+
+
+async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.Random) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for mode in MODES:
+        ms = []
+        for _ in range(n):
+            q = queries.next()
+            t = time.perf_counter()
+            await mem.search(q, user_id=_user(rng.randrange(users)), mode=mode, limit=10)
+            ms.append((time.perf_counter() - t) * 1000)
+        out[mode] = _lat(ms)
+    return out
+
+
+async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Random) -> dict[str, Any]:
+    ms = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        text = "Noted: " + queries.next()[11:-1] + f" (add {i})"
+        t = time.perf_counter()
+        await mem.add(text, user_id=_user(rng.randrange(users)))
+        ms.append((time.perf_counter() - t) * 1000)
+    wall = time.perf_counter() - t0
+    return {**_lat(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None}
+
+
+async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: random.Random,
+                     limit_s: float = 10.0) -> dict[str, Any]:
+    """Seconds from ``add`` returning to the memory being found by each mode (text as query)."""
+    out: dict[str, Any] = {}
+    for mode in MODES:
+        waits: list[float] = []
+        missed = 0
+        for p in range(probes):
+            text = "Fresh fact: " + queries.next()[11:-1]
+            user = _user(rng.randrange(users))
+            res = await mem.add(text, user_id=user)
+            t0 = time.perf_counter()
+            found = False
+            while time.perf_counter() - t0 < limit_s:
+                hits = await mem.search(text, user_id=user, mode=mode, limit=10)
+                if any(h.id == res.id for h in hits):
+                    found = True
+                    break
+                await asyncio.sleep(0.01)
+            if found:
+                waits.append((time.perf_counter() - t0) * 1000)
+            else:
+                missed += 1
+        out[mode] = {"probes": probes, "found": len(waits), "missed_after_s": limit_s if missed else None,
+                     "p50_ms": _pct(waits, 50), "max_ms": round(max(waits), 2) if waits else None}
+    return out
+
+
+async def _agent_loop(mem: Any, queries: Queries, users: int, agents: int, turns: int) -> dict[str, Any]:
+    turn_ms: list[float] = []
+    search_ms: list[float] = []
+    add_ms: list[float] = []
+
+    async def agent(a: int) -> None:
+        user = _user(a % users)
+        for t in range(turns):
+            q = queries.next()
+            t0 = time.perf_counter()
+            await mem.search(q, user_id=user, mode="hybrid", limit=10)
+            t1 = time.perf_counter()
+            await mem.add(f"Agent {a} turn {t}: " + q[11:-1], user_id=user)
+            t2 = time.perf_counter()
+            search_ms.append((t1 - t0) * 1000)
+            add_ms.append((t2 - t1) * 1000)
+            turn_ms.append((t2 - t0) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(agent(a) for a in range(agents)))
+    wall = time.perf_counter() - t0
+    ops = 2 * agents * turns
+    return {"agents": agents, "turns": agents * turns, "ops": ops, "wall_s": round(wall, 2),
+            "ops_per_s": round(ops / wall, 1), "turn_p50_ms": _pct(turn_ms, 50), "turn_p95_ms": _pct(turn_ms, 95),
+            "search": _lat(search_ms), "add": _lat(add_ms)}
+
+
+async def _settle(mem: Any, limit_s: float) -> float:
+    """Wait until background upkeep is idle with nothing left to fold in (or ``limit_s``)."""
+    core = await mem._ready()
+    t0 = time.perf_counter()
+    quiet = 0
+    while time.perf_counter() - t0 < limit_s:
+        lance = (await mem.stats()).get("lance", {})
+        running = bool(lance.get("upkeep", {}).get("running"))
+        behind = int(lance.get("queued_rows", 0) or 0)
+        unindexed = 0
+        needs = getattr(core.vectors, "needs", None)
+        if needs is not None:
+            try:
+                unindexed = int((await needs()).get("unindexed_rows", 0))
+            except Exception:  # noqa: BLE001 - settling is best effort: the limit still ends it
+                unindexed = 0
+        quiet = quiet + 1 if not running and not behind and not unindexed else 0
+        if quiet >= 2:
+            break
+        await asyncio.sleep(1.0)
+    return round(time.perf_counter() - t0, 1)
+
+
+def _lance_facts(stats: dict[str, Any]) -> dict[str, Any]:
+    lance = stats.get("lance", {})
+    up = lance.get("upkeep", {})
+    return {"upkeep_rounds": up.get("rounds"), "upkeep_s": up.get("seconds"), "upkeep_errors": up.get("errors"),
+            "writer_wait_s": lance.get("append_wait_seconds"), "append_s": lance.get("append_seconds"),
+            "versions": lance.get("versions"), "fragments": lance.get("fragments"),
+            "indices": [i.get("type") for i in lance.get("indices", [])]}
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run_scale(
+    sizes: Sequence[int],
+    *,
+    users: int = 500,
+    queries: int = 100,
+    adds: int = 200,
+    repeat: int = 1,
+    agents: Sequence[int] = (8, 32),
+    agent_turns: int = 8,
+    probes: int = 5,
+    settle_s: float = 600.0,
+    include_mem0: bool = True,
+    mem0_sizes: Sequence[int] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    keep: bool = False,
+    progress: Progress | None = None,
+    on_step: Callable[[dict[str, Any]], None] | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Grow one store through ``sizes`` and measure each step (see the module docstring)."""
+    return asyncio.run(_run(list(sizes), users=users, queries=queries, adds=adds, repeat=repeat, agents=list(agents),
+                            agent_turns=agent_turns, probes=probes, settle_s=settle_s, include_mem0=include_mem0,
+                            mem0_sizes=list(mem0_sizes) if mem0_sizes is not None else None, data_dir=data_dir,
+                            keep=keep, progress=progress, on_step=on_step, seed=seed))
+
+
+async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat: int, agents: list[int],
+               agent_turns: int, probes: int, settle_s: float, include_mem0: bool, mem0_sizes: list[int] | None,
+               data_dir: Any, keep: bool, progress: Progress | None, on_step: Any, seed: int) -> dict[str, Any]:
+    from ..memory import AsyncMemory
+
+    owned = data_dir is None
+    root = Path(data_dir).expanduser() if data_dir is not None else Path(tempfile.mkdtemp(prefix="agentmem_scale_"))
+    store = root / "agentmem"
+    if store.exists():
+        shutil.rmtree(store)
+    config = MemoryConfig(data_dir=store)
+    result: dict[str, Any] = {
+        "kind": "scale",
+        "machine": machine_facts(model=config.model),
+        "settings": {"sizes": sizes, "users": users, "queries_per_mode": queries, "adds": adds, "repeat": repeat,
+                     "agents": agents, "agent_turns": agent_turns, "freshness_probes": probes, "settle_s": settle_s,
+                     "seed": seed},
+        "workload": ("synthetic memories (agentmem.bench.synthetic), one add_batch per user per 5000 rows with "
+                     "fill vectors = real-model embeddings of 1024 synthetic texts, perturbed and re-normalized; "
+                     "queries: unseen word windows of fresh synthetic memories, embedded by the real model"),
+        "steps": [],
+        "mem0": None,
+        "notes": [],
+    }
+    peer = None
+    if include_mem0:
+        from . import mem0_pg
+
+        reason = mem0_pg.unavailable_reason()
+        want = [s for s in (mem0_sizes if mem0_sizes is not None else sizes) if s in sizes]
+        if reason is None and want:
+            try:
+                peer = mem0_pg.PgPeer(root / "mem0_pg", config)
+                result["mem0"] = {"describe": peer.describe(), "sizes": want, "steps": []}
+            except Exception as exc:  # noqa: BLE001 - the peer is skipped with its reason, never the run
+                result["mem0"] = {"skipped": f"{type(exc).__name__}: {exc}"}
+                peer = None
+        else:
+            result["mem0"] = {"skipped": reason or "no --mem0-sizes among --sizes"}
+    mem = await AsyncMemory.open(config)
+    try:
+        core = await mem._ready()
+        pool_texts = [it.text for it in generate(1024, seed=seed + 7, users=64).items]
+        fill = FillVectors(await core.embedder.embed(pool_texts), seed)
+        qs = Queries(seed + 11)
+        rng = random.Random(seed)
+        stored = 0
+        for step, size in enumerate(sizes):
+            items = step_items(step, size - stored, users)
+            secs, vecs, _ = await _ingest(mem, items, fill, progress, f"ingest {_short(size)}")
+            count = await mem.count()
+            added = count - stored
+            ingest_end = time.perf_counter()
+            row: dict[str, Any] = {"size": size, "stored": count, "offered": len(items), "added": added,
+                                   "ingest_s": round(secs, 2), "ingest_per_s": round(len(items) / secs) if secs else None}
+            # within seconds of the ingest: upkeep is still catching up in the background
+            row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
+            row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng)
+            row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
+            row["add"] = [await _adds(mem, qs, users, adds, rng) for _ in range(repeat)]
+            row["freshness"] = await _freshness(mem, qs, users, probes, rng)
+            row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns) for a in agents]
+            row["settle_s"] = await _settle(mem, settle_s)
+            row["search_settled"] = [await _searches(mem, qs, users, queries, rng) for _ in range(repeat)]
+            t = time.perf_counter()
+            rep = await mem.verify()
+            row["verify_s"] = round(time.perf_counter() - t, 2)
+            row["verify_ok"] = bool(getattr(rep, "ok", True))
+            stats = await mem.stats()
+            row.update(_lance_facts(stats))
+            final = int(stats.get("memories") or count)
+            row["memories_after_step"] = final
+            row["disk_bytes"] = disk_bytes(store)
+            row["disk_bytes_per_memory"] = round(row["disk_bytes"] / max(1, final))
+            row["peak_rss_mb"] = peak_rss_mb()
+            row["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+            stored = final
+            result["steps"].append(row)
+            if on_step is not None:
+                on_step(result)
+            if peer is not None:
+                await mem.close()  # the peer runs alone: nothing of ours competes for the CPU
+                try:
+                    peer_row = peer.grow_and_measure(items, vecs, size, measure=size in result["mem0"]["sizes"],
+                                                     queries=qs, users=users, n_queries=queries, adds=adds,
+                                                     agents=agents, agent_turns=agent_turns, probes=probes,
+                                                     progress=progress, rng=rng)
+                    if peer_row is not None:
+                        result["mem0"]["steps"].append(peer_row)
+                except Exception as exc:  # noqa: BLE001 - keep our figures, record why the peer stopped
+                    result["mem0"]["error"] = f"at {size}: {type(exc).__name__}: {exc}"
+                    peer.close()
+                    peer = None
+                mem = await AsyncMemory.open(config)
+                core = await mem._ready()
+            del items, vecs
+            if on_step is not None:
+                on_step(result)
+    finally:
+        await mem.close()
+        if peer is not None:
+            peer.close()
+        if owned and not keep:
+            shutil.rmtree(root, ignore_errors=True)
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def _short(n: int) -> str:
+    if n >= 1_000_000 and n % 100_000 == 0:
+        return f"{n / 1_000_000:g}M"
+    if n >= 1000 and n % 100 == 0:
+        return f"{n / 1000:g}k"
+    return str(n)
+
+
+# --------------------------------------------------------------------------- ANN recall
+
+
+def ann_recall(n: int = 100_000, *, queries: int = 200, k: int = 10, users: int = 1, cache_dir: Any = None,
+               data_dir: Any = None, progress: Progress | None = None, seed: int = 0) -> dict[str, Any]:
+    """Recall@k of the vector search path against exact search, on ``n`` real-model embeddings."""
+    return asyncio.run(_ann_recall(n, queries=queries, k=k, users=users, cache_dir=cache_dir, data_dir=data_dir,
+                                   progress=progress, seed=seed))
+
+
+async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: Any, data_dir: Any,
+                      progress: Progress | None, seed: int) -> dict[str, Any]:
+    from ..memory import AsyncMemory
+
+    owned = data_dir is None
+    root = Path(data_dir).expanduser() if data_dir is not None else Path(tempfile.mkdtemp(prefix="agentmem_ann_"))
+    store = root / "ann_store"
+    if store.exists():
+        shutil.rmtree(store)
+    config = MemoryConfig(data_dir=store, **({"model_cache_dir": cache_dir} if cache_dir else {}))
+    items = generate(n, seed=seed + 99, users=users).items
+    texts = [it.text for it in items]
+    cache = config.cache_path / "bench_vectors" / f"synthetic_{n}_{seed + 99}_{users}.npy"
+    mem = await AsyncMemory.open(config)
+    try:
+        core = await mem._ready()
+        t0 = time.perf_counter()
+        if cache.exists():
+            vecs = np.load(cache)
+            embed_s = None
+        else:
+            parts = []
+            step = 2048
+            for s in range(0, n, step):
+                parts.append(await core.embedder.embed(texts[s:s + step]))
+                if progress:
+                    progress("embed", min(n, s + step), n)
+            vecs = np.vstack(parts).astype(np.float32)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cache, vecs)
+            embed_s = round(time.perf_counter() - t0, 1)
+        by_user: dict[str, list[int]] = defaultdict(list)
+        for i, it in enumerate(items):
+            by_user[it.user_id].append(i)
+        ids = [""] * n
+        for user, idx in by_user.items():
+            for s in range(0, len(idx), 20000):
+                part = idx[s:s + 20000]
+                res = await mem.add_batch([texts[i] for i in part], user_id=user, vectors=vecs[part])
+                for i, r in zip(part, res):
+                    ids[i] = r.id
+                if progress:
+                    progress("ingest", sum(1 for x in ids if x), n)
+        settle = await _settle(mem, 900)
+        await mem.optimize()
+        qs = Queries(seed + 5)
+        qtexts = [qs.next() for _ in range(queries)]
+        qv = await core.embedder.embed(qtexts)
+        pos = {v: i for i, v in enumerate(ids)}
+        recalls = []
+        rng = random.Random(seed)
+        user_list = list(by_user)
+        for j, q in enumerate(qtexts):
+            user = rng.choice(user_list)
+            idx = np.asarray(by_user[user])
+            sims = vecs[idx] @ qv[j]
+            exact = set(idx[np.argsort(-sims)[:k]].tolist())
+            hits = await mem.search(q, user_id=user, mode="vector", limit=k)
+            got = {pos.get(h.id, -1) for h in hits}
+            recalls.append(len(exact & got) / k)
+        indices = [i.get("type") for i in (await mem.stats()).get("lance", {}).get("indices", [])]
+    finally:
+        await mem.close()
+        if owned:
+            shutil.rmtree(root, ignore_errors=True)
+    return {"kind": "ann_recall", "n": n, "users": users, "k": k, "queries": queries,
+            "recall_at_k": round(float(np.mean(recalls)), 4), "recall_min": round(float(np.min(recalls)), 2),
+            "embed_s": embed_s, "vectors_cached": str(cache), "settle_s": settle, "indices": indices,
+            "vectors": "real model (the store's own embedder), synthetic texts", "machine": machine_facts(model=config.model)}
+
+
+# --------------------------------------------------------------------------- text table
+
+
+def table(result: dict[str, Any]) -> str:
+    """A plain text table of a run: one line per step, agentmem then Mem0."""
+    head = (f"{'system':<10}{'size':>9}{'ingest/s':>10}{'add p50':>9}{'add/s':>8}{'vec p50':>9}{'fts p50':>9}"
+            f"{'hyb p50':>9}{'hyb p95':>9}{'hyb@ingest':>11}{'agents32/s':>11}{'B/mem':>7}{'RSS MB':>8}")
+    lines = [head]
+    for r in result.get("steps", []):
+        s = r["search_settled"][0]
+        a = r["add"][0]
+        loop = {x["agents"]: x for x in r["agent_loop"]}
+        lines.append(f"{'agentmem':<10}{r['stored']:>9}{r['ingest_per_s'] or 0:>10}{a['p50_ms']:>9}{a['seq_per_s']:>8}"
+                     f"{s['vector']['p50_ms']:>9}{s['fts']['p50_ms']:>9}{s['hybrid']['p50_ms']:>9}{s['hybrid']['p95_ms']:>9}"
+                     f"{r['search_after_ingest']['hybrid']['p50_ms']:>11}{loop.get(32, {}).get('ops_per_s', '-'):>11}"
+                     f"{r['disk_bytes_per_memory']:>7}{r['peak_rss_mb']:>8}")
+    peer = result.get("mem0") or {}
+    for r in peer.get("steps", []):
+        loop = {x["agents"]: x for x in r.get("agent_loop", [])}
+        s = r.get("search", {})
+        lines.append(f"{'mem0-pg':<10}{r['stored']:>9}{r.get('fill_per_s') or 0:>10}{r['add']['p50_ms']:>9}"
+                     f"{r['add']['seq_per_s']:>8}{'-':>9}{'-':>9}{s.get('p50_ms', '-'):>9}{s.get('p95_ms', '-'):>9}"
+                     f"{'-':>11}{loop.get(32, {}).get('ops_per_s', '-'):>11}{r.get('disk_bytes_per_memory', '-'):>7}{'-':>8}")
+    if peer.get("skipped"):
+        lines.append(f"mem0-pg skipped: {peer['skipped']}")
+    if peer.get("error"):
+        lines.append(f"mem0-pg stopped: {peer['error']}")
+    return "\n".join(lines)

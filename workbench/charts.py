@@ -31,6 +31,8 @@ __all__ = [
     "history_timeline",
     "counts_bar",
     "ingest_outcome",
+    "scale_latency",
+    "scale_throughput",
 ]
 
 #: Seconds per stage, in the order they are stacked (bottom first).
@@ -385,3 +387,49 @@ def _short(value: object, width: int = 80) -> str:
         return "—"
     text = str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+#: Line style per system of a scale run; agentmem solid, its peer dashed.
+_SYSTEM_DASH = {"agentmem": "solid", "mem0-pgvector": "dash"}
+SCALE_LATENCY = {"hybrid_p50_ms": "hybrid p50", "hybrid_p95_ms": "hybrid p95", "vector_p50_ms": "vector p50",
+                 "fts_p50_ms": "full-text p50", "hybrid_p50_ms_after_ingest": "hybrid p50, right after ingest",
+                 "add_p50_ms": "single add p50"}
+SCALE_THROUGHPUT = {"add_per_s": "sequential add", "agents8_ops_per_s": "8 agents (search+add)",
+                    "agents32_ops_per_s": "32 agents (search+add)"}
+
+
+def _against_size(frame: pd.DataFrame, metrics: dict[str, str], *, title: str, yaxis: str, chart: str) -> go.Figure:
+    _require(frame, ("system", "size"), chart=chart)
+    present = [m for m in metrics if m in frame.columns and frame[m].notna().any()]
+    if frame.empty or not present:
+        return _empty(title)
+    fig = go.Figure()
+    for system, rows in frame.groupby("system", sort=False):
+        rows = rows.sort_values("size")
+        for metric in present:
+            if rows[metric].notna().any():
+                fig.add_scatter(x=rows["size"].tolist(), y=rows[metric].tolist(), mode="lines+markers",
+                                name=f"{system}: {metrics[metric]}",
+                                line=dict(dash=_SYSTEM_DASH.get(str(system), "dot")))
+    fig.update_layout(title=title, xaxis_title="memories in the store", yaxis_title=yaxis, **_LAYOUT)
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def scale_latency(frame: pd.DataFrame, *, metrics: Sequence[str] | None = None,
+                  title: str = "Latency against store size (ms, real model embedding each query)") -> go.Figure:
+    """Lines: search and single-add latency against store size, one per system and figure.
+
+    ``frame`` is ``agentmem.bench.scale.scale_frame(result)``: ``system``, ``size`` and
+    the ``*_ms`` columns; Mem0's one search mode is drawn as its hybrid line.
+    """
+    chosen = {m: SCALE_LATENCY.get(m, m) for m in (metrics or SCALE_LATENCY)}
+    fig = _against_size(frame, chosen, title=title, yaxis="ms", chart="scale_latency")
+    if any(len(d.y or ()) for d in fig.data):
+        fig.update_yaxes(type="log")
+    return fig
+
+
+def scale_throughput(frame: pd.DataFrame, *, title: str = "Throughput against store size (operations / s)") -> go.Figure:
+    """Lines: sequential add and the 8/32-agent loop's ops/s against store size, per system."""
+    return _against_size(frame, SCALE_THROUGHPUT, title=title, yaxis="operations / s", chart="scale_throughput")

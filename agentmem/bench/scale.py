@@ -43,7 +43,7 @@ from .datasets import DatasetItem
 from .machine import machine_facts
 from .synthetic import generate
 
-__all__ = ["parse_sizes", "run_scale", "ann_recall", "MODES", "table"]
+__all__ = ["parse_sizes", "run_scale", "ann_recall", "scale_frame", "MODES", "table"]
 
 MODES = ("vector", "fts", "hybrid")
 Progress = Callable[[str, int, int], None]
@@ -529,3 +529,46 @@ def table(result: dict[str, Any]) -> str:
     if peer.get("error"):
         lines.append(f"mem0-pg stopped: {peer['error']}")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def scale_frame(result: dict[str, Any]) -> Any:
+    """One row per (system, size) of a ``bench-scale`` result: the figures the charts and tables use.
+
+    Mem0's single search (vector + keyword + entity boosts) fills its ``hybrid_*`` columns.
+    """
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for r in result.get("steps", []):
+        settled = r["search_settled"][0]
+        after = r["search_after_ingest"]
+        add = r["add"][0]
+        row: dict[str, Any] = {"system": "agentmem", "size": r["stored"], "ingest_per_s": r.get("ingest_per_s"),
+                               "add_p50_ms": add["p50_ms"], "add_p95_ms": add["p95_ms"], "add_per_s": add["seq_per_s"]}
+        for mode in MODES:
+            row[f"{mode}_p50_ms"] = settled[mode]["p50_ms"]
+            row[f"{mode}_p95_ms"] = settled[mode]["p95_ms"]
+            row[f"{mode}_p50_ms_after_ingest"] = after[mode]["p50_ms"]
+            row[f"{mode}_p95_ms_after_ingest"] = after[mode]["p95_ms"]
+            row[f"{mode}_fresh_ms"] = r["freshness"][mode]["max_ms"]
+        for loop in r["agent_loop"]:
+            row[f"agents{loop['agents']}_ops_per_s"] = loop["ops_per_s"]
+            row[f"agents{loop['agents']}_turn_p95_ms"] = loop["turn_p95_ms"]
+        row.update({"disk_bytes_per_memory": r["disk_bytes_per_memory"], "peak_rss_mb": r["peak_rss_mb"],
+                    "upkeep_s": r.get("upkeep_s"), "writer_wait_s": r.get("writer_wait_s"),
+                    "settle_s": r.get("settle_s"), "verify_s": r.get("verify_s")})
+        rows.append(row)
+    for r in (result.get("mem0") or {}).get("steps", []):
+        row = {"system": "mem0-pgvector", "size": r["stored"], "ingest_per_s": r.get("fill_per_s"),
+               "add_p50_ms": r["add"]["p50_ms"], "add_p95_ms": r["add"]["p95_ms"], "add_per_s": r["add"]["seq_per_s"],
+               "hybrid_p50_ms": r["search"]["p50_ms"], "hybrid_p95_ms": r["search"]["p95_ms"],
+               "hybrid_fresh_ms": r.get("freshness", {}).get("p50_ms"),
+               "disk_bytes_per_memory": r.get("disk_bytes_per_memory")}
+        for loop in r.get("agent_loop", []):
+            row[f"agents{loop['agents']}_ops_per_s"] = loop["ops_per_s"]
+            row[f"agents{loop['agents']}_turn_p95_ms"] = loop["turn_p95_ms"]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -25,6 +25,7 @@ PAGES = {
     "Measure": [
         st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/speed:"),
         st.Page("pages/retrieval.py", title="Retrieval", icon=":material/target:"),
+        st.Page("pages/scale.py", title="Scale", icon=":material/trending_up:"),
     ],
     "Maintain": [
         st.Page("pages/storage.py", title="Storage", icon=":material/database:"),

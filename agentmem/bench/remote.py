@@ -1,0 +1,207 @@
+"""Many worker processes on one store: the check (``many_workers``) and the benchmark
+(``bench_remote``, ``python -m agentmem bench-remote``).
+
+Workers are separate Python processes (``python -m agentmem.bench.remote worker SPEC``),
+each with its own Memory over the same records URL and vectors URI. S3 credentials reach
+them through the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), never through
+the spec file. They load the model, wait at a start line, then all add at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["many_workers", "bench_remote", "worker_texts", "shared_text"]
+
+
+def shared_text(batch: int, j: int) -> str:
+    return f"Shared note {j} of round {batch}: the team meets at {9 + j}:{batch % 60:02d} in room {100 + batch}"
+
+
+def worker_texts(worker: int, batch: int, size: int, shared: int) -> list[str]:
+    """One batch: ``size - shared`` texts of this worker's own and ``shared`` texts every worker adds."""
+    own = [f"Worker {worker} remembers item {i} of batch {batch}: a {('red', 'blue', 'green')[i % 3]} "
+           f"box number {worker * 100_000 + batch * 100 + i}" for i in range(size - shared)]
+    common = [shared_text(batch, j) for j in range(shared)]
+    # shared texts at a different place in each worker's batch
+    pos = (worker * 7 + batch) % (len(own) + 1)
+    return own[:pos] + common + own[pos:]
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+# --- the worker process ---------------------------------------------------------------
+
+
+def _worker(spec_path: str) -> int:
+    spec = json.loads(Path(spec_path).read_text())
+    from agentmem import Memory, MemoryConfig
+
+    cfg = MemoryConfig(**spec["config"])
+    w = spec["worker"]
+    out: dict[str, Any] = {"worker": w, "adds": [], "errors": [], "add_s": [], "search_s": [], "search_lance_s": [],
+                           "stages": []}
+    mem = Memory(cfg)
+    try:
+        mem.count()  # open both stores and load the model before the start line
+        mem.search("warm up", user_id=f"w{w}", limit=1)
+        Path(spec["ready"]).write_text("ready")
+        deadline = time.monotonic() + 300
+        while not Path(spec["go"]).exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("no start signal")
+            time.sleep(0.01)
+        mem.reset_timings()
+        user = spec.get("user") or f"w{w}"
+        for b in range(spec["batches"]):
+            texts = worker_texts(w, b, spec["size"], spec["shared"])
+            t0 = time.perf_counter()
+            try:
+                res = mem.add_batch(texts, user_id=user)
+            except Exception as exc:  # counted, not hidden: the check requires 0
+                out["errors"].append(f"add_batch {b}: {type(exc).__name__}: {exc}"[:500])
+                continue
+            out["add_s"].append(time.perf_counter() - t0)
+            out["adds"].extend([t, r.id, r.event] for t, r in zip(texts, res))
+        for q in range(spec.get("searches", 0)):
+            query = worker_texts(w, q % max(1, spec["batches"]), spec["size"], spec["shared"])[q % spec["size"]]
+            t0 = time.perf_counter()
+            try:
+                mem.search(query, user_id=user, limit=10)
+                out["search_s"].append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                mem.search(query, limit=10)  # unscoped: LanceDB's own indexes on the store
+                out["search_lance_s"].append(time.perf_counter() - t0)
+            except Exception as exc:
+                out["errors"].append(f"search {q}: {type(exc).__name__}: {exc}"[:500])
+        out["stages"] = [t.to_dict() for t in mem.timings()]
+        lance = mem.stats()["lance"]
+        out["lance"] = {k: lance.get(k) for k in ("appends", "append_seconds", "append_wait_seconds")}
+    except Exception as exc:
+        out["errors"].append(f"worker: {type(exc).__name__}: {exc}"[:500])
+    finally:
+        try:
+            mem.close()
+        except Exception as exc:
+            out["errors"].append(f"close: {type(exc).__name__}: {exc}"[:500])
+        Path(spec["out"]).write_text(json.dumps(out))
+    return 0
+
+
+def _run_workers(config: dict[str, Any], workdir: Path, *, workers: int, batches: int, size: int, shared: int,
+                 searches: int = 0, env: dict[str, str] | None = None, same_user: bool = True,
+                 timeout: float = 600) -> tuple[list[dict[str, Any]], float]:
+    """Start the workers, release them together once all are ready; their outputs and the wall seconds."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    go = workdir / "go"
+    go.unlink(missing_ok=True)
+    procs, outs, readies = [], [], []
+    for w in range(workers):
+        spec = {"config": config, "worker": w, "batches": batches, "size": size, "shared": shared,
+                "searches": searches, "ready": str(workdir / f"ready{w}"), "go": str(go),
+                "out": str(workdir / f"out{w}.json"), "user": "shared-user" if same_user else None}
+        Path(spec["ready"]).unlink(missing_ok=True)
+        Path(spec["out"]).unlink(missing_ok=True)
+        path = workdir / f"spec{w}.json"
+        path.write_text(json.dumps(spec))
+        procs.append(subprocess.Popen([sys.executable, "-m", "agentmem.bench.remote", "worker", str(path)],
+                                      env={**os.environ, **(env or {})}, stderr=open(workdir / f"err{w}.log", "w")))
+        outs.append(Path(spec["out"]))
+        readies.append(Path(spec["ready"]))
+    deadline = time.monotonic() + timeout
+    while not all(r.exists() for r in readies):
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    t0 = time.perf_counter()
+    go.write_text("go")
+    for p in procs:
+        try:
+            p.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    wall = time.perf_counter() - t0
+    results = []
+    for w, (p, out) in enumerate(zip(procs, outs)):
+        if out.exists():
+            results.append(json.loads(out.read_text()))
+        else:
+            err = (workdir / f"err{w}.log").read_text()[-1500:]
+            results.append({"worker": w, "adds": [], "errors": [f"exit {p.returncode}: {err}"]})
+    return results, wall
+
+
+def many_workers(config: Any, workdir: str | os.PathLike[str], *, workers: int = 4, batches: int = 25,
+                 size: int = 20, shared: int = 2, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """``workers`` processes each add ``batches`` batches of ``size`` texts (``shared`` of each
+    batch added by every worker) to one store, all at once; then a fresh Memory (this
+    process) checks: every acknowledged id is readable with its text, each shared text has
+    one id with one ADD (NOOP for the others), the counts add up, verify() is clean."""
+    from agentmem import Memory
+
+    cfg_dict = {k: v for k, v in config.to_dict().items()}
+    cfg_dict["storage_options"] = dict(config.storage_options) if config.storage_options else None
+    cfg_dict["records_url"], cfg_dict["vectors_uri"] = config.records_url, config.vectors_uri
+    if env is not None and cfg_dict["storage_options"]:  # credentials travel in the environment
+        cfg_dict["storage_options"] = {k: v for k, v in cfg_dict["storage_options"].items()
+                                       if k not in ("aws_access_key_id", "aws_secret_access_key")}
+    results, wall = _run_workers(cfg_dict, Path(workdir), workers=workers, batches=batches, size=size,
+                                 shared=shared, env=env)
+    errors = [e for r in results for e in r["errors"]]
+    acked = [(t, i, ev) for r in results for t, i, ev in r["adds"]]
+    shared_texts = {shared_text(b, j) for b in range(batches) for j in range(shared)}
+    by_text: dict[str, set[str]] = {}
+    adds_of: dict[str, int] = {}
+    for t, i, ev in acked:
+        by_text.setdefault(t, set()).add(i)
+        adds_of[t] = adds_of.get(t, 0) + (ev == "ADD")
+    with Memory(config) as mem:
+        ids = sorted({i for _, i, _ in acked})
+        stored = {m.id: m.content for m in mem.iter_all()}  # page by page from the records server
+        found = {i: stored[i] for i in ids if i in stored}
+        content_ok = all(found.get(i) == t for t, i, _ in acked)
+        report = mem.verify()
+        count = mem.count()
+    expected = workers * batches * (size - shared) + batches * shared
+    check = {
+        "acknowledged": len(acked),
+        "unique_ids": len(ids),
+        "readable": len(found),
+        "content_matches": content_ok,
+        "shared_texts": len(shared_texts),
+        "shared_one_id": all(len(by_text.get(t, ())) == 1 for t in shared_texts),
+        "shared_one_add": all(adds_of.get(t, 0) == 1 for t in shared_texts),
+        "count": count,
+        "expected_count": expected,
+        "verify_ok": report.ok,
+        "errors": errors,
+        "wall_s": round(wall, 3),
+    }
+    check["ok"] = (not errors and len(acked) == workers * batches * size and len(found) == len(ids) and content_ok
+                   and check["shared_one_id"] and check["shared_one_add"] and count == expected == len(ids)
+                   and report.ok)
+    return check
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "worker":
+        return _worker(argv[1])
+    sys.stderr.write("usage: python -m agentmem.bench.remote worker SPEC\n")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -123,6 +123,9 @@ def _other_process_adds(data_dir: str, go, done) -> None:
     with Memory(MemoryConfig(data_dir=data_dir), embedder=HashEmbedder()) as mem:
         go.wait(HANG)
         mem.add("the lighthouse keeper collects sea glass", user_id="u")
+        # a single add is written behind: its LanceDB append is the next group commit;
+        # the bound tested is the reader's, from that commit on
+        mem._run(mem._async._core.vectors.flush())
         done.set()
 
 

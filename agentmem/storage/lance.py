@@ -449,8 +449,10 @@ class VectorStore:
         await _guard("refresh", lambda: self.table.checkout_latest())
         latest = int(await _guard("version", lambda: self.table.version()))
         if latest != self._known_version:
-            if any(v not in self._own_versions for v in range(self._known_version + 1, latest + 1)):
+            foreign = [v for v in range(self._known_version + 1, latest + 1) if v not in self._own_versions]
+            if foreign:
                 self.scopes.drop_all()
+                self.scopes.foreign_drops += 1
             self._known_version = latest
             self._own_versions = {v for v in self._own_versions if v > latest}
 

@@ -204,24 +204,29 @@ class ScopeIndex:
         self.hits = 0
         self.misses = 0
         self.drops = 0
+        self.foreign_drops = 0  # drops because another process wrote
         self.load_seconds = 0.0
 
     # --- keeping blocks current ------------------------------------------------------------
 
     def added(self, cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> None:
-        """Rows this process just committed: add them to every loaded block they belong to."""
+        """Rows this process just committed: add them to every loaded block they belong to.
+
+        A row can only belong to the scopes made of its own ids (at most 7 keys), so the
+        cost is per row, not per loaded block."""
         if not self._blocks and not self._loading:
             return
-        scope_cols = {c: cols.column(c).to_pylist() for c in SCOPE_COLUMNS}
-        n = cols.num_rows
-        for key in list(self._blocks) + list(self._loading):
-            mask = np.ones(n, dtype=bool)
-            for col, value in key:
-                mask &= np.fromiter((x == value for x in scope_cols[col]), dtype=bool, count=n)
-            if not mask.any():
-                continue
-            idx = np.flatnonzero(mask)
-            part = (cols.take(pa.array(idx)), vecs[idx].astype(np.float16), [texts[i] for i in idx])
+        scope_cols = [cols.column(c).to_pylist() for c in SCOPE_COLUMNS]
+        rows_of: dict[ScopeKey, list[int]] = {}
+        for i, values in enumerate(zip(*scope_cols)):
+            pairs = [(c, v) for c, v in zip(SCOPE_COLUMNS, values) if v is not None]
+            for mask in range(1, 1 << len(pairs)):
+                key = tuple(sorted(pairs[j] for j in range(len(pairs)) if mask >> j & 1))
+                if key in self._blocks or key in self._loading:
+                    rows_of.setdefault(key, []).append(i)
+        for key, idx in rows_of.items():
+            sel = np.asarray(idx)
+            part = (cols.take(pa.array(sel)), np.asarray(vecs)[sel].astype(np.float16), [texts[i] for i in idx])
             if key in self._loading:
                 self._during_load.setdefault(key, []).append(part)
             else:
@@ -370,5 +375,6 @@ class ScopeIndex:
             "hits": self.hits,
             "misses": self.misses,
             "drops": self.drops,
+            "foreign_drops": self.foreign_drops,
             "load_seconds": round(self.load_seconds, 3),
         }

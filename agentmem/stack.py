@@ -103,7 +103,10 @@ class Stack:
         return opts
 
     def env(self) -> dict[str, str]:
-        return {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key}
+        """The credentials as environment variables; the AWS client is told not to ask the
+        cloud metadata address (not 127.0.0.1) for any."""
+        return {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key,
+                "AWS_EC2_METADATA_DISABLED": "true"}
 
     def config(self, data_dir: str | os.PathLike[str], *, prefix: str = "vectors", with_keys: bool = True, **kw: Any) -> Any:
         from .config import MemoryConfig
@@ -289,7 +292,8 @@ def _credentials(root: Path) -> tuple[str, str]:
     access, secret = "agentmem" + secrets.token_hex(6), secrets.token_urlsafe(24)
     fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write(f"export AWS_ACCESS_KEY_ID={access}\nexport AWS_SECRET_ACCESS_KEY={secret}\n")
+        f.write(f"export AWS_ACCESS_KEY_ID={access}\nexport AWS_SECRET_ACCESS_KEY={secret}\n"
+                "export AWS_EC2_METADATA_DISABLED=true\n")
     return access, secret
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -30,6 +31,7 @@ def main() -> int:
     ap.add_argument("--shared", type=int, default=2)
     ap.add_argument("--json", dest="json_out")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on kill too
     root = Path(tempfile.mkdtemp(prefix="many_workers_"))
     stack = start(root / "stack")
     passed, runs = 0, []
@@ -39,8 +41,7 @@ def main() -> int:
             try:
                 cfg = MemoryConfig(data_dir=root / f"local{run}", records_url=f"http://127.0.0.1:{port}",
                                    vectors_uri=stack.vectors_uri(f"run{run}"),
-                                   storage_options=stack.storage_options(with_keys=False))
-                os.environ.update(stack.env())
+                                   storage_options=stack.storage_options())
                 t0 = time.perf_counter()
                 check = many_workers(cfg, root / f"work{run}", workers=args.workers, batches=args.batches,
                                      size=args.size, shared=args.shared, env=stack.env())

@@ -57,8 +57,12 @@ def locomo_path() -> Path:
 def remote_stack(tmp_path_factory):
     """sqld + SeaweedFS started once per session on free 127.0.0.1 ports, always stopped;
     a clean skip where the binaries from the test extra cannot run."""
+    import os
+
     from agentmem.stack import StackError, start
 
+    # the AWS client never asks the cloud metadata address (not 127.0.0.1) for credentials
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     try:
         stack = start(tmp_path_factory.mktemp("stack"))
     except StackError as exc:

@@ -144,20 +144,27 @@ def _run_workers(config: dict[str, Any], workdir: Path, *, workers: int, batches
     return results, wall
 
 
+def _worker_config(config: Any, *, keyless: bool) -> dict[str, Any]:
+    """The config as a worker's spec: with ``keyless`` the S3 keys are left to the environment."""
+    out = config.to_dict()
+    out["records_url"], out["vectors_uri"] = config.records_url, config.vectors_uri
+    opts = dict(config.storage_options) if config.storage_options else None
+    if keyless and opts:
+        opts = {k: v for k, v in opts.items() if k not in ("aws_access_key_id", "aws_secret_access_key")}
+    out["storage_options"] = opts
+    return out
+
+
 def many_workers(config: Any, workdir: str | os.PathLike[str], *, workers: int = 4, batches: int = 25,
                  size: int = 20, shared: int = 2, env: dict[str, str] | None = None) -> dict[str, Any]:
     """``workers`` processes each add ``batches`` batches of ``size`` texts (``shared`` of each
     batch added by every worker) to one store, all at once; then a fresh Memory (this
     process) checks: every acknowledged id is readable with its text, each shared text has
-    one id with one ADD (NOOP for the others), the counts add up, verify() is clean."""
+    one id with one ADD (NOOP for the others), the counts add up, verify() is clean.
+    With ``env`` (the S3 credentials) the workers get them from the environment, not the spec."""
     from agentmem import Memory
 
-    cfg_dict = {k: v for k, v in config.to_dict().items()}
-    cfg_dict["storage_options"] = dict(config.storage_options) if config.storage_options else None
-    cfg_dict["records_url"], cfg_dict["vectors_uri"] = config.records_url, config.vectors_uri
-    if env is not None and cfg_dict["storage_options"]:  # credentials travel in the environment
-        cfg_dict["storage_options"] = {k: v for k, v in cfg_dict["storage_options"].items()
-                                       if k not in ("aws_access_key_id", "aws_secret_access_key")}
+    cfg_dict = _worker_config(config, keyless=env is not None)
     results, wall = _run_workers(cfg_dict, Path(workdir), workers=workers, batches=batches, size=size,
                                  shared=shared, env=env)
     errors = [e for r in results for e in r["errors"]]

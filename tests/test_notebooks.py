@@ -25,7 +25,7 @@ from nbformat.v4 import new_code_cell, new_output
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
-NAMES = ("01_quickstart.ipynb", "02_optimization_phases.ipynb", "03_retrieval_quality.ipynb")
+NAMES = ("01_quickstart.ipynb", "02_optimization_phases.ipynb", "03_retrieval_quality.ipynb", "04_scale.ipynb")
 STRIP_SCRIPT = REPO / "scripts" / "strip_notebooks.py"
 LOCOMO_DEV = REPO.parent / "shared" / "data" / "locomo_dev.json"
 CELL_TIMEOUT_S = 600
@@ -279,3 +279,20 @@ def test_retrieval_quality_on_the_locomo_dev_split(kernel: str, tmp_path: Path) 
     text = output_text(nb)
     assert f"**{mine['dataset']['questions']} questions** with evidence" in text
     assert "Hybrid wins over vector" in text
+
+
+def test_scale_runs_small_and_matches_the_cli(kernel: str, tmp_path: Path) -> None:
+    nb_json = tmp_path / "notebook.json"
+    nb = execute(NAMES[3], kernel, SIZES=[80, 200], USERS=3, QUERIES=2, ADDS=2, AGENTS=[2], AGENT_TURNS=1, PROBES=1,
+                 SETTLE_S=5, SAVED_RUN=None, JSON_OUT=str(nb_json))
+    mine = json.loads(nb_json.read_text())
+    argv = cli_command(nb, "bench-scale")
+    assert argv[argv.index("--sizes") + 1] == "80,200" and "--no-mem0" in argv
+    cli = run_cli(argv, tmp_path, tmp_path / "cli.json")
+    assert mine["settings"] == cli["settings"]
+    shape = lambda run: [(s["size"], s["stored"], s["offered"], s["memories_after_step"]) for s in run["steps"]]  # noqa: E731
+    assert shape(mine) == shape(cli) == [(80, 80, 80, 80 + 2 + 3 + 2), (200, 200, 113, 200 + 2 + 3 + 2)]
+    text = output_text(nb)
+    assert "From 80 to 200 memories, hybrid search p50 went from" in text
+    assert "No saved run" in text
+    assert len(figures(nb)) == 2  # latency and throughput of this run

@@ -41,6 +41,7 @@ import numpy as np
 from ..config import MemoryConfig
 from .datasets import DatasetItem
 from .machine import machine_facts
+from .runner import _run as _run_sync
 from .synthetic import generate
 
 __all__ = ["parse_sizes", "run_scale", "ann_recall", "scale_frame", "MODES", "table"]
@@ -310,7 +311,7 @@ def run_scale(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Grow one store through ``sizes`` and measure each step (see the module docstring)."""
-    return asyncio.run(_run(list(sizes), users=users, queries=queries, adds=adds, repeat=repeat, agents=list(agents),
+    return _run_sync(_run(list(sizes), users=users, queries=queries, adds=adds, repeat=repeat, agents=list(agents),
                             agent_turns=agent_turns, probes=probes, settle_s=settle_s, include_mem0=include_mem0,
                             mem0_sizes=list(mem0_sizes) if mem0_sizes is not None else None, data_dir=data_dir,
                             keep=keep, progress=progress, on_step=on_step, seed=seed))
@@ -440,7 +441,7 @@ def _short(n: int) -> str:
 def ann_recall(n: int = 100_000, *, queries: int = 200, k: int = 10, users: int = 1, cache_dir: Any = None,
                data_dir: Any = None, progress: Progress | None = None, seed: int = 0) -> dict[str, Any]:
     """Recall@k of the vector search path against exact search, on ``n`` real-model embeddings."""
-    return asyncio.run(_ann_recall(n, queries=queries, k=k, users=users, cache_dir=cache_dir, data_dir=data_dir,
+    return _run_sync(_ann_recall(n, queries=queries, k=k, users=users, cache_dir=cache_dir, data_dir=data_dir,
                                    progress=progress, seed=seed))
 
 

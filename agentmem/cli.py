@@ -49,7 +49,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="agentmem", description="agentmem: benchmark and evaluate the memory store.")
-    sub = parser.add_subparsers(dest="command", metavar="{bench,eval,bench-scale}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{bench,eval,bench-scale,stack,bench-remote}", parser_class=_Parser)
     sub.required = True
 
     def dataset_args(p: argparse.ArgumentParser, default: str | None) -> None:
@@ -132,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
     sc.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT (after every step too)")
     sc.add_argument("--quiet", action="store_true", help="no progress bars")
+    st = sub.add_parser("stack", help="start/stop a local sqld + SeaweedFS S3 pair (127.0.0.1) and print the MemoryConfig")
+    st.add_argument("action", choices=["up", "down", "status"])
+    st.add_argument("--dir", default="data/stack", help="the stack's data folder (default data/stack)")
+    br = sub.add_parser("bench-remote", help="add_batch/search with 1..N worker processes: embedded vs sqld + S3")
+    br.add_argument("--workers", type=_int_list, default=[1, 2, 4], help="worker process counts (default 1,2,4)")
+    br.add_argument("--batches", type=_positive_int, default=10, help="add_batch calls per worker (default 10)")
+    br.add_argument("--size", type=_positive_int, default=20, help="texts per batch (default 20)")
+    br.add_argument("--searches", type=_positive_int, default=20, help="scoped and unscoped searches per worker (default 20)")
+    br.add_argument("--backends", default="embedded,remote", help="embedded,remote (default both)")
+    br.add_argument("--work-dir", help="where stores and servers live (kept; default: temp, removed)")
+    br.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT")
     return parser
 
 
@@ -348,6 +359,30 @@ def _bench_scale(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_remote(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from .bench import remote
+
+    _check_json_target(args.json_out)
+    backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
+    if not backends or any(b not in ("embedded", "remote") for b in backends):
+        _fail(f"--backends: expected embedded and/or remote, got {args.backends!r}")
+    work = Path(args.work_dir) if args.work_dir else Path(tempfile.mkdtemp(prefix="agentmem-bench-remote-"))
+    try:
+        result = remote.bench_remote(work, workers=args.workers, batches=args.batches, size=args.size,
+                                     searches=args.searches, backends=backends,
+                                     progress=lambda name: sys.stderr.write(f"running {name}\n"))
+    finally:
+        if not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+    print(remote.table(result))
+    if args.json_out:
+        _write_json(args.json_out, result)
+    return 1 if any(r["errors"] for r in result["rows"]) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``agentmem`` and ``python -m agentmem``; returns the exit code."""
     parser = build_parser()
@@ -357,6 +392,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bench(args)
         if args.command == "bench-scale":
             return _bench_scale(args)
+        if args.command == "stack":
+            from . import stack
+
+            return stack.main(args.action, args.dir)
+        if args.command == "bench-remote":
+            return _bench_remote(args)
         return _eval(args)
     except AgentMemError as exc:
         _fail(str(exc))

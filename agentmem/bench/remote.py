@@ -203,6 +203,118 @@ def many_workers(config: Any, workdir: str | os.PathLike[str], *, workers: int =
     return check
 
 
+def _summary(results: list[dict[str, Any]], wall: float) -> dict[str, Any]:
+    adds = [x for r in results for x in r.get("add_s", [])]
+    searches = [x for r in results for x in r.get("search_s", [])]
+    lance_searches = [x for r in results for x in r.get("search_lance_s", [])]
+    memories = sum(len(r.get("adds", [])) for r in results)
+    stages: dict[str, list[float]] = {}
+    for r in results:
+        for t in r.get("stages", []):
+            if t["op"] in ("add_batch", "add"):
+                for k, v in t.items():
+                    if k not in ("op", "items") and isinstance(v, (int, float)):
+                        stages.setdefault(k, []).append(v)
+    appends = sum((r.get("lance") or {}).get("appends") or 0 for r in results)
+    append_s = sum((r.get("lance") or {}).get("append_seconds") or 0.0 for r in results)
+    ms = lambda xs, q: round(_pct(xs, q) * 1000, 1)  # noqa: E731
+    return {
+        "memories": memories,
+        "errors": [e for r in results for e in r.get("errors", [])],
+        "add_wall_s": round(wall, 3),
+        "adds_per_s": round(memories / wall, 1) if wall else None,
+        "add_batch_p50_ms": ms(adds, 0.5), "add_batch_p95_ms": ms(adds, 0.95),
+        "search_p50_ms": ms(searches, 0.5), "search_p95_ms": ms(searches, 0.95),
+        "search_lance_p50_ms": ms(lance_searches, 0.5), "search_lance_p95_ms": ms(lance_searches, 0.95),
+        "searches": len(searches),
+        # mean seconds per add_batch call in each stage (stages overlap; see CallTiming)
+        "stages_ms": {k: round(statistics.fmean(v) * 1000, 1) for k, v in sorted(stages.items())},
+        "lance_appends": appends,
+        "lance_append_ms": round(append_s / appends * 1000, 1) if appends else None,
+    }
+
+
+def _lance_versions(config: Any) -> int | None:
+    """How many versions the vector table has (each append commits one)."""
+    import asyncio
+
+    import lancedb
+
+    from ..storage.lance import TABLE
+
+    async def q() -> int:
+        db = await lancedb.connect_async(config.resolved_vectors_uri, storage_options=dict(config.storage_options or {}))
+        return len(await (await db.open_table(TABLE)).list_versions())
+
+    try:
+        return asyncio.run(q())
+    except Exception:
+        return None
+
+
+def bench_remote(workdir: str | os.PathLike[str], *, workers: list[int], batches: int = 10, size: int = 20,
+                 searches: int = 20, backends: tuple[str, ...] = ("embedded", "remote"),
+                 progress: Any = None) -> dict[str, Any]:
+    """add_batch and search latency/throughput with 1..N worker processes, each on a fresh
+    store: ``embedded`` (data_dir on this disk: libSQL file + LanceDB folder) and ``remote``
+    (sqld + SeaweedFS S3 on 127.0.0.1). Each worker adds ``batches`` batches of ``size``
+    texts of its own user, then runs ``searches`` scoped and as many unscoped searches."""
+    from agentmem import MemoryConfig
+
+    from ..stack import start, start_sqld, stop_server
+    from .machine import machine_facts
+
+    root = Path(workdir)
+    root.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    stack = start(root / "stack") if "remote" in backends else None
+    try:
+        for backend in backends:
+            for n in workers:
+                name = f"{backend}-{n}"
+                if progress:
+                    progress(name)
+                pid = None
+                if backend == "remote":
+                    assert stack is not None
+                    pid, port = start_sqld(root / f"sqld-{name}")
+                    cfg = MemoryConfig(data_dir=root / f"local-{name}", records_url=f"http://127.0.0.1:{port}",
+                                       vectors_uri=stack.vectors_uri(name), storage_options=stack.storage_options())
+                    env = stack.env()
+                else:
+                    cfg, env = MemoryConfig(data_dir=root / f"store-{name}"), None
+                try:
+                    spec = _worker_config(cfg, keyless=env is not None)
+                    results, wall = _run_workers(spec, root / f"work-{name}", workers=n, batches=batches, size=size,
+                                                 shared=0, searches=searches, env=env, same_user=False)
+                    row = {"backend": backend, "workers": n, **_summary(results, wall),
+                           "lance_versions": _lance_versions(cfg), "load_avg": [round(x, 2) for x in os.getloadavg()]}
+                finally:
+                    if pid is not None:
+                        stop_server(pid)
+                rows.append(row)
+    finally:
+        if stack is not None:
+            stack.stop()
+    return {"kind": "bench-remote", "batches": batches, "size": size, "searches": searches,
+            "machine": machine_facts(), "rows": rows}
+
+
+def table(result: dict[str, Any]) -> str:
+    """The result as a markdown table."""
+    head = ("| store | workers | memories/s | add_batch p50 / p95 ms | scoped search p50 / p95 ms | "
+            "unscoped search p50 / p95 ms | per add_batch: embed / vectors / records ms | Lance append ms | errors |")
+    lines = [head, "|" + "---|" * 9]
+    for r in result["rows"]:
+        st = r["stages_ms"]
+        lines.append(
+            f"| {r['backend']} | {r['workers']} | {r['adds_per_s']} | {r['add_batch_p50_ms']} / {r['add_batch_p95_ms']} | "
+            f"{r['search_p50_ms']} / {r['search_p95_ms']} | {r['search_lance_p50_ms']} / {r['search_lance_p95_ms']} | "
+            f"{st.get('embed', 0)} / {st.get('vectors', 0)} / {st.get('records', 0)} | {r['lance_append_ms']} | "
+            f"{len(r['errors'])} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "worker":
         return _worker(argv[1])

@@ -206,6 +206,8 @@ class VectorStore:
         self._own_versions: set[int] = set()
         self._known_version = -1
         self._check_lock = asyncio.Lock()
+        self._rows = 0  # the row count as of our last check, plus our own changes since
+        self._in_own_span = False
 
     @staticmethod
     def connect_options(uri: str, storage_options: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -257,6 +259,7 @@ class VectorStore:
                     retention_s=retention_s, upkeep=upkeep, lease=lease, uri=uri,
                     scan_budget_bytes=scan_budget_bytes)
         store._known_version = int(await _guard("version", lambda: table.version()))
+        store._rows = int(await _guard("count", lambda: table.count_rows()))
         return store
 
     @staticmethod
@@ -356,8 +359,9 @@ class VectorStore:
                 merged = [m for items, *_ in group for m in items]
                 all_vecs = np.concatenate([vecs for _, vecs, *_ in group])
                 data = to_arrow(merged, all_vecs, self.dim)
-                result = await _guard("append", lambda: self.table.add(data))
-                self._own(result)
+                async with self._check_lock:  # a version check never sees it half-recorded
+                    result = await _guard("append", lambda: self.table.add(data))
+                    self._own(result, rows=data.num_rows)
                 # before any caller returns: a search right after add finds the rows
                 # (rows written behind reached the blocks when they were queued)
                 offset = 0
@@ -400,10 +404,12 @@ class VectorStore:
         data = to_arrow(items, vectors, self.dim)
         self.scopes.drop_all()
         try:
-            self._own(await _guard(
-                "merge",
-                lambda: self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(data),
-            ))
+            async with self._check_lock:
+                res = await _guard(
+                    "merge",
+                    lambda: self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(data),
+                )
+                self._own(res, rows=int(getattr(res, "num_inserted_rows", 0) or 0) - int(getattr(res, "num_deleted_rows", 0) or 0))
         finally:
             self.scopes.drop_all()
 
@@ -413,24 +419,30 @@ class VectorStore:
         try:
             for chunk in chunked(list(ids), 500):
                 where = f"id IN ({', '.join(lance_literal(i) for i in chunk)})"
-                self._own(await _guard("delete", lambda w=where: self.table.delete(w)))
+                async with self._check_lock:
+                    res = await _guard("delete", lambda w=where: self.table.delete(w))
+                    self._own(res, rows=-int(getattr(res, "num_deleted_rows", 0) or 0))
         finally:
             self.scopes.drop_all()
 
-    def _own(self, result: Any) -> None:
-        """Remember the version a write of ours committed (results of add/delete/merge)."""
+    def _own(self, result: Any, rows: int = 0) -> None:
+        """Remember the version a write of ours committed (results of add/delete/merge) and
+        how it changed the row count."""
         version = getattr(result, "version", None)
         if version is not None:
             self._own_versions.add(int(version))
+        self._rows += rows
 
     async def _own_span(self, call: Callable[[], Awaitable[T]]) -> T:
         """Run an upkeep call; the versions it commits are ours. (Another process's commit
         landing inside the same span is taken for ours too: its rows are then found once a
         later foreign version is seen, or after a reopen.)"""
         before = int(await _guard("version", lambda: self.table.version()))
+        self._in_own_span = True
         try:
             return await call()
         finally:
+            self._in_own_span = False
             after = int(await _guard("version", lambda: self.table.version()))
             self._own_versions.update(range(before + 1, after + 1))
 
@@ -450,9 +462,17 @@ class VectorStore:
         latest = int(await _guard("version", lambda: self.table.version()))
         if latest != self._known_version:
             foreign = [v for v in range(self._known_version + 1, latest + 1) if v not in self._own_versions]
+            # A version we did not record is another process's write, or a commit of our own
+            # upkeep (its versions are not reported one by one). Upkeep keeps the row count;
+            # a different count means another process added or deleted: drop the blocks.
+            # (Another process's update, or an add and a delete that cancel out, landing
+            # inside one of our upkeep rounds, is seen at its next change.)
             if foreign:
-                self.scopes.drop_all()
-                self.scopes.foreign_drops += 1
+                rows = int(await _guard("count", lambda: self.table.count_rows()))
+                if rows != self._rows or not self.upkeep.running and not self._in_own_span:
+                    self.scopes.drop_all()
+                    self.scopes.foreign_drops += 1
+                self._rows = rows
             self._known_version = latest
             self._own_versions = {v for v in self._own_versions if v > latest}
 
@@ -483,6 +503,7 @@ class VectorStore:
             self._cleaned_version = 0
             self._own_versions.clear()
             self._known_version = int(await _guard("version", lambda: self.table.version()))
+            self._rows = 0
 
     # --- reads ---------------------------------------------------------------------------
 

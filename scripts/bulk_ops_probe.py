@@ -160,6 +160,7 @@ def child(op: str, store: Path, work: Path, n: int, damage: int) -> dict[str, An
                 if "everything" in inspect.signature(mem.delete_all).parameters:
                     out["items"] = mem.delete_all(everything=True)
                 else:  # the API of the day: one scope at a time
+                    out["api"] = "delete_all(user_id) per user"
                     out["items"] = sum(mem.delete_all(user_id=u) for u in list(mem.stats()["users"]))
                 out["ok_after"] = mem.verify().ok
             out["wall_s"] = time.perf_counter() - t
@@ -227,6 +228,10 @@ def render(path: str) -> str:
     ]
     for r in run["ops"]:
         label = LABELS.get(r["op"], r["op"]).format(**{"damaged": r.get("damaged"), "items": r.get("items")})
+        if r.get("api") == "get_all(offset)":
+            label = f"`get_all(limit=1000, offset=...)` pages: the first {r['items']:,} memories"
+        elif r.get("api") == "delete_all(user_id) per user":
+            label = "`delete_all(user_id=...)` for every user (the imported store)"
         if "error" in r:
             out.append(f"| {label} | failed: {r['error']} | | | | |")
             continue

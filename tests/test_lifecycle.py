@@ -79,7 +79,7 @@ def test_stats_and_optimize(mem):
 
 def test_public_surface_matches_all():
     exported = {name for name in dir(agentmem) if not name.startswith("_")} - {
-        "config", "core", "errors", "memory", "models", "orchestrator", "storage", "embed", "bench", "eval", "cli"
+        "config", "core", "errors", "memory", "models", "orchestrator", "storage", "embed", "bench", "eval", "cli", "fusion"
     }
     assert exported == set(agentmem.__all__) - {"__version__"}
     for name in ("Memory", "AsyncMemory", "MemoryConfig", "AgentMemError", "InvalidInputError", "NotFoundError"):

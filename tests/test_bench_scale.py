@@ -153,3 +153,19 @@ def test_peer_skipped_with_a_reason_when_not_installed(tmp_path):
     assert main(["bench-scale", "--sizes", "50", "--users", "2", "--queries", "1", "--adds", "1", "--agents", "1",
                  "--agent-turns", "1", "--probes", "1", "--settle-s", "1", "--quiet", "--json", str(out)]) == 0
     assert "not installed" in json.loads(out.read_text())["mem0"]["skipped"]
+
+
+def test_benchmarks_tables_render_a_scale_run(tiny_run):
+    spec = importlib.util.spec_from_file_location(
+        "benchmarks_tables", Path(__file__).resolve().parent.parent / "scripts" / "benchmarks_tables.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.scale_tables(tiny_run)
+    assert text.startswith("`python -m agentmem bench-scale --sizes 120,300 --users 4 --queries 3 --adds 3")
+    assert "--no-mem0" in text.splitlines()[0]
+    rows = [line for line in text.splitlines() if line.startswith("| 120 |") or line.startswith("| 300 |")]
+    assert len(rows) == 4  # latency and throughput tables, one row per step each
+    assert "Mem0 on pgvector: skipped (not asked for (--no-mem0))." in text
+    after = tiny_run["steps"][0]["search_after_ingest"]["hybrid"]
+    assert after["within_5s"]["n"] <= after["n"] == 3

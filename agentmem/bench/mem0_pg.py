@@ -162,7 +162,8 @@ class PgPeer:
                 "server_start_s": self.start_s,
                 "fill": "binary COPY into Mem0's own table (id, vector, payload) with its indexes dropped, then "
                         "Mem0's create_col() rebuilds them; payload keys as Mem0's add writes them; "
-                        "text_lemmatized by Mem0's lemmatize_for_bm25 word by word (memoized)",
+                        "text_lemmatized by Mem0's lemmatize_for_bm25 word by word (memoized); filled rows get no "
+                        "entity links (Mem0's entity collection holds the entities of the adds made through Mem0)",
                 "payload_keys": sorted(self.template)}
 
     # --- SQL helpers -------------------------------------------------------------------

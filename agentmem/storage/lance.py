@@ -698,10 +698,20 @@ class VectorStore:
         return any("vector" in idx.columns for idx in indices)
 
     async def info(self) -> dict[str, Any]:
-        stats = await _guard("stats", lambda: self.table.stats())
-        version = await _guard("version", lambda: self.table.version())
-        versions = await _guard("versions", lambda: self.table.list_versions())
-        indices = await _guard("list indexes", lambda: self.table.list_indices())
+        # Upkeep's version cleanup may delete a manifest between LanceDB listing it and reading
+        # it ("..._versions/N.manifest not found"): these reads are retried, not reported as a failure.
+        async def read(what: str, call: Callable[[], Awaitable[T]]) -> T:
+            for attempt in range(3):
+                try:
+                    return await _guard(what, call)
+                except VectorStoreError:
+                    await asyncio.sleep(0.05 * (attempt + 1))
+            return await _guard(what, call)
+
+        stats = await read("stats", lambda: self.table.stats())
+        version = await read("version", lambda: self.table.version())
+        versions = await read("versions", lambda: self.table.list_versions())
+        indices = await read("list indexes", lambda: self.table.list_indices())
         frag = stats.fragment_stats if hasattr(stats, "fragment_stats") else stats["fragment_stats"]
         get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
         return {

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from agentmem import AsyncMemory, MemoryConfig
+from agentmem.bench.scale import disk_bytes
 
 WORDS = (
     "apple river mountain coffee garden teacher guitar soccer python kitchen winter summer doctor "
@@ -41,17 +42,6 @@ WORDS = (
 def texts_for(rng: np.random.Generator, n: int, tag: str) -> list[str]:
     picks = rng.integers(0, len(WORDS), size=(n, 6))
     return [f"{tag} {i} " + " ".join(WORDS[j] for j in row) for i, row in enumerate(picks)]
-
-
-def disk_bytes(path: Path) -> int:
-    total = 0
-    for root, _, files in os.walk(path):
-        for f in files:
-            try:
-                total += os.path.getsize(os.path.join(root, f))
-            except OSError:
-                pass
-    return total
 
 
 def pct(values: list[float], q: float) -> float:

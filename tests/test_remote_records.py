@@ -48,3 +48,40 @@ def test_unreachable_server_is_a_record_store_error(tmp_path):
     with pytest.raises(RecordStoreError) as err:
         Memory(cfg).count()
     assert err.value.setting == "records_url"
+
+
+def test_many_connections_opening_a_fresh_server_database_at_once(sqld_url):
+    """Workers starting together against an empty sqld all migrate it: sqld answers some of
+    them SQLITE_BUSY at once (seen as a worker dying on open); those calls are retried within
+    busy_timeout_ms, every open succeeds and the schema is migrated exactly to the latest."""
+    from agentmem.storage.libsql import SCHEMA_VERSION, RecordStore
+
+    async def open_all() -> list[int]:
+        stores = await asyncio.gather(*[
+            RecordStore.open(sqld_url, pool_size=1, auth_token=None, busy_timeout_ms=10_000) for _ in range(8)
+        ])
+        try:
+            return [await s.schema_version() for s in stores]
+        finally:
+            for s in stores:
+                await s.pool.close()
+
+    assert asyncio.run(open_all()) == [SCHEMA_VERSION] * 8
+    assert _server_count(sqld_url, "memories") == 0
+
+
+def test_busy_server_past_the_timeout_is_a_records_store_error(sqld_url):
+    """With no time to wait, the same race surfaces as RecordStoreError, not a raw client error."""
+    from agentmem.storage.libsql import RecordStore
+
+    async def open_all() -> list[object]:
+        res = await asyncio.gather(*[
+            RecordStore.open(sqld_url, pool_size=1, auth_token=None, busy_timeout_ms=0) for _ in range(8)
+        ], return_exceptions=True)
+        for r in res:
+            if isinstance(r, RecordStore):
+                await r.pool.close()
+        return res
+
+    errors = [r for r in asyncio.run(open_all()) if isinstance(r, BaseException)]
+    assert all(isinstance(e, RecordStoreError) for e in errors)

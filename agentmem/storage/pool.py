@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -119,6 +119,12 @@ class LocalClient(Sqlite3Client):
         self._closed = True
 
 
+def _is_busy(exc: BaseException) -> bool:
+    """A remote server's 'database is locked' (SQLITE_BUSY): nothing was committed."""
+    text = str(exc)
+    return "SQLITE_BUSY" in text or "database is locked" in text
+
+
 def _translate(exc: BaseException) -> RecordStoreError:
     return RecordStoreError(f"libSQL: {exc}")
 
@@ -145,6 +151,7 @@ class ClientPool:
         for client in self._clients:
             self._free.put_nowait(client)
         self._writer = asyncio.Lock()
+        self._busy_timeout_s = busy_timeout_ms / 1000
         self._closed = False
 
     @asynccontextmanager
@@ -159,15 +166,36 @@ class ClientPool:
 
     async def query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         """Rows of one read statement."""
+        if not self.local:
+            rs = await self._remote(lambda client: client.execute(Statement(sql, list(args))))
+            return list(rs.rows)
         async with self._client() as client:
             try:
-                if self.local:
-                    rs = await asyncio.to_thread(client.query_sync, (sql, args))
-                else:
-                    rs = await client.execute(Statement(sql, list(args)))
+                rs = await asyncio.to_thread(client.query_sync, (sql, args))
             except ENGINE_ERRORS as exc:
                 raise _translate(exc) from exc
             return list(rs.rows)
+
+    async def _remote(self, call: Callable[[Any], Awaitable[Any]]) -> Any:
+        """One call on a remote client, retried while the server answers SQLITE_BUSY.
+
+        sqld waits for its write lock itself (up to 5 s), but a database that several
+        connections open at once can still answer "database is locked" straight away.
+        Each call is one statement or one batch that the server ran as a transaction and
+        rolled back, so nothing was applied: it is retried, with backoff, until the busy
+        timeout, as a local write would wait.
+        """
+        deadline = time.monotonic() + self._busy_timeout_s
+        pause = 0.005
+        async with self._client() as client:
+            while True:
+                try:
+                    return await call(client)
+                except ENGINE_ERRORS as exc:
+                    if not _is_busy(exc) or time.monotonic() + pause > deadline:
+                        raise _translate(exc) from exc
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.1)
 
     async def write(self, groups: Sequence[tuple[str, Sequence[Stmt | WriteStep]]]) -> dict[str, float]:
         """Run groups of statements in one transaction; returns seconds per group name.
@@ -183,13 +211,10 @@ class ClientPool:
         if not self.local:
             if any(callable(s) for _, stmts in groups for s in stmts):
                 raise TypeError("Python steps run inside local transactions only")
-            async with self._client() as client:
-                try:
-                    start = time.perf_counter()
-                    await client.batch([Statement(sql, list(args)) for _, stmts in groups for sql, args in stmts])
-                    return {groups[0][0]: time.perf_counter() - start}
-                except ENGINE_ERRORS as exc:
-                    raise _translate(exc) from exc
+            batch = [Statement(sql, list(args)) for _, stmts in groups for sql, args in stmts]
+            start = time.perf_counter()
+            await self._remote(lambda client: client.batch(batch))
+            return {groups[0][0]: time.perf_counter() - start}
         async with self._writer, self._client() as client:
             try:
                 return await asyncio.to_thread(client.write_sync, groups)

@@ -1,8 +1,9 @@
 """The Streamlit glue every page shares: setup, the cached store, errors, job progress.
 
 Each page starts with ``ctx = setup("Title")``; that draws the sidebar (data
-directory, store status), and returns the resolved directory. ``store()`` gives
-the one cached :class:`services.Store` of that directory. ``guard()`` turns any
+directory, the "Remote stores" settings, where the store lives) and returns the
+resolved settings. ``store()`` gives the one cached :class:`services.Store` of those
+settings. ``guard()`` turns any
 exception into a readable ``st.error`` (never a traceback), and ``follow()`` shows
 a running job's progress until it ends (``job_result()``: that, then its error or result).
 """
@@ -21,32 +22,141 @@ import streamlit as st
 
 DATA_DIR_KEY = "data_dir"
 _INPUT_KEY = "_data_dir_input"
+#: The remote fields as last submitted (session state, like the data directory; widgets
+#: of a page are forgotten on the next page, so each page seeds them from these).
+REMOTE_FIELDS = {
+    "records_url": "_records_url_input",
+    "vectors_uri": "_vectors_uri_input",
+    "storage_options": "_storage_options_input",
+}
+#: The remote settings in use: a dict of the fields above that connected (or empty: local).
+APPLIED_KEY = "remote_applied"
+_PENDING_KEY = "_remote_pending"  # "connect" or "local", set by the form's buttons
+_ERROR_KEY = "_remote_error"  # why the last submitted fields are not in use
+_LAST_KEY = "_store_settings"  # the settings of the store this session used last
+#: What pages keep of one store's answers: dropped when the session switches to another store.
+STORE_RESULTS = ("search_hits", "search_label", "storage_report", "mem_export_file")
 
 
 @st.cache_resource(show_spinner="Opening the memory store…", on_release=lambda held: held.close())
-def store_for(data_dir: str) -> services.Store:
-    """One Store (hence one Memory) per data directory, for every page and session."""
-    return services.Store(data_dir)
+def store_for(settings: services.StoreSettings) -> services.Store:
+    """One Store (hence one Memory) per configuration (data directory and remote stores), for every page
+    and session."""
+    return services.Store(settings)
 
 
 @dataclass(frozen=True)
 class Context:
-    data_dir: Path | None
+    settings: services.StoreSettings | None
 
     @property
     def ok(self) -> bool:
-        return self.data_dir is not None
+        return self.settings is not None
+
+    @property
+    def data_dir(self) -> Path | None:
+        return None if self.settings is None else Path(self.settings.data_dir)
+
+    @property
+    def key(self) -> str | None:
+        """Names the whole configuration (the data directory when all is local): for job keys."""
+        return None if self.settings is None else self.settings.key
 
 
 def _remember_data_dir() -> None:
     st.session_state[DATA_DIR_KEY] = st.session_state[_INPUT_KEY]
 
 
+def _submit(action: str) -> None:
+    for key, widget in REMOTE_FIELDS.items():
+        st.session_state[key] = "" if action == "local" else st.session_state.get(widget, "")
+    st.session_state[_PENDING_KEY] = action
+
+
+def _release_previous(settings: services.StoreSettings) -> None:
+    """Close the store this session used before, when it switched to other settings.
+
+    Not while an ingest still writes through it (that job holds its Memory); another
+    session still on those settings reopens them on its next run.
+    """
+    previous = st.session_state.get(_LAST_KEY)
+    st.session_state[_LAST_KEY] = settings
+    if previous is None or previous == settings:
+        return
+    for key in STORE_RESULTS:
+        st.session_state.pop(key, None)
+    if not services.JOBS.running(f"ingest:{previous.key}"):
+        store_for.clear(previous)
+
+
+def _connect(data_dir: Path) -> None:
+    """Apply the submitted remote fields: check them and open the store; on failure keep the
+    settings in use and remember why (shown until the next submit)."""
+    action = st.session_state.pop(_PENDING_KEY, None)
+    if action is None:
+        return
+    st.session_state.pop(_ERROR_KEY, None)
+    if action == "local":
+        st.session_state[APPLIED_KEY] = {}
+        return
+    fields = {key: st.session_state.get(key, "") for key in REMOTE_FIELDS}
+    settings = None
+    try:
+        settings = services.store_settings(data_dir, **fields)
+        if settings.remote:
+            with st.spinner("Connecting to the remote stores…"):
+                store_for(settings).memory  # noqa: B018 - reach both servers now, not on the next page
+    except Exception as exc:  # noqa: BLE001 - shown, never raised
+        if settings is not None:
+            store_for.clear(settings)
+        st.session_state[_ERROR_KEY] = services.escape_markdown(services.friendly_error(exc))
+        # a secret typed into the options box is not kept there (nor in session state)
+        kept = services.without_secret_options(fields["storage_options"])
+        st.session_state["storage_options"] = st.session_state[REMOTE_FIELDS["storage_options"]] = kept
+        return
+    st.session_state[APPLIED_KEY] = fields
+
+
+def _remote_form(applied: dict[str, str]) -> None:
+    error = st.session_state.get(_ERROR_KEY)
+    with st.expander("Remote stores", expanded=bool(error), icon=":material/cloud:"):
+        with st.form("remote_stores", border=False):
+            st.text_input("Records URL (libSQL server)", key=REMOTE_FIELDS["records_url"],
+                          placeholder="http://127.0.0.1:8080 or libsql://db.example.io",
+                          help="Empty: records.db in the data directory. The server's token comes from "
+                               f"${services.RECORDS_TOKEN_ENV}, never from this box.")
+            st.text_input("Vectors URI (LanceDB)", key=REMOTE_FIELDS["vectors_uri"],
+                          placeholder="s3://bucket/prefix",
+                          help="Empty: vectors/ in the data directory. s3://, gs://, az:// or a folder.")
+            st.text_area("Storage options (no secrets)", key=REMOTE_FIELDS["storage_options"], height=90,
+                         placeholder="endpoint=http://127.0.0.1:8333\nregion=us-east-1\nallow_http=true",
+                         help="key=value lines passed to LanceDB. Keys and passwords come from the environment "
+                              "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3), never from this box.")
+            left, right = st.columns(2)
+            left.form_submit_button("Connect", type="primary", key="remote_connect",
+                                    on_click=_submit, args=("connect",))
+            right.form_submit_button("Use local", key="remote_local", on_click=_submit, args=("local",),
+                                     disabled=not any(applied.values()) and not any(
+                                         st.session_state.get(k) for k in REMOTE_FIELDS))
+        if error:
+            st.error("Not connected: " + error + " · the store in use is unchanged.")
+        st.caption(f"Secrets come from the environment: ${services.RECORDS_TOKEN_ENV} for the records "
+                   "server, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3 (`python -m agentmem stack up` "
+                   "writes them to stack.env).")
+
+
+def _code(text: str) -> str:
+    return "`" + str(text).replace("`", "'") + "`"
+
+
 def setup(title: str, caption: str | None = None) -> Context:
-    """Draw the page title and the sidebar; return the chosen data directory (None when unusable)."""
+    """Draw the page title and the sidebar; return the chosen store settings (None when unusable)."""
     if DATA_DIR_KEY not in st.session_state:
         st.session_state[DATA_DIR_KEY] = services.default_data_dir()
     st.session_state[_INPUT_KEY] = st.session_state[DATA_DIR_KEY]
+    for key, widget in REMOTE_FIELDS.items():
+        st.session_state.setdefault(key, "")
+        st.session_state[widget] = st.session_state[key]
     st.title(title)
     if caption:
         st.caption(caption)
@@ -55,35 +165,55 @@ def setup(title: str, caption: str | None = None) -> Context:
             "Data directory",
             key=_INPUT_KEY,
             on_change=_remember_data_dir,
-            help="Where this store keeps vectors/ (LanceDB) and records.db (libSQL). "
-            "One Memory is opened per directory and shared by every page.",
+            help="Where this store keeps vectors/ (LanceDB) and records.db (libSQL), unless the remote "
+            "stores below are set. One Memory is opened per configuration and shared by every page.",
         )
         try:
             data_dir = services.resolve_data_dir(st.session_state[DATA_DIR_KEY])
         except Exception as exc:  # noqa: BLE001 - shown, never raised
             st.error(services.escape_markdown(services.friendly_error(exc)))
+            _remote_form(st.session_state.get(APPLIED_KEY) or {})
             return Context(None)
-        held = store_for(str(data_dir))
-        st.caption(f"Store: `{data_dir}`")
+        _connect(data_dir)
+        applied = st.session_state.get(APPLIED_KEY) or {}
+        _remote_form(applied)
+        try:
+            settings = services.store_settings(data_dir, **applied)
+        except Exception as exc:  # noqa: BLE001 - checked when applied; the environment may have changed
+            show_error(exc)
+            return Context(None)
+        _release_previous(settings)
+        held = store_for(settings)
+        if settings.remote:
+            where = settings.where()
+            st.caption(f"Records: {_code(where['records'])}  \nVectors: {_code(where['vectors'])}")
+            if "options" in where:
+                st.caption("Storage options: " + _code(where["options"]))
+            for note in services.credential_notes(settings):
+                st.caption(services.escape_markdown(note))
+            st.caption(f"Local files: {_code(data_dir)}")
+        else:
+            st.caption(f"Store: {_code(data_dir)}")
         if held.overrides:
             st.caption("Settings: " + ", ".join(f"{k}={v}" for k, v in held.overrides.items()))
-    return Context(data_dir)
+    return Context(settings)
 
 
 def store(ctx: Context) -> services.Store:
-    assert ctx.data_dir is not None
-    return store_for(str(ctx.data_dir))
+    assert ctx.settings is not None
+    return store_for(ctx.settings)
 
 
 def memory(ctx: Context):  # noqa: ANN201 - agentmem.Memory, imported lazily
-    """The Memory of the chosen directory, or None after showing why it could not open."""
-    if ctx.data_dir is None:
-        st.info("Choose a usable data directory in the sidebar.")
+    """The Memory of the chosen settings, or None after showing why it could not open."""
+    if ctx.settings is None:
+        st.info("Choose a usable data directory and store settings in the sidebar.")
         return None
     try:
         return store(ctx).memory
     except Exception as exc:  # noqa: BLE001
-        show_error(exc, prefix=f"Could not open the store in {ctx.data_dir}: ")
+        where = "the remote stores" if ctx.settings.remote else str(ctx.data_dir)
+        show_error(exc, prefix=f"Could not open the store in {where}: ")
         return None
 
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from agentmem.bench import group_by_user
+from agentmem.config import is_secret_option, is_uri, masked_options, redact_secrets, redact_url
 from agentmem.errors import AgentMemError, DatasetError, InvalidInputError
 
 if TYPE_CHECKING:
@@ -68,6 +69,13 @@ __all__ = [
     "export_bytes",
     "import_upload",
     "directory_listing",
+    "RECORDS_TOKEN_ENV",
+    "records_auth_token",
+    "parse_storage_options",
+    "without_secret_options",
+    "StoreSettings",
+    "store_settings",
+    "credential_notes",
     "Store",
 ]
 
@@ -124,7 +132,15 @@ def escape_markdown(text: object) -> str:
 
 
 def friendly_error(exc: BaseException) -> str:
-    """One readable line for the page: the package's own words, or the type and message."""
+    """One readable line for the page: the package's own words, or the type and message.
+
+    Secrets the environment holds (the records token, the object-store keys) are masked
+    even if a library underneath put them into its message.
+    """
+    return redact_secrets(_error_text(exc), None, records_auth_token(), os.environ.get("AWS_ACCESS_KEY_ID"))
+
+
+def _error_text(exc: BaseException) -> str:
     if isinstance(exc, (AgentMemError, ValueError)):
         return str(exc) or type(exc).__name__
     if isinstance(exc, FileNotFoundError):
@@ -132,6 +148,166 @@ def friendly_error(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return f"Permission denied: {exc.filename or exc}"
     return f"Unexpected error ({type(exc).__name__}): {exc}"
+
+
+# --------------------------------------------------------------------------- remote stores
+
+#: The remote libSQL server's token: read from here, never typed into the workbench.
+RECORDS_TOKEN_ENV = "AGENTMEM_RECORDS_AUTH_TOKEN"
+#: Environment variables LanceDB reads for each object store's credentials (shown as set / not set).
+_CREDENTIAL_ENV = {
+    "s3": ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+    "gs": ("GOOGLE_SERVICE_ACCOUNT", "GOOGLE_SERVICE_ACCOUNT_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
+    "az": ("AZURE_STORAGE_ACCOUNT_NAME", "AZURE_STORAGE_ACCOUNT_KEY"),
+}
+
+
+def records_auth_token() -> str | None:
+    """``$AGENTMEM_RECORDS_AUTH_TOKEN``, the token for a remote libSQL server (None when unset)."""
+    return os.environ.get(RECORDS_TOKEN_ENV) or None
+
+
+def _no_secret(key: str) -> None:
+    if is_secret_option(key):
+        raise InvalidInputError(
+            "storage_options",
+            f"{key!r} looks like a secret; secrets come from the environment only "
+            "(for S3: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), never from this box",
+        )
+
+
+def parse_storage_options(text: str) -> dict[str, str]:
+    """The non-secret LanceDB storage options from ``key=value`` lines (or a JSON object).
+
+    Values stay strings (``allow_http=true``); a key that looks like a secret
+    (``config.is_secret_option``) is refused, naming the key and never its value.
+    """
+    if text is None or not text.strip():
+        return {}
+    stripped = text.strip()
+    pairs: list[tuple[str, Any]] = []
+    if stripped.startswith("{"):
+        pairs = list(parse_metadata(stripped, field="storage_options").items())
+    else:
+        for number, line in enumerate(stripped.splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, sep, value = (part.strip() for part in line.partition("="))
+            if not sep or not key:  # the line itself is never echoed: it may be a pasted secret
+                raise InvalidInputError("storage_options", f"line {number}: expected key=value (e.g. region=us-east-1)")
+            pairs.append((key, value))
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        _no_secret(key)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            value = str(value)
+        elif not isinstance(value, str):
+            raise InvalidInputError(f"storage_options.{key}", f"must be a string, got {type(value).__name__}")
+        out[key] = value
+    return out
+
+
+def without_secret_options(text: str) -> str:
+    """The options text less every line whose key looks like a secret (a JSON object with one: nothing)."""
+    if not text or not text.strip():
+        return ""
+    if text.strip().startswith("{"):
+        try:
+            return "" if any(is_secret_option(str(k)) for k in json.loads(text)) else text
+        except (ValueError, TypeError):
+            return ""
+    return "\n".join(line for line in text.splitlines()
+                     if not is_secret_option(line.partition("=")[0].strip()) and not (line.strip() and "=" not in line))
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where a workbench store lives: the data directory and, optionally, remote stores.
+
+    It holds no secret (the records token and the object-store keys come from the
+    environment when the Memory opens), so it can key the cache, sit in session state
+    and be shown. Empty remote fields mean today's local files under ``data_dir``.
+    """
+
+    data_dir: str
+    records_url: str | None = None
+    vectors_uri: str | None = None
+    storage_options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def remote(self) -> bool:
+        return self.records_url is not None or self.vectors_uri is not None
+
+    @property
+    def key(self) -> str:
+        """A text naming this configuration (the data directory alone when nothing is remote), for job keys."""
+        if not self.remote and not self.storage_options:
+            return self.data_dir
+        return json.dumps([self.data_dir, self.records_url, self.vectors_uri, self.storage_options])
+
+    def config(self, **overrides: Any) -> Any:  # agentmem.MemoryConfig, imported lazily
+        """The MemoryConfig to open, with the records token from the environment."""
+        from agentmem import MemoryConfig
+
+        remote = self.records_url is not None and is_uri(self.records_url)
+        return MemoryConfig(
+            data_dir=self.data_dir,
+            records_url=self.records_url,
+            records_auth_token=records_auth_token() if remote else None,
+            vectors_uri=self.vectors_uri,
+            storage_options=dict(self.storage_options) or None,
+            **overrides,
+        )
+
+    def where(self) -> dict[str, str]:
+        """Where the records and the vectors live, fit to show (credentials in URLs masked)."""
+        cfg = self.config()
+        out = {"records": redact_url(cfg.resolved_records_url), "vectors": redact_url(cfg.resolved_vectors_uri)}
+        options = masked_options(dict(self.storage_options))
+        if options:
+            out["options"] = ", ".join(f"{k}={v}" for k, v in options.items())
+        return out
+
+
+def store_settings(data_dir: str | Path, *, records_url: str = "", vectors_uri: str = "",
+                   storage_options: str = "") -> StoreSettings:
+    """The settings from the sidebar's fields, checked (InvalidInputError naming the setting).
+
+    A records URL must not carry credentials: the token comes from ``$AGENTMEM_RECORDS_AUTH_TOKEN``.
+    """
+    records = (records_url or "").strip() or None
+    vectors = (vectors_uri or "").strip() or None
+    options = parse_storage_options(storage_options)
+    if records is not None and is_uri(records):
+        rest = records.partition("://")[2]
+        host, query = rest.split("/", 1)[0].split("?", 1)[0], rest.partition("?")[2]
+        keys = [part.split("=", 1)[0] for part in query.split("&") if part]
+        if "@" in host or any(is_secret_option(k) for k in keys):
+            raise InvalidInputError(
+                "records_url", f"carries credentials; give the token in ${RECORDS_TOKEN_ENV} instead "
+                f"and write the URL without them ({redact_url(records)})")
+    if options and vectors is None:
+        raise InvalidInputError("storage_options", "are for an object store: set the vectors URI (e.g. s3://bucket/prefix) too")
+    settings = StoreSettings(str(data_dir), records, vectors, tuple(sorted(options.items())))
+    settings.config()  # MemoryConfig checks the URL schemes, the URI and the option values
+    return settings
+
+
+def credential_notes(settings: StoreSettings) -> list[str]:
+    """Which secrets the environment holds for these settings, by variable name only (never a value)."""
+    notes = []
+    if settings.records_url is not None and is_uri(settings.records_url):
+        state = "set" if records_auth_token() else "not set (none sent)"
+        notes.append(f"records token: ${RECORDS_TOKEN_ENV} {state}")
+    if settings.vectors_uri is not None and is_uri(settings.vectors_uri):
+        scheme = settings.vectors_uri.split("://", 1)[0].lower()
+        names = _CREDENTIAL_ENV.get({"s3+ddb": "s3", "abfs": "az"}.get(scheme, scheme), ())
+        if names:
+            notes.append("vector store keys: " + ", ".join(
+                f"${n} {'set' if os.environ.get(n) else 'not set'}" for n in names))
+    return notes
 
 
 # --------------------------------------------------------------------------- jobs
@@ -643,16 +819,20 @@ def _preview(value: Any, width: int = 80) -> str:
 
 
 class Store:
-    """The one Memory of a data directory, opened lazily, reopened only when its settings change.
+    """The one Memory of a configuration, opened lazily, reopened only when its settings change.
 
-    The workbench caches one Store per directory (``st.cache_resource``), so every page
-    and every session share the same Memory. Settings that live in ``MemoryConfig``
-    (pool size, a phase preset) are applied by :meth:`configure`, which closes the
-    old Memory and opens the new one on the same files; nothing stored is lost.
+    The workbench caches one Store per :class:`StoreSettings` (data directory and remote
+    stores; ``st.cache_resource``), so every page and every session share the same
+    Memory. Settings that live in ``MemoryConfig`` (pool size, a phase preset) are
+    applied by :meth:`configure`, which closes the old Memory and opens the new one on
+    the same stores; nothing stored is lost.
     """
 
-    def __init__(self, data_dir: str | Path) -> None:
-        self.data_dir = Path(data_dir)
+    def __init__(self, settings: StoreSettings | str | Path) -> None:
+        if not isinstance(settings, StoreSettings):
+            settings = StoreSettings(str(settings))
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
         self.overrides: dict[str, Any] = {}
         self._memory: Memory | None = None
         self._lock = threading.RLock()
@@ -661,9 +841,9 @@ class Store:
     def memory(self) -> Memory:
         with self._lock:
             if self._memory is None:
-                from agentmem import Memory, MemoryConfig
+                from agentmem import Memory
 
-                self._memory = Memory(MemoryConfig(data_dir=str(self.data_dir), **self.overrides))
+                self._memory = Memory(self.settings.config(**self.overrides))
             return self._memory
 
     @property
@@ -672,9 +852,7 @@ class Store:
 
     def configure(self, **overrides: Any) -> bool:
         """Use these MemoryConfig fields from now on; True when the Memory was reopened."""
-        from agentmem import MemoryConfig
-
-        MemoryConfig(data_dir=str(self.data_dir), **overrides)  # validate before closing anything
+        self.settings.config(**overrides)  # validate before closing anything
         with self._lock:
             if overrides == self.overrides:
                 return False

@@ -17,7 +17,7 @@ NO_COLUMN = "(none)"
 
 if not ctx.ok:
     st.stop()
-job_key = f"ingest:{ctx.data_dir}"
+job_key = f"ingest:{ctx.key}"  # the data directory, plus the remote stores when set
 busy = services.JOBS.running(job_key)
 
 source = st.radio("Source", SOURCES, horizontal=True, key="ingest_source")

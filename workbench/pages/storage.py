@@ -77,7 +77,7 @@ if report is not None:
 
 st.subheader("Reset")
 st.caption("Deletes every memory, vector, history event and core block in this directory. It cannot be undone.")
-busy = any(services.JOBS.running(f"{kind}:{ctx.data_dir}") for kind in ("ingest",))
+busy = any(services.JOBS.running(f"{kind}:{ctx.key}") for kind in ("ingest",))
 confirm = st.text_input("Type RESET to confirm", key="storage_reset_confirm")
 if st.button("Reset this store", disabled=busy, key="storage_reset"):
     with _state.guard("Reset failed: "):

@@ -134,6 +134,20 @@ def test_missing_bucket_is_named_and_writes_nothing(store_dir, stack_env, sqld_u
     assert f"Store: {store_dir.resolve()}" in sidebar_text(at)
 
 
+def test_environment_fills_a_new_session(store_dir, stack_env, sqld_url, monkeypatch):
+    """$AGENTMEM_RECORDS_URL / _VECTORS_URI / _STORAGE_OPTIONS: a new session (a reload) starts on the remote stores."""
+    vectors = stack_env.vectors_uri(f"app-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("AGENTMEM_RECORDS_URL", sqld_url)
+    monkeypatch.setenv("AGENTMEM_VECTORS_URI", vectors)
+    monkeypatch.setenv("AGENTMEM_STORAGE_OPTIONS", options_text(stack_env).replace("\n", ","))
+    at = open_page("pages/memories.py")
+    assert not at.error, [shown(e) for e in at.error]
+    assert sqld_url in sidebar_text(at) and vectors in sidebar_text(at)
+    assert at.sidebar.text_input(key="_records_url_input").value == sqld_url
+    assert any("No memories here yet" in i.value for i in at.info)
+    assert "memories" in server_tables(sqld_url) and not (store_dir / "records.db").exists()
+
+
 def _all_text(node) -> str:  # noqa: ANN001
     """Everything an AppTest page rendered: each element's protobuf (labels, values, captions, errors, tables)."""
     parts = [str(getattr(node, "proto", "") or "")]

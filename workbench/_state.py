@@ -124,7 +124,7 @@ def _remote_form(applied: dict[str, str]) -> None:
             st.text_input("Records URL (libSQL server)", key=REMOTE_FIELDS["records_url"],
                           placeholder="http://127.0.0.1:8080 or libsql://db.example.io",
                           help="Empty: records.db in the data directory. The server's token comes from "
-                               f"${services.RECORDS_TOKEN_ENV}, never from this box.")
+                               f"{services.escape_markdown('$' + services.RECORDS_TOKEN_ENV)}, never from this box.")
             st.text_input("Vectors URI (LanceDB)", key=REMOTE_FIELDS["vectors_uri"],
                           placeholder="s3://bucket/prefix",
                           help="Empty: vectors/ in the data directory. s3://, gs://, az:// or a folder.")
@@ -140,9 +140,11 @@ def _remote_form(applied: dict[str, str]) -> None:
                                          st.session_state.get(k) for k in REMOTE_FIELDS))
         if error:
             st.error("Not connected: " + error + " · the store in use is unchanged.")
-        st.caption(f"Secrets come from the environment: ${services.RECORDS_TOKEN_ENV} for the records "
-                   "server, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3 (`python -m agentmem stack up` "
-                   "writes them to stack.env).")
+        env = services.escape_markdown  # '$' would start LaTeX in markdown
+        st.caption(f"Secrets come from the environment: {env('$' + services.RECORDS_TOKEN_ENV)} for the records "
+                   f"server, {env('$AWS_ACCESS_KEY_ID')} / {env('$AWS_SECRET_ACCESS_KEY')} for S3 (`python -m "
+                   "agentmem stack up` writes them to stack.env). A new session starts from "
+                   + ", ".join(env("$" + name) for name in services.REMOTE_ENV.values()) + " when set.")
 
 
 def _code(text: str) -> str:
@@ -154,6 +156,12 @@ def setup(title: str, caption: str | None = None) -> Context:
     if DATA_DIR_KEY not in st.session_state:
         st.session_state[DATA_DIR_KEY] = services.default_data_dir()
     st.session_state[_INPUT_KEY] = st.session_state[DATA_DIR_KEY]
+    if APPLIED_KEY not in st.session_state:  # a new session: the remote fields from the environment
+        st.session_state[APPLIED_KEY] = {}
+        defaults = services.default_remote_fields()
+        st.session_state.update(defaults)
+        if any(defaults.values()):
+            st.session_state[_PENDING_KEY] = "connect"
     for key, widget in REMOTE_FIELDS.items():
         st.session_state.setdefault(key, "")
         st.session_state[widget] = st.session_state[key]
@@ -189,8 +197,9 @@ def setup(title: str, caption: str | None = None) -> Context:
             st.caption(f"Records: {_code(where['records'])}  \nVectors: {_code(where['vectors'])}")
             if "options" in where:
                 st.caption("Storage options: " + _code(where["options"]))
-            for note in services.credential_notes(settings):
-                st.caption(services.escape_markdown(note))
+            notes = services.credential_notes(settings)
+            if notes:
+                st.caption("From the environment: " + " · ".join(services.escape_markdown(n) for n in notes))
             st.caption(f"Local files: {_code(data_dir)}")
         else:
             st.caption(f"Store: {_code(data_dir)}")

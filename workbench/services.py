@@ -76,6 +76,8 @@ __all__ = [
     "StoreSettings",
     "store_settings",
     "credential_notes",
+    "REMOTE_ENV",
+    "default_remote_fields",
     "Store",
 ]
 
@@ -299,15 +301,29 @@ def credential_notes(settings: StoreSettings) -> list[str]:
     """Which secrets the environment holds for these settings, by variable name only (never a value)."""
     notes = []
     if settings.records_url is not None and is_uri(settings.records_url):
-        state = "set" if records_auth_token() else "not set (none sent)"
-        notes.append(f"records token: ${RECORDS_TOKEN_ENV} {state}")
+        notes.append(f"${RECORDS_TOKEN_ENV} " + ("set" if records_auth_token() else "not set (no token sent)"))
     if settings.vectors_uri is not None and is_uri(settings.vectors_uri):
         scheme = settings.vectors_uri.split("://", 1)[0].lower()
-        names = _CREDENTIAL_ENV.get({"s3+ddb": "s3", "abfs": "az"}.get(scheme, scheme), ())
-        if names:
-            notes.append("vector store keys: " + ", ".join(
-                f"${n} {'set' if os.environ.get(n) else 'not set'}" for n in names))
+        for name in _CREDENTIAL_ENV.get({"s3+ddb": "s3", "abfs": "az"}.get(scheme, scheme), ()):
+            notes.append(f"${name} " + ("set" if os.environ.get(name) else "not set"))
     return notes
+
+
+#: Environment variables that fill the sidebar's remote fields of a new session (like
+#: ``$AGENTMEM_DATA_DIR`` for the data directory), so a page reload keeps the remote stores.
+REMOTE_ENV = {
+    "records_url": "AGENTMEM_RECORDS_URL",
+    "vectors_uri": "AGENTMEM_VECTORS_URI",
+    "storage_options": "AGENTMEM_STORAGE_OPTIONS",  # key=value pairs, one per line or comma-separated
+}
+
+
+def default_remote_fields() -> dict[str, str]:
+    """The remote fields from ``$AGENTMEM_RECORDS_URL``, ``$AGENTMEM_VECTORS_URI`` and
+    ``$AGENTMEM_STORAGE_OPTIONS`` (empty where unset)."""
+    fields = {key: os.environ.get(name, "").strip() for key, name in REMOTE_ENV.items()}
+    fields["storage_options"] = "\n".join(p.strip() for p in re.split(r"[,\n]", fields["storage_options"]) if p.strip())
+    return fields
 
 
 # --------------------------------------------------------------------------- jobs

@@ -85,7 +85,8 @@ if st.button("Reset this store", disabled=busy, key="storage_reset"):
             raise ValueError("reset: type RESET in the box first; nothing was deleted")
         memory.reset()
         st.session_state.pop("storage_report", None)
-        st.session_state["storage_flash"] = [f"Store in {ctx.data_dir} is empty now."]
+        where = "the remote stores" if ctx.settings.remote else ctx.data_dir
+        st.session_state["storage_flash"] = [f"Store in {where} is empty now."]
         st.rerun()
 if busy:
     st.caption("An ingest is running on this store; reset is off until it ends.")

@@ -285,12 +285,40 @@ def ann_tables(run: dict) -> str:
             f"at {m.get('timestamp')}, load average at start {', '.join(f'{x:.2f}' for x in m.get('load_avg', []))}.")
 
 
+def remote_tables(run: dict) -> str:
+    from agentmem.bench.remote import table
+
+    m = run["machine"]
+    loads = sorted({tuple(r["load_avg"]) for r in run["rows"]})
+    return (table(run) + "\n\n"
+            f"`python -m agentmem bench-remote --workers {','.join(str(r['workers']) for r in run['rows'] if r['backend'] == run['rows'][0]['backend'])} "
+            f"--batches {run['batches']} --size {run['size']} --searches {run['searches']}`, at {m.get('timestamp')} "
+            f"(commit {m.get('git_commit')}); load average (1, 5, 15 min) between "
+            f"{', '.join(f'{x:.1f}' for x in loads[0])} and {', '.join(f'{x:.1f}' for x in loads[-1])}.")
+
+
+def many_workers_tables(run: dict) -> str:
+    a, runs = run["args"], run["runs"]
+    walls = sorted(r["wall_s"] for r in runs)
+    return ("| runs | passed | workers x batches x texts (shared) | acknowledged / run | ids / run | errors | verify clean | adds wall s (median, max) |\n"
+            "|---:|---:|---|---:|---:|---:|---:|---|\n"
+            f"| {len(runs)} | {run['passed']} | {a['workers']} x {a['batches']} x {a['size']} ({a['shared']}) "
+            f"| {runs[0]['acknowledged']:,} | {runs[0]['expected_count']:,} | {sum(len(r['errors']) for r in runs)} "
+            f"| {sum(r['verify_ok'] for r in runs)} | {walls[len(walls) // 2]}, {walls[-1]} |\n\n"
+            f"`python scripts/many_workers.py --runs {a['runs']} --workers {a['workers']} --batches {a['batches']} "
+            f"--size {a['size']} --shared {a['shared']}`")
+
+
 def main(paths: list[str]) -> None:
     for path in paths:
         run = json.loads(Path(path).read_text())
         print(f"<!-- from {path} -->")
         if run.get("kind") == "scale":
             print(scale_tables(run))
+        elif run.get("kind") == "bench-remote":
+            print(remote_tables(run))
+        elif "passed" in run and "runs" in run:
+            print(many_workers_tables(run))
         elif run.get("kind") == "ann_recall":
             print(ann_tables(run))
         elif "folds" in run and "settings" in run:

@@ -17,6 +17,8 @@ Embedding is over 90 % of the time of an ``add``, so this module is about throug
   optimize); loading costs ~0.5 s and benchmarks create many Memory objects.
 * **One thread per model.** Calls run in the model's own single-thread executor, so
   concurrent callers queue instead of oversubscribing the cores onnxruntime already uses.
+  Small calls that queue meanwhile (concurrent agents, one query or memory each) are
+  embedded together in one planned call when the thread comes free (``_LoadedModel.submit``).
 * **Content-hash cache.** The same text is never embedded twice by one Embedder (LRU).
 
 Together: 3.0-3.5x fastembed's ``embed(batch_size=64)`` on the same machine and run.
@@ -38,7 +40,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +55,9 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 __all__ = ["Embedder", "get_embedder", "plan_batches", "loaded_models"]
+
+#: Calls of at most this many texts may share a model call with others made meanwhile.
+COALESCE_MAX = 64
 
 
 def plan_batches(
@@ -98,6 +103,17 @@ class _CallStats:
     model_seconds: float = 0.0
     tokens: int = 0
     padded_tokens: int = 0
+    lengths: list[int] = field(default_factory=list, repr=False)  # tokens of each text, input order
+
+    def share(self, start: int, n: int, *, first: bool) -> _CallStats:
+        """The part of a joined call that texts ``start:start+n`` had: their own tokens, and
+        the model time and padding in proportion to them (the model calls go to the first)."""
+        if start == 0 and n == len(self.lengths):
+            return self
+        tokens = sum(self.lengths[start:start + n])
+        part = tokens / self.tokens if self.tokens else n / max(1, len(self.lengths))
+        return _CallStats(model_calls=self.model_calls if first else 0, model_seconds=self.model_seconds * part,
+                          tokens=tokens, padded_tokens=round(self.padded_tokens * part))
 
 
 @dataclass
@@ -127,6 +143,58 @@ class _LoadedModel:
         if self.session is not None:
             self.input_names = {i.name for i in self.session.get_inputs()}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"agentmem-embed-{self.name}")
+        self._waiting: list[tuple[list[str], tuple[int, int, bool], Future[tuple[np.ndarray, _CallStats]]]] = []
+        self._waiting_lock = threading.Lock()
+        self._draining = False
+
+    def submit(self, texts: list[str], *, max_batch: int, token_budget: int,
+               length_aware: bool) -> Future[tuple[np.ndarray, _CallStats]]:
+        """Embed ``texts`` on the model thread; small calls made meanwhile share model calls.
+
+        Concurrent agents each embed one query or one memory: a model call per text would
+        keep the model at batches of 1. A call of at most ``COALESCE_MAX`` texts joins a
+        queue; when the model thread comes free it takes every queued call (with the same
+        batching settings) and embeds them together, then hands each caller its own rows.
+        A lone call is embedded at once, as before; larger calls (bulk adds, already
+        batched) run by themselves in arrival order.
+        """
+        params = (max_batch, token_budget, length_aware)
+        if len(texts) > COALESCE_MAX:
+            return self.executor.submit(self.compute, texts, max_batch=max_batch, token_budget=token_budget,
+                                        length_aware=length_aware)
+        fut: Future[tuple[np.ndarray, _CallStats]] = Future()
+        with self._waiting_lock:
+            self._waiting.append((texts, params, fut))
+            start = not self._draining
+            self._draining = True
+        if start:
+            self.executor.submit(self._drain)
+        return fut
+
+    def _drain(self) -> None:
+        """On the model thread: embed every queued small call, grouped by settings."""
+        while True:
+            with self._waiting_lock:
+                queued, self._waiting = self._waiting, []
+                if not queued:
+                    self._draining = False
+                    return
+            groups: dict[tuple[int, int, bool], list[tuple[list[str], Future[Any]]]] = {}
+            for texts, params, fut in queued:
+                if fut.set_running_or_notify_cancel():
+                    groups.setdefault(params, []).append((texts, fut))
+            for (max_batch, budget, aware), calls in groups.items():
+                joined = [t for texts, _ in calls for t in texts]
+                try:
+                    vectors, stats = self.compute(joined, max_batch=max_batch, token_budget=budget, length_aware=aware)
+                except BaseException as exc:  # every caller gets the error; the thread carries on
+                    for _, fut in calls:
+                        fut.set_exception(exc)
+                    continue
+                start = 0
+                for i, (texts, fut) in enumerate(calls):
+                    fut.set_result((vectors[start:start + len(texts)], stats.share(start, len(texts), first=i == 0)))
+                    start += len(texts)
 
     def _load(self, config: MemoryConfig) -> TextEmbedding:
         try:
@@ -186,6 +254,7 @@ class _LoadedModel:
             else:
                 ids = []
                 lengths = self.token_counts(texts)
+            stats.lengths = lengths
             out = np.empty((len(texts), self.dim), dtype=np.float32)
             for batch in plan_batches(lengths, max_batch=max_batch, token_budget=token_budget, length_aware=length_aware):
                 longest = max(lengths[i] for i in batch)
@@ -347,9 +416,8 @@ class Embedder:
         out, todo, keys = self._lookup(texts)
         if not todo:
             return out, 0.0
-        loop = asyncio.get_running_loop()
         unique = list(todo)
-        vectors, stats = await loop.run_in_executor(self._model.executor, self._compute, unique)
+        vectors, stats = await asyncio.wrap_future(self._submit(unique))
         self._store(out, todo, keys, unique, vectors, stats)
         return out, stats.model_seconds
 
@@ -358,7 +426,7 @@ class Embedder:
         out, todo, keys = self._lookup(texts)
         if todo:
             unique = list(todo)
-            vectors, stats = self._model.executor.submit(self._compute, unique).result()
+            vectors, stats = self._submit(unique).result()
             self._store(out, todo, keys, unique, vectors, stats)
         return out
 
@@ -406,8 +474,8 @@ class Embedder:
 
     # ------------------------------------------------------------------ internals
 
-    def _compute(self, texts: list[str]) -> tuple[np.ndarray, _CallStats]:
-        return self._model.compute(texts, max_batch=self._max_batch, token_budget=self._budget, length_aware=self._length_aware)
+    def _submit(self, texts: list[str]) -> Future[tuple[np.ndarray, _CallStats]]:
+        return self._model.submit(texts, max_batch=self._max_batch, token_budget=self._budget, length_aware=self._length_aware)
 
     def _lookup(self, texts: Sequence[str]) -> tuple[np.ndarray, dict[str, list[int]], list[bytes]]:
         """The output array with cached rows filled, and the texts still to embed -> positions."""

@@ -205,6 +205,21 @@ async def test_concurrent_callers_get_their_own_vectors(config: MemoryConfig) ->
         assert cosines(got, emb.embed_sync(group)).min() >= 0.9999
 
 
+async def test_concurrent_small_calls_share_model_calls(config: MemoryConfig) -> None:
+    """16 agents embedding one text each at once: fewer model calls than callers, each
+    caller its own vector, and the per-caller stats still add up to every text's tokens."""
+    emb = get_embedder(config.replace(embed_cache=False))
+    texts = [t for t in TEXTS if t] + [f"agent {i} asks about the weekend trip" for i in range(5)]
+    alone = emb.embed_sync(texts)
+    emb.reset_stats()
+    got = await asyncio.gather(*(emb.embed([t]) for t in texts))
+    assert cosines(np.vstack(got), alone).min() >= 0.9999
+    stats = emb.stats()
+    assert stats["embedded"] == len(texts)
+    assert stats["model_calls"] < len(texts)
+    assert stats["tokens"] == sum(emb.token_counts(texts))
+
+
 # --------------------------------------------------------------------------- bad input
 
 

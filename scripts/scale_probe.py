@@ -8,7 +8,20 @@ At each size: the step's bulk ingest rate; then, right after the ingest (upkeep 
 catching up), single ``add`` p50 and sequential rate, and search p50/p95 per mode,
 user-scoped, the real model embedding every query (no query text repeated); then the same
 searches once upkeep has settled; disk bytes per memory; peak RSS; upkeep seconds. One JSON
-line per step on stdout (``--json``) or a table.
+line per step on stdout.
+
+    python scripts/scale_probe.py --dir /work/runs/scale1m --reuse [--foreign-writer]
+
+``--reuse``: measure an existing store without growing it (build it once with ``--sizes``):
+each user's first search (block load), block bytes, then a bulk ingest (``--ingest`` rows
+over all users, written into the loaded blocks) and search p50/p95 per mode within seconds
+of it; with ``--foreign-writer`` a second process adds batches meanwhile.
+
+    python scripts/scale_probe.py --recall ../shared/data/locomo_dev.json --cache /work/runs
+
+``--recall``: recall@10 of the scope blocks' int8 vector search against exact float32
+search on real model vectors (LoCoMo turns, one scope per conversation, its questions as
+queries; the turns' vectors are embedded once and cached as .npy under ``--cache``).
 """
 
 from __future__ import annotations
@@ -149,6 +162,55 @@ async def run(args: argparse.Namespace) -> None:
     await mem.close()
 
 
+def recall(args: argparse.Namespace) -> None:
+    """Recall@10 of int8 codes (per-vector scale: what the blocks store; per-dimension
+    scale: the alternative) against float32 exact search, and the bytes per vector."""
+    import pyarrow as pa
+
+    from agentmem.bench.datasets import load_locomo
+    from agentmem.embed import get_embedder
+    from agentmem.storage.scopes import Block, ScopeIndex, _segment
+
+    ds = load_locomo(args.recall)
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    emb = get_embedder(MemoryConfig(data_dir=cache / "recall_cfg"))
+    texts = ds.texts
+    qtexts = [q.question for q in ds.questions]
+    tpath, qpath = cache / "locomo_dev_turns.npy", cache / "locomo_dev_questions.npy"
+    if not tpath.exists():
+        np.save(tpath, emb.embed_sync(texts))
+    if not qpath.exists():
+        np.save(qpath, emb.embed_sync(qtexts))
+    tv, qv = np.load(tpath), np.load(qpath)
+    assert len(tv) == len(texts) and len(qv) == len(qtexts), "stale cache: delete the .npy files"
+    users = np.array([it.user_id for it in ds.items])
+    found = {"int8_per_vector": 0, "int8_per_dimension": 0, "float16": 0}
+    total = 0
+    for user in ds.users:
+        rows = np.flatnonzero(users == user)
+        vecs = tv[rows]
+        cols = pa.table({"id": [str(i) for i in range(len(rows))]})
+        blk = Block(_segment(cols, vecs, [""] * len(rows)))
+        dim_scale = np.abs(vecs).max(axis=0) / 127.0
+        per_dim = np.rint(vecs / dim_scale).astype(np.int8).astype(np.float32) * dim_scale
+        half = vecs.astype(np.float16).astype(np.float32)
+        for qi, q in enumerate(qv):
+            if ds.questions[qi].user_id != user:
+                continue
+            qn = q / np.linalg.norm(q)
+            exact = set(np.argsort(-(vecs @ qn), kind="stable")[:10].tolist())
+            got = {int(r["id"]) for r in ScopeIndex.vector(blk, q, 10)}
+            found["int8_per_vector"] += len(exact & got)
+            found["int8_per_dimension"] += len(exact & set(np.argsort(-(per_dim @ qn))[:10].tolist()))
+            found["float16"] += len(exact & set(np.argsort(-(half @ qn))[:10].tolist()))
+            total += 10
+    out = {k: round(v / total, 4) for k, v in found.items()}
+    print(json.dumps({"recall_at_10": out, "scopes": len(ds.users), "vectors": len(tv), "queries": total // 10,
+                      "bytes_per_vector": {"int8": tv.shape[1] + 4, "float16": 2 * tv.shape[1]},
+                      "load_avg": os.getloadavg()[0]}), flush=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="10000,100000")
@@ -158,7 +220,12 @@ def main() -> None:
     p.add_argument("--settle-s", type=float, default=300)
     p.add_argument("--dir", default=None)
     p.add_argument("--fresh", action="store_true", help="delete --dir first")
+    p.add_argument("--recall", default=None, help="a LoCoMo JSON file: measure int8 recall@10 (see above)")
+    p.add_argument("--cache", default="/tmp/scale_probe_cache")
     args = p.parse_args()
+    if args.recall:
+        recall(args)
+        return
     asyncio.run(run(args))
 
 

@@ -34,6 +34,9 @@ T = TypeVar("T")
 #: The full-text index is on this column (a memory's context + content, see NewMemory.index_text).
 FTS_COLUMN = "search_text"
 RESULT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at"]
+# Rows of other processes read back per version check at most; more drop the scope blocks
+# (they reload on their next search, cheaper than adding a bulk import row by row).
+FOREIGN_READ_MAX = 50_000
 
 
 _SESSION: Any = None
@@ -207,6 +210,7 @@ class VectorStore:
         self._known_version = -1
         self._check_lock = asyncio.Lock()
         self._rows = 0  # the row count as of our last check, plus our own changes since
+        self.foreign_rows = 0  # rows of other processes added to the scope blocks
         self._in_own_span = False
 
     @staticmethod
@@ -460,21 +464,79 @@ class VectorStore:
         self.scopes.last_check = time.monotonic()
         await _guard("refresh", lambda: self.table.checkout_latest())
         latest = int(await _guard("version", lambda: self.table.version()))
-        if latest != self._known_version:
-            foreign = [v for v in range(self._known_version + 1, latest + 1) if v not in self._own_versions]
-            # A version we did not record is another process's write, or a commit of our own
-            # upkeep (its versions are not reported one by one). Upkeep keeps the row count;
-            # a different count means another process added or deleted: drop the blocks.
-            # (Another process's update, or an add and a delete that cancel out, landing
-            # inside one of our upkeep rounds, is seen at its next change.)
-            if foreign:
-                rows = int(await _guard("count", lambda: self.table.count_rows()))
-                if rows != self._rows or not self.upkeep.running and not self._in_own_span:
-                    self.scopes.drop_all()
-                    self.scopes.foreign_drops += 1
-                self._rows = rows
-            self._known_version = latest
-            self._own_versions = {v for v in self._own_versions if v > latest}
+        if latest == self._known_version:
+            return
+        known, self._known_version = self._known_version, latest
+        # A version we did not record is another process's write, or a commit of our own
+        # upkeep still running (its versions are recorded when the round ends: they keep the
+        # rows as they are, and read as such below).
+        foreign = {v for v in range(known + 1, latest + 1) if v not in self._own_versions}
+        self._own_versions = {v for v in self._own_versions if v > latest}
+        if not foreign or not self.scopes.loaded():
+            return
+        try:
+            kept = await self._apply_foreign(known, latest, foreign)
+        except VectorStoreError:
+            log.warning("reading another process's rows failed; dropping the scope blocks", exc_info=True)
+            kept = False
+        if not kept:
+            self.scopes.drop_all()
+            self.scopes.foreign_drops += 1
+
+    async def _apply_foreign(self, known: int, latest: int, foreign: set[int]) -> bool:
+        """Bring the loaded blocks up to ``latest`` by reading only what other processes
+        wrote since ``known``; False when that cannot be told (the blocks are then dropped).
+
+        Each version's metadata gives the rows it wrote to new fragments (appends, merges)
+        and the rows it removed. A plain scan returns rows in fragment-list order; new
+        fragments go to the end and compaction keeps the order, so the rows version v wrote
+        are the live rows at a known distance from the end of the table (shifted towards
+        the end by at most the rows removed in the span: that many more are read, and rows
+        a block already holds are kept once). Appended rows are added to the blocks they
+        belong to; a merge (an update) drops the blocks of the rows it wrote; a delete
+        alone does not say which rows it removed: all blocks are dropped."""
+        versions = await _guard("list versions", lambda: self.table.list_versions())
+        meta = {int(v["version"]): v.get("metadata") or {} for v in versions}
+        if any(v not in meta for v in range(known, latest + 1)):
+            return False  # cleaned up since: not known what changed
+
+        def num(v: int, key: str) -> int:
+            return int(meta[v].get(key, 0) or 0)
+
+        wrote: dict[int, int] = {}
+        removed: dict[int, int] = {}
+        for v in range(known + 1, latest + 1):
+            wrote[v] = max(num(v, "total_data_file_rows") - num(v - 1, "total_data_file_rows"), 0)
+            removed[v] = max(wrote[v] - (num(v, "total_rows") - num(v - 1, "total_rows")), 0)
+        end = num(latest, "total_rows")
+        slack = sum(removed.values())
+        reads: list[tuple[int, int, bool]] = []  # (offset, rows, replaces rows)
+        after = 0
+        for v in range(latest, known, -1):
+            if v in foreign and removed[v] and not wrote[v]:
+                return False
+            if v in foreign and wrote[v]:
+                lo = max(end - after - wrote[v], 0)
+                reads.append((lo, min(end, end - after + slack) - lo, bool(removed[v])))
+            after += wrote[v]
+        self._rows = end
+        if sum(n for _, n, _ in reads) > FOREIGN_READ_MAX:
+            return False  # a bulk import: blocks reload on their next search
+        columns = [*RESULT_COLUMNS, "vector", FTS_COLUMN]
+        for offset, n, replaces in reversed(reads):
+            if n <= 0:
+                continue
+            tbl = await _guard(
+                "read new rows", lambda o=offset, k=n: self.table.query().offset(o).limit(k).select(columns).to_arrow()
+            )
+            cols = tbl.select(RESULT_COLUMNS).combine_chunks()
+            if replaces:
+                self.scopes.drop_scopes_of(cols)
+                continue
+            vec_col = tbl.column("vector").combine_chunks()
+            vecs = vec_col.values.to_numpy(zero_copy_only=False).reshape(len(vec_col), self.dim)
+            self.foreign_rows += self.scopes.added(cols, vecs, [t or "" for t in tbl.column(FTS_COLUMN).to_pylist()], known=True)
+        return True
 
     async def _load_scope(self, key: ScopeKey) -> tuple[pa.Table, np.ndarray, list[str]] | None:
         """One scope's rows for its in-memory block; None when it has too many to scan."""
@@ -489,7 +551,7 @@ class VectorStore:
             return None
         vec_col = tbl.column("vector").combine_chunks()
         flat = vec_col.values.to_numpy(zero_copy_only=False) if len(vec_col) else np.zeros(0, np.float32)
-        vecs = flat.reshape(len(vec_col), self.dim).astype(np.float16)
+        vecs = flat.reshape(len(vec_col), self.dim)  # quantized by the block (scopes.py)
         texts = tbl.column(FTS_COLUMN).to_pylist()
         return tbl.select(RESULT_COLUMNS).combine_chunks(), vecs, [t or "" for t in texts]
 
@@ -716,7 +778,7 @@ class VectorStore:
         get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
         return {
             "upkeep": self.upkeep.stats(),
-            "scope_blocks": self.scopes.stats(),
+            "scope_blocks": {**self.scopes.stats(), "foreign_rows": self.foreign_rows},
             "appends": self.append_count,
             "append_seconds": round(self.append_seconds, 3),
             "append_wait_seconds": round(self.append_wait_seconds, 3),

@@ -5,14 +5,17 @@ those rows exactly is cheaper than any index query: 2,000 vectors x 384 dims is 
 matrix-vector product (~0.2 ms), and BM25 over the same rows is a few array operations. So a
 scope-only search (every filter is ``user_id/agent_id/run_id == value``) is answered from a
 *block*: the scope's rows read once from LanceDB (one scalar-index query), vectors stored
-as float16 in one array, the text as sorted (term, row) postings, the columns a hit returns
-as Arrow arrays. Other searches (unscoped, metadata or time filters) go to LanceDB.
+as int8 codes with one scale per row, the text as postings (term -> rows), the columns a
+hit returns as Arrow arrays. Other searches (unscoped, metadata or time filters) go to LanceDB.
 
-Freshness: rows this process appends reach every loaded block they belong to at once
-(``added``); deletes and updates drop the blocks (they reload on their next search).
-Writes of *other* processes: at most every ``refresh_s`` a search checks the table's latest
-version; if a version appeared that this process did not write, every block is dropped.
-So another process's committed add is found here within ``refresh_s`` of reaching LanceDB.
+Freshness: rows this process writes are tokenized and quantized by the write itself and
+reach every loaded block they belong to before it returns (``added``/``announce``), into a
+small tail that the write filling it folds into the block: a search never tokenizes or
+merges. Deletes and updates of this process drop the blocks (they reload on their next
+search). Writes of *other* processes: at most every ``refresh_s`` a search checks the
+table's latest version; the rows another process appended are read back and added like
+our own (lance.py), its deletes and updates drop the blocks they touch. So another
+process's committed add is found here within ``refresh_s`` of reaching LanceDB.
 
 Memory: blocks are kept least-recently-used within ``budget_bytes``; a scope larger than
 ``max_rows`` is not cached (LanceDB answers it). Full-text scores are BM25 (k1 1.2, b 0.75)
@@ -103,26 +106,66 @@ def _matches(key: ScopeKey, row: dict[str, Any]) -> bool:
     return all(row.get(col) == value for col, value in key)
 
 
+FOLD_ROWS = 256  # a block's tail (rows added since it was built) is folded in at this size
+
+
+def quantize(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 codes and one float32 scale per vector (max |x| maps to 127).
+
+    Per-vector scales keep a row's codes independent of the rest of the block, so rows
+    are appended without requantizing; on MiniLM vectors of LoCoMo turns their top-10
+    agrees with float32 search (recall measured in tests/test_scopes.py's docstring)."""
+    v = np.asarray(vecs, dtype=np.float32)
+    if v.ndim != 2 or len(v) == 0:
+        return np.zeros((0, v.shape[-1] if v.ndim == 2 else 0), np.int8), np.zeros(0, np.float32)
+    top = np.abs(v).max(axis=1)
+    scale = np.where(top > 0, top / 127.0, 1.0).astype(np.float32)
+    codes = np.rint(v / scale[:, None]).astype(np.int8)
+    return codes, scale
+
+
 @dataclass
-class Block:
-    """One scope's rows: hit columns (Arrow), float16 vectors, BM25 postings."""
+class Segment:
+    """Rows scored together: hit columns (Arrow), int8 vectors with per-row scales, and the
+    text as postings (sorted unique term ids, their start offsets, the rows of each
+    occurrence: a row appears once per occurrence of the term, so counts are tf)."""
 
     cols: pa.Table
-    vecs: np.ndarray
+    codes: np.ndarray
+    scale: np.ndarray
     doc_len: np.ndarray
-    post_terms: np.ndarray  # sorted term ids, one entry per (term, row) occurrence
-    post_rows: np.ndarray
-    pending: list[tuple[pa.Table, np.ndarray, list[str]]] = field(default_factory=list)
+    terms: np.ndarray
+    starts: np.ndarray
+    rows: np.ndarray
 
     @property
-    def rows(self) -> int:
-        return self.cols.num_rows + sum(t.num_rows for t, _, _ in self.pending)
+    def n(self) -> int:
+        return self.cols.num_rows
 
     def nbytes(self) -> int:
-        return int(self.cols.nbytes + self.vecs.nbytes + self.doc_len.nbytes + self.post_terms.nbytes + self.post_rows.nbytes)
+        return int(self.cols.nbytes + self.codes.nbytes + self.scale.nbytes + self.doc_len.nbytes
+                   + self.terms.nbytes + self.starts.nbytes + self.rows.nbytes)
+
+    def occurrences(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.repeat(self.terms, np.diff(self.starts)), self.rows.astype(np.int32)
+
+    def postings(self, term: int) -> np.ndarray:
+        i = int(np.searchsorted(self.terms, term))
+        if i == len(self.terms) or self.terms[i] != term:
+            return self.rows[:0]
+        return self.rows[self.starts[i]:self.starts[i + 1]]
 
 
-def _postings(texts: Sequence[str], offset: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _csr(terms: np.ndarray, rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    order = np.argsort(terms, kind="stable")
+    terms, rows = terms[order], rows[order]
+    uniq, first = np.unique(terms, return_index=True)
+    starts = np.append(first, len(terms)).astype(np.int32)
+    return uniq, starts, rows.astype(np.uint16 if n <= 0xFFFF else np.int32)
+
+
+def _segment(cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> Segment:
+    """Tokenize and quantize rows into a segment (the only place text is tokenized)."""
     terms: list[int] = []
     rows: list[int] = []
     lens = np.empty(len(texts), dtype=np.int32)
@@ -130,49 +173,76 @@ def _postings(texts: Sequence[str], offset: int = 0) -> tuple[np.ndarray, np.nda
         toks = tokenize(text or "")
         lens[i] = len(toks)
         terms.extend(_term_id(t) for t in toks)
-        rows.extend([i + offset] * len(toks))
-    return lens, np.asarray(terms, dtype=np.int64), np.asarray(rows, dtype=np.int32)
+        rows.extend([i] * len(toks))
+    vecs = np.asarray(vecs, dtype=np.float32)
+    codes, scale = quantize(vecs.reshape(len(texts), vecs.shape[-1] if vecs.ndim == 2 else -1))
+    uniq, starts, post_rows = _csr(np.asarray(terms, dtype=np.int64), np.asarray(rows, dtype=np.int32), len(texts))
+    return Segment(cols=cols, codes=codes, scale=scale, doc_len=lens, terms=uniq, starts=starts, rows=post_rows)
 
 
-def _build(cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> Block:
-    lens, terms, rows = _postings(texts)
-    order = np.argsort(terms, kind="stable")
-    return Block(cols=cols, vecs=vecs, doc_len=lens, post_terms=terms[order], post_rows=rows[order])
-
-
-def _merge(block: Block) -> Block:
-    """Fold rows added since the block was read into its arrays (each id once: a row
-    announced before its LanceDB commit may also be in what the block read)."""
-    if not block.pending:
-        return block
-    base = block.cols.num_rows
-    part = pa.concat_tables([t for t, _, _ in block.pending]).combine_chunks()
-    part_vecs = np.vstack([v for _, v, _ in block.pending])
-    part_texts = [x for _, _, ts in block.pending for x in ts]
-    ids = part.column("id")
-    fresh = ~pc.is_in(ids, value_set=block.cols.column("id")).to_numpy(zero_copy_only=False)
-    seen: set[str] = set()
-    for i, mid in enumerate(ids.to_pylist()):  # and once within the new rows
-        if mid in seen:
-            fresh[i] = False
-        seen.add(mid)
-    if not fresh.all():
-        idx = np.flatnonzero(fresh)
-        part, part_vecs, part_texts = part.take(pa.array(idx)), part_vecs[idx], [part_texts[i] for i in idx]
-    if part.num_rows == 0:
-        return Block(cols=block.cols, vecs=block.vecs, doc_len=block.doc_len,
-                     post_terms=block.post_terms, post_rows=block.post_rows)
-    tables = [block.cols, part]
-    vecs = np.vstack([block.vecs, part_vecs])
-    texts = part_texts
-    lens, terms, rows = _postings(texts, offset=base)
-    all_terms = np.concatenate([block.post_terms, terms])
-    all_rows = np.concatenate([block.post_rows, rows])
-    order = np.argsort(all_terms, kind="stable")
-    return Block(
-        cols=pa.concat_tables(tables).combine_chunks(), vecs=vecs,
-        doc_len=np.concatenate([block.doc_len, lens]), post_terms=all_terms[order], post_rows=all_rows[order],
+def _concat(a: Segment, b: Segment) -> Segment:
+    """One segment holding a's rows then b's (no text is tokenized again)."""
+    ta, ra = a.occurrences()
+    tb, rb = b.occurrences()
+    n = a.n + b.n
+    uniq, starts, rows = _csr(np.concatenate([ta, tb]), np.concatenate([ra, rb + a.n]), n)
+    return Segment(
+        cols=pa.concat_tables([a.cols, b.cols]).combine_chunks(),
+        codes=np.concatenate([a.codes, b.codes]), scale=np.concatenate([a.scale, b.scale]),
+        doc_len=np.concatenate([a.doc_len, b.doc_len]), terms=uniq, starts=starts, rows=rows,
     )
+
+
+@dataclass
+class Block:
+    """One scope's rows: the main segment, and a small tail of rows added since (both
+    searched; the tail is folded into the main segment by the write that fills it)."""
+
+    main: Segment
+    tail: Segment | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.main.n + (self.tail.n if self.tail is not None else 0)
+
+    def segments(self) -> list[Segment]:
+        return [self.main] if self.tail is None else [self.main, self.tail]
+
+    def ids(self) -> pa.ChunkedArray:
+        return pa.chunked_array([s.cols.column("id").combine_chunks() for s in self.segments()])
+
+    def nbytes(self) -> int:
+        return sum(s.nbytes() for s in self.segments())
+
+    def append(self, part: Segment) -> None:
+        """Add rows (already tokenized and quantized): to the tail, folded in once it holds
+        ``FOLD_ROWS``; so no search ever tokenizes or merges."""
+        if part.n == 0:
+            return
+        self.tail = part if self.tail is None else _concat(self.tail, part)
+        if self.tail.n >= FOLD_ROWS:
+            self.fold()
+
+    def fold(self) -> None:
+        if self.tail is not None:
+            self.main, self.tail = _concat(self.main, self.tail), None
+
+
+def _unique_rows(cols: pa.Table, vecs: np.ndarray, texts: list[str], known: pa.ChunkedArray | pa.Array | None):
+    """The rows whose id is neither in ``known`` nor earlier among these rows."""
+    ids = cols.column("id")
+    keep = np.ones(cols.num_rows, dtype=bool)
+    if known is not None and len(known):
+        keep &= ~pc.is_in(ids, value_set=pa.chunked_array(known).combine_chunks() if isinstance(known, pa.ChunkedArray) else known).to_numpy(zero_copy_only=False)
+    seen: set[str] = set()
+    for i, mid in enumerate(ids.to_pylist()):
+        if mid in seen:
+            keep[i] = False
+        seen.add(mid)
+    if keep.all():
+        return cols, vecs, texts
+    idx = np.flatnonzero(keep)
+    return cols.take(pa.array(idx)), np.asarray(vecs)[idx], [texts[i] for i in idx]
 
 
 class ScopeIndex:
@@ -209,28 +279,59 @@ class ScopeIndex:
 
     # --- keeping blocks current ------------------------------------------------------------
 
-    def added(self, cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> None:
-        """Rows this process just committed: add them to every loaded block they belong to.
-
-        A row can only belong to the scopes made of its own ids (at most 7 keys), so the
-        cost is per row, not per loaded block."""
-        if not self._blocks and not self._loading:
-            return
-        scope_cols = [cols.column(c).to_pylist() for c in SCOPE_COLUMNS]
+    def _keys_of(self, cols: pa.Table) -> dict[ScopeKey, list[int]]:
+        """Row indexes per loaded (or loading) scope the rows belong to. A row can only
+        belong to the scopes made of its own ids (at most 7 keys): the cost is per distinct
+        (user, agent, run), not per loaded block."""
+        by_ids: dict[tuple[Any, ...], list[int]] = {}
+        for i, values in enumerate(zip(*(cols.column(c).to_pylist() for c in SCOPE_COLUMNS))):
+            by_ids.setdefault(values, []).append(i)
         rows_of: dict[ScopeKey, list[int]] = {}
-        for i, values in enumerate(zip(*scope_cols)):
+        for values, idx in by_ids.items():
             pairs = [(c, v) for c, v in zip(SCOPE_COLUMNS, values) if v is not None]
             for mask in range(1, 1 << len(pairs)):
                 key = tuple(sorted(pairs[j] for j in range(len(pairs)) if mask >> j & 1))
                 if key in self._blocks or key in self._loading:
-                    rows_of.setdefault(key, []).append(i)
-        for key, idx in rows_of.items():
+                    rows_of.setdefault(key, []).extend(idx)
+        return rows_of
+
+    def added(self, cols: pa.Table, vecs: np.ndarray, texts: Sequence[str], *, known: bool = False) -> int:
+        """Rows just committed: tokenized and added to every loaded block they belong to,
+        here, by the write (a search never tokenizes or merges). ``known=True``: rows that
+        a block may already hold (another process's, read back), kept once per id.
+        Returns how many (block, row) pairs were added."""
+        if not self._blocks and not self._loading:
+            return 0
+        added = 0
+        vecs = np.asarray(vecs)
+        for key, idx in self._keys_of(cols).items():
             sel = np.asarray(idx)
-            part = (cols.take(pa.array(sel)), np.asarray(vecs)[sel].astype(np.float16), [texts[i] for i in idx])
+            part = (cols.take(pa.array(sel)), vecs[sel], [texts[i] for i in idx])
             if key in self._loading:
                 self._during_load.setdefault(key, []).append(part)
-            else:
-                self._blocks[key].pending.append(part)
+                continue
+            blk = self._blocks[key]
+            if known:
+                part = _unique_rows(*part, known=blk.ids())
+            if not part[0].num_rows:
+                continue
+            before = blk.nbytes()
+            blk.append(_segment(*part))
+            self._bytes += blk.nbytes() - before
+            added += part[0].num_rows
+        self._evict()
+        return added
+
+    def drop_scopes_of(self, cols: pa.Table) -> int:
+        """Drop the loaded blocks that rows with these scope columns belong to (rows
+        another process deleted or replaced); returns how many were dropped."""
+        keys = [k for k in self._keys_of(cols) if k in self._blocks]
+        for key in keys:
+            self._bytes -= self._blocks.pop(key).nbytes()
+        if keys or self._loading:
+            self.generation += 1  # a load in flight may have read the old rows
+        self.drops += bool(keys)
+        return len(keys)
 
     def announce(self, cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> int:
         """Rows committed to the records store whose LanceDB append is still queued: loaded
@@ -255,6 +356,10 @@ class ScopeIndex:
                 out.append((cols.take(pa.array(idx)), vecs[idx], [texts[i] for i in idx]))
         return out
 
+    def loaded(self) -> bool:
+        """Whether any block is loaded or loading (else there is nothing to keep current)."""
+        return bool(self._blocks or self._loading)
+
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
         self._blocks.clear()
@@ -274,10 +379,6 @@ class ScopeIndex:
         if blk is not None:
             self.hits += 1
             self._blocks.move_to_end(key)
-            if blk.pending:
-                merged = _merge(blk)
-                self._bytes += merged.nbytes() - blk.nbytes()
-                self._blocks[key] = blk = merged
             return blk
         fut = self._loading.get(key)
         if fut is not None:
@@ -288,7 +389,7 @@ class ScopeIndex:
         gen = self.generation
         start = time.perf_counter()
         # rows announced but not yet in LanceDB: taken before the read (one that commits
-        # during the read may then come twice; the merge keeps each id once)
+        # during the read may then come twice: each id is kept once)
         behind = self._behind_for(key)
         try:
             loaded = await self._load(key)
@@ -296,12 +397,18 @@ class ScopeIndex:
             if loaded is None:
                 self._too_big.add(key)
             else:
+                extra = [*behind, *self._during_load.pop(key, [])]
                 cols, vecs, texts = loaded
-                blk = _build(cols, vecs, texts)
-                blk.pending.extend(behind)
-                blk.pending.extend(self._during_load.pop(key, []))
-                if blk.pending:
-                    blk = _merge(blk)
+                if extra:
+                    more = _unique_rows(
+                        pa.concat_tables([t for t, _, _ in extra]).combine_chunks(),
+                        np.vstack([np.asarray(v, dtype=np.float32) for _, v, _ in extra]),
+                        [x for _, _, ts in extra for x in ts], known=cols.column("id"),
+                    )
+                    cols = pa.concat_tables([cols, more[0]]).combine_chunks()
+                    vecs = np.vstack([np.asarray(vecs, dtype=np.float32), more[1]])
+                    texts = [*texts, *more[2]]
+                blk = Block(_segment(cols, vecs, texts))
                 if gen == self.generation:  # not dropped while loading
                     self._blocks[key] = blk
                     self._bytes += blk.nbytes()
@@ -323,35 +430,48 @@ class ScopeIndex:
             self._bytes -= old.nbytes()
 
     @staticmethod
+    def _take(blk: Block, top: np.ndarray, scores: np.ndarray) -> list[dict[str, Any]]:
+        segs = blk.segments()
+        cols = segs[0].cols if len(segs) == 1 else pa.concat_tables([s.cols for s in segs])
+        rows = cols.take(pa.array(top)).to_pylist()
+        for r, i in zip(rows, top):
+            r["score"] = float(scores[i])
+        return rows
+
+    @staticmethod
     def vector(blk: Block, query: np.ndarray, limit: int) -> list[dict[str, Any]]:
-        n = blk.cols.num_rows
+        """Top rows by dot product with the normalized query (int8 codes x per-row scale)."""
+        n = blk.rows
         if n == 0:
             return []
         q = np.asarray(query, dtype=np.float32)
         q = q / (np.linalg.norm(q) or 1.0)
-        sims = blk.vecs.astype(np.float32, copy=False) @ q
+        sims = np.concatenate([(s.codes.astype(np.float32) @ q) * s.scale for s in blk.segments()])
         k = min(limit, n)
         top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
         top = top[np.argsort(-sims[top], kind="stable")]
-        rows = blk.cols.take(pa.array(top)).to_pylist()
-        for r, i in zip(rows, top):
-            r["score"] = float(sims[i])
-        return rows
+        return ScopeIndex._take(blk, top, sims)
 
     @staticmethod
     def fts(blk: Block, text: str, limit: int, k1: float = 1.2, b: float = 0.75) -> list[dict[str, Any]]:
-        n = blk.cols.num_rows
+        """BM25 over the block's rows, with the scope's own document frequencies."""
+        n = blk.rows
         terms = sorted({_term_id(t) for t in tokenize(text)})
         if n == 0 or not terms:
             return []
-        avgdl = float(blk.doc_len.mean()) or 1.0
-        norm = k1 * (1.0 - b + b * blk.doc_len / avgdl)
+        segs = blk.segments()
+        doc_len = segs[0].doc_len if len(segs) == 1 else np.concatenate([s.doc_len for s in segs])
+        avgdl = float(doc_len.mean()) or 1.0
+        norm = k1 * (1.0 - b + b * doc_len / avgdl)
         scores = np.zeros(n, dtype=np.float64)
         for t in terms:
-            lo, hi = np.searchsorted(blk.post_terms, [t, t + 1])
-            if lo == hi:
+            hits = [segs[0].postings(t).astype(np.int64)]
+            if len(segs) > 1:
+                hits.append(segs[1].postings(t).astype(np.int64) + segs[0].n)
+            occ = np.concatenate(hits) if len(hits) > 1 else hits[0]
+            if not len(occ):
                 continue
-            rows, tf = np.unique(blk.post_rows[lo:hi], return_counts=True)
+            rows, tf = np.unique(occ, return_counts=True)
             df = len(rows)
             idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
             scores[rows] += idf * tf * (k1 + 1.0) / (tf + norm[rows])
@@ -361,10 +481,7 @@ class ScopeIndex:
         k = min(limit, len(found))
         top = found[np.argpartition(-scores[found], k - 1)[:k]] if k < len(found) else found
         top = top[np.argsort(-scores[top], kind="stable")]
-        rows_out = blk.cols.take(pa.array(top)).to_pylist()
-        for r, i in zip(rows_out, top):
-            r["score"] = float(scores[i])
-        return rows_out
+        return ScopeIndex._take(blk, top, scores)
 
     def stats(self) -> dict[str, Any]:
         return {

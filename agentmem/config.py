@@ -133,6 +133,11 @@ class MemoryConfig:
         write_behind_rows: adds of at most this many new memories return once the records
             store has committed them with their vectors; the LanceDB append follows in a
             group (replayed on open after a kill). 0: every add waits for LanceDB.
+        embed_behind: with write-behind, such an add returns once the records store has
+            committed the memory, before it is embedded: the embedding follows at once in
+            the background, batched with whatever else is waiting, and the next search
+            embeds anything still waiting together with its query, so every search finds
+            it. At most 64 wait; a kill before the embedding is replayed on open.
         ann_index_min_rows: rows before an ANN vector index is built.
         core_block_limit: default character limit of a core block.
     """
@@ -176,6 +181,8 @@ class MemoryConfig:
     # adds of at most this many new memories return once libSQL has committed them with
     # their vectors; the LanceDB append follows in a group (0: every add waits for it)
     write_behind_rows: int = 1  # the agent loop's single add; batches append directly
+    # such adds also return before their text is embedded (committed to libSQL first)
+    embed_behind: bool = True
     ann_index_min_rows: int = 100_000
     core_block_limit: int = 2_000
 
@@ -216,6 +223,7 @@ class MemoryConfig:
             "pipeline",
             "dedupe",
             "write_history",
+            "embed_behind",
         ):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInputError(name, f"must be True or False, got {getattr(self, name)!r}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import time
@@ -41,7 +42,13 @@ from .storage.libsql import RecordStore
 
 __all__ = ["Orchestrator", "Embedderlike", "StageClock"]
 
+log = logging.getLogger("agentmem")
+
 TIMINGS_KEPT = 200_000
+#: Memories at most waiting to be embedded (embed-behind); an add that finds this many embeds them.
+EMBED_BEHIND_MAX = 64
+#: How long a memory waits for a search to embed it before the background does.
+EMBED_BEHIND_DELAY_S = 0.02
 
 
 class Embedderlike(Protocol):
@@ -128,6 +135,11 @@ class Orchestrator:
         # who wrote a pending vector (write-behind): host, process, this Memory
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{os.urandom(6).hex()}"
         self.recovered = 0
+        # embed-behind: memories committed to the records store, not embedded yet (in
+        # order), the futures of the embeddings under way, and the background task
+        self._unembedded: list[NewMemory] = []
+        self._embedding: set[asyncio.Future[None]] = set()
+        self._embed_task: asyncio.Future[None] | None = None
 
     @contextmanager
     def clock(self, op: str, items: int) -> Iterator[StageClock]:
@@ -243,6 +255,9 @@ class Orchestrator:
         """Embed and write in chunks, pipelined; all or nothing."""
         if not items:
             return
+        if vectors is None and self._embed_behind_ok(items):
+            await self._store_unembedded(items, clock, {} if taken is None else taken)
+            return
         # Chunks exist to overlap embedding with writes; given vectors, there is nothing to
         # overlap and bigger appends are cheaper (a LanceDB append costs ~2 ms + ~5 us a row).
         size = self.config.chunk_size if vectors is None else max(self.config.chunk_size, 8192)
@@ -334,6 +349,67 @@ class Orchestrator:
             and self.records.pool.local and not self.vectors._closed
         )
 
+    def _embed_behind_ok(self, items: Sequence[NewMemory]) -> bool:
+        return self.config.embed_behind and self._behind_ok(items)
+
+    async def _store_unembedded(self, items: list[NewMemory], clock: StageClock, taken: dict[str, str]) -> None:
+        """Embed-behind: commit the memories (with an empty pending vector) and return;
+        the embedding follows in the background or with the next search (``_embed_waiting``)."""
+        await self._write_records(
+            self.records.insert(items, history=self.config.write_history, taken=taken, pending=(None, self.owner)), clock
+        )
+        self._unembedded.extend(m for m in items if m.hash not in taken)
+        if len(self._unembedded) >= EMBED_BEHIND_MAX:  # the background is behind: this add helps
+            await self._embed_waiting(None, clock)
+        elif self._unembedded and (self._embed_task is None or self._embed_task.done()):
+            self._embed_task = asyncio.ensure_future(self._embed_in_background())
+
+    async def _embed_in_background(self) -> None:
+        # A moment's wait: an agent's next search usually comes first and embeds the
+        # memory in one model call with its query; and adds arriving meanwhile share a call.
+        await asyncio.sleep(EMBED_BEHIND_DELAY_S)
+        while self._unembedded:
+            try:
+                await self._embed_waiting(None, StageClock("embed_behind", len(self._unembedded)))
+            except Exception:  # still waiting: the next search or drain tries again (and raises)
+                log.warning("embedding added memories in the background failed", exc_info=True)
+                return
+
+    async def _embed_waiting(self, query: str | None, clock: StageClock) -> np.ndarray | None:
+        """Embed every memory waiting for it (with ``query`` in the same model call), queue
+        their vector rows, and wait for embeddings others started: afterwards every add
+        that returned before this call is searchable. Returns the query's vector."""
+        items, self._unembedded = self._unembedded, []
+        others = list(self._embedding)
+        texts = [m.content for m in items] + ([] if query is None else [query])
+        qv = None
+        if texts:
+            mine: asyncio.Future[None] | None = None
+            if items:
+                mine = asyncio.get_running_loop().create_future()
+                self._embedding.add(mine)
+            try:
+                vecs = await self.embed(texts, clock)
+                if items:
+                    with clock.stage("vectors"):
+                        self.vectors.add_behind(items, vecs[: len(items)], self.records.clear_pending)
+                qv = None if query is None else vecs[len(items)]
+            except BaseException:
+                self._unembedded[:0] = items  # still pending in the records store: tried again
+                raise
+            finally:
+                if mine is not None:
+                    self._embedding.discard(mine)
+                    mine.set_result(None)
+        if others:
+            await asyncio.gather(*others)
+        return qv
+
+    async def _drain_embeds(self) -> None:
+        """Embed whatever adds left waiting (before changes to stored memories, settle, close)."""
+        while self._unembedded or self._embedding:
+            await self._embed_waiting(None, StageClock("embed_behind", len(self._unembedded)))
+
     async def recover(self) -> int:
         """Append the pending vectors a killed process left (its adds had returned: their
         records and vectors were committed in the records store). Runs on open; returns how
@@ -348,7 +424,13 @@ class Orchestrator:
             part = live[start : start + 4096]
             items = [NewMemory(m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata,
                                m.created_at, index_text=st) for _, m, _, st, _, _ in part]
-            vecs = np.stack([np.frombuffer(v, dtype=np.float32) for _, _, v, _, _, _ in part])
+            vecs = np.empty((len(part), self.embedder.dim), dtype=np.float32)
+            todo = [i for i, r in enumerate(part) if not r[2]]  # committed before they were embedded
+            for i, r in enumerate(part):
+                if r[2]:
+                    vecs[i] = np.frombuffer(r[2], dtype=np.float32)
+            if todo:
+                vecs[todo] = await self.embedder.embed([items[i].content for i in todo])
             await self.vectors.upsert(items, vecs)  # by id: a row that did reach LanceDB is not doubled
         await self.records.clear_pending([r[0] for r in rows])
         self.recovered = len(live)
@@ -378,6 +460,7 @@ class Orchestrator:
     async def _undo_insert(self, items: Sequence[NewMemory], *, vectors: bool = True, records: bool = True) -> None:
         ids = [m.id for m in items]
         try:
+            await self._drain_embeds()
             if vectors:
                 await self.vectors.delete_ids(ids)
             if records and self.config.persist_records:
@@ -395,7 +478,9 @@ class Orchestrator:
             # a scope-only filter (user/agent/run ids) is answered exactly from memory (scopes.py)
             scope = scope_key(conds)
             qv = None
-            if mode in ("vector", "hybrid"):
+            if self._unembedded or self._embedding:  # adds that returned are found: embed them now
+                qv = await self._embed_waiting(query if mode in ("vector", "hybrid") else None, clock)
+            elif mode in ("vector", "hybrid"):
                 qv = (await self.embed([query], clock))[0]
             with clock.stage("vectors"):
                 if mode == "vector":
@@ -429,6 +514,7 @@ class Orchestrator:
                             metadata=json.loads(r["metadata"] or "{}"), created_at=created, updated_at=created)
 
     async def update(self, memory_id: str, content: str | None, metadata: dict[str, Any] | None) -> MemoryRecord:
+        await self._drain_embeds()
         with self.clock("update", 1) as clock:
             with clock.stage("records"):
                 old = await self.records.get(memory_id)
@@ -472,6 +558,7 @@ class Orchestrator:
         with self.clock(op, len(olds)) as clock:
             if not olds:
                 return 0
+            await self._drain_embeds()
             await self._write_records(self.records.delete(olds, history=self.config.write_history, when=now()), clock)
             try:
                 with clock.stage("vectors"):
@@ -544,7 +631,8 @@ class Orchestrator:
 
     async def settle(self) -> None:
         """Let every write acknowledged so far reach both stores' readers (written-behind
-        vectors included: ``refresh`` flushes them)."""
+        vectors included: ``refresh`` flushes them; memories not embedded yet are first)."""
+        await self._drain_embeds()
         await self.vectors.refresh()
 
     async def verify(self) -> VerifyReport:
@@ -594,12 +682,17 @@ class Orchestrator:
             return RepairReport(reembedded=reembedded, removed_orphans=removed, after=await self.verify())
 
     async def reset(self) -> None:
+        await self._drain_embeds()
         await self.records.reset()
         await self.vectors.reset()
         self.embedder.clear_cache()
 
     async def close(self) -> None:
         try:
+            try:
+                await self._drain_embeds()
+            except Exception:  # left pending in the records store: embedded on the next open
+                log.warning("embedding waiting memories on close failed", exc_info=True)
             await self.vectors.close()
         finally:
             await self.records.close()

@@ -4,6 +4,7 @@ next open appends it by itself. Storage logic: the stand-in embedder."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -25,10 +26,14 @@ CHILD = textwrap.dedent(
     from agentmem import Memory, MemoryConfig
     from agentmem.storage.lance import VectorStore
 
-    if sys.argv[2] == "stall":
-        async def never(self):  # the LanceDB append never happens: only libSQL has the adds
+    if sys.argv[2] in ("stall", "unembedded"):
+        async def never(self, *args):  # the LanceDB append never happens: only libSQL has the adds
             return None
         VectorStore._flush = never
+        if sys.argv[2] == "unembedded":  # nor the embedding: libSQL has their text only
+            from agentmem.orchestrator import Orchestrator
+            Orchestrator._embed_waiting = never
+            Orchestrator._embed_in_background = never
     mem = Memory(MemoryConfig(data_dir=sys.argv[1]), embedder=HashEmbedder())
     n = 0
     while True:
@@ -58,7 +63,8 @@ def _run_and_kill(store: Path, how: str, acks: int) -> list[str]:
     return acked
 
 
-@pytest.mark.parametrize("how", ["stall", "run"], ids=["killed-before-any-append", "killed-mid-stream"])
+@pytest.mark.parametrize("how", ["stall", "unembedded", "run"],
+                         ids=["killed-before-any-append", "killed-before-any-embedding", "killed-mid-stream"])
 def test_acknowledged_single_adds_survive_sigkill(tmp_path: Path, how: str) -> None:
     from standin import HashEmbedder
 
@@ -66,8 +72,8 @@ def test_acknowledged_single_adds_survive_sigkill(tmp_path: Path, how: str) -> N
     acked = _run_and_kill(store, how, 40)
     with Memory(MemoryConfig(data_dir=store), embedder=HashEmbedder()) as mem:
         core = mem._run(mem._async._ready())
-        if how == "stall":
-            assert core.recovered >= len(acked)  # the open appended them by itself
+        if how != "run":
+            assert core.recovered >= len(acked)  # the open embedded and appended them by itself
         report = mem.verify()
         assert report.ok, report
         for n, memory_id in enumerate(acked):
@@ -83,7 +89,7 @@ def test_acknowledged_single_adds_survive_sigkill(tmp_path: Path, how: str) -> N
 async def test_pending_vectors_clear_once_appended_and_lance_readers_see_them(tmp_path: Path) -> None:
     from standin import HashEmbedder
 
-    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder())
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s", embed_behind=False), embedder=HashEmbedder())
     core = await mem._ready()
     ids = [(await mem.add(f"note {i} on sailing knots", user_id="u")).id for i in range(10)]
     assert core.vectors.behind_rows == 10
@@ -104,3 +110,67 @@ async def test_write_behind_off_waits_for_lance(tmp_path: Path) -> None:
     await mem.add("a plain synchronous add", user_id="u")
     assert core.vectors.behind_rows == 0 and await core.records.pending_vectors(10) == []
     await mem.close()
+
+
+async def test_embed_behind_add_returns_before_embedding_and_every_search_finds_it(tmp_path: Path) -> None:
+    """embed_behind: the add commits the memory (an empty pending vector) and returns; the
+    next search in any mode embeds it first (with its query) and finds it; the background
+    embeds what no search took; settle leaves nothing pending and the stores agree."""
+    from standin import HashEmbedder
+
+    emb = HashEmbedder()
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=emb)
+    core = await mem._ready()
+    for mode in ("vector", "fts", "hybrid"):
+        text = f"the {mode} probe about harbour cranes"
+        before = emb.calls
+        r = await mem.add(text, user_id="u")
+        assert emb.calls == before  # not embedded by the add
+        pending = await core.records.pending_vectors(10)
+        assert [(p[0], p[2]) for p in pending] == [(r.id, b"")]
+        for scope in ({"user_id": "u"}, {}):  # the scope block and LanceDB
+            hits = await mem.search(text, mode=mode, limit=1, **scope)
+            assert hits and hits[0].id == r.id, (mode, scope)
+        await core.vectors.flush()
+        assert await core.records.pending_vectors(10) == []
+    r = await mem.add("left for the background to embed", user_id="u")
+    for _ in range(200):
+        if not core._unembedded and not core._embedding:
+            break
+        await asyncio.sleep(0.01)
+    assert not core._unembedded
+    await core.settle()
+    assert await core.records.pending_vectors(10) == []
+    assert (await mem.verify()).ok and await mem.count() == 4
+    await mem.close()
+
+
+async def test_embed_behind_then_update_or_delete_leaves_no_stray_vector(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder())
+    a = await mem.add("a memory changed before it was embedded", user_id="u")
+    b = await mem.add("a memory deleted before it was embedded", user_id="u")
+    await mem.update(a.id, content="the changed memory, embedded once")
+    await mem.delete(b.id)
+    report = await mem.verify()
+    assert report.ok and report.records == report.vectors == 1, report
+    hits = await mem.search("the changed memory, embedded once", user_id="u", mode="vector", limit=2)
+    assert [h.id for h in hits] == [a.id]
+    await mem.close()
+
+
+def test_many_sequential_adds_wait_for_the_embedding_at_the_bound(tmp_path: Path) -> None:
+    """However fast adds come, at most EMBED_BEHIND_MAX memories wait to be embedded."""
+    from standin import HashEmbedder
+
+    from agentmem.orchestrator import EMBED_BEHIND_MAX
+
+    with Memory(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder()) as mem:
+        core = mem._run(mem._async._ready())
+        most = 0
+        for i in range(3 * EMBED_BEHIND_MAX):
+            mem.add(f"rapid add number {i}", user_id="u")
+            most = max(most, len(core._unembedded))
+        assert most < EMBED_BEHIND_MAX
+        assert mem.count() == 3 * EMBED_BEHIND_MAX and mem.verify().ok

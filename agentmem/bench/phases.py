@@ -44,6 +44,8 @@ _PLAN_ONLY: dict[str, Any] = {
     "pipeline": False,
     "embed_cache": False,
     "optimize_model": False,
+    "write_behind_rows": 0,
+    "embed_behind": False,
 }
 
 

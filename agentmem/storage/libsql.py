@@ -310,7 +310,8 @@ class RecordStore:
         another process a moment earlier) is skipped, not an error: ``taken`` receives
         hash -> the stored memory's id for each one skipped, and the rest is stored.
         ``pending`` = (vectors, owner) also stores each inserted memory's vector in
-        ``pending_vectors`` in the same transaction (write-behind; local databases only).
+        ``pending_vectors`` in the same transaction (write-behind; local databases only);
+        vectors ``None``: not embedded yet (an empty blob; recovery embeds the content).
         """
         if not items:
             return {}
@@ -355,7 +356,7 @@ class RecordStore:
                 db.executemany(
                     "INSERT OR REPLACE INTO pending_vectors (id, vector, search_text, owner, created) VALUES (?, ?, ?, ?, ?)",
                     [
-                        (m.id, np.asarray(vecs[i], dtype=np.float32).tobytes(),
+                        (m.id, b"" if vecs is None else np.asarray(vecs[i], dtype=np.float32).tobytes(),
                          None if m.search_text == m.content else m.search_text, owner, now)
                         for i, m in enumerate(items) if m.hash not in lost
                     ],
@@ -375,7 +376,8 @@ class RecordStore:
 
     async def pending_vectors(self, limit: int) -> list[tuple[str, MemoryRecord | None, bytes, str | None, str, float]]:
         """Up to ``limit`` pending vectors, oldest first: (id, the memory or None if it is
-        gone since, the float32 vector bytes, its search text if not the content, owner, created)."""
+        gone since, the float32 vector bytes (empty: not embedded yet), its search text if
+        not the content, owner, created)."""
         rows = await self.pool.query(
             f"SELECT p.id, p.vector, p.search_text, p.owner, p.created, {', '.join('m.' + c for c in MEMORY_COLUMNS)} "
             "FROM pending_vectors AS p LEFT JOIN memories AS m ON m.id = p.id ORDER BY p.created LIMIT ?",

@@ -503,6 +503,12 @@ class AsyncMemory:
         """Make the vector store match the records store (the source of truth)."""
         return await (await self._ready()).repair()
 
+    async def flush(self) -> None:
+        """Wait until every acknowledged add is embedded and appended to LanceDB (adds
+        return earlier: see ``embed_behind`` and ``write_behind_rows``). Searches never
+        need it; it is for timing, backups and handing the table to another reader."""
+        await (await self._ready()).settle()
+
     async def optimize(self) -> dict[str, Any]:
         """Compact the vector table, fold new rows into its indexes, build the ANN index when due."""
         return await (await self._ready()).vectors.optimize()
@@ -890,6 +896,7 @@ class Memory:
     import_ = _sync("import_")
     verify = _sync("verify")
     repair = _sync("repair")
+    flush = _sync("flush")
     optimize = _sync("optimize")
     stats = _sync("stats")
 

@@ -180,9 +180,12 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     hits = await b.search("lighthouse keeper driftwood", user_id="u", mode="fts", limit=3)
     assert hits[0].id == r.id and hits[0].content == "the lighthouse keeper collects driftwood"
 
-    # a delete in "a": the deleted memory is no longer found by "b" in any mode
+    # a delete in "a": only the block of the deleted memory's scope is dropped
+    await b.search("lighthouse", user_id="u", mode="fts")  # loaded again
     await a.delete(r.id)
     await bv.refresh()
+    assert (("user_id", "v"),) in bv.scopes._blocks and (("user_id", "u"),) not in bv.scopes._blocks
+    assert bv.scopes.foreign_drops == 0
     for mode in ("vector", "fts", "hybrid"):
         hits = await b.search("lighthouse keeper driftwood", user_id="u", mode=mode, limit=40)
         assert r.id not in {h.id for h in hits}, mode

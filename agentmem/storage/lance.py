@@ -205,13 +205,13 @@ class VectorStore:
         self.scopes = ScopeIndex(self._load_scope, budget_bytes=scan_budget_bytes)
         self.scan = scan_budget_bytes > 0
         # Versions this process committed: any other one seen on refresh is another
-        # process's write, and the blocks are dropped (see ScopeIndex).
+        # process's write, read into the loaded blocks (_apply_foreign).
         self._own_versions: set[int] = set()
         self._known_version = -1
         self._check_lock = asyncio.Lock()
         self._rows = 0  # the row count as of our last check, plus our own changes since
         self.foreign_rows = 0  # rows of other processes added to the scope blocks
-        self._in_own_span = False
+        self._upkeep_versions: set[int] = set()  # committed while our upkeep ran (see _own_span)
 
     @staticmethod
     def connect_options(uri: str, storage_options: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -438,21 +438,19 @@ class VectorStore:
         self._rows += rows
 
     async def _own_span(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Run an upkeep call; the versions it commits are ours. (Another process's commit
-        landing inside the same span is taken for ours too: its rows are then found once a
-        later foreign version is seen, or after a reopen.)"""
+        """Run an upkeep call and remember the versions committed meanwhile: ours, or
+        another process's commit landing inside the span (``_check_foreign_now`` tells
+        them apart by what each version wrote)."""
         before = int(await _guard("version", lambda: self.table.version()))
-        self._in_own_span = True
         try:
             return await call()
         finally:
-            self._in_own_span = False
             after = int(await _guard("version", lambda: self.table.version()))
-            self._own_versions.update(range(before + 1, after + 1))
+            self._upkeep_versions.update(range(before + 1, after + 1))
 
     async def _check_foreign(self) -> None:
-        """At most every ``scopes.refresh_s``: move to the latest version; if it holds a
-        commit of another process, drop the in-memory blocks."""
+        """At most every ``scopes.refresh_s``: move to the latest version; commits of
+        another process reach the loaded scope blocks (``_apply_foreign``)."""
         if time.monotonic() - self.scopes.last_check < self.scopes.refresh_s:
             return
         async with self._check_lock:  # one check at a time; reads wait for it to finish
@@ -467,13 +465,16 @@ class VectorStore:
         if latest == self._known_version:
             return
         known, self._known_version = self._known_version, latest
-        # A version we did not record is another process's write, or a commit of our own
-        # upkeep still running (its versions are recorded when the round ends: they keep the
-        # rows as they are, and read as such below).
+        # A version our writes did not record is another process's write, or a commit of
+        # our own upkeep (which keeps the rows as they are, and reads as such below).
         foreign = {v for v in range(known + 1, latest + 1) if v not in self._own_versions}
+        upkeep_only = foreign <= self._upkeep_versions
         self._own_versions = {v for v in self._own_versions if v > latest}
+        self._upkeep_versions = {v for v in self._upkeep_versions if v > latest}
         if not foreign or not self.scopes.loaded():
             return
+        if upkeep_only and int(await _guard("count", lambda: self.table.count_rows())) == self._rows:
+            return  # our upkeep's rounds, and no rows came or went beside them
         try:
             kept = await self._apply_foreign(known, latest, foreign)
         except VectorStoreError:
@@ -493,8 +494,8 @@ class VectorStore:
         are the live rows at a known distance from the end of the table (shifted towards
         the end by at most the rows removed in the span: that many more are read, and rows
         a block already holds are kept once). Appended rows are added to the blocks they
-        belong to; a merge (an update) drops the blocks of the rows it wrote; a delete
-        alone does not say which rows it removed: all blocks are dropped."""
+        belong to; a merge (an update) drops the blocks of the rows it wrote; a delete drops
+        the blocks of the rows it removed (``_deleted_rows``)."""
         versions = await _guard("list versions", lambda: self.table.list_versions())
         meta = {int(v["version"]): v.get("metadata") or {} for v in versions}
         if any(v not in meta for v in range(known, latest + 1)):
@@ -512,16 +513,19 @@ class VectorStore:
         slack = sum(removed.values())
         reads: list[tuple[int, int, bool]] = []  # (offset, rows, replaces rows)
         after = 0
+        deletes = []
         for v in range(latest, known, -1):
             if v in foreign and removed[v] and not wrote[v]:
-                return False
+                deletes.append(v)
             if v in foreign and wrote[v]:
                 lo = max(end - after - wrote[v], 0)
                 reads.append((lo, min(end, end - after + slack) - lo, bool(removed[v])))
             after += wrote[v]
         self._rows = end
-        if sum(n for _, n, _ in reads) > FOREIGN_READ_MAX:
-            return False  # a bulk import: blocks reload on their next search
+        if sum(n for _, n, _ in reads) + sum(removed[v] for v in deletes) > FOREIGN_READ_MAX:
+            return False  # a bulk import or delete: blocks reload on their next search
+        for v in deletes:
+            self.scopes.drop_scopes_of(await self._deleted_rows(v))
         columns = [*RESULT_COLUMNS, "vector", FTS_COLUMN]
         for offset, n, replaces in reversed(reads):
             if n <= 0:
@@ -537,6 +541,26 @@ class VectorStore:
             vecs = vec_col.values.to_numpy(zero_copy_only=False).reshape(len(vec_col), self.dim)
             self.foreign_rows += self.scopes.added(cols, vecs, [t or "" for t in tbl.column(FTS_COLUMN).to_pylist()], known=True)
         return True
+
+    async def _deleted_rows(self, version: int) -> pa.Table:
+        """The scope columns of the rows a delete-only ``version`` removed: it changed no
+        fragment, only marked rows deleted, so its rows are the row ids live before it and
+        not after (two scans of row ids only, then one read of those rows)."""
+        before = await _guard("open table", lambda: self.db.open_table(TABLE))
+        after = await _guard("open table", lambda: self.db.open_table(TABLE))
+        await _guard("checkout", lambda: before.checkout(version - 1))
+        await _guard("checkout", lambda: after.checkout(version))
+        ids = []
+        for t in (before, after):
+            tbl = await _guard("read row ids", lambda t=t: t.query().select([]).with_row_id().to_arrow())
+            ids.append(tbl.column("_rowid").to_numpy())
+        gone = np.setdiff1d(ids[0], ids[1])
+        if not len(gone):
+            return pa.table({c: pa.array([], pa.string()) for c in ("id", "user_id", "agent_id", "run_id")})
+        where = f"_rowid IN ({', '.join(str(int(r)) for r in gone)})"
+        return await _guard(
+            "read deleted rows", lambda: before.query().where(where).select(["id", "user_id", "agent_id", "run_id"]).to_arrow()
+        )
 
     async def _load_scope(self, key: ScopeKey) -> tuple[pa.Table, np.ndarray, list[str]] | None:
         """One scope's rows for its in-memory block; None when it has too many to scan."""
@@ -564,6 +588,7 @@ class VectorStore:
             self._appends = 0
             self._cleaned_version = 0
             self._own_versions.clear()
+            self._upkeep_versions.clear()
             self._known_version = int(await _guard("version", lambda: self.table.version()))
             self._rows = 0
 

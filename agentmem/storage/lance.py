@@ -212,6 +212,8 @@ class VectorStore:
         self._rows = 0  # the row count as of our last check, plus our own changes since
         self.foreign_rows = 0  # rows of other processes added to the scope blocks
         self._upkeep_versions: set[int] = set()  # committed while our upkeep ran (see _own_span)
+        self._meta: dict[int, dict[str, Any]] = {}  # version metadata kept from the last check
+        self._check_task: asyncio.Future[None] | None = None
 
     @staticmethod
     def connect_options(uri: str, storage_options: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -449,32 +451,51 @@ class VectorStore:
             self._upkeep_versions.update(range(before + 1, after + 1))
 
     async def _check_foreign(self) -> None:
-        """At most every ``scopes.refresh_s``: move to the latest version; commits of
-        another process reach the loaded scope blocks (``_apply_foreign``)."""
-        if time.monotonic() - self.scopes.last_check < self.scopes.refresh_s:
+        """Keep the loaded scope blocks current with other processes' commits
+        (``_apply_foreign``) without making searches wait: a check starts in the background
+        once the last one began ``refresh_s``/2 ago, and a search waits only when no check
+        begun within ``refresh_s`` has finished. So another process's commit is found
+        within ``refresh_s``, and reading it costs searches nothing while they come often."""
+        refresh = self.scopes.refresh_s
+        need = time.monotonic() - refresh  # a check begun after this must have finished
+        if self.scopes.last_check >= need + refresh / 2:
             return
-        async with self._check_lock:  # one check at a time; reads wait for it to finish
-            if time.monotonic() - self.scopes.last_check < self.scopes.refresh_s:
+        task = self._check_task
+        while True:
+            if task is None or task.done():
+                task = self._check_task = asyncio.ensure_future(self._run_check())
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())  # logged in _run_check
+            if self.scopes.last_check >= need:
                 return
+            await asyncio.shield(task)
+
+    async def _run_check(self) -> None:
+        start = time.monotonic()
+        try:
             await self._check_foreign_now()
+        except Exception:
+            log.warning("checking for other processes' commits failed", exc_info=True)
+            raise
+        self.scopes.last_check = max(self.scopes.last_check, start)
 
     async def _check_foreign_now(self) -> None:
-        self.scopes.last_check = time.monotonic()
-        await _guard("refresh", lambda: self.table.checkout_latest())
-        latest = int(await _guard("version", lambda: self.table.version()))
-        if latest == self._known_version:
-            return
-        known, self._known_version = self._known_version, latest
-        # A version our writes did not record is another process's write, or a commit of
-        # our own upkeep (which keeps the rows as they are, and reads as such below).
-        foreign = {v for v in range(known + 1, latest + 1) if v not in self._own_versions}
-        upkeep_only = foreign <= self._upkeep_versions
-        self._own_versions = {v for v in self._own_versions if v > latest}
-        self._upkeep_versions = {v for v in self._upkeep_versions if v > latest}
-        if not foreign or not self.scopes.loaded():
-            return
-        if upkeep_only and int(await _guard("count", lambda: self.table.count_rows())) == self._rows:
-            return  # our upkeep's rounds, and no rows came or went beside them
+        async with self._check_lock:  # never beside a write of ours being recorded, or a load
+            await _guard("refresh", lambda: self.table.checkout_latest())
+            latest = int(await _guard("version", lambda: self.table.version()))
+            if latest == self._known_version:
+                return
+            known, self._known_version = self._known_version, latest
+            # A version our writes did not record is another process's write, or a commit of
+            # our own upkeep (which keeps the rows as they are, and reads as such below).
+            foreign = {v for v in range(known + 1, latest + 1) if v not in self._own_versions}
+            upkeep_only = foreign <= self._upkeep_versions
+            self._own_versions = {v for v in self._own_versions if v > latest}
+            self._upkeep_versions = {v for v in self._upkeep_versions if v > latest}
+            if not self.scopes.loaded():
+                self._meta.clear()
+                return
+            if upkeep_only and int(await _guard("count", lambda: self.table.count_rows())) == self._rows:
+                foreign = set()  # our upkeep's rounds, and no rows came or went beside them
         try:
             kept = await self._apply_foreign(known, latest, foreign)
         except VectorStoreError:
@@ -496,10 +517,15 @@ class VectorStore:
         a block already holds are kept once). Appended rows are added to the blocks they
         belong to; a merge (an update) drops the blocks of the rows it wrote; a delete drops
         the blocks of the rows it removed (``_deleted_rows``)."""
+        # (read whenever the version moved with blocks loaded, so the metadata of the
+        # version last seen is kept here even once version cleanup has removed it)
         versions = await _guard("list versions", lambda: self.table.list_versions())
-        meta = {int(v["version"]): v.get("metadata") or {} for v in versions}
+        self._meta.update({int(v["version"]): v.get("metadata") or {} for v in versions})
+        meta, self._meta = self._meta, {v: m for v, m in self._meta.items() if v >= latest}
+        if not foreign:
+            return True
         if any(v not in meta for v in range(known, latest + 1)):
-            return False  # cleaned up since: not known what changed
+            return False  # cleaned up before this process saw it: not known what changed
 
         def num(v: int, key: str) -> int:
             return int(meta[v].get(key, 0) or 0)
@@ -826,6 +852,8 @@ class VectorStore:
         await self.upkeep.stop()
         if self._flusher is not None and not self._flusher.done():
             await asyncio.gather(self._flusher, return_exceptions=True)
+        if self._check_task is not None and not self._check_task.done():
+            await asyncio.gather(self._check_task, return_exceptions=True)
         try:
             self.table.close()
             self.db.close()

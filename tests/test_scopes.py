@@ -88,9 +88,9 @@ async def test_added_rows_are_folded_by_the_write_not_the_search(monkeypatch) ->
     real = scopes.tokenize
     monkeypatch.setattr(scopes, "tokenize", lambda t: calls.append(t) or real(t))
     main, tail = blk.main, blk.tail
-    hits = ScopeIndex.fts(await idx.block(KEY), "heron", 5)
+    hits = idx.fts(await idx.block(KEY), "heron", 5)
     assert [h["id"] for h in hits] == ["solo"]
-    assert {h["id"] for h in ScopeIndex.fts(blk, "teapots", 500)} == set(big)
+    assert {h["id"] for h in idx.fts(blk, "teapots", 500)} == set(big)
     assert len(ScopeIndex.vector(blk, _unit(rng, 1)[0], 1000)) == blk.rows == 50 + len(big) + 1
     assert calls == ["heron", "teapots"]  # only the queries were tokenized
     assert blk.main is main and blk.tail is tail  # and nothing merged
@@ -192,3 +192,27 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     assert len(await b.search("note", user_id="v", mode="vector", limit=100)) == 30
     await a.close()
     await b.close()
+
+
+async def test_fts_statistics_are_those_of_every_loaded_block() -> None:
+    rng = np.random.default_rng(3)
+    data = {
+        "u": (["a", "b", "c"], ["the blue kettle", "a green teapot", "an old stove"]),
+        "v": ([f"v{i}" for i in range(40)], [f"kettle number {i}" for i in range(40)]),
+    }
+
+    async def load(key):
+        ids, texts = data[key[0][1]]
+        return _rows(ids, user=key[0][1]), _unit(rng, len(ids)), texts
+
+    idx = ScopeIndex(load)
+    alone = idx.fts(await idx.block(KEY), "kettle", 3)[0]["score"]
+    await idx.block((("user_id", "v"),))  # "kettle" is common across the loaded rows now
+    shared = idx.fts(await idx.block(KEY), "kettle", 3)
+    assert [h["id"] for h in shared] == ["a"] and shared[0]["score"] < alone
+    idx.added(_rows(["d"]), _unit(rng, 1), ["kettle and stove"])  # rows added count too
+    assert idx._docs == 44 and idx._df[scopes._term_id("kettl")] == 42
+    assert idx.drop_scopes_of(_rows(["x"], user="v")) == 1  # and dropped blocks leave
+    assert idx._docs == 4 and idx._df[scopes._term_id("kettl")] == 2
+    idx.drop_all()
+    assert idx._docs == 0 and not idx._df

@@ -19,7 +19,7 @@ process's committed add is found here within ``refresh_s`` of reaching LanceDB.
 
 Memory: blocks are kept least-recently-used within ``budget_bytes``; a scope larger than
 ``max_rows`` is not cached (LanceDB answers it). Full-text scores are BM25 (k1 1.2, b 0.75)
-with the scope's own document frequencies and lengths, with LanceDB's default analyzer
+with the document frequencies and lengths of all loaded blocks (``fts``), with LanceDB's default analyzer
 (simple tokenizer, lower case, ASCII folding, English stop words, Snowball stemming).
 """
 
@@ -149,6 +149,16 @@ class Segment:
     def occurrences(self) -> tuple[np.ndarray, np.ndarray]:
         return np.repeat(self.terms, np.diff(self.starts)), self.rows.astype(np.int32)
 
+    def df(self) -> np.ndarray:
+        """Rows holding each term (``terms`` order): a row's occurrences of a term are
+        adjacent in ``rows``."""
+        if not len(self.terms):
+            return np.zeros(0, np.int64)
+        which = np.repeat(np.arange(len(self.terms)), np.diff(self.starts))
+        new = np.ones(len(self.rows), dtype=np.int64)
+        new[1:] = (which[1:] != which[:-1]) | (self.rows[1:] != self.rows[:-1])
+        return np.add.reduceat(new, self.starts[:-1].astype(np.int64))
+
     def postings(self, term: int) -> np.ndarray:
         i = int(np.searchsorted(self.terms, term))
         if i == len(self.terms) or self.terms[i] != term:
@@ -276,6 +286,11 @@ class ScopeIndex:
         self.drops = 0
         self.foreign_drops = 0  # drops because another process wrote
         self.load_seconds = 0.0
+        self.write_seconds = 0.0  # spent by writes tokenizing and folding rows into blocks
+        # full-text statistics over every loaded block: documents, tokens, term -> rows
+        self._df: dict[int, int] = {}
+        self._docs = 0
+        self._tokens = 0
 
     # --- keeping blocks current ------------------------------------------------------------
 
@@ -302,6 +317,7 @@ class ScopeIndex:
         Returns how many (block, row) pairs were added."""
         if not self._blocks and not self._loading:
             return 0
+        start = time.perf_counter()
         added = 0
         vecs = np.asarray(vecs)
         for key, idx in self._keys_of(cols).items():
@@ -316,10 +332,13 @@ class ScopeIndex:
             if not part[0].num_rows:
                 continue
             before = blk.nbytes()
-            blk.append(_segment(*part))
+            seg = _segment(*part)
+            self._count(seg, 1)
+            blk.append(seg)
             self._bytes += blk.nbytes() - before
             added += part[0].num_rows
         self._evict()
+        self.write_seconds += time.perf_counter() - start
         return added
 
     def drop_scopes_of(self, cols: pa.Table) -> int:
@@ -327,7 +346,7 @@ class ScopeIndex:
         another process deleted or replaced); returns how many were dropped."""
         keys = [k for k in self._keys_of(cols) if k in self._blocks]
         for key in keys:
-            self._bytes -= self._blocks.pop(key).nbytes()
+            self._forget(self._blocks.pop(key))
         if keys or self._loading:
             self.generation += 1  # a load in flight may have read the old rows
         self.drops += bool(keys)
@@ -363,6 +382,8 @@ class ScopeIndex:
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
         self._blocks.clear()
+        self._df.clear()
+        self._docs = self._tokens = 0
         self._too_big.clear()
         self._during_load.clear()
         self._bytes = 0
@@ -412,6 +433,7 @@ class ScopeIndex:
                 if gen == self.generation:  # not dropped while loading
                     self._blocks[key] = blk
                     self._bytes += blk.nbytes()
+                    self._count(blk.main, 1)
                     self._evict()
             fut.set_result(blk)
             return blk
@@ -426,8 +448,24 @@ class ScopeIndex:
 
     def _evict(self) -> None:
         while self._bytes > self.budget_bytes and len(self._blocks) > 1:
-            _, old = self._blocks.popitem(last=False)
-            self._bytes -= old.nbytes()
+            self._forget(self._blocks.popitem(last=False)[1])
+
+    def _forget(self, blk: Block) -> None:
+        self._bytes -= blk.nbytes()
+        for seg in blk.segments():
+            self._count(seg, -1)
+
+    def _count(self, seg: Segment, sign: int) -> None:
+        """Keep the full-text statistics of all loaded blocks (see ``fts``)."""
+        self._docs += sign * seg.n
+        self._tokens += sign * int(seg.doc_len.sum())
+        df = self._df
+        for t, d in zip(seg.terms.tolist(), seg.df().tolist()):
+            v = df.get(t, 0) + sign * d
+            if v > 0:
+                df[t] = v
+            else:
+                df.pop(t, None)
 
     @staticmethod
     def _take(blk: Block, top: np.ndarray, scores: np.ndarray) -> list[dict[str, Any]]:
@@ -455,16 +493,21 @@ class ScopeIndex:
         top = top[np.argsort(-sims[top], kind="stable")]
         return ScopeIndex._take(blk, top, sims)
 
-    @staticmethod
-    def fts(blk: Block, text: str, limit: int, k1: float = 1.2, b: float = 0.75) -> list[dict[str, Any]]:
-        """BM25 over the block's rows, with the scope's own document frequencies."""
+    def fts(self, blk: Block, text: str, limit: int, k1: float = 1.2, b: float = 0.75) -> list[dict[str, Any]]:
+        """BM25 over the block's rows. Document count, average length and document
+        frequencies are those of all loaded blocks, as LanceDB's index scores a filtered
+        query with the whole table's (once every scope has been searched, they are the
+        table's; a row in two loaded scopes counts twice). LoCoMo dev, ``agentmem eval --cv 2``:
+        recall@10 of the defaults 0.741 with these, 0.727 with the scope's own statistics
+        (LanceDB's full-text search: 0.752)."""
         n = blk.rows
         terms = sorted({_term_id(t) for t in tokenize(text)})
         if n == 0 or not terms:
             return []
         segs = blk.segments()
         doc_len = segs[0].doc_len if len(segs) == 1 else np.concatenate([s.doc_len for s in segs])
-        avgdl = float(doc_len.mean()) or 1.0
+        docs = max(self._docs, n)
+        avgdl = (self._tokens / self._docs if self._docs >= n else float(doc_len.mean())) or 1.0
         norm = k1 * (1.0 - b + b * doc_len / avgdl)
         scores = np.zeros(n, dtype=np.float64)
         for t in terms:
@@ -475,8 +518,8 @@ class ScopeIndex:
             if not len(occ):
                 continue
             rows, tf = np.unique(occ, return_counts=True)
-            df = len(rows)
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            df = max(self._df.get(t, 0), len(rows))
+            idf = math.log(1.0 + (docs - df + 0.5) / (df + 0.5))
             scores[rows] += idf * tf * (k1 + 1.0) / (tf + norm[rows])
         found = np.flatnonzero(scores)
         if not len(found):
@@ -497,4 +540,5 @@ class ScopeIndex:
             "drops": self.drops,
             "foreign_drops": self.foreign_drops,
             "load_seconds": round(self.load_seconds, 3),
+            "write_seconds": round(self.write_seconds, 3),
         }

@@ -162,6 +162,117 @@ async def run(args: argparse.Namespace) -> None:
     await mem.close()
 
 
+def block_bytes(core) -> dict[str, int]:
+    """Bytes the loaded scope blocks hold, by part."""
+    out = {"vectors": 0, "columns": 0, "postings": 0, "rows": 0}
+    for blk in core.vectors.scopes._blocks.values():
+        for seg in blk.segments():
+            out["vectors"] += seg.codes.nbytes + seg.scale.nbytes
+            out["columns"] += seg.cols.nbytes
+            out["postings"] += seg.doc_len.nbytes + seg.terms.nbytes + seg.starts.nbytes + seg.rows.nbytes
+            out["rows"] += seg.n
+    out["total"] = out["vectors"] + out["columns"] + out["postings"]
+    return out
+
+
+def foreign_writer(data_dir: str, users: int, go, stop, per_batch: int, every_s: float) -> None:
+    """Another process adding batches to random users until told to stop."""
+    from agentmem import Memory
+
+    rng = np.random.default_rng()
+    run = f"{os.getpid()}-{int(time.time())}"  # texts new to the store (a repeat is a NOOP, not a write)
+    with Memory(MemoryConfig(data_dir=data_dir)) as mem:
+        dim = mem._run(mem._async._ready()).embedder.dim
+        go.set()
+        i = 0
+        while not stop.is_set():
+            mem.add_batch(texts_for(rng, per_batch, f"foreign{run}-{i}"), user_id=f"user{int(rng.integers(0, users))}",
+                          vectors=rng.standard_normal(size=(per_batch, dim), dtype=np.float32))
+            i += 1
+            time.sleep(every_s)
+
+
+async def mixed_searches(mem: AsyncMemory, rng: np.random.Generator, users: int, n: int, tag: str,
+                         since: float) -> dict[str, object]:
+    """n searches per mode, the modes interleaved; timings overall and for those that
+    started within 5 s of ``since`` (the end of an ingest)."""
+    rec: dict[str, list[tuple[float, float, float, float]]] = {m: [] for m in ("vector", "fts", "hybrid")}
+    for q in range(n):
+        for mode in rec:
+            words = " ".join(WORDS[j] for j in rng.integers(0, len(WORDS), size=3))
+            user = f"user{int(rng.integers(0, users))}"
+            t = time.perf_counter()
+            await mem.search(f"what about {words} ({mode} {tag} {q})?", user_id=user, mode=mode, limit=10)
+            dt = time.perf_counter() - t
+            last = mem._core.timings[-1]  # type: ignore[union-attr]
+            rec[mode].append((t - since, dt, last.stages["embed"], last.stages["vectors"]))
+    out: dict[str, object] = {}
+    for mode, rows in rec.items():
+        early = [r for r in rows if r[0] <= 5.0]
+        out[mode] = {
+            "p50_ms": round(pct([r[1] for r in rows], 0.5), 2), "p95_ms": round(pct([r[1] for r in rows], 0.95), 2),
+            "embed_p50_ms": round(pct([r[2] for r in rows], 0.5), 2),
+            "retrieval_p50_ms": round(pct([r[3] for r in rows], 0.5), 2),
+            "retrieval_p95_ms": round(pct([r[3] for r in rows], 0.95), 2),
+            "within_5s": {"n": len(early), "p50_ms": round(pct([r[1] for r in early], 0.5), 2),
+                          "p95_ms": round(pct([r[1] for r in early], 0.95), 2)},
+        }
+    return out
+
+
+async def reuse(args: argparse.Namespace) -> None:
+    import multiprocessing as mp
+
+    root = Path(args.dir)
+    rng = np.random.default_rng(int(time.time()))
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=root))
+    core = await mem._ready()
+    dim = core.embedder.dim
+    row: dict[str, object] = {"size": await mem.count(), "users": args.users, "load_avg_start": os.getloadavg()[0]}
+    cold = []
+    t0 = time.perf_counter()
+    for u in range(args.users):
+        t = time.perf_counter()
+        await mem.search(f"first look {u} at " + WORDS[u % len(WORDS)], user_id=f"user{u}", mode="hybrid")
+        cold.append(time.perf_counter() - t)
+    row["first_search_per_user"] = {"p50_ms": round(pct(cold, 0.5), 2), "p95_ms": round(pct(cold, 0.95), 2),
+                                    "all_s": round(time.perf_counter() - t0, 1)}
+    row["block_bytes"] = block_bytes(core)
+    row["search_warm"] = await mixed_searches(mem, rng, args.users, args.queries, "warm", time.perf_counter() - 60)
+    per_user = max(1, args.ingest // args.users)
+    t0 = time.perf_counter()
+    for u in range(args.users):
+        await mem.add_batch(texts_for(rng, per_user, f"r{int(t0)}u{u}"), user_id=f"user{u}",
+                            vectors=rng.standard_normal(size=(per_user, dim), dtype=np.float32))
+    end = time.perf_counter()
+    adds = [c for c in list(mem._core.timings)[-args.users:]]  # type: ignore[union-attr]
+    row["ingest"] = {"rows": per_user * args.users, "s": round(end - t0, 2), "per_s": round(per_user * args.users / (end - t0)),
+                     "batch_stages_p50_ms": {k: round(pct([c.stages.get(k, 0.0) for c in adds], 0.5), 2) for k in adds[0].stages},
+                     "scope_write_s": core.vectors.scopes.write_seconds}
+    misses = core.vectors.scopes.misses
+    row["search_after_ingest"] = await mixed_searches(mem, rng, args.users, args.queries, "ingest", end)
+    row["loads_after_ingest"] = core.vectors.scopes.misses - misses
+    if args.foreign_writer:
+        ctx = mp.get_context("spawn")
+        go, stop = ctx.Event(), ctx.Event()
+        proc = ctx.Process(target=foreign_writer, args=(str(root), args.users, go, stop, 20, 0.1))
+        proc.start()
+        go.wait(300)
+        await asyncio.sleep(2)
+        before = dict(core.vectors.scopes.stats(), foreign_rows=core.vectors.foreign_rows)
+        row["search_with_foreign_writer"] = await mixed_searches(mem, rng, args.users, args.queries, "foreign",
+                                                                 time.perf_counter() - 60)
+        stop.set()
+        proc.join(120)
+        after = dict(core.vectors.scopes.stats(), foreign_rows=core.vectors.foreign_rows)
+        row["foreign"] = {k: after[k] - before[k] for k in ("foreign_rows", "foreign_drops", "misses", "drops")}
+    row["scope_blocks"] = core.vectors.scopes.stats()
+    row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    row["load_avg"] = os.getloadavg()[0]
+    print(json.dumps(row), flush=True)
+    await mem.close()
+
+
 def recall(args: argparse.Namespace) -> None:
     """Recall@10 of int8 codes (per-vector scale: what the blocks store; per-dimension
     scale: the alternative) against float32 exact search, and the bytes per vector."""
@@ -222,9 +333,17 @@ def main() -> None:
     p.add_argument("--fresh", action="store_true", help="delete --dir first")
     p.add_argument("--recall", default=None, help="a LoCoMo JSON file: measure int8 recall@10 (see above)")
     p.add_argument("--cache", default="/tmp/scale_probe_cache")
+    p.add_argument("--reuse", action="store_true", help="measure the store in --dir without growing it")
+    p.add_argument("--ingest", type=int, default=50_000, help="--reuse: rows of the bulk ingest")
+    p.add_argument("--foreign-writer", action="store_true", help="--reuse: another process adds meanwhile")
     args = p.parse_args()
     if args.recall:
         recall(args)
+        return
+    if args.reuse:
+        if not args.dir:
+            p.error("--reuse needs --dir")
+        asyncio.run(reuse(args))
         return
     asyncio.run(run(args))
 

@@ -86,6 +86,18 @@ async def _guard(what: str, call: Callable[[], Awaitable[T]]) -> T:
         raise VectorStoreError(f"LanceDB {what} failed: {exc}") from exc
 
 
+async def _guard_retried(what: str, call: Callable[[], Awaitable[T]]) -> T:
+    """``_guard`` for reads of the version list and table stats: upkeep's version cleanup
+    may delete a manifest between LanceDB listing it and reading it ("..._versions/N.manifest
+    not found"), so such a read is tried again before it counts as a failure."""
+    for attempt in range(3):
+        try:
+            return await _guard(what, call)
+        except VectorStoreError:
+            await asyncio.sleep(0.05 * (attempt + 1))
+    return await _guard(what, call)
+
+
 async def _list_tables(uri: str, opts: dict[str, str] | None) -> Any:
     db = await lancedb.connect_async(uri, storage_options=opts)
     return await db.list_tables()
@@ -519,7 +531,7 @@ class VectorStore:
         the blocks of the rows it removed (``_deleted_rows``)."""
         # (read whenever the version moved with blocks loaded, so the metadata of the
         # version last seen is kept here even once version cleanup has removed it)
-        versions = await _guard("list versions", lambda: self.table.list_versions())
+        versions = await _guard_retried("list versions", lambda: self.table.list_versions())
         self._meta.update({int(v["version"]): v.get("metadata") or {} for v in versions})
         meta, self._meta = self._meta, {v: m for v, m in self._meta.items() if v >= latest}
         if not foreign:
@@ -815,16 +827,7 @@ class VectorStore:
         return any("vector" in idx.columns for idx in indices)
 
     async def info(self) -> dict[str, Any]:
-        # Upkeep's version cleanup may delete a manifest between LanceDB listing it and reading
-        # it ("..._versions/N.manifest not found"): these reads are retried, not reported as a failure.
-        async def read(what: str, call: Callable[[], Awaitable[T]]) -> T:
-            for attempt in range(3):
-                try:
-                    return await _guard(what, call)
-                except VectorStoreError:
-                    await asyncio.sleep(0.05 * (attempt + 1))
-            return await _guard(what, call)
-
+        read = _guard_retried
         stats = await read("stats", lambda: self.table.stats())
         version = await read("version", lambda: self.table.version())
         versions = await read("versions", lambda: self.table.list_versions())

@@ -175,8 +175,9 @@ def block_bytes(core) -> dict[str, int]:
     return out
 
 
-def foreign_writer(data_dir: str, users: int, go, stop, per_batch: int, every_s: float) -> None:
-    """Another process adding batches to random users until told to stop."""
+def foreign_writer(data_dir: str, users: int, go, stop, per_batch: int, every_s: float, deleted=None) -> None:
+    """Another process adding batches to random users until told to stop; then it
+    deletes one memory of its first batch and sets ``deleted``."""
     from agentmem import Memory
 
     rng = np.random.default_rng()
@@ -185,11 +186,17 @@ def foreign_writer(data_dir: str, users: int, go, stop, per_batch: int, every_s:
         dim = mem._run(mem._async._ready()).embedder.dim
         go.set()
         i = 0
+        first = None
         while not stop.is_set():
-            mem.add_batch(texts_for(rng, per_batch, f"foreign{run}-{i}"), user_id=f"user{int(rng.integers(0, users))}",
+            res = mem.add_batch(texts_for(rng, per_batch, f"foreign{run}-{i}"), user_id=f"user{int(rng.integers(0, users))}",
                           vectors=rng.standard_normal(size=(per_batch, dim), dtype=np.float32))
+            first = first or res[0].id
             i += 1
             time.sleep(every_s)
+        if deleted is not None:
+            if first is not None:
+                mem.delete(first)
+            deleted.set()
 
 
 async def mixed_searches(mem: AsyncMemory, rng: np.random.Generator, users: int, n: int, tag: str,
@@ -254,8 +261,8 @@ async def reuse(args: argparse.Namespace) -> None:
     row["loads_after_ingest"] = core.vectors.scopes.misses - misses
     if args.foreign_writer:
         ctx = mp.get_context("spawn")
-        go, stop = ctx.Event(), ctx.Event()
-        proc = ctx.Process(target=foreign_writer, args=(str(root), args.users, go, stop, 20, 0.1))
+        go, stop, deleted = ctx.Event(), ctx.Event(), ctx.Event()
+        proc = ctx.Process(target=foreign_writer, args=(str(root), args.users, go, stop, 20, 0.1, deleted))
         proc.start()
         go.wait(300)
         await asyncio.sleep(2)
@@ -263,9 +270,17 @@ async def reuse(args: argparse.Namespace) -> None:
         row["search_with_foreign_writer"] = await mixed_searches(mem, rng, args.users, args.queries, "foreign",
                                                                  time.perf_counter() - 60)
         stop.set()
+        deleted.wait(120)
+        mid = dict(core.vectors.scopes.stats(), foreign_rows=core.vectors.foreign_rows)
+        row["foreign"] = {k: mid[k] - before[k] for k in ("foreign_rows", "foreign_drops", "misses", "drops")}
+        blocks = len(core.vectors.scopes._blocks)
+        await asyncio.sleep(core.vectors.scopes.refresh_s)
+        t = time.perf_counter()
+        await mem.search("after the delete", user_id="user0", mode="fts")  # waits for the check
+        row["foreign_delete"] = {"search_ms": round((time.perf_counter() - t) * 1000, 2),
+                                 "blocks_dropped": blocks - len(core.vectors.scopes._blocks),
+                                 "foreign_drops": core.vectors.scopes.foreign_drops - mid["foreign_drops"]}
         proc.join(120)
-        after = dict(core.vectors.scopes.stats(), foreign_rows=core.vectors.foreign_rows)
-        row["foreign"] = {k: after[k] - before[k] for k in ("foreign_rows", "foreign_drops", "misses", "drops")}
     row["scope_blocks"] = core.vectors.scopes.stats()
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     row["load_avg"] = os.getloadavg()[0]

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import lancedb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from lancedb.index import FTS, BTree, Bitmap, IvfPq, LabelList
 
 from ..config import is_uri, redact_secrets, redact_url
@@ -37,6 +38,8 @@ RESULT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type
 # Rows of other processes read back per version check at most; more drop the scope blocks
 # (they reload on their next search, cheaper than adding a bulk import row by row).
 FOREIGN_READ_MAX = 50_000
+# seconds after open (or a bulk append) before the blocks of every user start loading (warm)
+WARM_DELAY_S = 1.0
 
 
 _SESSION: Any = None
@@ -227,6 +230,8 @@ class VectorStore:
         self._meta: dict[int, dict[str, Any]] = {}  # version metadata kept from the last check
         self._check_task: asyncio.Future[None] | None = None
         self._check_started = 0.0
+        self._warm_task: asyncio.Future[None] | None = None
+        self.warmed = 0  # blocks loaded ahead of their first search (warm)
 
     @staticmethod
     def connect_options(uri: str, storage_options: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -596,14 +601,48 @@ class VectorStore:
         ids = []
         for t in (before, after):
             tbl = await _guard("read row ids", lambda t=t: t.query().select([]).with_row_id().to_arrow())
-            ids.append(tbl.column("_rowid").to_numpy())
-        gone = np.setdiff1d(ids[0], ids[1])
+            ids.append(tbl.column("_rowid").to_numpy().astype(np.int64))
+        # row ids are unique: 29 ms at 1.2M rows, where the general uint64 path took 2.3 s
+        gone = np.setdiff1d(ids[0], ids[1], assume_unique=True)
         if not len(gone):
             return pa.table({c: pa.array([], pa.string()) for c in ("id", "user_id", "agent_id", "run_id")})
         where = f"_rowid IN ({', '.join(str(int(r)) for r in gone)})"
         return await _guard(
             "read deleted rows", lambda: before.query().where(where).select(["id", "user_id", "agent_id", "run_id"]).to_arrow()
         )
+
+    def warm(self, delay_s: float = WARM_DELAY_S) -> None:
+        """Load every user's block in the background (``_warm``); a no-op while it runs."""
+        if self.scan and not self._closed and (self._warm_task is None or self._warm_task.done()):
+            self._warm_task = asyncio.ensure_future(self._warm(delay_s))
+
+    async def _warm(self, delay_s: float) -> None:
+        """Load the blocks of the users no search has loaded yet, largest first, one at a
+        time, while they fit in 90 % of the budget: a user's first search then finds its
+        block ready instead of paying the load (a LanceDB query of that user's rows: 20 ms
+        at 100k rows, 0.1-0.5 s at 1M on this machine). Runs after open and after bulk
+        appends; a search never waits for it beyond one load in flight."""
+        try:
+            await asyncio.sleep(delay_s)
+            users = await _guard("read users", lambda: self.table.query().select(["user_id"]).to_arrow())
+            counts = pc.value_counts(users.column("user_id").combine_chunks()).to_pylist()
+            order = sorted((c["counts"], c["values"]) for c in counts if c["values"] is not None)
+            room = 0.9 * self.scopes.budget_bytes
+            for n, user in reversed(order):
+                if self._closed or self.scopes.stats()["bytes"] > room:
+                    return
+                if n > self.scopes.max_rows:
+                    continue
+                key: ScopeKey = (("user_id", user),)
+                if self.scopes.loaded_key(key):
+                    continue
+                await self.scopes.block(key)
+                self.warmed += 1
+                await asyncio.sleep(0)  # searches and writes go first
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a cache: a failed warm-up only means loads on first search
+            log.warning("loading scope blocks ahead failed", exc_info=True)
 
     async def _load_scope(self, key: ScopeKey) -> tuple[pa.Table, np.ndarray, list[str]] | None:
         """One scope's rows for its in-memory block; None when it has too many to scan."""
@@ -861,6 +900,9 @@ class VectorStore:
         if self._closed:
             return
         self._closed = True
+        if self._warm_task is not None and not self._warm_task.done():
+            self._warm_task.cancel()
+            await asyncio.gather(self._warm_task, return_exceptions=True)
         await self.upkeep.stop()
         if self._flusher is not None and not self._flusher.done():
             await asyncio.gather(self._flusher, return_exceptions=True)

@@ -40,6 +40,7 @@ RESULT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type
 FOREIGN_READ_MAX = 50_000
 # seconds after open (or a bulk append) before the blocks of every user start loading (warm)
 WARM_DELAY_S = 1.0
+WARM_AFTER_ROWS = 1000
 
 
 _SESSION: Any = None
@@ -232,6 +233,7 @@ class VectorStore:
         self._check_started = 0.0
         self._warm_task: asyncio.Future[None] | None = None
         self.warmed = 0  # blocks loaded ahead of their first search (warm)
+        self._unwarmed_rows = 0  # rows appended since the last warm-up started
 
     @staticmethod
     def connect_options(uri: str, storage_options: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -284,6 +286,8 @@ class VectorStore:
                     scan_budget_bytes=scan_budget_bytes)
         store._known_version = int(await _guard("version", lambda: table.version()))
         store._rows = int(await _guard("count", lambda: table.count_rows()))
+        if store._rows:
+            store.warm()
         return store
 
     @staticmethod
@@ -419,6 +423,9 @@ class VectorStore:
                         log.warning("clearing written-behind rows failed", exc_info=True)
             self._appends += 1
             self.upkeep.kick()
+            self._unwarmed_rows += len(merged)
+            if self._unwarmed_rows >= WARM_AFTER_ROWS:  # a bulk ingest: users no search loaded yet
+                self.warm()
 
     async def upsert(self, items: Sequence[NewMemory], vectors: np.ndarray) -> None:
         """Insert or replace rows by id (one atomic merge)."""
@@ -624,21 +631,23 @@ class VectorStore:
         appends; a search never waits for it beyond one load in flight."""
         try:
             await asyncio.sleep(delay_s)
-            users = await _guard("read users", lambda: self.table.query().select(["user_id"]).to_arrow())
-            counts = pc.value_counts(users.column("user_id").combine_chunks()).to_pylist()
-            order = sorted((c["counts"], c["values"]) for c in counts if c["values"] is not None)
             room = 0.9 * self.scopes.budget_bytes
-            for n, user in reversed(order):
-                if self._closed or self.scopes.stats()["bytes"] > room:
+            while True:
+                self._unwarmed_rows = 0
+                users = await _guard("read users", lambda: self.table.query().select(["user_id"]).to_arrow())
+                counts = pc.value_counts(users.column("user_id").combine_chunks()).to_pylist()
+                order = sorted((c["counts"], c["values"]) for c in counts if c["values"] is not None)
+                for n, user in reversed(order):
+                    if self._closed or self.scopes.stats()["bytes"] > room:
+                        return
+                    key: ScopeKey = (("user_id", user),)
+                    if n > self.scopes.max_rows or self.scopes.loaded_key(key):
+                        continue
+                    await self.scopes.block(key)
+                    self.warmed += 1
+                    await asyncio.sleep(0)  # searches and writes go first
+                if not self._unwarmed_rows:  # else users may have come meanwhile: look again
                     return
-                if n > self.scopes.max_rows:
-                    continue
-                key: ScopeKey = (("user_id", user),)
-                if self.scopes.loaded_key(key):
-                    continue
-                await self.scopes.block(key)
-                self.warmed += 1
-                await asyncio.sleep(0)  # searches and writes go first
         except asyncio.CancelledError:
             raise
         except Exception:  # a cache: a failed warm-up only means loads on first search
@@ -880,7 +889,7 @@ class VectorStore:
         get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
         return {
             "upkeep": self.upkeep.stats(),
-            "scope_blocks": {**self.scopes.stats(), "foreign_rows": self.foreign_rows},
+            "scope_blocks": {**self.scopes.stats(), "foreign_rows": self.foreign_rows, "warmed": self.warmed},
             "appends": self.append_count,
             "append_seconds": round(self.append_seconds, 3),
             "append_wait_seconds": round(self.append_wait_seconds, 3),

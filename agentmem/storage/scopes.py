@@ -379,6 +379,10 @@ class ScopeIndex:
         """Whether any block is loaded or loading (else there is nothing to keep current)."""
         return bool(self._blocks or self._loading)
 
+    def loaded_key(self, key: ScopeKey) -> bool:
+        """Whether this scope's block is loaded or loading (or known to be too big)."""
+        return key in self._blocks or key in self._loading or key in self._too_big
+
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
         self._blocks.clear()

@@ -1,0 +1,61 @@
+"""Scope blocks loaded ahead (VectorStore.warm): after a bulk ingest and after open, every
+user's block is loaded in the background, so no user's first search pays the load.
+Storage logic: the stand-in embedder."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+
+from agentmem import AsyncMemory, MemoryConfig
+
+
+async def _until(check, timeout: float = 20.0) -> bool:
+    for _ in range(int(timeout / 0.05)):
+        if check():
+            return True
+        await asyncio.sleep(0.05)
+    return check()
+
+
+async def _fill(mem: AsyncMemory, users: int, rows: int) -> None:
+    rng = np.random.default_rng(0)
+    for u in range(users):
+        vecs = rng.standard_normal((rows, 384)).astype(np.float32)
+        await mem.add_batch([f"user {u} fact {i} about kites" for i in range(rows)], user_id=f"u{u}", vectors=vecs)
+
+
+async def test_blocks_are_loaded_ahead_after_a_bulk_ingest_and_after_open(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    cfg = MemoryConfig(data_dir=tmp_path / "s")
+    mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    vs = (await mem._ready()).vectors
+    await _fill(mem, users=4, rows=300)  # 1,200 rows appended: a warm-up starts
+    assert await _until(lambda: vs.scopes.stats()["blocks"] == 4)
+    assert vs.warmed == 4
+    misses = vs.scopes.misses
+    for u in range(4):
+        hits = await mem.search(f"user {u} fact 7 about kites", user_id=f"u{u}", mode="fts", limit=1)
+        assert hits and hits[0].content == f"user {u} fact 7 about kites"
+    assert vs.scopes.misses == misses  # every first search found its block loaded
+    await mem.close()
+
+    mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    vs = (await mem._ready()).vectors
+    assert await _until(lambda: vs.scopes.stats()["blocks"] == 4)  # loaded after open too
+    await mem.close()
+
+
+async def test_close_during_the_warm_up_is_clean(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    cfg = MemoryConfig(data_dir=tmp_path / "s")
+    mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    await _fill(mem, users=2, rows=600)
+    await mem.close()  # the warm-up is pending or running: cancelled, no error
+    mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    assert await mem.count() == 1200
+    await mem.close()

@@ -102,10 +102,6 @@ def scope_key(conds: Sequence[Any]) -> ScopeKey | None:
     return tuple(sorted(set(key)))
 
 
-def _matches(key: ScopeKey, row: dict[str, Any]) -> bool:
-    return all(row.get(col) == value for col, value in key)
-
-
 FOLD_ROWS = 256  # a block's tail (rows added since it was built) is folded in at this size
 
 
@@ -113,8 +109,9 @@ def quantize(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int8 codes and one float32 scale per vector (max |x| maps to 127).
 
     Per-vector scales keep a row's codes independent of the rest of the block, so rows
-    are appended without requantizing; on MiniLM vectors of LoCoMo turns their top-10
-    agrees with float32 search (recall measured in tests/test_scopes.py's docstring)."""
+    are appended without requantizing. Recall@10 against float32 search on the MiniLM
+    vectors of LoCoMo dev turns: 0.997 (per-dimension scales 0.995; ``scripts/scale_probe.py
+    --recall``)."""
     v = np.asarray(vecs, dtype=np.float32)
     if v.ndim != 2 or len(v) == 0:
         return np.zeros((0, v.shape[-1] if v.ndim == 2 else 0), np.int8), np.zeros(0, np.float32)
@@ -238,12 +235,15 @@ class Block:
             self.main, self.tail = _concat(self.main, self.tail), None
 
 
-def _unique_rows(cols: pa.Table, vecs: np.ndarray, texts: list[str], known: pa.ChunkedArray | pa.Array | None):
+def _unique_rows(
+    cols: pa.Table, vecs: np.ndarray, texts: list[str], known: pa.ChunkedArray | pa.Array | None
+) -> tuple[pa.Table, np.ndarray, list[str]]:
     """The rows whose id is neither in ``known`` nor earlier among these rows."""
     ids = cols.column("id")
     keep = np.ones(cols.num_rows, dtype=bool)
     if known is not None and len(known):
-        keep &= ~pc.is_in(ids, value_set=pa.chunked_array(known).combine_chunks() if isinstance(known, pa.ChunkedArray) else known).to_numpy(zero_copy_only=False)
+        value_set = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
+        keep &= ~pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
     seen: set[str] = set()
     for i, mid in enumerate(ids.to_pylist()):
         if mid in seen:

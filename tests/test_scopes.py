@@ -216,3 +216,40 @@ async def test_fts_statistics_are_those_of_every_loaded_block() -> None:
     assert idx._docs == 4 and idx._df[scopes._term_id("kettl")] == 2
     idx.drop_all()
     assert idx._docs == 0 and not idx._df
+
+
+async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path) -> None:
+    """The first search once a check is due waits for it (the refresh bound); searches
+    meanwhile answer from the blocks as they are instead of queueing behind it."""
+    import asyncio
+
+    from standin import HashEmbedder
+
+    cfg = MemoryConfig(data_dir=tmp_path / "shared")
+    a = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    b = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    await a.add_batch([f"harbour note {i}" for i in range(10)], user_id="u")
+    av, bv = (await a._ready()).vectors, (await b._ready()).vectors
+    await av.flush()
+    await bv.refresh()
+    assert len(await b.search("harbour", user_id="u", mode="fts", limit=20)) == 10
+    entered, release = asyncio.Event(), asyncio.Event()
+    real = bv._apply_foreign
+
+    async def held(*args):  # a check that takes long (a foreign delete at 1M rows: ~1 s)
+        entered.set()
+        await release.wait()
+        return await real(*args)
+
+    bv._apply_foreign = held  # type: ignore[method-assign]
+    new, _ = await a.add_batch(["the lighthouse keeper", "another harbour note"], user_id="u")
+    await av.flush()
+    bv.scopes.last_check = 0.0  # a check is due
+    first = asyncio.ensure_future(b.search("lighthouse keeper", user_id="u", mode="fts"))
+    await asyncio.wait_for(entered.wait(), 60)
+    hits = await asyncio.wait_for(b.search("harbour", user_id="u", mode="fts", limit=20), 60)
+    assert len(hits) == 10 and not first.done()
+    release.set()
+    assert (await asyncio.wait_for(first, 60))[0].id == new.id
+    await a.close()
+    await b.close()

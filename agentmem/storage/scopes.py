@@ -15,7 +15,8 @@ merges. Deletes and updates of this process drop the blocks (they reload on thei
 search). Writes of *other* processes: at most every ``refresh_s`` a search checks the
 table's latest version; the rows another process appended are read back and added like
 our own (lance.py), its deletes and updates drop the blocks they touch. So another
-process's committed add is found here within ``refresh_s`` of reaching LanceDB.
+process's committed add is found here within ``refresh_s`` of reaching LanceDB (plus the
+rest of a check already under way; checks run beside the searches, lance.py ``_check_foreign``).
 
 Memory: blocks are kept least-recently-used within ``budget_bytes``; a scope larger than
 ``max_rows`` is not cached (LanceDB answers it). Full-text scores are BM25 (k1 1.2, b 0.75)

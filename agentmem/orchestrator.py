@@ -693,6 +693,9 @@ class Orchestrator:
                 await self._drain_embeds()
             except Exception:  # left pending in the records store: embedded on the next open
                 log.warning("embedding waiting memories on close failed", exc_info=True)
+            if self._embed_task is not None and not self._embed_task.done():
+                self._embed_task.cancel()  # nothing is left for it (drained above)
+                await asyncio.gather(self._embed_task, return_exceptions=True)
             await self.vectors.close()
         finally:
             await self.records.close()

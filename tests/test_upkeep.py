@@ -117,6 +117,43 @@ def test_policy_decides_by_what_the_table_needs() -> None:
     assert p.reason({**big, "small_fragments": 300}, idle_for=0.0) == "too_many_fragments"
 
 
+def test_a_due_round_waits_for_searches_to_pause_but_not_forever() -> None:
+    from agentmem.storage.upkeep import Upkeep
+
+    up = Upkeep(object(), UpkeepPolicy(search_quiet_s=30.0, max_defer_s=30.0))
+    assert not up._defer()  # no search yet: a due round runs
+    up.touch()
+    assert up._defer() and up._defer() and up.deferred == 2  # searching: put off
+    up.policy.max_defer_s = 0.0
+    assert not up._defer()  # put off for max_defer_s already: it runs anyway
+    up.policy.search_quiet_s = 0.0
+    up.touch()
+    assert not up._defer()  # searches paused long enough
+
+
+async def test_searches_put_off_a_due_round_and_it_runs_once_they_pause(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s", compact_every=2), embedder=HashEmbedder())
+    vs = (await mem._ready()).vectors
+    up = vs.upkeep
+    up.policy.search_quiet_s, up.policy.max_defer_s = 0.5, 120.0
+    rounds = up.rounds
+    for i in range(6):  # small fragments: a round falls due, between searches
+        await mem.search("note", user_id="u", mode="fts")
+        await mem.add_batch([f"fragment {i} note {j}" for j in range(3)], user_id="u")
+    for _ in range(40):  # searching without pause for 2 s
+        await mem.search("note", user_id="u", mode="fts")
+        await asyncio.sleep(0.05)
+    assert up.rounds == rounds and up.deferred > 0
+    for _ in range(200):  # quiet: the round runs
+        if up.rounds > rounds:
+            break
+        await asyncio.sleep(0.05)
+    assert up.rounds > rounds
+    await mem.close()
+
+
 def _other_process_adds(data_dir: str, go, done) -> None:
     from standin import HashEmbedder
 

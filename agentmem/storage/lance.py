@@ -690,6 +690,7 @@ class VectorStore:
     ) -> list[dict[str, Any]]:
         """Nearest rows by cosine; ``scope`` (the same filter as ``where``, when it is
         scope-only) lets the in-memory block answer exactly."""
+        self.upkeep.touch()
         if scope is not None and self.scan:
             await self._check_foreign()
             blk = await self.scopes.block(scope)
@@ -716,6 +717,7 @@ class VectorStore:
         self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None
     ) -> list[dict[str, Any]]:
         """BM25 over ``search_text``; a scope-only filter is answered from its block."""
+        self.upkeep.touch()
         if scope is not None and self.scan:
             await self._check_foreign()
             blk = await self.scopes.block(scope)

@@ -17,7 +17,9 @@ when something is due (``UpkeepPolicy.reason``):
 * a quiet table written since the last round: fold in what is left (a large table waits
   longer for quiet, since the round rewrites it).
 
-A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
+A round that falls due while searches are running waits until none ran for
+``search_quiet_s`` (at most ``max_defer_s``): a round takes the cores a query's embedding
+needs. A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
 ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
 about half of the machine while writes keep coming. When the records store offers a lease
 (``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
@@ -51,7 +53,11 @@ class UpkeepPolicy:
         idle_s: float = 2.0,
         ann_min_rows: int = 100_000,
         max_fragments: int = 256,
+        search_quiet_s: float = 1.0,
+        max_defer_s: float = 60.0,
     ) -> None:
+        self.search_quiet_s = search_quiet_s
+        self.max_defer_s = max_defer_s
         self.small_fragments = small_fragments
         self.unindexed_rows = unindexed_rows
         self.versions = versions
@@ -110,6 +116,9 @@ class Upkeep:
         self._stopping = False
         self._stopped = asyncio.Event()
         self._last_write = time.monotonic()
+        self._last_search = 0.0
+        self._deferred_since: float | None = None
+        self.deferred = 0  # looks at a due round put off because searches were running
         self._last_round_end = 0.0
         self._cleanup_due: float | None = None
         self.retention_s = float(getattr(store, "retention_s", 30.0))
@@ -127,6 +136,26 @@ class Upkeep:
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="agentmem-upkeep")
+
+    def touch(self) -> None:
+        """A search ran: a round that falls due waits for a quiet moment. Never blocks."""
+        self._last_search = time.monotonic()
+
+    def _defer(self) -> bool:
+        """Whether to put off a due round: searches ran in the last ``search_quiet_s``
+        (a round takes the cores a query's embedding needs), but never for longer than
+        ``max_defer_s`` in a row, so a store searched without pause is still kept up."""
+        now = time.monotonic()
+        if now - self._last_search >= self.policy.search_quiet_s:
+            self._deferred_since = None
+            return False
+        if self._deferred_since is None:
+            self._deferred_since = now
+        if now - self._deferred_since >= self.policy.max_defer_s:
+            self._deferred_since = None
+            return False
+        self.deferred += 1
+        return True
 
     def kick(self) -> None:
         """A writer committed rows: look at the table soon. Never blocks."""
@@ -174,7 +203,7 @@ class Upkeep:
                     # the last round kept the versions it replaced (younger than the retention):
                     # one more round once they are old enough brings the disk back to the data
                     reason = "cleanup"
-                if reason is None:
+                if reason is None or self._defer():
                     continue
                 if not await self._have_lease():
                     self.skipped_no_lease += 1
@@ -231,5 +260,6 @@ class Upkeep:
             "errors": self.errors,
             "last_error": self.last_error,
             "skipped_no_lease": self.skipped_no_lease,
+            "deferred": self.deferred,
             "leased": self._lease is not None,
         }

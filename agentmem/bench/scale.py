@@ -295,6 +295,14 @@ async def _settle(mem: Any, limit_s: float) -> float:
     return round(time.perf_counter() - t0, 1)
 
 
+def _block_counts(core: Any) -> dict[str, int]:
+    scopes = getattr(core.vectors, "scopes", None)
+    if scopes is None:
+        return {}
+    st = scopes.stats()
+    return {k: st[k] for k in ("blocks", "hits", "misses", "drops", "foreign_drops")}
+
+
 def _lance_facts(stats: dict[str, Any]) -> dict[str, Any]:
     lance = stats.get("lance", {})
     up = lance.get("upkeep", {})
@@ -392,8 +400,11 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
                                    "ingest_s": round(secs, 2), "ingest_per_s": round(len(items) / secs) if secs else None}
             # within seconds of the ingest: upkeep is still catching up in the background
             row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
+            blocks_before = _block_counts(core)
             row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end)
             row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
+            # what the scope blocks did meanwhile: loads (misses), drops, drops for other writers
+            row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in _block_counts(core).items()}
             row["add"] = [await _adds(mem, qs, users, adds, rng) for _ in range(repeat)]
             row["freshness"] = await _freshness(mem, qs, users, probes, rng)
             row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns) for a in agents]

@@ -35,6 +35,7 @@ T = TypeVar("T")
 #: The full-text index is on this column (a memory's context + content, see NewMemory.index_text).
 FTS_COLUMN = "search_text"
 RESULT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at"]
+BLOCK_COLUMNS = [*RESULT_COLUMNS, "vector", FTS_COLUMN]  # what a scope block is built from
 # Rows of other processes read back per version check at most; more drop the scope blocks
 # (they reload on their next search, cheaper than adding a bulk import row by row).
 FOREIGN_READ_MAX = 50_000
@@ -581,20 +582,17 @@ class VectorStore:
             return False  # a bulk import or delete: blocks reload on their next search
         for v in deletes:
             self.scopes.drop_scopes_of(await self._deleted_rows(v))
-        columns = [*RESULT_COLUMNS, "vector", FTS_COLUMN]
         for offset, n, replaces in reversed(reads):
             if n <= 0:
                 continue
             tbl = await _guard(
-                "read new rows", lambda o=offset, k=n: self.table.query().offset(o).limit(k).select(columns).to_arrow()
+                "read new rows", lambda o=offset, k=n: self.table.query().offset(o).limit(k).select(BLOCK_COLUMNS).to_arrow()
             )
-            cols = tbl.select(RESULT_COLUMNS).combine_chunks()
+            cols, vecs, texts = self._block_rows(tbl)
             if replaces:
                 self.scopes.drop_scopes_of(cols)
                 continue
-            vec_col = tbl.column("vector").combine_chunks()
-            vecs = vec_col.values.to_numpy(zero_copy_only=False).reshape(len(vec_col), self.dim)
-            self.foreign_rows += self.scopes.added(cols, vecs, [t or "" for t in tbl.column(FTS_COLUMN).to_pylist()], known=True)
+            self.foreign_rows += self.scopes.added(cols, vecs, texts, known=True)
         return True
 
     async def _deleted_rows(self, version: int) -> pa.Table:
@@ -660,15 +658,19 @@ class VectorStore:
         async with self._check_lock:  # never beside a checkout_latest of the same handle
             tbl = await _guard(
                 "read scope",
-                lambda: self.table.query().where(where).select([*RESULT_COLUMNS, "vector", FTS_COLUMN]).limit(cap + 1).to_arrow(),
+                lambda: self.table.query().where(where).select(BLOCK_COLUMNS).limit(cap + 1).to_arrow(),
             )
         if tbl.num_rows > cap:
             return None
+        return self._block_rows(tbl)
+
+    def _block_rows(self, tbl: pa.Table) -> tuple[pa.Table, np.ndarray, list[str]]:
+        """Rows read with ``BLOCK_COLUMNS`` as a block takes them: the hit columns, float32
+        vectors (quantized by the block, scopes.py) and the full-text of each row."""
         vec_col = tbl.column("vector").combine_chunks()
         flat = vec_col.values.to_numpy(zero_copy_only=False) if len(vec_col) else np.zeros(0, np.float32)
-        vecs = flat.reshape(len(vec_col), self.dim)  # quantized by the block (scopes.py)
-        texts = tbl.column(FTS_COLUMN).to_pylist()
-        return tbl.select(RESULT_COLUMNS).combine_chunks(), vecs, [t or "" for t in texts]
+        texts = [t or "" for t in tbl.column(FTS_COLUMN).to_pylist()]
+        return tbl.select(RESULT_COLUMNS).combine_chunks(), flat.reshape(len(vec_col), self.dim), texts
 
     async def reset(self) -> None:
         await self.flush()
@@ -882,11 +884,10 @@ class VectorStore:
         return any("vector" in idx.columns for idx in indices)
 
     async def info(self) -> dict[str, Any]:
-        read = _guard_retried
-        stats = await read("stats", lambda: self.table.stats())
-        version = await read("version", lambda: self.table.version())
-        versions = await read("versions", lambda: self.table.list_versions())
-        indices = await read("list indexes", lambda: self.table.list_indices())
+        stats = await _guard_retried("stats", lambda: self.table.stats())
+        version = await _guard_retried("version", lambda: self.table.version())
+        versions = await _guard_retried("versions", lambda: self.table.list_versions())
+        indices = await _guard_retried("list indexes", lambda: self.table.list_indices())
         frag = stats.fragment_stats if hasattr(stats, "fragment_stats") else stats["fragment_stats"]
         get = (lambda o, k: getattr(o, k)) if hasattr(frag, "num_fragments") else (lambda o, k: o[k])
         return {

@@ -42,7 +42,7 @@ from .storage.libsql import RecordStore
 
 __all__ = ["Orchestrator", "Embedderlike", "StageClock"]
 
-log = logging.getLogger("agentmem")
+log = logging.getLogger(__name__)
 
 TIMINGS_KEPT = 200_000
 #: Memories at most waiting to be embedded (embed-behind); an add that finds this many embeds them.
@@ -425,10 +425,12 @@ class Orchestrator:
             items = [NewMemory(m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata,
                                m.created_at, index_text=st) for _, m, _, st, _, _ in part]
             vecs = np.empty((len(part), self.embedder.dim), dtype=np.float32)
-            todo = [i for i, r in enumerate(part) if not r[2]]  # committed before they were embedded
-            for i, r in enumerate(part):
-                if r[2]:
-                    vecs[i] = np.frombuffer(r[2], dtype=np.float32)
+            todo = []  # committed before they were embedded (embed-behind): an empty blob
+            for i, (_, _, blob, _, _, _) in enumerate(part):
+                if blob:
+                    vecs[i] = np.frombuffer(blob, dtype=np.float32)
+                else:
+                    todo.append(i)
             if todo:
                 vecs[todo] = await self.embedder.embed([items[i].content for i in todo])
             await self.vectors.upsert(items, vecs)  # by id: a row that did reach LanceDB is not doubled

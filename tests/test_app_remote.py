@@ -4,17 +4,16 @@ from the environment and never on a page."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 import uuid
 
-import libsql_client
 import pytest
 
 from agentmem import Memory, MemoryConfig
 from agentmem.stack import free_port
 from apptest_support import metrics, open_page, shown, store_dir, table  # noqa: F401 - store_dir is a fixture
+from servers import server_tables
 
 PAGES = ["pages/ingest.py", "pages/search.py", "pages/memories.py", "pages/storage.py",
          "pages/benchmarks.py", "pages/retrieval.py", "pages/scale.py"]
@@ -43,15 +42,6 @@ def options_text(stack) -> str:  # noqa: ANN001
 
 def sidebar_text(at) -> str:  # noqa: ANN001
     return "\n".join(shown(c).replace("`", "") for c in at.sidebar.caption)
-
-
-def server_tables(url: str) -> list[str]:
-    async def q() -> list[str]:
-        async with libsql_client.create_client(url) as c:
-            rs = await c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            return [r[0] for r in rs.rows]
-
-    return asyncio.run(q())
 
 
 def test_sidebar_connects_ingest_and_search_use_the_servers(store_dir, stack_env, sqld_url, tmp_path):

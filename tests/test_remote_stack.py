@@ -18,25 +18,16 @@ import time
 from pathlib import Path
 
 import lancedb
-import libsql_client
 import pytest
 
 from agentmem import InvalidInputError, Memory, MemoryConfig, RecordStoreError, VectorStoreError
 from agentmem.storage.lance import TABLE
 from agentmem.storage.libsql import RecordStore
+from servers import server_tables
 
 # Failing fast is the behaviour under test (an unreachable server must not hang a
 # worker); the bound is generous so that a loaded CI machine never trips it.
 ERROR_BOUND_S = 45.0
-
-
-def _server_tables(url: str) -> list[str]:
-    async def q() -> list[str]:
-        async with libsql_client.create_client(url) as c:
-            rs = await c.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            return [r[0] for r in rs.rows]
-
-    return asyncio.run(q())
 
 
 def _lance_tables(cfg: MemoryConfig) -> list[str]:
@@ -107,7 +98,7 @@ def test_contract_on_sqld_and_s3(remote_config: MemoryConfig, tmp_path: Path):
     # nothing of the stores is on this machine's disk
     local = Path(cfg.data_dir)
     assert not (local / "records.db").exists() and not (local / "vectors").exists()
-    assert {"memories", "history", "core_blocks", "leases"} <= set(_server_tables(cfg.records_url))
+    assert {"memories", "history", "core_blocks", "leases"} <= set(server_tables(cfg.records_url))
 
 
 def test_secrets_never_shown(remote_config: MemoryConfig):
@@ -155,7 +146,7 @@ def test_bad_remote_settings_are_named_and_write_nothing(case, remote_stack, sql
     assert err.value.setting == setting and str(err.value).startswith(setting + ":")
     # nothing written: no schema on the records server, no table in the bucket
     if case != "unreachable_records":
-        assert _server_tables(sqld_url) == []
+        assert server_tables(sqld_url) == []
     assert _lance_tables(MemoryConfig(vectors_uri=remote_stack.vectors_uri(f"bad-{case}"), storage_options=good)) == []
     assert not (tmp_path / "local" / "records.db").exists()
 

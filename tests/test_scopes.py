@@ -120,6 +120,46 @@ async def _aload(*value):
     return value
 
 
+async def test_rows_written_while_a_block_loads_or_builds_are_in_it(monkeypatch) -> None:
+    """A block is read from LanceDB, then tokenized in a worker thread; rows committed
+    during either step reach the block, once each, and count in the full-text statistics."""
+    import asyncio
+    import threading
+
+    rng = np.random.default_rng(3)
+    read = asyncio.Event()
+    entered, release = threading.Event(), threading.Event()
+    real = scopes._segment
+
+    async def load(key):
+        await read.wait()
+        return _rows(["a"]), _unit(rng, 1), ["alpha"]
+
+    def slow_segment(cols, vecs, texts):
+        if threading.current_thread() is not threading.main_thread():  # the build, not a write
+            entered.set()
+            assert release.wait(10)
+        return real(cols, vecs, texts)
+
+    monkeypatch.setattr(scopes, "_segment", slow_segment)
+    idx = ScopeIndex(load)
+    task = asyncio.ensure_future(idx.block(KEY))
+    await asyncio.sleep(0)
+    idx.added(_rows(["b"]), _unit(rng, 1), ["bravo heron"])  # during the read
+    read.set()
+    for _ in range(500):
+        if entered.is_set():
+            break
+        await asyncio.sleep(0.01)
+    assert entered.is_set()
+    idx.added(_rows(["c", "b"]), _unit(rng, 2), ["charlie heron", "bravo heron"])  # during the build
+    release.set()
+    blk = await task
+    assert sorted(blk.ids().to_pylist()) == ["a", "b", "c"]
+    assert {h["id"] for h in idx.fts(blk, "heron", 10)} == {"b", "c"}
+    assert idx.stats()["rows"] == 3 and idx._docs == 3
+
+
 async def test_bulk_add_then_search_finds_every_row_without_folding(tmp_path: Path, monkeypatch) -> None:
     from standin import HashEmbedder
 

@@ -434,11 +434,18 @@ class ScopeIndex:
                     cols = pa.concat_tables([cols, more[0]]).combine_chunks()
                     vecs = np.vstack([np.asarray(vecs, dtype=np.float32), more[1]])
                     texts = [*texts, *more[2]]
-                blk = Block(_segment(cols, vecs, texts))
+                # tokenizing a block's texts takes ~20 ms per 3k rows: in a worker thread, so
+                # searches of loaded blocks go on meanwhile (the GIL is shared every 5 ms)
+                blk = Block(await asyncio.to_thread(_segment, cols, vecs, texts))
+                for part in self._during_load.pop(key, []):  # rows written while it was built
+                    part = _unique_rows(*part, known=blk.ids())
+                    if part[0].num_rows:
+                        blk.append(_segment(*part))
                 if gen == self.generation:  # not dropped while loading
                     self._blocks[key] = blk
                     self._bytes += blk.nbytes()
-                    self._count(blk.main, 1)
+                    for seg in blk.segments():
+                        self._count(seg, 1)
                     self._evict()
             fut.set_result(blk)
             return blk

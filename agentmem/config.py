@@ -105,6 +105,10 @@ class MemoryConfig:
         embed_cache: reuse vectors of texts already embedded (by content hash).
         embed_cache_size: entries kept in that cache.
         optimize_model: apply onnxruntime graph optimizations to the model once, cached.
+        int8_queries: with ``optimize_model``, embed search queries with an int8 copy of
+            the model (built once, cached; see ``agentmem._model``): a 19-token query in
+            3.4 ms instead of 5.5 on 2 cores, LoCoMo dev retrieval unchanged. Stored
+            memories are always embedded by the float graph.
 
     Write path
         persist_records: write the libSQL records and history (off: vectors only, phase p1).
@@ -158,6 +162,7 @@ class MemoryConfig:
     embed_cache: bool = True
     embed_cache_size: int = 20_000  # ~1.6 KB a vector: ~30 MB at most per Memory
     optimize_model: bool = True
+    int8_queries: bool = True
 
     persist_records: bool = True
     concurrent_writes: bool = True
@@ -218,6 +223,7 @@ class MemoryConfig:
             "length_aware",
             "embed_cache",
             "optimize_model",
+            "int8_queries",
             "persist_records",
             "concurrent_writes",
             "pipeline",

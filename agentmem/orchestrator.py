@@ -159,6 +159,15 @@ class Orchestrator:
         clock.add("embed", seconds)
         return vectors
 
+    async def embed_query(self, query: str, clock: StageClock) -> np.ndarray:
+        """A search query's vector (the embedder's query path: the int8 graph by default)."""
+        timed = getattr(self.embedder, "embed_query", None)
+        if timed is None:
+            return (await self.embed([query], clock))[0]
+        vectors, seconds = await timed([query])
+        clock.add("embed", seconds)
+        return vectors[0]
+
     # --- add -----------------------------------------------------------------------------
 
     async def add_batch(
@@ -376,24 +385,28 @@ class Orchestrator:
                 return
 
     async def _embed_waiting(self, query: str | None, clock: StageClock) -> np.ndarray | None:
-        """Embed every memory waiting for it (with ``query`` in the same model call), queue
-        their vector rows, and wait for embeddings others started: afterwards every add
-        that returned before this call is searchable. Returns the query's vector."""
+        """Embed every memory waiting for it (and ``query`` beside them), queue their vector
+        rows, and wait for embeddings others started: afterwards every add that returned
+        before this call is searchable. Returns the query's vector."""
         items, self._unembedded = self._unembedded, []
         others = list(self._embedding)
-        texts = [m.content for m in items] + ([] if query is None else [query])
         qv = None
-        if texts:
+        if items or query is not None:
             mine: asyncio.Future[None] | None = None
             if items:
                 mine = asyncio.get_running_loop().create_future()
                 self._embedding.add(mine)
             try:
-                vecs = await self.embed(texts, clock)
+                texts = [m.content for m in items]
+                if query is None:
+                    vecs = await self.embed(texts, clock)
+                elif not items:
+                    qv = await self.embed_query(query, clock)
+                else:  # each on its model's thread, at once
+                    vecs, qv = await asyncio.gather(self.embed(texts, clock), self.embed_query(query, clock))
                 if items:
                     with clock.stage("vectors"):
-                        self.vectors.add_behind(items, vecs[: len(items)], self.records.clear_pending)
-                qv = None if query is None else vecs[len(items)]
+                        self.vectors.add_behind(items, vecs, self.records.clear_pending)
             except BaseException:
                 self._unembedded[:0] = items  # still pending in the records store: tried again
                 raise
@@ -483,7 +496,7 @@ class Orchestrator:
             if self._unembedded or self._embedding:  # adds that returned are found: embed them now
                 qv = await self._embed_waiting(query if mode in ("vector", "hybrid") else None, clock)
             elif mode in ("vector", "hybrid"):
-                qv = (await self.embed([query], clock))[0]
+                qv = await self.embed_query(query, clock)
             with clock.stage("vectors"):
                 if mode == "vector":
                     rows = await self.vectors.search_vector(qv, where, limit, scope)

@@ -19,6 +19,7 @@ onnxruntime threads, spinning included): steadier than the rate on a shared mach
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
@@ -34,7 +35,8 @@ from agentmem.config import MemoryConfig
 from agentmem.embed import Embedder, get_embedder, plan_batches
 
 #: The default run (~45 s on 2 quiet cores); ``--only all`` adds the rest.
-DEFAULT_VARIANTS = {"plain64", "fe-sorted-16", "ours-inorder-16", "ours-8", "ours-16", "ours-32", "ours-16-noopt", "ours-16-t1"}
+DEFAULT_VARIANTS = {"plain64", "fe-sorted-16", "ours-inorder-16", "ours-q8", "ours-1", "ours-8", "ours-16", "ours-32",
+                    "ours-16-noopt", "ours-16-t1"}
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "locomo_dev.json"
 
@@ -90,6 +92,10 @@ def build_variants(base: MemoryConfig, only: set[str] | None) -> list[Variant]:
         emb = get_embedder(base.replace(embed_cache=False, **changes))
         return Variant(name, what, emb.embed_sync, emb)
 
+    def query_path(name: str, what: str) -> Variant:
+        emb = get_embedder(base.replace(embed_cache=False))
+        return Variant(name, what, lambda texts: asyncio.run(emb.embed_query(texts))[0], emb)
+
     plain = get_embedder(base.replace(embed_cache=False, optimize_model=False))
     default = get_embedder(base.replace(embed_cache=False))
     specs: list[tuple[str, Callable[[], Variant]]] = [
@@ -97,6 +103,8 @@ def build_variants(base: MemoryConfig, only: set[str] | None) -> list[Variant]:
         ("fe-sorted-8", lambda: Variant("fe-sorted-8", "our plan 8 / 2048, each batch via fastembed embed()", fastembed_sorted(default, 8, 2048))),
         ("fe-sorted-16", lambda: Variant("fe-sorted-16", "our plan 16 / 2048, each batch via fastembed embed()", fastembed_sorted(default, 16, 2048))),
         ("ours-inorder-16", lambda: ours("ours-inorder-16", "ours, input order, 16", embed_batch_size=16, length_aware=False)),
+        ("ours-q8", lambda: query_path("ours-q8", "ours, the query path: int8 graph, one text per call")),
+        ("ours-1", lambda: ours("ours-1", "ours, float graph, one text per call", embed_batch_size=1)),
         ("ours-8", lambda: ours("ours-8", "ours, sorted, 8 / 2048", embed_batch_size=8, embed_token_budget=2048)),
         ("ours-16", lambda: ours("ours-16", "ours, sorted, 16 / 2048", embed_batch_size=16, embed_token_budget=2048)),
         ("ours-16-b512", lambda: ours("ours-16-b512", "ours, sorted, 16 / 512", embed_batch_size=16, embed_token_budget=512)),

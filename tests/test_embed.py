@@ -107,6 +107,30 @@ def test_optimized_and_plain_model_agree(config: MemoryConfig) -> None:
     assert cosines(optimized.embed_sync(TEXTS), plain.embed_sync(TEXTS)).min() >= 0.999
 
 
+async def test_queries_use_the_int8_graph_one_per_call_and_stored_texts_the_float_one(config: MemoryConfig) -> None:
+    """The int8 graph rounds activations: a query's vector is close to the float graph's,
+    not equal; it does not depend on other queries embedded at once; stored texts keep the
+    float graph's vectors; ``int8_queries=False`` or ``optimize_model=False`` turns it off."""
+    emb = get_embedder(config.replace(embed_cache=False))
+    assert emb.int8_queries and emb.stats()["int8_queries"]
+    stored = emb.embed_sync(TEXTS)
+    alone = np.vstack([(await emb.embed_query([t]))[0] for t in TEXTS])
+    together, seconds = await emb.embed_query(TEXTS)
+    assert seconds > 0
+    assert "_q8" in str(emb.query_model().folder) and "_q8" not in str(emb._model.folder)
+    c = cosines(alone, stored)
+    assert c.min() >= 0.95 and c.mean() >= 0.98 and c.min() < 0.99999
+    assert cosines(together, alone).min() >= 0.99999
+    flt = get_embedder(config.replace(int8_queries=False, embed_cache=False))
+    assert not flt.int8_queries and cosines((await flt.embed_query(TEXTS))[0], stored).min() >= 0.999
+    plain = get_embedder(config.replace(optimize_model=False, embed_cache=False))
+    assert not plain.int8_queries and plain.query_model() is plain._model
+    # a query's cached vector is not a stored text's
+    cached = get_embedder(config)
+    cached.embed_sync(TEXTS[:1])
+    assert cosines((await cached.embed_query(TEXTS[:1]))[0], alone[:1]).min() >= 0.99999
+
+
 def test_over_long_text_is_truncated_not_rejected(emb: Embedder) -> None:
     head = " ".join(f"word{i}" for i in range(400))
     longer = head + " and then a completely different ending about volcanoes and submarines" * 20
@@ -195,6 +219,9 @@ def test_stats_show_padding(config: MemoryConfig) -> None:
     assert sa["padded_tokens"] == 2 * 4 + 122  # the two short ones together, the long one alone
     assert (sa["model_calls"], si["model_calls"]) == (2, 1)
     assert sa["model_seconds"] > 0
+    queries = get_embedder(config.replace(embed_cache=False, embed_batch_size=16))
+    asyncio.run(queries.embed_query(texts))  # the int8 graph: one text per call, no padding
+    assert queries.stats()["model_calls"] == 3 and queries.stats()["padded_tokens"] == queries.stats()["tokens"]
 
 
 async def test_concurrent_callers_get_their_own_vectors(config: MemoryConfig) -> None:
@@ -308,7 +335,7 @@ def test_damaged_model_folder_is_rebuilt(tmp_path: Path) -> None:
 
 
 def _build_in_child(cache: str) -> str:
-    return str(ensure_model_folder(Path(cache), optimize=True).path)
+    return str(ensure_model_folder(Path(cache), optimize=True, quantize=True).path)
 
 
 def test_concurrent_builds_in_processes_agree(tmp_path: Path) -> None:
@@ -317,12 +344,13 @@ def test_concurrent_builds_in_processes_agree(tmp_path: Path) -> None:
         paths = pool.map(_build_in_child, [str(tmp_path)] * 3)
     assert len(set(paths)) == 1
     folder = Path(paths[0])
-    assert ensure_model_folder(tmp_path, optimize=True).built is False
+    assert ensure_model_folder(tmp_path, optimize=True, quantize=True).built is False
     names = sorted(p.name for p in (tmp_path / "models").iterdir())
-    assert len(names) == 2 and not any(n.startswith(".") for n in names)  # plain + optimized, no temp dirs
+    # plain, optimized and int8, no temp dirs
+    assert len(names) == 3 and not any(n.startswith(".") for n in names)
     emb = get_embedder(MemoryConfig(model_cache_dir=tmp_path, embed_cache=False))
-    assert emb.optimized
-    assert Path(emb.text_embedding.model._model_dir) == folder  # fastembed loaded the raced folder
+    assert emb.optimized and emb.query_model().quantized
+    assert Path(emb.query_model().text_embedding.model._model_dir) == folder  # fastembed loaded the raced folder
     assert np.isfinite(emb.embed_sync(["after the race"])).all()
 
 

@@ -32,7 +32,18 @@ def test_each_mode_finds_the_right_memory(filled, mode):
 
 def test_vector_scores_are_cosine_similarities(filled):
     hits = filled.search("Alice likes green tea in the morning", user_id="alice", mode="vector")
-    assert hits[0].score == pytest.approx(1.0, abs=1e-3)
+    # the stored text itself, its vector from the float graph, the query's from the int8 one
+    assert hits[0].content == "Alice likes green tea in the morning"
+    assert hits[0].score == pytest.approx(1.0, abs=0.03)
+
+
+def test_float_queries_score_a_stored_text_at_one(config):
+    from agentmem import Memory
+
+    with Memory(config.replace(int8_queries=False)) as m:
+        m.add("Alice likes green tea in the morning", user_id="alice")
+        hits = m.search("Alice likes green tea in the morning", user_id="alice", mode="vector")
+        assert hits[0].score == pytest.approx(1.0, abs=1e-3)
     assert all(-1.0 <= h.score <= 1.0 + 1e-6 for h in hits)
 
 

@@ -44,6 +44,7 @@ _PLAN_ONLY: dict[str, Any] = {
     "pipeline": False,
     "embed_cache": False,
     "optimize_model": False,
+    "int8_queries": False,
     "write_behind_rows": 0,
     "embed_behind": False,
 }

@@ -326,7 +326,7 @@ def _warm_up(base: MemoryConfig, plans: list[PhasePlan], texts: list[str]) -> No
     seen = set()
     for plan in plans:
         cfg = plan.config(base, "unused")
-        key = (cfg.model, cfg.optimize_model, cfg.embed_threads)
+        key = (cfg.model, cfg.optimize_model, cfg.int8_queries, cfg.embed_threads)
         if key in seen:
             continue
         seen.add(key)

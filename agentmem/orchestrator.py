@@ -499,19 +499,20 @@ class Orchestrator:
                 qv = await self.embed_query(query, clock)
             with clock.stage("vectors"):
                 if mode == "vector":
-                    rows = await self.vectors.search_vector(qv, where, limit, scope)
+                    rows = await self.vectors.search_vector(qv, where, limit, scope, lazy=True)
                 elif mode == "fts":
-                    rows = await self.vectors.search_fts(query, where, limit, scope)
+                    rows = await self.vectors.search_fts(query, where, limit, scope, lazy=True)
                 else:
                     n = max(limit, self.config.hybrid_candidates)
                     vec_rows, fts_rows = await asyncio.gather(
-                        self.vectors.search_vector(qv, where, n, scope), self.vectors.search_fts(query, where, n, scope)
+                        self.vectors.search_vector(qv, where, n, scope, lazy=True),
+                        self.vectors.search_fts(query, where, n, scope, lazy=True),
                     )
                     rows = fuse(vec_rows, fts_rows, config=self.config, limit=limit, query=query)
-            hits = [row_to_hit(r) for r in rows]
-            if threshold is not None:
-                hits = [h for h in hits if h.score >= threshold]
-            return hits
+                if threshold is not None:
+                    rows = [r for r in rows if r["score"] >= threshold]
+                rows = self.vectors.materialize(rows)
+            return [row_to_hit(r) for r in rows]
 
     # --- single-memory changes -----------------------------------------------------------
 

@@ -293,3 +293,35 @@ async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path) -> N
     assert (await asyncio.wait_for(first, 60))[0].id == new.id
     await a.close()
     await b.close()
+
+
+async def test_lazy_rows_materialize_to_the_same_rows_in_fused_order() -> None:
+    """A search's candidates carry id, score and a block reference only; the hits that
+    survive fusion are completed afterwards, with their own (fused) scores, in order."""
+    rng = np.random.default_rng(4)
+    vecs = _unit(rng, 40)
+
+    async def load(key):
+        return _rows([f"r{i}" for i in range(40)]), vecs, [f"row {i} about herons" for i in range(40)]
+
+    idx = ScopeIndex(load)
+    blk = await idx.block(KEY)
+    idx.added(_rows(["tail"]), _unit(rng, 1), ["the tail heron"])  # a second segment
+    q = _unit(rng, 1)[0]
+    full = ScopeIndex.vector(blk, q, 41)
+    lazy = ScopeIndex.vector(blk, q, 41, lazy=True)
+    assert [r["score"] for r in lazy] == [r["score"] for r in full]
+    assert set(lazy[0]) == {"id", "score", scopes.LAZY}
+    assert [r["id"] for r in ScopeIndex.materialize(lazy)] == [r["id"] for r in full]
+    picked = [dict(lazy[5], score=9.0), dict(lazy[0], score=8.0), {"id": "other", "score": 7.0}]
+    done = ScopeIndex.materialize(picked)
+    assert [r["id"] for r in done] == [full[5]["id"], full[0]["id"], "other"]
+    assert [r["score"] for r in done] == [9.0, 8.0, 7.0]
+    assert done[0] == {**full[5], "score": 9.0} and scopes.LAZY not in done[0]
+    fts = idx.fts(blk, "heron", 5, lazy=True)
+    assert ScopeIndex.materialize(fts)[0] == idx.fts(blk, "heron", 5)[0]
+    # the same memory from two loads of its block (reloaded between the two lists): once
+    again = await ScopeIndex(load).block(KEY)
+    twice = [lazy[0], ScopeIndex.vector(again, q, 1, lazy=True)[0]]
+    assert twice[0]["id"] != twice[1]["id"]
+    assert [r["id"] for r in ScopeIndex.materialize(twice)] == [full[0]["id"]]

@@ -700,16 +700,17 @@ class VectorStore:
     # --- reads ---------------------------------------------------------------------------
 
     async def search_vector(
-        self, vector: np.ndarray, where: str | None, limit: int, scope: ScopeKey | None = None
+        self, vector: np.ndarray, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False
     ) -> list[dict[str, Any]]:
         """Nearest rows by cosine; ``scope`` (the same filter as ``where``, when it is
-        scope-only) lets the in-memory block answer exactly."""
+        scope-only) lets the in-memory block answer exactly. ``lazy``: a block's rows come
+        as id, score and a reference; :meth:`materialize` completes them."""
         self.upkeep.touch()
         if scope is not None and self.scan:
             await self._check_foreign()
             blk = await self.scopes.block(scope)
             if blk is not None:
-                return self.scopes.vector(blk, vector, limit)
+                return self.scopes.vector(blk, vector, limit, lazy)
         await self.flush()
 
         def build() -> Any:
@@ -728,15 +729,16 @@ class VectorStore:
         return rows
 
     async def search_fts(
-        self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None
+        self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False
     ) -> list[dict[str, Any]]:
-        """BM25 over ``search_text``; a scope-only filter is answered from its block."""
+        """BM25 over ``search_text``; a scope-only filter is answered from its block
+        (``lazy`` as in :meth:`search_vector`)."""
         self.upkeep.touch()
         if scope is not None and self.scan:
             await self._check_foreign()
             blk = await self.scopes.block(scope)
             if blk is not None:
-                return self.scopes.fts(blk, text, limit)
+                return self.scopes.fts(blk, text, limit, lazy=lazy)
         await self.flush()
 
         def build() -> Any:
@@ -749,6 +751,11 @@ class VectorStore:
         for r in rows:
             r["score"] = float(r.pop("_score"))
         return rows
+
+    @staticmethod
+    def materialize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Whole rows for the lazy rows of a search (see ``ScopeIndex.materialize``)."""
+        return ScopeIndex.materialize(rows)
 
     async def rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict[str, Any]]:
         await self.flush()

@@ -119,6 +119,7 @@ class AsyncMemory:
                     ann_min_rows=cfg.ann_index_min_rows, storage_options=cfg.storage_options,
                     # several processes may share these stores: one of them at a time runs upkeep
                     lease=getattr(records, "try_lease", None),
+                    release_lease=getattr(records, "release_lease", None),
                 )
         except BaseException:
             await records.close()

@@ -186,3 +186,20 @@ def test_another_process_add_is_found_within_the_refresh_bound(tmp_path: Path) -
             assert hits and hits[0].content == "the lighthouse keeper collects sea glass", mode
         proc.join(HANG)
         assert proc.exitcode == 0
+
+
+async def test_close_gives_the_upkeep_lease_back(tmp_path: Path) -> None:
+    """Upkeep of one store runs in one process at a time (a lease in libSQL). Closing a store
+    releases it, so the store reopened (here, or by another process) runs its rounds at once
+    instead of skipping them until the old holder's lease expires."""
+    first = await _open(tmp_path)
+    old = (await first._ready()).vectors.upkeep
+    assert await old._have_lease()
+    await first.close()
+    second = await _open(tmp_path)
+    try:
+        new = (await second._ready()).vectors.upkeep
+        assert new.holder != old.holder
+        assert await new._have_lease()
+    finally:
+        await second.close()

@@ -186,6 +186,7 @@ class VectorStore:
         retention_s: float = 30.0,
         upkeep: bool = True,
         lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
+        release_lease: Callable[[str, str], Awaitable[None]] | None = None,
         uri: str = "",
         scan_budget_bytes: int = 1 << 30,
     ) -> None:
@@ -215,6 +216,7 @@ class VectorStore:
             UpkeepPolicy(small_fragments=compact_every, ann_min_rows=ann_min_rows),
             lease=lease,
             lease_name=f"upkeep:{uri or id(self)}",
+            release=release_lease,
         )
         if upkeep:
             self.upkeep.start()
@@ -266,6 +268,7 @@ class VectorStore:
         retention_s: float = 30.0,
         upkeep: bool = True,
         lease: Callable[[str, str, float], Awaitable[bool]] | None = None,
+        release_lease: Callable[[str, str], Awaitable[None]] | None = None,
         scan_budget_bytes: int = 1 << 30,
         storage_options: Mapping[str, str] | None = None,
     ) -> VectorStore:
@@ -284,7 +287,7 @@ class VectorStore:
         )
         table = await _open_guard(uri, storage_options, lambda: cls._open_table(db, dim))
         store = cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
-                    retention_s=retention_s, upkeep=upkeep, lease=lease, uri=uri,
+                    retention_s=retention_s, upkeep=upkeep, lease=lease, release_lease=release_lease, uri=uri,
                     scan_budget_bytes=scan_budget_bytes)
         store._known_version = int(await _guard("version", lambda: table.version()))
         store._rows = int(await _guard("count", lambda: table.count_rows()))

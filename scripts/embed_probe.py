@@ -4,6 +4,7 @@
     python scripts/embed_probe.py --only all      # every variant (~70 s)
     python scripts/embed_probe.py --reps 3 --only plain64,ours-16
     python scripts/embed_probe.py --n 300 --json results.jsonl
+    python scripts/embed_probe.py --query-latency 300   # one query per call: float vs int8 graph
 
 Texts: the first ``--n`` dialog turns of ../shared/data/locomo_dev.json (every
 ``conversation["session_N"][i]["text"]``, conversations and sessions in order).
@@ -125,6 +126,38 @@ def build_variants(base: MemoryConfig, only: set[str] | None) -> list[Variant]:
     return [make() for name, make in specs if name in wanted or name == "plain64"]
 
 
+def query_latency(n: int) -> int:
+    """Single-query latency as a search pays it: ``embed_query`` with ``int8_queries`` off and
+    on, interleaved, cache off; queries are unseen word windows (``bench.scale.Queries``)."""
+    from agentmem.bench.scale import Queries
+
+    emb = {
+        "float": get_embedder(MemoryConfig(embed_cache=False, int8_queries=False)),
+        "int8": get_embedder(MemoryConfig(embed_cache=False)),
+    }
+    qs = Queries(7)
+    walls: dict[str, list[float]] = {k: [] for k in emb}
+    tokens = []
+
+    async def run() -> None:
+        for e in emb.values():
+            for _ in range(20):
+                await e.embed_query([qs.next()])
+        for _ in range(n):
+            q = qs.next()
+            tokens.append(emb["float"].token_counts([q])[0])
+            for name, e in emb.items():
+                start = time.perf_counter()
+                await e.embed_query([q])
+                walls[name].append(time.perf_counter() - start)
+
+    asyncio.run(run())
+    print(f"{n} queries, tokens mean {np.mean(tokens):.1f}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.2f}")
+    for name, w in walls.items():
+        print(f"{name:<6} p50 {1000 * statistics.median(w):.2f} ms  p95 {1000 * sorted(w)[int(0.95 * len(w))]:.2f} ms")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="dialog turns to embed (default 1000)")
@@ -132,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help="comma-separated variant names, or 'all' (plain64 always runs)")
     parser.add_argument("--data", type=Path, default=DATA, help="locomo_dev.json")
     parser.add_argument("--json", type=Path, default=None, help="append one JSON line per variant here")
+    parser.add_argument("--query-latency", type=int, default=0, metavar="N",
+                        help="instead: p50 ms of N single queries, float graph against the int8 query path")
     args = parser.parse_args(argv)
+    if args.query_latency:
+        return query_latency(args.query_latency)
     if not args.data.is_file():
         print(f"no data at {args.data}", file=sys.stderr)
         return 2

@@ -22,9 +22,10 @@ def test_context_is_searched_by_full_text_and_content_stays_the_users_text(mem):
     # the record, get() and export hold the user's text alone
     stored = {m.content for m in mem.get_all(user_id="u")}
     assert stored == {"Yes, last Tuesday!", "I like tea", "It barked all night"}
-    # the vector is of the content alone: the exact text scores ~1 in vector search
+    # the vector is of the content alone: the exact text scores ~1 in vector search (0.97-1.0:
+    # the query's vector comes from the int8 graph, the stored one from the float graph)
     top = mem.search("Yes, last Tuesday!", user_id="u", mode="vector")[0]
-    assert top.content == "Yes, last Tuesday!" and top.score == pytest.approx(1.0, abs=1e-3)
+    assert top.content == "Yes, last Tuesday!" and top.score == pytest.approx(1.0, abs=0.02)
 
 
 def test_same_text_with_another_context_is_the_same_memory(mem):

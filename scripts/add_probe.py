@@ -2,7 +2,9 @@
 500 users (``agentmem.bench.scale._adds``: p50/p95 per add, and the rate counted until
 ``flush()``, every add embedded and in LanceDB). One JSON line on stdout.
 
-    python scripts/add_probe.py /work/runs/scale1m
+    python scripts/add_probe.py /work/runs/scale1m            # right after open (warm-up running)
+    python scripts/add_probe.py /work/runs/scale1m --warm     # once every user's block is loaded
+    python scripts/add_probe.py /work/runs/scale1m --seed=7   # the query-text seed (default: the time)
 """
 
 from __future__ import annotations
@@ -19,11 +21,16 @@ from agentmem.bench.scale import Queries, _adds
 from agentmem.memory import AsyncMemory
 
 
-async def main(path: str) -> None:
+async def main(path: str, warm: bool, seed: int) -> None:
     t = time.perf_counter()
     mem = await AsyncMemory.open(MemoryConfig(data_dir=path))
-    out = {"open_s": round(time.perf_counter() - t, 1), "rows": await mem.count(), "load_start": os.getloadavg()}
-    queries = Queries(11)
+    out = {"open_s": round(time.perf_counter() - t, 1), "rows": await mem.count(), "seed": seed}
+    if warm:
+        out["warm_s"] = round(await (await mem._ready()).vectors.wait_warm(), 1)
+    out["load_start"] = os.getloadavg()
+    # texts must be new to the store, or the adds are NOOPs (same text, same user): a fresh
+    # seed per run (the store keeps what earlier runs added)
+    queries = Queries(seed)
     out["adds"] = [await _adds(mem, queries, 500, 300, random.Random(r)) for r in range(2)]
     out["load_end"] = os.getloadavg()
     print(json.dumps(out))
@@ -31,4 +38,5 @@ async def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    seed = next((int(a.split("=", 1)[1]) for a in sys.argv[2:] if a.startswith("--seed=")), int(time.time()))
+    asyncio.run(main(sys.argv[1], "--warm" in sys.argv[2:], seed))

@@ -4,16 +4,16 @@
 
     python scripts/add_probe.py /work/runs/scale1m            # right after open (warm-up running)
     python scripts/add_probe.py /work/runs/scale1m --warm     # once every user's block is loaded
-    python scripts/add_probe.py /work/runs/scale1m --seed=7   # the query-text seed (default: the time)
+    python scripts/add_probe.py /work/runs/scale1m --seed 7    # the query-text seed (default: the time)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
 import random
-import sys
 import time
 
 from agentmem import MemoryConfig
@@ -38,5 +38,11 @@ async def main(path: str, warm: bool, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    seed = next((int(a.split("=", 1)[1]) for a in sys.argv[2:] if a.startswith("--seed=")), int(time.time()))
-    asyncio.run(main(sys.argv[1], "--warm" in sys.argv[2:], seed))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("store", help="an existing store's data_dir")
+    ap.add_argument("--warm", action="store_true", help="wait for the warm-up before the adds")
+    ap.add_argument("--seed", type=int, default=int(time.time()), help="query-text seed (default: the time)")
+    args = ap.parse_args()
+    if not os.path.isdir(args.store):
+        ap.error(f"{args.store!r} is not an existing store")
+    asyncio.run(main(args.store, args.warm, args.seed))

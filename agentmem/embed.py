@@ -261,8 +261,8 @@ class _LoadedModel:
             if self.quantized:
                 # the int8 graph quantizes activations with one scale per call: a text batched
                 # with others would get a vector that depends on them (cosine down to 0.95).
-                # One text per call keeps vectors independent of batching, and is also the
-                # fastest on 2 cores (LoCoMo turns: 192/s, against 107/s in batches of 32)
+                # One text per call keeps vectors independent of batching (one at a time it
+                # is 1.46x the float graph on 2 cores: BENCHMARKS.md 2.1)
                 max_batch = 1
             out = np.empty((len(texts), self.dim), dtype=np.float32)
             for batch in plan_batches(lengths, max_batch=max_batch, token_budget=token_budget, length_aware=length_aware):

@@ -536,6 +536,8 @@ class VectorStore:
             log.warning("reading another process's rows failed; dropping the scope blocks", exc_info=True)
             kept = False
         if not kept:
+            log.info("scope blocks dropped: versions %d..%d hold writes this process did not make (%s)",
+                     known + 1, latest, sorted(foreign)[:20])
             self.scopes.drop_all()
             self.scopes.foreign_drops += 1
 

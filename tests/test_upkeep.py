@@ -11,7 +11,6 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from agentmem import AsyncMemory, Memory, MemoryConfig

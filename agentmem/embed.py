@@ -445,13 +445,7 @@ class Embedder:
             model = await asyncio.to_thread(self.query_model)
         if model is self._model:
             return await self.embed_timed(texts)
-        out, todo, keys = self._lookup(texts, prefix=b"q")
-        if not todo:
-            return out, 0.0
-        unique = list(todo)
-        vectors, stats = await asyncio.wrap_future(self._submit(unique, model))
-        self._store(out, todo, keys, unique, vectors, stats)
-        return out, stats.model_seconds
+        return await self._embed_timed(texts, model, b"q")
 
     async def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of ``texts``: shape ``(n, dim)``, float32, L2-normalized, input order."""
@@ -464,11 +458,15 @@ class Embedder:
         with several batches in flight, the stage times then add up to the model's busy
         time instead of counting each wait once per waiter.
         """
-        out, todo, keys = self._lookup(texts)
+        return await self._embed_timed(texts, self._model, b"")
+
+    async def _embed_timed(self, texts: Sequence[str], model: _LoadedModel, prefix: bytes) -> tuple[np.ndarray, float]:
+        """Cached rows, the rest embedded by ``model``; ``prefix`` keeps its cache entries apart."""
+        out, todo, keys = self._lookup(texts, prefix=prefix)
         if not todo:
             return out, 0.0
         unique = list(todo)
-        vectors, stats = await asyncio.wrap_future(self._submit(unique))
+        vectors, stats = await asyncio.wrap_future(self._submit(unique, model))
         self._store(out, todo, keys, unique, vectors, stats)
         return out, stats.model_seconds
 

@@ -487,15 +487,9 @@ class ScopeIndex:
         reference (``LAZY``) that :meth:`materialize` turns into the whole row; a hybrid
         search fuses 2 x 50 candidates into 10 hits, and reading every column of the 100
         rows took 0.5 ms per list at 1M rows."""
-        if lazy:
-            # keyed by (block, row) for fusion: no Arrow call per candidate list
-            return [{"id": (LAZY, id(blk), int(i)), "score": float(scores[i]), LAZY: (blk, int(i))} for i in top]
-        segs = blk.segments()
-        cols = segs[0].cols if len(segs) == 1 else pa.concat_tables([s.cols for s in segs])
-        rows = cols.take(pa.array(top)).to_pylist()
-        for r, i in zip(rows, top):
-            r["score"] = float(scores[i])
-        return rows
+        # keyed by (block, row) for fusion: no Arrow call per candidate list
+        rows = [{"id": (LAZY, id(blk), int(i)), "score": float(scores[i]), LAZY: (blk, int(i))} for i in top]
+        return rows if lazy else ScopeIndex.materialize(rows)
 
     @staticmethod
     def materialize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

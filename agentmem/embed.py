@@ -14,7 +14,10 @@ Embedding is over 90 % of the time of an ``add``, so this module is about throug
   11-19 % less CPU per text.
 * **One model per process.** :func:`get_embedder` hands out cheap :class:`Embedder`
   objects (own cache, own stats) over one loaded model per (model, cache dir, threads,
-  optimize); loading costs ~0.5 s and benchmarks create many Memory objects.
+  optimize, int8); loading costs ~0.5 s and benchmarks create many Memory objects.
+* **Queries on an int8 copy** (``int8_queries``): a search's query is embedded alone, where
+  the float graph is slowest per text; :mod:`agentmem._model` builds the int8 graph once
+  (``Embedder.embed_query``; BENCHMARKS.md 2.1).
 * **One thread per model.** Calls run in the model's own single-thread executor, so
   concurrent callers queue instead of oversubscribing the cores onnxruntime already uses.
   Small calls that queue meanwhile (concurrent agents, one query or memory each) are
@@ -443,9 +446,7 @@ class Embedder:
         model = self._query_model
         if model is None:  # the first query: load (or build) the int8 graph off the event loop
             model = await asyncio.to_thread(self.query_model)
-        if model is self._model:
-            return await self.embed_timed(texts)
-        return await self._embed_timed(texts, model, b"q")
+        return await self._embed_timed(texts, model, b"" if model is self._model else b"q")
 
     async def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of ``texts``: shape ``(n, dim)``, float32, L2-normalized, input order."""

@@ -227,7 +227,7 @@ def _timed_adds(
     search_ms: list[float] = []
     for item in list(items[:: max(1, n // search_queries)])[:search_queries]:
         t0 = time.perf_counter()
-        mem.search(item.text, filters={"user_id": item.user_id}, limit=10)
+        mem.search(item.text, filters={"user_id": item.user_id}, top_k=10)
         search_ms.append((time.perf_counter() - t0) * 1000.0)
     return {
         "phase": "mem0",

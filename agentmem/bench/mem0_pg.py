@@ -156,7 +156,7 @@ class PgPeer:
                     "SELECT extversion FROM pg_extension WHERE extname = 'vector'"),
                 "nlp": "spaCy en_core_web_sm loaded" if self.nlp_problem is None else f"missing: {self.nlp_problem}",
                 "mode": "Memory.add(text, user_id=..., infer=False); Memory.search(query, filters={'user_id': ...}, "
-                        "limit=10)",
+                        "top_k=10)",
                 "vector_store": "pgvector (Mem0 defaults: HNSW, cosine), PostgreSQL from the pgserver wheel, "
                                 "Unix socket only",
                 "server_start_s": self.start_s,
@@ -255,12 +255,15 @@ class PgPeer:
                                "fill_per_s": round(len(items) / fill_s) if fill_s else None,
                                "reindex_s": round(reindex_s, 1)}
         ms = []
+        returned = []
         for _ in range(n_queries):
             q = queries.next()
             t = time.perf_counter()
-            self.mem.search(q, filters={"user_id": user()}, limit=10)
+            hits = self.mem.search(q, filters={"user_id": user()}, top_k=10)
             ms.append((time.perf_counter() - t) * 1000)
-        row["search"] = _lat(ms)
+            returned.append(len(hits.get("results", [])) if isinstance(hits, dict) else len(hits or []))
+        # how many of the 10 asked for came back: an HNSW scan filtered afterwards can return fewer
+        row["search"] = {**_lat(ms), "hits_mean": round(float(np.mean(returned)), 2)}
         ms = []
         t0 = time.perf_counter()
         for i in range(adds):
@@ -278,7 +281,7 @@ class PgPeer:
             new_id = (res.get("results") or [{}])[0].get("id") if isinstance(res, dict) else None
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < 10:
-                hits = self.mem.search(text, filters={"user_id": u}, limit=10)
+                hits = self.mem.search(text, filters={"user_id": u}, top_k=10)
                 if any(h.get("id") == new_id for h in (hits.get("results", []) if isinstance(hits, dict) else [])):
                     waits.append((time.perf_counter() - t0) * 1000)
                     break
@@ -306,7 +309,7 @@ class PgPeer:
             for t in range(turns):
                 q = texts[a][t]
                 t0 = time.perf_counter()
-                self.mem.search(q, filters={"user_id": u}, limit=10)
+                self.mem.search(q, filters={"user_id": u}, top_k=10)
                 t1 = time.perf_counter()
                 self.mem.add(f"Agent {a} turn {t}: " + q[11:-1], user_id=u, infer=False)
                 t2 = time.perf_counter()

@@ -76,6 +76,10 @@ def _lat(ms: Sequence[float]) -> dict[str, Any]:
     return {"n": len(ms), "p50_ms": _pct(ms, 50), "p95_ms": _pct(ms, 95)}
 
 
+def _mean(values: Sequence[float]) -> float | None:
+    return round(float(np.mean(values)), 2) if len(values) else None
+
+
 def disk_bytes(path: Path) -> int:
     total = 0
     for root, _, files in os.walk(path):
@@ -173,16 +177,19 @@ async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.
     """
     ms: dict[str, list[float]] = {m: [] for m in MODES}
     early: dict[str, list[float]] = {m: [] for m in MODES}
+    returned: dict[str, list[int]] = {m: [] for m in MODES}
     for _ in range(n):
         for mode in MODES:
             q = queries.next()
             t = time.perf_counter()
-            await mem.search(q, user_id=_user(rng.randrange(users)), mode=mode, limit=10)
+            hits = await mem.search(q, user_id=_user(rng.randrange(users)), mode=mode, limit=10)
             took = (time.perf_counter() - t) * 1000
             ms[mode].append(took)
+            returned[mode].append(len(hits))
             if since is not None and t - since <= window_s:
                 early[mode].append(took)
-    out: dict[str, Any] = {m: _lat(ms[m]) for m in MODES}
+    # how many of the 10 asked for came back (a filtered ANN scan can return fewer)
+    out: dict[str, Any] = {m: {**_lat(ms[m]), "hits_mean": _mean(returned[m])} for m in MODES}
     if since is not None:
         for m in MODES:
             out[m]["within_5s"] = _lat(early[m])

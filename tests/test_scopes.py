@@ -325,3 +325,44 @@ async def test_lazy_rows_materialize_to_the_same_rows_in_fused_order() -> None:
     twice = [lazy[0], ScopeIndex.vector(again, q, 1, lazy=True)[0]]
     assert twice[0]["id"] != twice[1]["id"]
     assert [r["id"] for r in ScopeIndex.materialize(twice)] == [full[0]["id"]]
+
+
+async def test_a_check_inside_our_own_upkeep_keeps_the_blocks(tmp_path: Path) -> None:
+    """A check that runs while our compaction is still under way sees versions it wrote
+    before the call returned. They are our upkeep's, not another process's: the blocks stay.
+
+    The store is reopened (no version metadata cached) and old versions are cleaned at
+    once, as after a pause longer than the retention: the version last seen is gone, so
+    treating the compaction's versions as foreign could not be read back and dropped
+    every block (seen in bench-scale after Mem0's turn)."""
+    from standin import HashEmbedder
+
+    cfg = MemoryConfig(data_dir=tmp_path / "s", compact_every=100_000)
+    a = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    for i in range(4):
+        await a.add_batch([f"harbour note {i}-{j} about ropes" for j in range(20)], user_id="u")
+    await a.close()
+
+    a = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    vs = (await a._ready()).vectors
+    await vs.wait_warm()
+    assert len(await a.search("harbour", user_id="u", mode="fts", limit=200)) == 80
+    await a.add_batch([f"orchard note {j} about pears" for j in range(20)], user_id="u")
+    await vs.flush()
+    vs.retention_s = 0.01
+    real, checked = vs.table.optimize, []
+
+    async def optimize_then_check(*args, **kwargs):  # a search's check lands inside the span
+        out = await real(*args, **kwargs)
+        await vs._check_foreign_now()
+        checked.append(vs._known_version)
+        return out
+
+    vs.table.optimize = optimize_then_check
+    misses = vs.scopes.misses
+    await vs.compact()
+    assert checked  # the check ran, and saw the compaction's versions
+    assert vs.scopes.foreign_drops == 0 and (("user_id", "u"),) in vs.scopes._blocks
+    assert len(await a.search("note", user_id="u", mode="vector", limit=200)) == 100
+    assert vs.scopes.misses == misses
+    await a.close()

@@ -231,6 +231,7 @@ class VectorStore:
         self._rows = 0  # the row count as of our last check, plus our own changes since
         self.foreign_rows = 0  # rows of other processes added to the scope blocks
         self._upkeep_versions: set[int] = set()  # committed while our upkeep ran (see _own_span)
+        self._upkeep_from: int | None = None  # the version before an upkeep call still under way
         self._meta: dict[int, dict[str, Any]] = {}  # version metadata kept from the last check
         self._check_task: asyncio.Future[None] | None = None
         self._check_started = 0.0
@@ -474,9 +475,11 @@ class VectorStore:
         another process's commit landing inside the span (``_check_foreign_now`` tells
         them apart by what each version wrote)."""
         before = int(await _guard("version", lambda: self.table.version()))
+        self._upkeep_from = before  # a check meanwhile sees versions the call has committed so far
         try:
             return await call()
         finally:
+            self._upkeep_from = None
             after = int(await _guard("version", lambda: self.table.version()))
             self._upkeep_versions.update(range(before + 1, after + 1))
 
@@ -522,7 +525,10 @@ class VectorStore:
             # A version our writes did not record is another process's write, or a commit of
             # our own upkeep (which keeps the rows as they are, and reads as such below).
             foreign = {v for v in range(known + 1, latest + 1) if v not in self._own_versions}
-            upkeep_only = foreign <= self._upkeep_versions
+            upkeep = self._upkeep_versions
+            if self._upkeep_from is not None:  # an upkeep call under way: its versions so far
+                upkeep = upkeep | set(range(self._upkeep_from + 1, latest + 1))
+            upkeep_only = foreign <= upkeep
             self._own_versions = {v for v in self._own_versions if v > latest}
             self._upkeep_versions = {v for v in self._upkeep_versions if v > latest}
             if not self.scopes.loaded():

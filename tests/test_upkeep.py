@@ -202,3 +202,19 @@ async def test_close_gives_the_upkeep_lease_back(tmp_path: Path) -> None:
         assert await new._have_lease()
     finally:
         await second.close()
+
+
+async def test_single_adds_put_off_a_due_round_like_searches(tmp_path: Path) -> None:
+    """An add written behind (an agent's turn) is foreground work: a round falling due
+    meanwhile waits, as for a search. A bulk add_batch does not count (upkeep must follow it)."""
+    from standin import HashEmbedder
+
+    mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder())
+    up = (await mem._ready()).vectors.upkeep
+    up.policy.search_quiet_s, up.policy.max_defer_s = 30.0, 30.0
+    await mem.add_batch([f"bulk note {i}" for i in range(500)], user_id="u")
+    assert not up._defer()
+    await mem.add("the lighthouse keeper collects sea glass", user_id="u")
+    await mem.flush()
+    assert up._defer()
+    await mem.close()

@@ -367,6 +367,7 @@ class VectorStore:
         """
         if not items:
             return
+        self.upkeep.touch()  # an agent's turn is under way: a due round waits for a pause
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         cols = to_arrow(items, vectors, self.dim).select(RESULT_COLUMNS)
         token = self.scopes.announce(cols, vectors, [m.search_text for m in items])

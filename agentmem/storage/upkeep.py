@@ -17,9 +17,9 @@ when something is due (``UpkeepPolicy.reason``):
 * a quiet table written since the last round: fold in what is left (a large table waits
   longer for quiet, since the round rewrites it).
 
-A round that falls due while searches are running waits until none ran for
-``search_quiet_s`` (at most ``max_defer_s``): a round takes the cores a query's embedding
-needs. A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
+A round that falls due while searches or single adds are running waits until none ran
+for ``search_quiet_s`` (at most ``max_defer_s``): a round takes the cores a query's (or a
+new memory's) embedding needs. A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
 ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
 about half of the machine while writes keep coming. When the records store offers a lease
 (``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
@@ -121,7 +121,7 @@ class Upkeep:
         self._last_write = time.monotonic()
         self._last_search = 0.0
         self._deferred_since: float | None = None
-        self.deferred = 0  # looks at a due round put off because searches were running
+        self.deferred = 0  # looks at a due round put off because searches or adds were running
         self._last_round_end = 0.0
         self._cleanup_due: float | None = None
         self.retention_s = float(getattr(store, "retention_s", 30.0))
@@ -141,12 +141,13 @@ class Upkeep:
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="agentmem-upkeep")
 
     def touch(self) -> None:
-        """A search ran: a round that falls due waits for a quiet moment. Never blocks."""
+        """A search or a single add ran: a round that falls due waits for a quiet moment.
+        Never blocks."""
         self._last_search = time.monotonic()
 
     def _defer(self) -> bool:
-        """Whether to put off a due round: searches ran in the last ``search_quiet_s``
-        (a round takes the cores a query's embedding needs), but never for longer than
+        """Whether to put off a due round: searches or single adds ran in the last
+        ``search_quiet_s`` (a round takes the cores their embedding needs), but never for longer than
         ``max_defer_s`` in a row, so a store searched without pause is still kept up."""
         now = time.monotonic()
         if now - self._last_search >= self.policy.search_quiet_s:

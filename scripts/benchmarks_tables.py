@@ -193,6 +193,11 @@ def _lat(block: dict | None) -> str:
     return f"{_f(block['p50_ms'])} / {_f(block.get('p95_ms'))}"
 
 
+def _hits(lat: dict) -> str:
+    """How many of the 10 asked for came back, where the run recorded it."""
+    return f" ({lat['hits_mean']:.1f})" if lat.get("hits_mean") is not None else ""
+
+
 def scale_tables(run: dict) -> str:
     """``agentmem bench-scale --json``: per-step latency, throughput and resources; Mem0 beside."""
     from agentmem.bench.scale import command_of
@@ -207,7 +212,7 @@ def scale_tables(run: dict) -> str:
         "vector, full-text and hybrid once upkeep settled (or the settle limit passed), and right after the step's "
         "ingest (the window: seconds after the ingest ended that those searches ran):",
         "",
-        "| memories | add | vector | full-text | hybrid | hybrid right after ingest (window) | hybrid ≤5 s after | "
+        "| memories | add | vector | full-text | hybrid (hits of 10) | hybrid right after ingest (window) | hybrid ≤5 s after | "
         "found after add (max ms: vector, fts, hybrid) | load avg |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -218,21 +223,32 @@ def scale_tables(run: dict) -> str:
         fr = ", ".join(_f(fresh[k].get("max_ms")) if fresh[k]["found"] == fresh[k]["probes"] else "missed"
                        for k in ("vector", "fts", "hybrid"))
         lines.append(
-            f"| {r['stored']:,} | {_lat(r['add'][0])} | {_lat(st['vector'])} | {_lat(st['fts'])} | {_lat(st['hybrid'])} "
+            f"| {r['stored']:,} | {_lat(r['add'][0])} | {_lat(st['vector'])} | {_lat(st['fts'])} | {_lat(st['hybrid'])}{_hits(st['hybrid'])} "
             f"| {_lat(after['hybrid'])} ({_f(r.get('search_after_ingest_started_s'), 0)}–{_f(r.get('search_after_ingest_ended_s'), 0)} s) "
             f"| {_lat(after['hybrid'].get('within_5s'))} | {fr} | {', '.join(f'{x:.1f}' for x in r['load_avg'])} |"
         )
+    settled = any(r.get("add_settled") for r in run["steps"])
     lines += [
         "",
+        *(["Sequential adds and the agent loops ran twice: right after the step's ingest (upkeep busy), then "
+           "once upkeep settled (after the settled searches); cells read after ingest / settled.", ""]
+          if settled else []),
         "| memories | step ingest /s | sequential add /s | 8 agents ops/s (turn p95 ms) | 32 agents ops/s (turn p95 ms) "
         "| disk B/memory | peak RSS MB | upkeep s (rounds) | writer wait s | settle s | verify s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in run["steps"]:
-        loops = {x["agents"]: x for x in r["agent_loop"]}
-        lp = lambda a: f"{_f(loops[a]['ops_per_s'])} ({_f(loops[a]['turn_p95_ms'], 0)})" if a in loops else "-"  # noqa: E731
+        def lp(a: int, r: dict = r) -> str:
+            cells = []
+            for key in ("agent_loop", "agent_loop_settled"):
+                loops = {x["agents"]: x for x in r.get(key, [])}
+                if a in loops:
+                    cells.append(f"{_f(loops[a]['ops_per_s'])} ({_f(loops[a]['turn_p95_ms'], 0)})")
+            return " / ".join(cells) or "-"
+
+        add = " / ".join(_f(x[0]["seq_per_s"]) for x in (r["add"], r.get("add_settled")) if x)
         lines.append(
-            f"| {r['stored']:,} | {_f(r['ingest_per_s'], 0)} | {_f(r['add'][0]['seq_per_s'])} | {lp(8)} | {lp(32)} "
+            f"| {r['stored']:,} | {_f(r['ingest_per_s'], 0)} | {add} | {lp(8)} | {lp(32)} "
             f"| {r['disk_bytes_per_memory']:,} | {_f(r['peak_rss_mb'], 0)} | {_f(r.get('upkeep_s'))} ({r.get('upkeep_rounds')}) "
             f"| {_f(r.get('writer_wait_s'), 2)} | {_f(r.get('settle_s'))} | {_f(r.get('verify_s'), 2)} |"
         )
@@ -246,7 +262,7 @@ def scale_tables(run: dict) -> str:
             f"Mem0 {d.get('version')} on pgvector {d.get('pgvector')} ({(d.get('postgres') or '').split(' on ')[0]}, "
             f"pgserver {d.get('pgserver')}; {d.get('nlp')}): {d.get('mode')}. Fill: {d.get('fill')}.",
             "",
-            "| memories | fill /s (COPY) | index rebuild s | add p50 / p95 ms | sequential add /s | search p50 / p95 ms "
+            "| memories | fill /s (COPY) | index rebuild s | add p50 / p95 ms | sequential add /s | search p50 / p95 ms (hits of 10) "
             "| 8 agents ops/s (turn p95 ms) | 32 agents ops/s (turn p95 ms) | table B/memory | load avg |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
@@ -255,7 +271,7 @@ def scale_tables(run: dict) -> str:
             lp = lambda a: f"{_f(loops[a]['ops_per_s'])} ({_f(loops[a]['turn_p95_ms'], 0)})" if a in loops else "-"  # noqa: E731
             lines.append(
                 f"| {r['stored']:,} | {_f(r.get('fill_per_s'), 0)} | {_f(r.get('reindex_s'))} | {_lat(r['add'])} "
-                f"| {_f(r['add']['seq_per_s'])} | {_lat(r['search'])} | {lp(8)} | {lp(32)} "
+                f"| {_f(r['add']['seq_per_s'])} | {_lat(r['search'])}{_hits(r['search'])} | {lp(8)} | {lp(32)} "
                 f"| {r.get('disk_bytes_per_memory', 0):,} | {', '.join(f'{x:.1f}' for x in r['load_avg'])} |"
             )
         ours = {r["size"]: r for r in run["steps"]}
@@ -264,13 +280,18 @@ def scale_tables(run: dict) -> str:
             a = ours.get(r["size"])
             if a is None:
                 continue
-            la = {x["agents"]: x["ops_per_s"] for x in a["agent_loop"]}
             lm = {x["agents"]: x["ops_per_s"] for x in r["agent_loop"]}
-            parts = [f"sequential add {a['add'][0]['seq_per_s'] / r['add']['seq_per_s']:.1f}x"]
-            parts += [f"{n} agents {la[n] / lm[n]:.1f}x" for n in (8, 32) if n in la and n in lm]
-            ratios.append(f"at {r['size']:,}: " + ", ".join(parts))
+            for label, adds, loops in (("after ingest", a["add"], a["agent_loop"]),
+                                       ("settled", a.get("add_settled"), a.get("agent_loop_settled"))):
+                if not adds:
+                    continue
+                la = {x["agents"]: x["ops_per_s"] for x in loops or []}
+                parts = [f"sequential add {adds[0]['seq_per_s'] / r['add']['seq_per_s']:.1f}x"]
+                parts += [f"{n} agents {la[n] / lm[n]:.1f}x" for n in (8, 32) if n in la and n in lm]
+                ratios.append(f"at {r['size']:,}, ours {label}: " + ", ".join(parts))
         if ratios:
-            lines += ["", "agentmem ÷ Mem0 in the same run: " + "; ".join(ratios) + "."]
+            lines += ["", "agentmem ÷ Mem0 in the same run (Mem0 measured on its idle server after its index "
+                      "build): " + "; ".join(ratios) + "."]
         if peer.get("error"):
             lines += ["", f"The peer stopped: {peer['error']}."]
     return "\n".join(lines)

@@ -78,15 +78,18 @@ def test_tiny_run_measures_each_step(tiny_run):
         for phase in ("search_after_ingest", "search_settled"):
             block = s[phase] if phase == "search_after_ingest" else s[phase][0]
             assert set(block) == set(MODES) and all(block[m]["n"] == 3 for m in MODES)
-        assert s["add"][0]["n"] == 3 and s["add"][0]["seq_per_s"] > 0
+        for adds in (s["add"], s["add_settled"]):  # right after the ingest, then settled
+            assert adds[0]["n"] == 3 and adds[0]["seq_per_s"] > 0
         # a memory is found by every mode once its add returned
         assert all(s["freshness"][m]["found"] == 1 for m in MODES), s["freshness"]
-        assert [loop["agents"] for loop in s["agent_loop"]] == [2, 3]
-        assert [loop["ops"] for loop in s["agent_loop"]] == [4, 6]
+        for loops in (s["agent_loop"], s["agent_loop_settled"]):
+            assert [loop["agents"] for loop in loops] == [2, 3]
+            assert [loop["ops"] for loop in loops] == [4, 6]
         assert s["verify_ok"] is True and s["disk_bytes_per_memory"] > 0 and s["peak_rss_mb"] > 0
-    # every add of the step is in the store: ingest + adds + freshness probes + agent turns
+    # every add of the step is in the store: ingest + adds + freshness probes + agent turns,
+    # the adds and agent turns twice (after the ingest, then settled)
     first = steps[0]
-    assert first["memories_after_step"] == 120 + 3 + len(MODES) + (2 + 3)
+    assert first["memories_after_step"] == 120 + 2 * 3 + len(MODES) + 2 * (2 + 3)
     assert tiny_run["mem0"] == {"skipped": "not asked for (--no-mem0)"}
     assert tiny_run["machine"]["cpu_count"] >= 1
 

@@ -116,7 +116,9 @@ def test_scale_frame_and_charts(tiny_run):
     assert "agentmem: hybrid p50" in names and "agentmem: single add p50" in names
     assert all(list(t.x) == [120, 300] for t in lat.data)
     thr = charts.scale_throughput(frame)
-    assert [t.name for t in thr.data] == ["agentmem: sequential add"]  # 8/32 agents not in this run
+    # 8/32 agents not in this run; the adds twice (right after the ingest, then settled)
+    assert [t.name for t in thr.data] == ["agentmem: sequential add", "agentmem: sequential add, upkeep settled"]
+    assert list(frame["add_per_s_settled"]) == [s["add_settled"][0]["seq_per_s"] for s in tiny_run["steps"]]
     with pytest.raises(ValueError, match="size"):
         charts.scale_latency(frame.drop(columns=["size"]))
 

@@ -658,7 +658,7 @@ class VectorStore:
                 counts = pc.value_counts(users.column("user_id").combine_chunks()).to_pylist()
                 order = sorted((c["counts"], c["values"]) for c in counts if c["values"] is not None)
                 for n, user in reversed(order):
-                    if self._closed or self.scopes.stats()["bytes"] > room:
+                    if self._closed or self.scopes.used_bytes() > room:  # stats() walks every block
                         return
                     key: ScopeKey = (("user_id", user),)
                     if n > self.scopes.max_rows or self.scopes.loaded_key(key):

@@ -577,6 +577,10 @@ class ScopeIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return ScopeIndex._take(blk, top, scores, lazy)
 
+    def used_bytes(self) -> int:
+        """Bytes the loaded blocks take (kept as they change: no walk over the blocks)."""
+        return self._bytes
+
     def stats(self) -> dict[str, Any]:
         return {
             "blocks": len(self._blocks),

@@ -35,6 +35,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..config import DEFAULT_MODEL, MemoryConfig
+from .scale import _lat, _mean, _pct
 
 __all__ = ["unavailable_reason", "PgPeer", "ensure_spacy_alias"]
 
@@ -80,9 +81,9 @@ def ensure_spacy_alias(root: Path) -> str | None:
     return None
 
 
-def _lat(ms: Sequence[float]) -> dict[str, Any]:
-    return {"n": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 2) if ms else None,
-            "p95_ms": round(float(np.percentile(ms, 95)), 2) if ms else None}
+def _results(reply: Any) -> list[dict[str, Any]]:
+    """The hits of a Mem0 ``search``/``add`` reply (``{"results": [...]}``)."""
+    return (reply.get("results") or []) if isinstance(reply, dict) else list(reply or [])
 
 
 class PgPeer:
@@ -261,9 +262,9 @@ class PgPeer:
             t = time.perf_counter()
             hits = self.mem.search(q, filters={"user_id": user()}, top_k=10)
             ms.append((time.perf_counter() - t) * 1000)
-            returned.append(len(hits.get("results", [])) if isinstance(hits, dict) else len(hits or []))
+            returned.append(len(_results(hits)))
         # how many of the 10 asked for came back: an HNSW scan filtered afterwards can return fewer
-        row["search"] = {**_lat(ms), "hits_mean": round(float(np.mean(returned)), 2)}
+        row["search"] = {**_lat(ms), "hits_mean": _mean(returned)}
         ms = []
         t0 = time.perf_counter()
         for i in range(adds):
@@ -278,15 +279,15 @@ class PgPeer:
             text = "Fresh fact: " + queries.next()[11:-1]
             u = user()
             res = self.mem.add(text, user_id=u, infer=False)
-            new_id = (res.get("results") or [{}])[0].get("id") if isinstance(res, dict) else None
+            new_id = (_results(res) or [{}])[0].get("id")
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < 10:
                 hits = self.mem.search(text, filters={"user_id": u}, top_k=10)
-                if any(h.get("id") == new_id for h in (hits.get("results", []) if isinstance(hits, dict) else [])):
+                if any(h.get("id") == new_id for h in _results(hits)):
                     waits.append((time.perf_counter() - t0) * 1000)
                     break
         row["freshness"] = {"probes": probes, "found": len(waits),
-                            "p50_ms": round(float(np.percentile(waits, 50)), 2) if waits else None}
+                            "p50_ms": _pct(waits, 50)}
         row["agent_loop"] = [self._agent_loop(queries, users, a, agent_turns) for a in agents]
         self.stored = int(self._one(f"SELECT count(*) FROM {COLLECTION}"))
         row["memories_after_step"] = self.stored
@@ -325,8 +326,7 @@ class PgPeer:
         ops = 2 * agents * turns
         return {"agents": agents, "turns": agents * turns, "ops": ops, "wall_s": round(wall, 2),
                 "ops_per_s": round(ops / wall, 1),
-                "turn_p50_ms": round(float(np.percentile(turn_ms, 50)), 2),
-                "turn_p95_ms": round(float(np.percentile(turn_ms, 95)), 2),
+                "turn_p50_ms": _pct(turn_ms, 50), "turn_p95_ms": _pct(turn_ms, 95),
                 "search": _lat(search_ms), "add": _lat(add_ms)}
 
     def close(self) -> None:

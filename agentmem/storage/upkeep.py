@@ -19,8 +19,8 @@ when something is due (``UpkeepPolicy.reason``):
 
 A round that falls due while searches or single adds are running waits until none ran
 for ``search_quiet_s`` (at most ``max_defer_s``): a round takes the cores a query's (or a
-new memory's) embedding needs. A round is LanceDB's ``optimize`` (compaction, index update, cleanup in one call), then the
-ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
+new memory's) embedding needs. A round is LanceDB's ``optimize`` (compaction, index update,
+cleanup in one call), then the ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
 about half of the machine while writes keep coming. When the records store offers a lease
 (``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
 one process at a time does this work. ``stop()`` ends the task (close() calls it).
@@ -119,7 +119,7 @@ class Upkeep:
         self._stopping = False
         self._stopped = asyncio.Event()
         self._last_write = time.monotonic()
-        self._last_search = 0.0
+        self._last_busy = 0.0
         self._deferred_since: float | None = None
         self.deferred = 0  # looks at a due round put off because searches or adds were running
         self._last_round_end = 0.0
@@ -143,14 +143,14 @@ class Upkeep:
     def touch(self) -> None:
         """A search or a single add ran: a round that falls due waits for a quiet moment.
         Never blocks."""
-        self._last_search = time.monotonic()
+        self._last_busy = time.monotonic()
 
     def _defer(self) -> bool:
         """Whether to put off a due round: searches or single adds ran in the last
-        ``search_quiet_s`` (a round takes the cores their embedding needs), but never for longer than
-        ``max_defer_s`` in a row, so a store searched without pause is still kept up."""
+        ``search_quiet_s`` (a round takes the cores their embedding needs), but never for
+        longer than ``max_defer_s`` in a row, so a store in constant use is still kept up."""
         now = time.monotonic()
-        if now - self._last_search >= self.policy.search_quiet_s:
+        if now - self._last_busy >= self.policy.search_quiet_s:
             self._deferred_since = None
             return False
         if self._deferred_since is None:

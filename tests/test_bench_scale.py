@@ -37,6 +37,8 @@ def _error_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
         (["--sizes", "100k,10k"], "must increase"),
         (["--sizes", "0"], "at least 1"),
         (["--sizes", ""], "--sizes"),
+        (["--sizes", "20M"], "at most"),
+        (["--sizes", "9" * 400], "at most"),  # would overflow to inf: refused before that
         (["--users", "0"], "--users"),
         (["--queries", "many"], "--queries"),
         (["--agents", "8,x"], "--agents"),

@@ -49,17 +49,24 @@ __all__ = ["parse_sizes", "run_scale", "ann_recall", "scale_frame", "command_of"
 MODES = ("vector", "fts", "hybrid")
 Progress = Callable[[str, int, int], None]
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+#: The largest step a run accepts: a step's rows and fill vectors are held in memory
+#: (~1.6 KB a memory), so 10M already needs ~16 GB.
+MAX_SIZE = 10_000_000
 
 
 def parse_sizes(text: str) -> list[int]:
-    """``"10k,100k,1M"`` -> ``[10000, 100000, 1000000]``; strictly increasing, each >= 1."""
+    """``"10k,100k,1M"`` -> ``[10000, 100000, 1000000]``; strictly increasing, each in
+    1..``MAX_SIZE``."""
     sizes: list[int] = []
     for part in str(text).split(","):
         m = _SIZE.match(part)
         if not m:
             raise ValueError(f"expected sizes like 10k,100k,1M, got {part.strip()!r}")
         mult = {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
-        value = int(round(float(m.group(1)) * mult))
+        scaled = float(m.group(1)) * mult
+        if scaled > MAX_SIZE:
+            raise ValueError(f"sizes must be at most {MAX_SIZE:,} (10M), got {part.strip()[:40]!r}")
+        value = int(round(scaled))
         if value < 1:
             raise ValueError(f"sizes must be at least 1, got {part.strip()!r}")
         if sizes and value <= sizes[-1]:

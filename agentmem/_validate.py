@@ -7,12 +7,14 @@ import json
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from .config import SEARCH_MODES
 from .errors import InvalidInputError
+from .storage.filters import to_utc
 
 MAX_CONTENT_CHARS = 1_000_000
 MAX_METADATA_BYTES = 65_536
@@ -21,7 +23,9 @@ MAX_LIMIT = 10_000
 MAX_QUERY_CHARS = 10_000
 MAX_BATCH = 1_000_000
 MAX_CONTEXT_CHARS = 10_000
-
+#: Chat roles ``add(messages)`` takes (OpenAI's, lower case).
+ROLES = ("user", "assistant", "system", "tool")
+MESSAGE_KEYS = ("role", "content", "name")
 
 
 def content(value: Any, field: str = "content") -> str:
@@ -131,6 +135,64 @@ def texts(value: Any, field: str = "texts") -> list[str]:
     if len(value) > MAX_BATCH:
         raise InvalidInputError(field, f"at most {MAX_BATCH:,} texts per call")
     return [content(v, f"content[{i}]") for i, v in enumerate(value)]
+
+
+def is_messages(value: Any) -> bool:
+    """Whether ``add``'s first argument is meant as messages: a list or tuple that is empty
+    or holds a dict, or a lone dict (refused by :func:`messages`). A list of strings is
+    not (it is refused as ``content``: add_batch takes those)."""
+    if isinstance(value, Mapping):
+        return True
+    return isinstance(value, (list, tuple)) and (not value or any(isinstance(m, Mapping) for m in value))
+
+
+def messages(value: Any, field: str = "messages") -> list[tuple[str, str, str | None]]:
+    """Chat messages ``{"role", "content", "name"?}`` as (role, stored content, name), in order.
+
+    The stored content is ``"{name}: {content}"`` when a name is given (None or absent:
+    no name), else the content. One bad message rejects the list, naming it
+    (``messages[2].role``); keys other than role, content and name are refused.
+    """
+    if not isinstance(value, (list, tuple)):
+        hint = " (one message goes in a list too)" if isinstance(value, Mapping) else ""
+        raise InvalidInputError(field, f"must be a list of message dicts, got {type(value).__name__}{hint}")
+    if not value:
+        raise InvalidInputError(field, "must hold at least one message")
+    if len(value) > MAX_BATCH:
+        raise InvalidInputError(field, f"at most {MAX_BATCH:,} messages per call")
+    out: list[tuple[str, str, str | None]] = []
+    for i, m in enumerate(value):
+        f = f"{field}[{i}]"
+        if not isinstance(m, Mapping):
+            raise InvalidInputError(f, f"must be a dict with role and content, got {type(m).__name__}")
+        for key in m:
+            if key not in MESSAGE_KEYS:
+                raise InvalidInputError(f"{f}.{key}" if isinstance(key, str) else f,
+                                        f"{key!r} is not a message key; a message has role, content and optionally name")
+        if "role" not in m:
+            raise InvalidInputError(f"{f}.role", f"is missing; use one of {', '.join(ROLES)}")
+        role = m["role"]
+        if not isinstance(role, str) or role not in ROLES:
+            raise InvalidInputError(f"{f}.role", f"must be one of {', '.join(ROLES)}, got {role!r}")
+        if "content" not in m:
+            raise InvalidInputError(f"{f}.content", "is missing")
+        text = content(m["content"], f"{f}.content")
+        name = m.get("name")
+        if name is not None:
+            name = _short_text(name, f"{f}.name", MAX_ID_CHARS, kind="a string or None")
+            text = content(f"{name}: {text}", f"{f}.content")  # the prefix may pass the length limit
+        out.append((role, text, name))
+    return out
+
+
+def timestamp(value: Any, field: str = "timestamp") -> tuple[datetime, datetime] | None:
+    """When something was said: None, or (aware UTC, the time as given) from a datetime
+    (naive means UTC) or an ISO-8601 string."""
+    if value is None:
+        return None
+    utc = to_utc(value, field)
+    given = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return utc, given
 
 
 def vectors(value: Any, n: int, dim: int, field: str = "vectors") -> np.ndarray | None:

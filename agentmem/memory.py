@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Coroutine, TypeVar
+from typing import Any, Coroutine, TypeVar, overload
 
 import numpy as np
 
@@ -34,7 +34,7 @@ from .models import (
     SearchHit,
     VerifyReport,
 )
-from .orchestrator import Embedderlike, Orchestrator, new_memories, uuid7
+from .orchestrator import Embedderlike, Orchestrator, new_memories, now, uuid7
 from .storage.base import NewMemory
 from .storage.filters import parse_filters, to_utc
 from .storage.lance import FTS_COLUMN, VectorStore
@@ -144,9 +144,10 @@ class AsyncMemory:
 
     # --- adding ----------------------------------------------------------------------------
 
+    @overload
     async def add(
         self,
-        content: str,
+        messages: str,
         *,
         user_id: str | None = None,
         agent_id: str | None = None,
@@ -154,18 +155,102 @@ class AsyncMemory:
         metadata: Mapping[str, Any] | None = None,
         memory_type: str = "semantic",
         context: str | None = None,
-    ) -> AddResult:
-        """Store one memory; the same text in the same scope returns the existing id (``NOOP``).
+        timestamp: datetime | str | None = None,
+    ) -> AddResult: ...
 
-        ``context`` (optional) is what surrounds the memory, e.g. the turns said before it
-        and when: full-text search matches it too; ``content`` is stored as given.
+    @overload
+    async def add(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        memory_type: str = "semantic",
+        context: None = None,
+        timestamp: datetime | str | None = None,
+    ) -> ResultList[AddResult]: ...
+
+    async def add(
+        self,
+        messages: str | Sequence[Mapping[str, Any]],
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        memory_type: str = "semantic",
+        context: str | None = None,
+        timestamp: datetime | str | None = None,
+    ) -> AddResult | ResultList[AddResult]:
+        """Store one memory, or one per chat message; the same text in the same scope returns
+        the existing id (``NOOP``).
+
+        ``messages`` is a string (one memory; returns its AddResult) or a list of chat
+        messages ``{"role": "user" | "assistant" | "system" | "tool", "content": str,
+        "name": str}`` (name optional): one memory each, written as one batch (as
+        ``add_batch``), results in input order. A message with a name is stored as
+        ``"{name}: {content}"``, else as its content. Its metadata is ``metadata`` plus
+        ``role`` and, when given, ``name``: the message's values replace the caller's keys
+        of the same name. Bad input raises InvalidInputError naming the field
+        (``messages[2].role``) and writes nothing; a list holding no dict is refused as
+        ``content`` (a list of texts is ``add_batch``'s).
+
+        ``context`` (string form only) is what surrounds the memory, e.g. the turns said
+        before it and when: full-text search matches it too; the content is stored as
+        given. A message gets its context built: the ``timestamp`` line, then the
+        ``config.message_context_turns`` turns said before it, each as stored, taken from
+        this call and, with a ``run_id``, then from the latest messages stored in the same
+        user/agent/run scope (memories with a ``role``, by created_at).
+
+        ``timestamp`` (a datetime, naive meaning UTC, or an ISO-8601 string) is when the
+        text was said: it becomes ``created_at`` (message i: plus i microseconds, keeping
+        their order), so ``created_at`` filters select by it, and the context's first line
+        (``"Monday 8 May 2023, 1:56 pm"``, in the time zone given). Both forms take it.
         """
-        text = v.content(content)
-        items = new_memories([text], **self._scope(user_id, agent_id, run_id),
-                             memory_type=v.memory_type(memory_type), metadata=[v.encoded_metadata(metadata)],
-                             contexts=[v.context(context)])
+        when = v.timestamp(timestamp)
+        line = None if when is None else _said(when[1])
+        if not v.is_messages(messages):
+            if isinstance(messages, (list, tuple)):
+                raise InvalidInputError("content", "must be a string or a list of message dicts; "
+                                        "add_batch takes a list of texts")
+            text = v.content(messages, "content")
+            ctx = v.context(context)
+            if line is not None:
+                ctx = v.context(line if ctx is None else f"{line}\n{ctx}")
+            items = new_memories([text], **self._scope(user_id, agent_id, run_id),
+                                 memory_type=v.memory_type(memory_type), metadata=[v.encoded_metadata(metadata)],
+                                 contexts=[ctx], created_at=None if when is None else when[0])
+            core = await self._ready()
+            return (await core.add_batch(items, op="add"))[0]
+        if context is not None:
+            raise InvalidInputError("context", "is not taken with messages: each message's context is built from "
+                                    "the turns before it (config.message_context_turns)")
+        said = v.messages(messages)
+        scope = self._scope(user_id, agent_id, run_id)
+        mtype = v.memory_type(memory_type)
+        base = v.encoded_metadata(metadata)[0]
+        shared: dict[tuple[str, str | None], tuple[dict[str, Any], str]] = {}  # one dict per speaker
+        mds = []
+        for role, _, name in said:
+            md = shared.get((role, name))
+            if md is None:
+                extra = {"role": role} if name is None else {"role": role, "name": name}
+                md = shared[(role, name)] = v.encoded_metadata({**base, **extra})
+            mds.append(md)
+        texts = [text for _, text, _ in said]
+        turns = self.config.message_context_turns
         core = await self._ready()
-        return (await core.add_batch(items, op="add"))[0]
+        earlier: list[str] = []
+        if turns and scope["run_id"] is not None:
+            only_messages = {"role": {"in": list(v.ROLES)}, **{k: None for k, x in scope.items() if x is None}}
+            latest = await core.records.list(parse_filters(only_messages, **scope), limit=turns, offset=0)
+            earlier = [r.content for r in reversed(latest)]
+        items = new_memories(texts, **scope, memory_type=mtype, metadata=mds,
+                             contexts=_message_contexts(texts, earlier, turns, line),
+                             created_at=now() if when is None else when[0])
+        return ResultList(await core.add_batch(items, op="add"))
 
     async def add_batch(
         self,
@@ -566,6 +651,52 @@ class AsyncMemory:
             "agent_id": v.scope_id(agent_id, "agent_id"),
             "run_id": v.scope_id(run_id, "run_id"),
         }
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def _said(t: datetime) -> str:
+    """A time as a context's first line: ``Monday 8 May 2023, 1:56 pm`` (English whatever the locale)."""
+    clock = f"{t.hour % 12 or 12}:{t.minute:02d} {'am' if t.hour < 12 else 'pm'}"
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {clock}"
+
+
+def _message_contexts(texts: list[str], earlier: list[str], turns: int, first: str | None) -> list[str | None]:
+    """Each message's context: ``first`` (the time line), then the ``turns`` texts said
+    before it, from ``texts`` and then ``earlier`` (stored before the call, oldest first).
+    The oldest turns give way when the whole would pass MAX_CONTEXT_CHARS."""
+    budget = v.MAX_CONTEXT_CHARS - (len(first) + 1 if first else 0)
+    head = [first] if first else []
+    out: list[str | None] = []
+    for i in range(len(texts)):
+        before = texts[max(0, i - turns):i]
+        need = turns - len(before)
+        if need > 0 and earlier:
+            before = [*earlier[-need:], *before]
+        lines = [*head, *_fit(before, budget)]
+        out.append("\n".join(lines) if lines else None)
+    return out
+
+
+def _fit(lines: list[str], budget: int) -> list[str]:
+    """The latest lines that fit ``budget`` characters joined by newlines; the oldest one
+    kept loses its start if it does not fit whole."""
+    kept: list[str] = []
+    used = 0
+    for line in reversed(lines):
+        sep = 1 if kept else 0
+        if used + sep + len(line) <= budget:
+            kept.append(line)
+            used += sep + len(line)
+            continue
+        room = budget - used - sep
+        if room > 0:
+            kept.append(line[-room:])
+        break
+    return kept[::-1]
 
 
 def _file_kind(path: Path, field: str) -> str:

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Protocol
 
 import numpy as np
@@ -757,25 +757,29 @@ def new_memories(
     memory_type: str,
     metadata: Sequence[tuple[dict[str, Any], str]],
     contexts: Sequence[str | None] | None = None,
+    created_at: datetime | None = None,
 ) -> list[NewMemory]:
     """Checked inputs (metadata with its JSON) -> memories with fresh ids, hashes, one timestamp.
 
     A memory's context (checked, or None) goes before its text in ``index_text``, the
     full-text side of search; the hash, the vector and ``content`` are of the text alone.
+    ``created_at`` (aware UTC; default now, shared by all) is when the texts were said:
+    memory i gets it plus i microseconds, so their time order is their input order.
     """
-    ts = now()
+    ts = now() if created_at is None else created_at
     scope = v.scope_key(user_id, agent_id, run_id)
     kvs: dict[int, list[str]] = {}  # one meta_kv per distinct metadata dict
     out = []
     ctxs = contexts if contexts is not None else [None] * len(texts)
-    for text, (md, md_json), mid, ctx in zip(texts, metadata, uuid7s(len(texts)), ctxs):
+    for i, (text, (md, md_json), mid, ctx) in enumerate(zip(texts, metadata, uuid7s(len(texts)), ctxs)):
         kv = kvs.get(id(md))
         if kv is None:
             kv = kvs[id(md)] = meta_kv(md)
         out.append(NewMemory(
             id=mid, content=text, hash=v.content_hash(text, user_id, agent_id, run_id, scope=scope),
             user_id=user_id, agent_id=agent_id, run_id=run_id, memory_type=memory_type,
-            metadata=md, created_at=ts, metadata_json=md_json, meta_kv=kv,
+            metadata=md, created_at=ts if created_at is None else ts + timedelta(microseconds=i),
+            metadata_json=md_json, meta_kv=kv,
             index_text=None if ctx is None else f"{ctx}\n{text}",
         ))
     return out

@@ -74,6 +74,76 @@ def test_empty_paste_is_a_message(store_dir):
     assert any("paste at least one line" in shown(e) for e in at.error)
 
 
+CHAT = [
+    {"role": "user", "name": "Caroline", "content": "Did you go to the pottery class?"},
+    {"role": "assistant", "name": "Melanie", "content": "Yes, last Tuesday!"},
+    {"role": "user", "content": "What did you make?"},
+]
+
+
+def test_pasted_chat_is_one_memory_per_message_with_its_context(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Chat messages").run()
+    at.text_area(key="ingest_chat").set_value(json.dumps(CHAT))
+    at.text_input(key="ingest_user").set_value("caroline")
+    at.text_input(key="ingest_run").set_value("session-1")
+    at.text_input(key="ingest_chat_when").set_value("2023-05-08T13:56:00")
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    m = metrics(at)
+    assert m["Added"] == "3" and m["Rejected"] == "0" and m["In the store now"] == "3"
+    st.cache_resource.clear()
+    with Memory(MemoryConfig(data_dir=str(store_dir))) as mem:
+        records = list(mem.get_all(user_id="caroline"))[::-1]  # oldest first
+        assert [r.content for r in records] == [
+            "Caroline: Did you go to the pottery class?", "Melanie: Yes, last Tuesday!", "What did you make?"]
+        assert [r.metadata for r in records] == [
+            {"role": "user", "name": "Caroline"}, {"role": "assistant", "name": "Melanie"}, {"role": "user"}]
+        assert all(r.run_id == "session-1" and r.created_at.year == 2023 for r in records)
+        # the reply is found by the question said before it
+        hits = mem.search("pottery", user_id="caroline", mode="fts")
+        assert "Melanie: Yes, last Tuesday!" in [h.content for h in hits]
+
+
+def test_uploaded_jsonl_chat(store_dir):
+    data = "\n".join(json.dumps(m) for m in CHAT).encode()
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Chat messages").run()
+    at.file_uploader(key="ingest_chat_upload").set_value(("chat.jsonl", data, "application/json")).run()
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    assert metrics(at)["Added"] == "3"
+    st.cache_resource.clear()
+    assert {r.user_id for r in stored(store_dir)} == {"default"}
+
+
+@pytest.mark.parametrize("text, field", [
+    (json.dumps([CHAT[0], {"role": "robot", "content": "beep"}]), "messages[1].role"),
+    (json.dumps([CHAT[0], {"role": "user", "content": ""}]), "messages[1].content"),
+    (json.dumps(CHAT[0]) + "\n{not json\n", "chat: line 2"),
+    ("", "chat"),
+])
+def test_a_bad_chat_is_one_red_line_naming_the_field_and_nothing_is_written(store_dir, text, field):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Chat messages").run()
+    at.text_area(key="ingest_chat").set_value(text)
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and field in shown(at.error[0]), [shown(e) for e in at.error]
+    st.cache_resource.clear()
+    assert stored(store_dir) == []
+
+
+def test_a_bad_chat_timestamp_is_named(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("Chat messages").run()
+    at.text_area(key="ingest_chat").set_value(json.dumps(CHAT))
+    at.text_input(key="ingest_chat_when").set_value("last Tuesday")
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "timestamp" in shown(at.error[0]), [shown(e) for e in at.error]
+
+
 def test_jsonl_upload_with_chosen_columns_reports_rejected_rows(store_dir):
     rows = [
         {"body": "Carol plays the cello", "who": "carol", "topic": "music"},

@@ -57,11 +57,13 @@ __all__ = [
     "parse_metadata",
     "parse_filters",
     "items_from_text",
+    "parse_chat",
     "save_upload",
     "upload_columns",
     "items_from_dataset",
     "validate_items",
     "ingest",
+    "ingest_chat",
     "records_frame",
     "hits_frame",
     "history_frame",
@@ -506,6 +508,42 @@ def items_from_text(text: str, *, user_id: str | None, metadata: dict[str, Any] 
     ]
 
 
+def parse_chat(text: str | bytes | None, *, field: str = "chat") -> list[Any]:
+    """Chat messages from JSON (a list of messages) or JSONL (one message per line).
+
+    Only the JSON is read here: ``Memory.add`` checks the messages themselves and names
+    the one it refuses (``messages[2].role``).
+    """
+    if isinstance(text, bytes):
+        if len(text) > MAX_UPLOAD_BYTES:
+            raise InvalidInputError(field, f"is {len(text) / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(field, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if text is None or not text.strip():
+        raise InvalidInputError(field, "paste or upload a chat: a JSON list of messages, or one JSON message per line")
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None  # JSONL, read line by line below
+    else:
+        if isinstance(whole, list):
+            return whole
+        if isinstance(whole, dict):
+            return [whole]  # JSONL of one line, or one pretty-printed message
+        raise InvalidInputError(field, f"must be a list of messages, got JSON {type(whole).__name__}")
+    out: list[Any] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(field, f"line {number}: not valid JSON ({exc.msg})") from None
+    return out
+
+
 def save_upload(name: str, data: bytes, folder: str | Path) -> tuple[Path, str]:
     """Write an upload to ``folder`` (size and type checked first); returns (path, dataset kind)."""
     if len(data) > MAX_UPLOAD_BYTES:
@@ -707,6 +745,35 @@ def ingest(
             list(pool.map(write, chunks))
     summary.seconds = time.perf_counter() - started
     summary.rejected.sort(key=lambda r: (r["row"] is None, r["row"] or 0))
+    summary.stored = memory.count()
+    if progress:
+        progress(total, total, "done")
+    return summary
+
+
+def ingest_chat(
+    memory: Memory,
+    messages: Sequence[Any],
+    *,
+    user_id: str | None,
+    agent_id: str | None = None,
+    run_id: str | None = None,
+    timestamp: str | None = None,
+    memory_type: str = "semantic",
+    progress: Callable[..., None] | None = None,
+) -> IngestSummary:
+    """Store a chat with one ``add(messages)``: a memory per message, each with the turns
+    before it (and ``timestamp``) as its context. A bad message rejects the whole chat
+    with an error naming it, and nothing is written."""
+    total = len(messages)
+    if progress:
+        progress(0, total, "starting")
+    started = time.perf_counter()
+    results = memory.add(list(messages), user_id=user_id or None, agent_id=agent_id or None, run_id=run_id or None,
+                         timestamp=timestamp or None, memory_type=memory_type)
+    summary = IngestSummary(seconds=time.perf_counter() - started, ids=[r.id for r in results])
+    summary.noop = sum(r.event == "NOOP" for r in results)
+    summary.added = len(results) - summary.noop
     summary.stored = memory.count()
     if progress:
         progress(total, total, "done")

@@ -1,4 +1,5 @@
-"""Ingest: pasted text, an uploaded CSV / JSONL / LoCoMo file, a synthetic set, or a file on disk."""
+"""Ingest: pasted text, a chat (JSON / JSONL messages), an uploaded CSV / JSONL / LoCoMo file, a
+synthetic set, or a file on disk."""
 
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ import streamlit as st
 ctx = _state.setup("Ingest", "Add memories: one per line, from a file, or generated. Rows that cannot be stored "
                    "are listed with the reason; the rest go in.")
 
-SOURCES = ("Paste text", "Upload a file", "Synthetic set", "File on this machine")
+SOURCES = ("Paste text", "Chat messages", "Upload a file", "Synthetic set", "File on this machine")
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "agentmem-workbench-uploads"
 NO_COLUMN = "(none)"
 
@@ -25,6 +26,7 @@ source = st.radio("Source", SOURCES, horizontal=True, key="ingest_source")
 # ---------------------------------------------------------------- what to read
 dataset_spec = None  # (spec, kwargs) for agentmem.bench.load_dataset
 pasted = None
+chat = None  # the chat's JSON / JSONL, pasted (str) or uploaded (bytes)
 if source == "Paste text":
     pasted = st.text_area(
         "Memories, one per line",
@@ -34,6 +36,22 @@ if source == "Paste text":
     )
     meta_text = st.text_input("Metadata for every line (JSON object, optional)", key="ingest_meta",
                               placeholder='{"topic": "food"}')
+elif source == "Chat messages":
+    chat = st.text_area(
+        "Chat: a JSON list of messages, or one JSON message per line",
+        key="ingest_chat",
+        height=180,
+        placeholder='[{"role": "user", "name": "Caroline", "content": "Did you go to the pottery class?"},\n'
+                    ' {"role": "assistant", "name": "Melanie", "content": "Yes, last Tuesday!"}]',
+    )
+    chat_upload = st.file_uploader("…or upload a .json / .jsonl chat", key="ingest_chat_upload")
+    if chat_upload is not None:
+        chat = chat_upload.getvalue()
+    chat_when = st.text_input("When it was said (ISO date/time, optional)", key="ingest_chat_when",
+                              placeholder="2023-05-08T13:56")
+    st.caption("One memory per message (`name: content` when it has a name), through `add(messages)`: the "
+               "turns said before it and the time are its context for full-text search; a later chat with the "
+               "same run continues it.")
 elif source == "Upload a file":
     upload = st.file_uploader(
         "CSV (with a header), JSONL (one object per line) or LoCoMo-format JSON — up to 50 MB",
@@ -95,7 +113,7 @@ if dataset_spec is not None:
 # ---------------------------------------------------------------- scope and settings
 st.subheader("Scope")
 c1, c2, c3, c4 = st.columns(4)
-if pasted is not None:
+if pasted is not None or chat is not None:
     user_id = c1.text_input("User", value="default", key="ingest_user")
 else:
     user_id = c1.text_input("User (blank: the data's own users)", value="", key="ingest_user_ds")
@@ -134,6 +152,8 @@ if clicked and not busy:
         if pasted is not None:
             meta = services.parse_metadata(meta_text, field="metadata")
             items = services.items_from_text(pasted, user_id=user_id.strip() or None, metadata=meta)
+        elif chat is not None:
+            messages = services.parse_chat(chat)
         elif dataset_spec is None:
             raise ValueError("choose a file or a path first")
         else:
@@ -159,8 +179,13 @@ if clicked and not busy:
         memory = held.memory
         kwargs = dict(agent_id=agent_id.strip() or None, run_id=run_id.strip() or None, memory_type=memory_type,
                       batch_size=bs, concurrency=conc, rejected=pre_rejected)
-        services.JOBS.start(job_key, "Ingest", lambda progress: services.ingest(memory, items, progress=progress,
-                                                                                **kwargs))
+        if chat is not None:
+            ingest_fn, rows = services.ingest_chat, messages
+            kwargs = dict(user_id=user_id.strip() or None, agent_id=kwargs["agent_id"], run_id=kwargs["run_id"],
+                          timestamp=chat_when.strip() or None, memory_type=memory_type)
+        else:
+            ingest_fn, rows = services.ingest, items
+        services.JOBS.start(job_key, "Ingest", lambda progress: ingest_fn(memory, rows, progress=progress, **kwargs))
 
 summary = _state.job_result(job_key, unit="memories")
 if summary is not None:

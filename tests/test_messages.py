@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,20 @@ CHAT = [
 
 def fts(mem, query, **scope):
     return [h.content for h in mem.search(query, mode="fts", **scope)]
+
+
+def contexts(mem) -> dict[str, str | None]:
+    """content -> its context exactly, read back through export (whatever search ranking adds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "all.jsonl"
+        mem.export(path, include_vectors=False)
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    out = {}
+    for row in rows:
+        text = row.get("index_text")
+        assert text is None or text.endswith("\n" + row["content"])
+        out[row["content"]] = None if text is None else text[: -len(row["content"]) - 1]
+    return out
 
 
 def test_one_memory_per_message_in_order_with_role_and_name(mem):
@@ -57,20 +74,21 @@ def test_a_turn_is_found_by_the_words_said_before_it(mem):
     # "pottery" is said only in the first message: its reply is found by it too
     assert set(fts(mem, "pottery", user_id="u")) == {
         "Caroline: Did you go to the pottery class?", "Melanie: Yes, last Tuesday!", "What did you make there?"}
-    # "Tuesday" is in the second: the third (two turns later) has it, the first does not
-    assert set(fts(mem, "Tuesday", user_id="u")) == {"Melanie: Yes, last Tuesday!", "What did you make there?"}
-    # the stored content stays the message alone
-    assert {r.content for r in mem.get_all(user_id="u")} >= {"What did you make there?"}
+    # each message's context is the (at most two) turns before it, as stored; the content is the message alone
+    assert contexts(mem) == {
+        "Caroline: Did you go to the pottery class?": None,
+        "Melanie: Yes, last Tuesday!": "Caroline: Did you go to the pottery class?",
+        "What did you make there?": "Caroline: Did you go to the pottery class?\nMelanie: Yes, last Tuesday!",
+    }
 
 
 def test_the_number_of_context_turns_is_a_setting(tmp_path):
     with Memory(MemoryConfig(data_dir=tmp_path / "one", message_context_turns=1)) as mem:
         mem.add(CHAT, user_id="u")
-        assert fts(mem, "pottery", user_id="u") == ["Caroline: Did you go to the pottery class?",
-                                                    "Melanie: Yes, last Tuesday!"]
+        assert contexts(mem)["What did you make there?"] == "Melanie: Yes, last Tuesday!"
     with Memory(MemoryConfig(data_dir=tmp_path / "none", message_context_turns=0)) as mem:
-        mem.add(CHAT, user_id="u")
-        assert fts(mem, "pottery", user_id="u") == ["Caroline: Did you go to the pottery class?"]
+        mem.add(CHAT, user_id="u", timestamp="2023-05-08T13:56")
+        assert set(contexts(mem).values()) == {"Monday 8 May 2023, 1:56 pm"}  # the time line only
 
 
 @pytest.mark.parametrize("turns", [-1, 11, True, 2.0, "2", None])
@@ -88,22 +106,21 @@ def test_a_later_call_of_the_same_run_continues_its_context(mem):
     assert "Melanie: A blue bowl" in fts(mem, "make", user_id="u", run_id="s1")
     assert "Melanie: A blue bowl" in fts(mem, "Tuesday", user_id="u", run_id="s1")
     # another run starts afresh
-    assert fts(mem, "make", user_id="u", run_id="s2") == []
-    assert fts(mem, "Tuesday", user_id="u", run_id="s2") == []
+    assert contexts(mem)["Melanie: A blue bowl"] == "Melanie: Yes, last Tuesday!\nWhat did you make there?"
+    assert contexts(mem)["Melanie: A green vase"] is None
 
 
 def test_only_message_memories_of_the_exact_scope_are_context(mem):
     mem.add("a plain note about zeppelins", user_id="u", run_id="s1")
     mem.add([{"role": "user", "content": "talk of gliders"}], user_id="u", agent_id="other", run_id="s1")
     mem.add([{"role": "user", "content": "Hello again"}], user_id="u", run_id="s1")
-    assert fts(mem, "zeppelins", user_id="u", run_id="s1") == ["a plain note about zeppelins"]
-    assert fts(mem, "gliders", user_id="u", run_id="s1") == ["talk of gliders"]
+    assert contexts(mem)["Hello again"] is None
 
 
 def test_without_a_run_id_no_stored_turn_is_context(mem):
     mem.add(CHAT, user_id="u")
     mem.add([{"role": "user", "content": "Something else entirely"}], user_id="u")
-    assert "Something else entirely" not in fts(mem, "make", user_id="u")
+    assert contexts(mem)["Something else entirely"] is None
 
 
 def test_timestamp_is_created_at_and_the_context_first_line(mem):
@@ -123,16 +140,19 @@ def test_timestamp_is_created_at_and_the_context_first_line(mem):
     later = mem.search("later", user_id="u", filters={"created_at": {"gt": "2023-12-31"}}, mode="vector")
     assert [h.content for h in later] == ["Much later"]
     assert later[0].created_at == datetime(2024, 1, 2, 7, 5, tzinfo=timezone.utc)
-    # the time line, in the time zone given, is searched by full text
-    assert set(fts(mem, "Monday May 2023", user_id="u")) == {r.memory for r in rs}
-    assert fts(mem, "January", user_id="u") == ["Much later"]
+    # the time line, in the time zone given, comes first and is searched by full text
+    got = contexts(mem)
+    assert [got[r.memory].split("\n")[0] for r in rs] == ["Monday 8 May 2023, 1:56 pm"] * 3
+    assert got["Much later"] == "Tuesday 2 January 2024, 9:05 am"  # no run_id: no stored turns
+    assert set(fts(mem, "Monday May 2023", user_id="u")) >= {r.memory for r in rs}
+    assert "Much later" in fts(mem, "January", user_id="u")
 
 
 def test_the_plain_string_form_takes_a_timestamp_too(mem):
     r = mem.add("We moved to Lisbon", user_id="u", timestamp="2022-07-01T18:30:00", context="Moving day")
     assert mem.get(r.id).created_at == datetime(2022, 7, 1, 18, 30, tzinfo=timezone.utc)
+    assert contexts(mem)["We moved to Lisbon"] == "Friday 1 July 2022, 6:30 pm\nMoving day"
     assert fts(mem, "Friday July", user_id="u") == ["We moved to Lisbon"]
-    assert fts(mem, "moving day", user_id="u") == ["We moved to Lisbon"]
 
 
 def test_a_long_context_keeps_the_time_line_and_the_latest_turns(mem):
@@ -140,8 +160,11 @@ def test_a_long_context_keeps_the_time_line_and_the_latest_turns(mem):
     rs = mem.add([{"role": "user", "content": "alpha " + long}, {"role": "user", "content": "beta " + long},
                   {"role": "assistant", "content": "The reply"}], user_id="u", timestamp="2023-05-08T10:00:00")
     assert [r.event for r in rs] == ["ADD", "ADD", "ADD"]
+    ctx = contexts(mem)["The reply"]
+    line = "Monday 8 May 2023, 10:00 am"
+    # the latest turn alone passes the limit: its end is kept, and the older one gives way
+    assert ctx == line + "\n" + ("beta " + long)[-(10_000 - len(line) - 1):]
     assert "The reply" in fts(mem, "Monday", user_id="u")
-    assert "The reply" not in fts(mem, "alpha", user_id="u")  # the oldest turn gave way
 
 
 GOOD = {"role": "user", "content": "fine"}

@@ -23,7 +23,7 @@ __all__ = ["MemoryConfig", "DEFAULT_MODEL", "SEARCH_MODES", "FUSIONS", "REMOTE_S
 DEFAULT_MODEL = "agentmem/all-MiniLM-L6-v2-int8"
 SEARCH_MODES = ("hybrid", "vector", "fts")
 #: How hybrid search merges its two lists (agentmem.fusion).
-FUSIONS = ("minmax", "rrf", "adaptive")
+FUSIONS = ("calibrated", "minmax", "rrf", "adaptive")
 REMOTE_SCHEMES = ("libsql", "http", "https", "ws", "wss")
 
 #: Object stores LanceDB opens (besides a local folder).
@@ -127,11 +127,20 @@ class MemoryConfig:
 
     Search and upkeep
         search_mode: default mode of ``search``.
-        hybrid_fusion: how hybrid search merges the vector and full-text lists: ``minmax``
-            (each list's scores scaled to [0, 1], then weighted), ``rrf`` (reciprocal rank)
-            or ``adaptive`` (min-max, weights moved to the more confident side per query);
+        hybrid_fusion: how hybrid search merges the vector and full-text lists:
+            ``calibrated`` (the default: cosine and full-text scores that mean the same for
+            every query, weighted and summed), ``minmax`` (each list's scores scaled to
+            [0, 1] by its own min and max, then weighted), ``rrf`` (reciprocal rank) or
+            ``adaptive`` (min-max, weights moved to the more confident side per query);
             see agentmem.fusion.
-        hybrid_vector_weight: weight of the vector side in ``minmax`` fusion (full text gets the rest).
+        hybrid_vector_weight: weight of the vector side in ``calibrated`` and ``minmax``
+            fusion (full text gets the rest).
+        hybrid_vector_floor: ``calibrated``: the cosine below which a memory has no vector
+            evidence (0 to 0.9); a hybrid hit with no evidence on either side is not returned.
+        fts_turn_weight: full-text evidence a memory gets from the one stored just before it
+            in its scope (and the square of it from the one before that): in a conversation
+            stored in order, the turn before is often what a question matches (0 to 1;
+            scope searches answered from memory, see ``ScopeIndex.fts``).
         rrf_k: the k of reciprocal-rank fusion.
         hybrid_candidates: how many hits each side contributes before fusion (at least ``limit``).
         compact_every: small LanceDB fragments that make a background compaction due
@@ -182,8 +191,10 @@ class MemoryConfig:
     # minmax, 0.4, 50 candidates: kept by 2-fold cross-validation on the LoCoMo dev split
     # (agentmem eval --cv 2, BENCHMARKS.md, retrieval). 100 candidates adds ~0.015 recall@10
     # but costs +6.5 % search p50 (+10 % with the context): over the 10 % budget.
-    hybrid_fusion: Literal["minmax", "rrf", "adaptive"] = "minmax"
-    hybrid_vector_weight: float = 0.4
+    hybrid_fusion: Literal["calibrated", "minmax", "rrf", "adaptive"] = "calibrated"
+    hybrid_vector_weight: float = 0.3
+    hybrid_vector_floor: float = 0.2
+    fts_turn_weight: float = 0.5
     rrf_k: int = 60
     hybrid_candidates: int = 50
     compact_every: int = 64
@@ -245,6 +256,12 @@ class MemoryConfig:
         w = self.hybrid_vector_weight
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.0 <= w <= 1.0:
             raise InvalidInputError("hybrid_vector_weight", f"must be a number between 0 and 1, got {w!r}")
+        fl = self.hybrid_vector_floor
+        if isinstance(fl, bool) or not isinstance(fl, (int, float)) or not 0.0 <= fl <= 0.9:
+            raise InvalidInputError("hybrid_vector_floor", f"must be a number between 0 and 0.9, got {fl!r}")
+        tw = self.fts_turn_weight
+        if isinstance(tw, bool) or not isinstance(tw, (int, float)) or not 0.0 <= tw <= 1.0:
+            raise InvalidInputError("fts_turn_weight", f"must be a number between 0 and 1, got {tw!r}")
         if self.search_mode not in SEARCH_MODES:
             raise InvalidInputError("search_mode", f"must be one of {', '.join(SEARCH_MODES)}, got {self.search_mode!r}")
         if not isinstance(self.model, str) or not self.model.strip():

@@ -2,8 +2,20 @@
 
 One entry point, :func:`fuse`, used by ``Orchestrator.search`` and by the retrieval
 evaluation (which fuses cached candidate lists with many settings, so the figures in
-BENCHMARKS.md come from this very code). Three methods (``MemoryConfig.hybrid_fusion``):
+BENCHMARKS.md come from this very code). Four methods (``MemoryConfig.hybrid_fusion``):
 
+``calibrated`` (the default)
+    scores that mean the same for every query and scope, combined with fixed weights:
+    the vector side's evidence is the cosine above ``hybrid_vector_floor``, scaled to
+    [0, 1]; the full-text side's is its BM25 as a fraction of the best score the query's
+    terms could reach (the store computes it: ``storage.scopes.bm25_reach``), with the
+    scope's own IDF, so a word found in every memory of the scope (the user's name) adds
+    about nothing. The fused score is ``w * vector + (1 - w) * full text``; a candidate
+    with no evidence on either side is not returned, so ``threshold`` is on one scale.
+    Why not min-max: it scales each list to [0, 1] by its own min and max, so a
+    full-text list that only matched a common word still gives its best hit 1.0 and,
+    weighted 0.6, it outranks the vector side's right answer (a handful of facts about
+    Alice, "what does alice drink?": "Alice runs marathons" first).
 ``minmax``
     each list's scores scaled to [0, 1] by its own min and max, then weighted
     (``hybrid_vector_weight`` for the vector side, the rest for full text) and summed.
@@ -14,8 +26,6 @@ BENCHMARKS.md come from this very code). Three methods (``MemoryConfig.hybrid_fu
     query. A side's confidence is how far its best score stands above its next best
     (``(top1 - mean(top 10)) / (top1 - last)``, in [0, 1]); the vector weight becomes
     ``w*cv / (w*cv + (1-w)*cf)`` with ``cv``, ``cf`` the square roots of those confidences.
-    A full-text list whose best hit barely beats the rest (common words only) then
-    counts less, and the other way round.
 
 Rows are dicts with at least ``id`` and ``score`` (higher is better); the fused rows
 are the input rows with ``score`` replaced by the fused score, best first.
@@ -29,7 +39,7 @@ from typing import Any
 
 from .config import FUSIONS, MemoryConfig
 
-__all__ = ["FUSIONS", "fuse", "rrf", "minmax", "confidence", "adaptive_weight"]
+__all__ = ["FUSIONS", "fuse", "calibrated", "rrf", "minmax", "confidence", "adaptive_weight"]
 
 Rows = Sequence[dict[str, Any]]
 
@@ -96,6 +106,29 @@ def adaptive_weight(vec_rows: Rows, fts_rows: Rows, weight: float) -> float:
     return weight if den <= 0.0 else weight * cv / den
 
 
+def calibrated(vec_rows: Rows, fts_rows: Rows, weight: float, floor: float, limit: int) -> list[dict[str, Any]]:
+    """Convex combination of scores that mean the same for every query (see the module docstring).
+
+    Vector evidence: ``(cosine - floor) / (1 - floor)`` clipped to [0, 1]; full-text evidence:
+    the store's score, already a fraction of what the query's terms could reach (clipped to
+    [0, 1] here too). A candidate with no evidence on either side is not returned; either
+    list may be empty.
+    """
+    fused: dict[str, dict[str, Any]] = {}
+    scores: dict[str, float] = {}
+    span = 1.0 - floor
+    for row in vec_rows:
+        ev = min(1.0, max(0.0, (float(row["score"]) - floor) / span))
+        scores[row["id"]] = weight * ev
+        fused[row["id"]] = row
+    for row in fts_rows:
+        ev = min(1.0, max(0.0, float(row["score"])))
+        scores[row["id"]] = scores.get(row["id"], 0.0) + (1.0 - weight) * ev
+        fused.setdefault(row["id"], row)
+    order = sorted((i for i in scores if scores[i] > 0.0), key=lambda i: -scores[i])[:limit]
+    return [{**fused[i], "score": scores[i]} for i in order]
+
+
 def fuse(
     vec_rows: Rows,
     fts_rows: Rows,
@@ -113,6 +146,8 @@ def fuse(
     if method == "rrf":
         return rrf([vec_rows, fts_rows], config.rrf_k, limit)
     w = config.hybrid_vector_weight
+    if method == "calibrated":
+        return calibrated(vec_rows, fts_rows, w, config.hybrid_vector_floor, limit)
     if method == "adaptive":
         w = adaptive_weight(vec_rows, fts_rows, w)
     return minmax([vec_rows, fts_rows], [w, 1.0 - w], limit)

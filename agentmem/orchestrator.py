@@ -501,12 +501,12 @@ class Orchestrator:
                 if mode == "vector":
                     rows = await self.vectors.search_vector(qv, where, limit, scope, lazy=True)
                 elif mode == "fts":
-                    rows = await self.vectors.search_fts(query, where, limit, scope, lazy=True)
+                    rows = await self.vectors.search_fts(query, where, limit, scope, lazy=True, turns=self.config.fts_turn_weight)
                 else:
                     n = max(limit, self.config.hybrid_candidates)
                     vec_rows, fts_rows = await asyncio.gather(
                         self.vectors.search_vector(qv, where, n, scope, lazy=True),
-                        self.vectors.search_fts(query, where, n, scope, lazy=True),
+                        self.vectors.search_fts(query, where, n, scope, lazy=True, turns=self.config.fts_turn_weight),
                     )
                     rows = fuse(vec_rows, fts_rows, config=self.config, limit=limit, query=query)
                 if threshold is not None:

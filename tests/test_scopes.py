@@ -21,10 +21,10 @@ DIM = 384
 KEY = (("user_id", "u"),)
 
 
-def _rows(ids: list[str], user: str = "u") -> pa.Table:
+def _rows(ids: list[str], user: str = "u", contents: list[str] | None = None) -> pa.Table:
     n = len(ids)
     return pa.table({
-        "id": ids, "content": [f"text {i}" for i in ids], "user_id": [user] * n,
+        "id": ids, "content": contents or [f"text {i}" for i in ids], "user_id": [user] * n,
         "agent_id": pa.nulls(n, pa.string()), "run_id": pa.nulls(n, pa.string()),
         "memory_type": ["semantic"] * n, "metadata": ["{}"] * n, "created_at": pa.array([0] * n, pa.int64()),
     })
@@ -157,7 +157,7 @@ async def test_rows_written_while_a_block_loads_or_builds_are_in_it(monkeypatch)
     blk = await task
     assert sorted(blk.ids().to_pylist()) == ["a", "b", "c"]
     assert {h["id"] for h in idx.fts(blk, "heron", 10)} == {"b", "c"}
-    assert idx.stats()["rows"] == 3 and idx._docs == 3
+    assert idx.stats()["rows"] == 3
 
 
 async def test_bulk_add_then_search_finds_every_row_without_folding(tmp_path: Path, monkeypatch) -> None:
@@ -234,7 +234,7 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     await b.close()
 
 
-async def test_fts_statistics_are_those_of_every_loaded_block() -> None:
+async def test_fts_statistics_are_the_scopes_own() -> None:
     rng = np.random.default_rng(3)
     data = {
         "u": (["a", "b", "c"], ["the blue kettle", "a green teapot", "an old stove"]),
@@ -246,16 +246,43 @@ async def test_fts_statistics_are_those_of_every_loaded_block() -> None:
         return _rows(ids, user=key[0][1]), _unit(rng, len(ids)), texts
 
     idx = ScopeIndex(load)
-    alone = idx.fts(await idx.block(KEY), "kettle", 3)[0]["score"]
-    await idx.block((("user_id", "v"),))  # "kettle" is common across the loaded rows now
-    shared = idx.fts(await idx.block(KEY), "kettle", 3)
-    assert [h["id"] for h in shared] == ["a"] and shared[0]["score"] < alone
-    idx.added(_rows(["d"]), _unit(rng, 1), ["kettle and stove"])  # rows added count too
-    assert idx._docs == 44 and idx._df[scopes._term_id("kettl")] == 42
-    assert idx.drop_scopes_of(_rows(["x"], user="v")) == 1  # and dropped blocks leave
-    assert idx._docs == 4 and idx._df[scopes._term_id("kettl")] == 2
-    idx.drop_all()
-    assert idx._docs == 0 and not idx._df
+    alone = idx.fts(await idx.block(KEY), "kettle", 3)
+    await idx.block((("user_id", "v"),))  # another scope full of "kettle" changes nothing here
+    assert idx.fts(await idx.block(KEY), "kettle", 3) == alone
+    assert [h["id"] for h in alone] == ["a"] and 0.0 < alone[0]["score"] <= 1.0
+    # in "v" every row holds "kettle": it tells the rows apart by nothing but length
+    common = idx.fts(await idx.block((("user_id", "v"),)), "kettle", 50)
+    assert len(common) == 40 and max(h["score"] for h in common) < 0.05
+    # words the scope does not hold lower the fraction reached, never raise it
+    assert idx.fts(await idx.block(KEY), "kettle zebra", 3)[0]["score"] == pytest.approx(alone[0]["score"] / 2)
+
+
+async def test_rows_without_context_get_evidence_from_the_row_before() -> None:
+    rng = np.random.default_rng(4)
+    ids = ["q", "a", "x", "y"]
+    texts = ["Did you go to the pottery class?", "Yes, last Tuesday!", "Lunch was fine", "The weather is grey"]
+
+    async def load(key):
+        return _rows(ids, user="u", contents=texts), _unit(rng, len(ids)), texts
+
+    idx = ScopeIndex(load)
+    blk = await idx.block(KEY)
+    assert [h["id"] for h in idx.fts(blk, "pottery class", 10)] == ["q"]
+    with_turns = idx.fts(blk, "pottery class", 10, turns=0.5)
+    assert [h["id"] for h in with_turns] == ["q", "a", "x"]
+    q, a, x = (h["score"] for h in with_turns)
+    assert a == pytest.approx(0.5 * q) and x == pytest.approx(0.25 * q)
+
+    # a row stored with its context already holds the turn before it: no second helping
+    async def load_ctx(key):
+        cols = _rows(ids, user="u", contents=texts)
+        return cols, _unit(rng, len(ids)), [texts[0], texts[0] + "\n" + texts[1], texts[2], texts[3]]
+
+    idx2 = ScopeIndex(load_ctx)
+    blk2 = await idx2.block(KEY)
+    plain = {h["id"]: h["score"] for h in idx2.fts(blk2, "pottery class", 10)}
+    turned = {h["id"]: h["score"] for h in idx2.fts(blk2, "pottery class", 10, turns=0.5)}
+    assert turned["a"] == pytest.approx(plain["a"]) and "x" in turned
 
 
 async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path) -> None:

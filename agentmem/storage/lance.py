@@ -23,7 +23,7 @@ from ..config import is_uri, redact_secrets, redact_url
 from ..errors import AgentMemError, VectorStoreError
 from .base import NewMemory
 from .filters import lance_literal
-from .scopes import ScopeIndex, ScopeKey
+from .scopes import ScopeIndex, ScopeKey, bm25_reach, tokenize
 from .sql import chunked
 from .upkeep import Upkeep, UpkeepPolicy
 
@@ -741,16 +741,21 @@ class VectorStore:
         return rows
 
     async def search_fts(
-        self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False
+        self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False,
+        turns: float = 0.0,
     ) -> list[dict[str, Any]]:
-        """BM25 over ``search_text``; a scope-only filter is answered from its block
-        (``lazy`` as in :meth:`search_vector`)."""
+        """BM25 over ``search_text`` as a fraction of what the query's terms could reach
+        (``scopes.bm25_reach``), so scores are in [0, 1] on both paths. A scope-only filter
+        is answered from its block, with the scope's own statistics and ``turns`` (evidence
+        from the rows stored just before, ``ScopeIndex.fts``); other filters go to LanceDB's
+        index, whose statistics are the table's (``turns`` does not apply there).
+        ``lazy`` as in :meth:`search_vector`."""
         self.upkeep.touch()
         if scope is not None and self.scan:
             await self._check_foreign()
             blk = await self.scopes.block(scope)
             if blk is not None:
-                return self.scopes.fts(blk, text, limit, lazy=lazy)
+                return self.scopes.fts(blk, text, limit, lazy=lazy, turns=turns)
         await self.flush()
 
         def build() -> Any:
@@ -760,8 +765,9 @@ class VectorStore:
             return q.select([*RESULT_COLUMNS, "_score"]).limit(limit).to_list()
 
         rows = await _guard("full-text search", build)
+        reach = bm25_reach(len(set(tokenize(text))), max(self._rows, 1))
         for r in rows:
-            r["score"] = float(r.pop("_score"))
+            r["score"] = min(1.0, float(r.pop("_score")) / reach)
         return rows
 
     @staticmethod

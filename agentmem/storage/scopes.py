@@ -20,7 +20,8 @@ rest of a check already under way; checks run beside the searches, lance.py ``_c
 
 Memory: blocks are kept least-recently-used within ``budget_bytes``; a scope larger than
 ``max_rows`` is not cached (LanceDB answers it). Full-text scores are BM25 (k1 1.2, b 0.75)
-with the document frequencies and lengths of all loaded blocks (``fts``), with LanceDB's default analyzer
+with the scope's own document frequencies and lengths, as a fraction of what the query could
+reach (``fts``), with LanceDB's default analyzer
 (simple tokenizer, lower case, ASCII folding, English stop words, Snowball stemming).
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import threading
 import time
 import unicodedata
 from collections import OrderedDict
@@ -42,7 +44,9 @@ import pyarrow.compute as pc
 
 __all__ = ["ScopeIndex", "scope_key", "tokenize"]
 
+import os
 ScopeKey = tuple[tuple[str, str], ...]
+FTS_NORM = os.environ.get("AM_FTS_NORM", "max")
 
 HIT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at"]
 SCOPE_COLUMNS = ("user_id", "agent_id", "run_id")
@@ -57,16 +61,24 @@ _stem_cache: dict[str, str] = {}
 _STEM_CACHE_MAX = 200_000
 try:
     import snowballstemmer
-
-    _stemmer: Any = snowballstemmer.stemmer("english")
 except ImportError:  # pragma: no cover - a dependency; without it terms are not stemmed
-    _stemmer = None
+    snowballstemmer = None
+# A snowball stemmer keeps the word being stemmed in the object: two threads sharing one
+# (a block built in a worker thread beside a search) corrupt each other's word and raise
+# IndexError. One stemmer per thread.
+_stemmers = threading.local()
 
 
 def _stem(word: str) -> str:
     s = _stem_cache.get(word)
     if s is None:
-        s = _stemmer.stemWord(word) if _stemmer is not None else word
+        if snowballstemmer is None:
+            s = word
+        else:
+            stemmer = getattr(_stemmers, "english", None)
+            if stemmer is None:
+                stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+            s = stemmer.stemWord(word)
         if len(_stem_cache) >= _STEM_CACHE_MAX:
             _stem_cache.clear()
         _stem_cache[word] = s
@@ -83,6 +95,13 @@ def tokenize(text: str) -> list[str]:
         if len(w) <= 40 and w not in STOP_WORDS:
             out.append(_stem(w))
     return out
+
+
+def bm25_reach(terms: int, docs: int, k1: float = 1.2) -> float:
+    """The BM25 score a query of ``terms`` distinct terms reaches when each is found once,
+    in one row of average length, among ``docs`` rows: full-text scores are divided by it."""
+    del k1  # tf * (k1 + 1) / (tf + k1) is 1 for tf = 1 in a row of average length
+    return max(terms, 1) * math.log(1.0 + (max(docs, 1) - 0.5) / 1.5)
 
 
 def _term_id(term: str) -> int:
@@ -128,7 +147,8 @@ def quantize(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class Segment:
     """Rows scored together: hit columns (Arrow), int8 vectors with per-row scales, and the
     text as postings (sorted unique term ids, their start offsets, the rows of each
-    occurrence: a row appears once per occurrence of the term, so counts are tf)."""
+    occurrence: a row appears once per occurrence of the term, so counts are tf), and which
+    rows were stored with a context (their full text already holds the turns before them)."""
 
     cols: pa.Table
     codes: np.ndarray
@@ -137,6 +157,7 @@ class Segment:
     terms: np.ndarray
     starts: np.ndarray
     rows: np.ndarray
+    has_context: np.ndarray
 
     @property
     def n(self) -> int:
@@ -144,20 +165,10 @@ class Segment:
 
     def nbytes(self) -> int:
         return int(self.cols.nbytes + self.codes.nbytes + self.scale.nbytes + self.doc_len.nbytes
-                   + self.terms.nbytes + self.starts.nbytes + self.rows.nbytes)
+                   + self.terms.nbytes + self.starts.nbytes + self.rows.nbytes + self.has_context.nbytes)
 
     def occurrences(self) -> tuple[np.ndarray, np.ndarray]:
         return np.repeat(self.terms, np.diff(self.starts)), self.rows.astype(np.int32)
-
-    def df(self) -> np.ndarray:
-        """Rows holding each term (``terms`` order): a row's occurrences of a term are
-        adjacent in ``rows``."""
-        if not len(self.terms):
-            return np.zeros(0, np.int64)
-        which = np.repeat(np.arange(len(self.terms)), np.diff(self.starts))
-        new = np.ones(len(self.rows), dtype=np.int64)
-        new[1:] = (which[1:] != which[:-1]) | (self.rows[1:] != self.rows[:-1])
-        return np.add.reduceat(new, self.starts[:-1].astype(np.int64))
 
     def postings(self, term: int) -> np.ndarray:
         i = int(np.searchsorted(self.terms, term))
@@ -187,7 +198,10 @@ def _segment(cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> Segment:
     vecs = np.asarray(vecs, dtype=np.float32)
     codes, scale = quantize(vecs.reshape(len(texts), vecs.shape[-1] if vecs.ndim == 2 else -1))
     uniq, starts, post_rows = _csr(np.asarray(terms, dtype=np.int64), np.asarray(rows, dtype=np.int32), len(texts))
-    return Segment(cols=cols, codes=codes, scale=scale, doc_len=lens, terms=uniq, starts=starts, rows=post_rows)
+    content = cols.column("content").to_pylist() if len(texts) else []
+    has_context = np.fromiter((t != c for t, c in zip(texts, content)), dtype=bool, count=len(texts))
+    return Segment(cols=cols, codes=codes, scale=scale, doc_len=lens, terms=uniq, starts=starts, rows=post_rows,
+                   has_context=has_context)
 
 
 def _concat(a: Segment, b: Segment) -> Segment:
@@ -200,6 +214,7 @@ def _concat(a: Segment, b: Segment) -> Segment:
         cols=pa.concat_tables([a.cols, b.cols]).combine_chunks(),
         codes=np.concatenate([a.codes, b.codes]), scale=np.concatenate([a.scale, b.scale]),
         doc_len=np.concatenate([a.doc_len, b.doc_len]), terms=uniq, starts=starts, rows=rows,
+        has_context=np.concatenate([a.has_context, b.has_context]),
     )
 
 
@@ -290,10 +305,6 @@ class ScopeIndex:
         self.foreign_drops = 0  # drops because another process wrote
         self.load_seconds = 0.0
         self.write_seconds = 0.0  # spent by writes tokenizing and folding rows into blocks
-        # full-text statistics over every loaded block: documents, tokens, term -> rows
-        self._df: dict[int, int] = {}
-        self._docs = 0
-        self._tokens = 0
 
     # --- keeping blocks current ------------------------------------------------------------
 
@@ -335,9 +346,7 @@ class ScopeIndex:
             if not part[0].num_rows:
                 continue
             before = blk.nbytes()
-            seg = _segment(*part)
-            self._count(seg, 1)
-            blk.append(seg)
+            blk.append(_segment(*part))
             self._bytes += blk.nbytes() - before
             added += part[0].num_rows
         self._evict()
@@ -389,8 +398,6 @@ class ScopeIndex:
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
         self._blocks.clear()
-        self._df.clear()
-        self._docs = self._tokens = 0
         self._too_big.clear()
         self._during_load.clear()
         self._bytes = 0
@@ -446,8 +453,6 @@ class ScopeIndex:
                 if gen == self.generation:  # not dropped while loading
                     self._blocks[key] = blk
                     self._bytes += blk.nbytes()
-                    for seg in blk.segments():
-                        self._count(seg, 1)
                     self._evict()
             fut.set_result(blk)
             return blk
@@ -466,20 +471,6 @@ class ScopeIndex:
 
     def _forget(self, blk: Block) -> None:
         self._bytes -= blk.nbytes()
-        for seg in blk.segments():
-            self._count(seg, -1)
-
-    def _count(self, seg: Segment, sign: int) -> None:
-        """Keep the full-text statistics of all loaded blocks (see ``fts``)."""
-        self._docs += sign * seg.n
-        self._tokens += sign * int(seg.doc_len.sum())
-        df = self._df
-        for t, d in zip(seg.terms.tolist(), seg.df().tolist()):
-            v = df.get(t, 0) + sign * d
-            if v > 0:
-                df[t] = v
-            else:
-                df.pop(t, None)
 
     @staticmethod
     def _take(blk: Block, top: np.ndarray, scores: np.ndarray, lazy: bool = False) -> list[dict[str, Any]]:
@@ -541,35 +532,58 @@ class ScopeIndex:
         return ScopeIndex._take(blk, top, sims, lazy)
 
     def fts(self, blk: Block, text: str, limit: int, k1: float = 1.2, b: float = 0.75,
-            lazy: bool = False) -> list[dict[str, Any]]:
-        """BM25 over the block's rows. Document count, average length and document
-        frequencies are those of all loaded blocks, as LanceDB's index scores a filtered
-        query with the whole table's (once every scope has been searched, they are the
-        table's; a row in two loaded scopes counts twice). LoCoMo dev, ``agentmem eval --cv 2``:
-        recall@10 of the defaults 0.741 with these, 0.727 with the scope's own statistics
-        (LanceDB's full-text search: 0.752)."""
+            lazy: bool = False, turns: float = 0.0) -> list[dict[str, Any]]:
+        """BM25 over the block's rows, as a fraction of the best score the query's terms could reach.
+
+        Statistics are the scope's own (its rows, their average length, each term's document
+        frequency): the search is over the scope, so a term found in every memory of it (the
+        user's name) adds about nothing. The score is divided by :func:`bm25_reach` (every
+        query term found once, in a row of average length, in one row only), so it means
+        the same for every query and scope: a query whose only match is a common word scores
+        near 0, not 1. Rows scoring 0 are not returned.
+
+        ``turns`` (0 to 1): a row stored without a context also gets evidence from the row
+        stored just before it in the scope (the turn before, in a conversation stored in
+        order: often what the question matches) at weight ``turns``, and from the one before
+        that at ``turns**2``, combined as independent evidence (``1 - (1 - s)(1 - turns *
+        s_prev)...``) so the score stays in [0, 1]. A row stored with a context already
+        holds the turns before it and gets none (counting them twice lost recall:
+        ``BENCHMARKS.md``, retrieval).
+        """
         n = blk.rows
         terms = sorted({_term_id(t) for t in tokenize(text)})
         if n == 0 or not terms:
             return []
         segs = blk.segments()
         doc_len = segs[0].doc_len if len(segs) == 1 else np.concatenate([s.doc_len for s in segs])
-        docs = max(self._docs, n)
-        avgdl = (self._tokens / self._docs if self._docs >= n else float(doc_len.mean())) or 1.0
+        avgdl = float(doc_len.mean()) or 1.0
         norm = k1 * (1.0 - b + b * doc_len / avgdl)
         scores = np.zeros(n, dtype=np.float64)
+        reach = 0.0
         for t in terms:
             hits = [segs[0].postings(t).astype(np.int64)]
             if len(segs) > 1:
                 hits.append(segs[1].postings(t).astype(np.int64) + segs[0].n)
             occ = np.concatenate(hits) if len(hits) > 1 else hits[0]
             if not len(occ):
+                if FTS_NORM == "reach":
+                    reach += math.log(1.0 + (n + 0.5) / 0.5)
                 continue
             rows, tf = np.unique(occ, return_counts=True)
-            df = max(self._df.get(t, 0), len(rows))
-            idf = math.log(1.0 + (docs - df + 0.5) / (df + 0.5))
+            df = len(rows)
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            reach += idf
             scores[rows] += idf * tf * (k1 + 1.0) / (tf + norm[rows])
-        found = np.flatnonzero(scores)
+        if FTS_NORM == "max":
+            reach = bm25_reach(len(terms), n)
+        scores = np.minimum(scores / reach, 1.0)
+        if turns > 0.0 and n > 1:
+            bare = ~(segs[0].has_context if len(segs) == 1 else np.concatenate([s.has_context for s in segs]))
+            miss = 1.0 - scores
+            miss[1:] *= 1.0 - turns * scores[:-1] * bare[1:]
+            miss[2:] *= 1.0 - turns * turns * scores[:-2] * bare[2:]
+            scores = 1.0 - miss
+        found = np.flatnonzero(scores > 0.0)
         if not len(found):
             return []
         k = min(limit, len(found))

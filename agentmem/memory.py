@@ -166,7 +166,7 @@ class AsyncMemory:
         user_id: str | None = None,
         agent_id: str | None = None,
         run_id: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None = None,
         memory_type: str = "semantic",
         context: None = None,
         timestamp: datetime | str | None = None,
@@ -179,7 +179,7 @@ class AsyncMemory:
         user_id: str | None = None,
         agent_id: str | None = None,
         run_id: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None = None,
         memory_type: str = "semantic",
         context: str | None = None,
         timestamp: datetime | str | None = None,
@@ -191,7 +191,8 @@ class AsyncMemory:
         messages ``{"role": "user" | "assistant" | "system" | "tool", "content": str,
         "name": str}`` (name optional): one memory each, written as one batch (as
         ``add_batch``), results in input order. A message with a name is stored as
-        ``"{name}: {content}"``, else as its content. Its metadata is ``metadata`` plus
+        ``"{name}: {content}"``, else as its content. Its metadata is ``metadata`` (one dict
+        for every message, or a list with one per message) plus
         ``role`` and, when given, ``name``: the message's values replace the caller's keys
         of the same name. Bad input raises InvalidInputError naming the field
         (``messages[2].role``) and writes nothing; a list holding no dict is refused as
@@ -230,14 +231,15 @@ class AsyncMemory:
         said = v.messages(messages)
         scope = self._scope(user_id, agent_id, run_id)
         mtype = v.memory_type(memory_type)
-        base = v.encoded_metadata(metadata)[0]
-        shared: dict[tuple[str, str | None], tuple[dict[str, Any], str]] = {}  # one dict per speaker
+        bases = v.metadata_list(metadata, len(said))
+        shared: dict[tuple[int, str, str | None], tuple[dict[str, Any], str]] = {}  # one dict per speaker
         mds = []
-        for role, _, name in said:
-            md = shared.get((role, name))
+        for (role, _, name), (base, _json) in zip(said, bases):
+            key = (id(base), role, name)
+            md = shared.get(key)
             if md is None:
                 extra = {"role": role} if name is None else {"role": role, "name": name}
-                md = shared[(role, name)] = v.encoded_metadata({**base, **extra})
+                md = shared[key] = v.encoded_metadata({**base, **extra})
             mds.append(md)
         texts = [text for _, text, _ in said]
         turns = self.config.message_context_turns

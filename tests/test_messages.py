@@ -167,6 +167,15 @@ def test_a_long_context_keeps_the_time_line_and_the_latest_turns(mem):
     assert "The reply" in fts(mem, "Monday", user_id="u")
 
 
+def test_metadata_may_be_one_dict_per_message(mem):
+    rs = mem.add([{"role": "user", "name": "Ann", "content": "I bake bread"},
+                  {"role": "user", "name": "Ann", "content": "Mostly sourdough"}],
+                 user_id="u", metadata=[{"turn": "D1:1"}, {"turn": "D1:2", "role": "ignored"}])
+    got = {r.content: r.metadata for r in (mem.get(x.id) for x in rs)}
+    assert got["Ann: I bake bread"] == {"turn": "D1:1", "role": "user", "name": "Ann"}
+    assert got["Ann: Mostly sourdough"] == {"turn": "D1:2", "role": "user", "name": "Ann"}
+
+
 GOOD = {"role": "user", "content": "fine"}
 
 
@@ -190,6 +199,8 @@ GOOD = {"role": "user", "content": "fine"}
     ([GOOD, GOOD, GOOD], {"timestamp": 1683554160}, "timestamp"),
     ([GOOD, GOOD, GOOD], {"context": "given anyway"}, "context"),
     ([GOOD, GOOD, GOOD], {"metadata": "not a dict"}, "metadata"),
+    ([GOOD, GOOD, GOOD], {"metadata": [{}, {}]}, "metadata"),
+    ([GOOD, GOOD, GOOD], {"metadata": [{}, {}, "x"]}, "metadata[2]"),
     ([GOOD, GOOD, GOOD], {"user_id": 5}, "user_id"),
     ([GOOD, GOOD, GOOD], {"memory_type": ""}, "memory_type"),
     ("plain text", {"timestamp": "2023-13-45"}, "timestamp"),

@@ -44,9 +44,7 @@ import pyarrow.compute as pc
 
 __all__ = ["ScopeIndex", "scope_key", "tokenize"]
 
-import os
 ScopeKey = tuple[tuple[str, str], ...]
-FTS_NORM = os.environ.get("AM_FTS_NORM", "max")
 
 HIT_COLUMNS = ["id", "content", "user_id", "agent_id", "run_id", "memory_type", "metadata", "created_at"]
 SCOPE_COLUMNS = ("user_id", "agent_id", "run_id")
@@ -559,24 +557,18 @@ class ScopeIndex:
         avgdl = float(doc_len.mean()) or 1.0
         norm = k1 * (1.0 - b + b * doc_len / avgdl)
         scores = np.zeros(n, dtype=np.float64)
-        reach = 0.0
         for t in terms:
             hits = [segs[0].postings(t).astype(np.int64)]
             if len(segs) > 1:
                 hits.append(segs[1].postings(t).astype(np.int64) + segs[0].n)
             occ = np.concatenate(hits) if len(hits) > 1 else hits[0]
             if not len(occ):
-                if FTS_NORM == "reach":
-                    reach += math.log(1.0 + (n + 0.5) / 0.5)
                 continue
             rows, tf = np.unique(occ, return_counts=True)
             df = len(rows)
             idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            reach += idf
             scores[rows] += idf * tf * (k1 + 1.0) / (tf + norm[rows])
-        if FTS_NORM == "max":
-            reach = bm25_reach(len(terms), n)
-        scores = np.minimum(scores / reach, 1.0)
+        scores = np.minimum(scores / bm25_reach(len(terms), n), 1.0)
         if turns > 0.0 and n > 1:
             bare = ~(segs[0].has_context if len(segs) == 1 else np.concatenate([s.has_context for s in segs]))
             miss = 1.0 - scores

@@ -33,12 +33,13 @@ __all__ = [
     "DatasetItem",
     "Question",
     "load_dataset",
+    "load_facts",
     "load_locomo",
     "load_table",
     "parse_spec",
 ]
 
-DATASET_KINDS = ("synthetic", "locomo", "jsonl", "csv")
+DATASET_KINDS = ("synthetic", "locomo", "facts", "jsonl", "csv")
 #: user_id given to rows of a CSV/JSONL file that has no user column.
 DEFAULT_USER = "default"
 
@@ -194,6 +195,8 @@ def load_dataset(
     if kind == "locomo":
         return load_locomo(path, limit=limit, text=locomo_text, captions=captions, context_turns=context_turns,
                            context_date=context_date)
+    if kind == "facts":
+        return load_facts(path, limit=limit)
     return load_table(
         path,
         fmt=kind,  # type: ignore[arg-type]
@@ -414,6 +417,146 @@ def _evidence_ids(value: Any) -> tuple[str, ...] | None:
         if not _DIA_ID.search(entry) and entry.strip():
             ids.append(entry.strip())  # kept so the caller counts it as an unknown id
     return tuple(dict.fromkeys(ids))
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def load_facts(path: str | Path, *, limit: int | None = None) -> Dataset:
+    """Read a small-store facts file: a handful of short facts per user, and questions
+    naming the facts (``evidence``) that answer them.
+
+    LoCoMo stores hundreds of turns per user, each starting with a speaker's name; an
+    agent's memory more often holds a few facts per user with no name in them, so
+    settings chosen on LoCoMo alone may not carry over. The file is one JSON object::
+
+        {"name": "facts_dev",
+         "users": [{"user_id": "u01", "name": "Alice Moreno",   # or null
+                    "facts": [{"id": "u01:f1", "text": "Alice likes green tea"}],
+                    "questions": [{"question": "What does Alice drink?",
+                                   "evidence": ["u01:f1"], "category": 1}]}]}
+
+    Each fact becomes ``DatasetItem(text, user_id, {"dia_id": id})`` (the evaluation
+    matches evidence against ``metadata["dia_id"]``); each question a
+    :class:`Question` with ``answer=""``, scoped to its user. Categories:
+
+    1. named: the fact is in the third person with the user's name ("Alice likes
+       green tea") and the question names the user. Every fact of such a user holds
+       the name, so the name tells the facts apart no better than chance.
+    2. first person: "I'm allergic to peanuts"; the question asks in the second
+       person ("What am I allergic to?") or about "the user".
+    3. name-less notes: "Prefers aisle seats on long flights"; no name in the question.
+    4. near duplicate: the user also holds a fact lexically close to the answer but
+       not answering it ("Alice's brother is allergic to cats" beside "Alice is
+       allergic to peanuts" for "Which food must Alice avoid?").
+
+    With 4-9 facts per user, recall@k for k at or above a user's fact count is 1 however
+    the facts are ranked; score such a set at a small k (1, 3) or by MRR.
+
+    ``limit`` keeps the first N facts in file order; questions whose evidence was cut
+    are dropped and counted (``info["questions_outside_limit"]``); ``info`` also gives
+    the questions per category (``{1: 46, 2: 53, ...}``). The whole file is checked
+    whatever the limit: a missing key, an empty text, a duplicate user or fact id, or
+    evidence that is not one of the user's facts raises
+    :class:`~agentmem.errors.DatasetError` naming the file and the position
+    (``users[3].facts[2]: missing key 'text'``).
+    """
+    _check_limit(limit)
+    path = Path(path).expanduser()
+    raw = _read_text(path)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{path}: bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise DatasetError(f"{path}: expected a JSON object with a 'users' list, got {type(data).__name__}")
+    if "users" not in data:
+        raise DatasetError(f"{path}: missing key 'users'")
+    users = data["users"]
+    if not isinstance(users, list) or not users:
+        raise DatasetError(f"{path}: 'users' must be a non-empty list")
+
+    items: list[DatasetItem] = []
+    questions: list[Question] = []
+    seen_users: set[str] = set()
+    for u_index, user in enumerate(users):
+        where = f"{path}: users[{u_index}]"
+        if not isinstance(user, dict):
+            raise DatasetError(f"{where}: expected an object")
+        for key in ("user_id", "facts"):
+            if key not in user:
+                raise DatasetError(f"{where}: missing key {key!r}")
+        user_id = _facts_string(user["user_id"], f"{where}.user_id")
+        if user_id in seen_users:
+            raise DatasetError(f"{where}.user_id: duplicate user id {user_id!r}")
+        seen_users.add(user_id)
+        facts = user["facts"]
+        if not isinstance(facts, list):
+            raise DatasetError(f"{where}.facts: must be a list")
+        fact_ids: set[str] = set()
+        for f_index, fact in enumerate(facts):
+            fwhere = f"{where}.facts[{f_index}]"
+            if not isinstance(fact, dict):
+                raise DatasetError(f"{fwhere}: expected an object")
+            for key in ("id", "text"):
+                if key not in fact:
+                    raise DatasetError(f"{fwhere}: missing key {key!r}")
+            fact_id = _facts_string(fact["id"], f"{fwhere}.id")
+            if fact_id in fact_ids:
+                raise DatasetError(f"{fwhere}.id: duplicate fact id {fact_id!r} for user {user_id!r}")
+            fact_ids.add(fact_id)
+            text = _facts_string(fact["text"], f"{fwhere}.text")
+            items.append(DatasetItem(text, user_id, {"dia_id": fact_id}))
+        qs = user.get("questions", [])
+        if not isinstance(qs, list):
+            raise DatasetError(f"{where}.questions: must be a list")
+        for q_index, q in enumerate(qs):
+            qwhere = f"{where}.questions[{q_index}]"
+            if not isinstance(q, dict):
+                raise DatasetError(f"{qwhere}: expected an object")
+            for key in ("question", "evidence", "category"):
+                if key not in q:
+                    raise DatasetError(f"{qwhere}: missing key {key!r}")
+            question = _facts_string(q["question"], f"{qwhere}.question")
+            category = q["category"]
+            if isinstance(category, bool) or not isinstance(category, int):
+                raise DatasetError(f"{qwhere}.category: must be an integer, got {category!r}")
+            evidence = q["evidence"]
+            if not isinstance(evidence, list) or not evidence:
+                raise DatasetError(f"{qwhere}.evidence: must be a non-empty list of fact ids")
+            for e_index, fact_id in enumerate(evidence):
+                if not isinstance(fact_id, str) or fact_id not in fact_ids:
+                    raise DatasetError(
+                        f"{qwhere}.evidence[{e_index}]: {fact_id!r} is not one of user {user_id!r}'s fact ids"
+                    )
+            questions.append(Question(question, "", category, tuple(dict.fromkeys(evidence)), user_id))
+    if not items:
+        raise DatasetError(f"{path}: no facts")
+
+    info: dict[str, Any] = {}
+    if limit is not None and limit < len(items):
+        items = items[:limit]
+        loaded = {(item.user_id, item.metadata["dia_id"]) for item in items}
+        kept = [q for q in questions if all((q.user_id, e) in loaded for e in q.evidence)]
+        info["limit"] = limit
+        info["questions_outside_limit"] = len(questions) - len(kept)
+        questions = kept
+    counts: dict[int, int] = {}
+    for q in questions:
+        counts[q.category] = counts.get(q.category, 0) + 1
+    info["questions_per_category"] = dict(sorted(counts.items()))
+    name = data.get("name")
+    return Dataset(str(name) if isinstance(name, str) and name.strip() else path.stem, "facts", items, questions,
+                   str(path), info)
+
+
+def _facts_string(value: Any, where: str) -> str:
+    """A required text field of a facts file, stripped; empty or not a string is an error."""
+    if not isinstance(value, str):
+        raise DatasetError(f"{where}: must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise DatasetError(f"{where}: empty text")
+    return value.strip()
 
 
 # --------------------------------------------------------------------------- CSV / JSONL

@@ -52,12 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{bench,eval,bench-scale,stack,bench-remote}", parser_class=_Parser)
     sub.required = True
 
-    def dataset_args(p: argparse.ArgumentParser, default: str | None) -> None:
+    def dataset_args(p: argparse.ArgumentParser, default: str | None, many: bool = False) -> None:
         p.add_argument(
             "--dataset",
             default=default,
             required=default is None,
-            help="locomo:PATH | jsonl:PATH | csv:PATH | synthetic:N" + (f" (default {default})" if default else ""),
+            action="append" if many else "store",
+            help=("locomo:PATH | facts:PATH, repeat for several (each is evaluated; --cv chooses over all together)"
+                  if many else "locomo:PATH | jsonl:PATH | csv:PATH | synthetic:N"
+                  + (f" (default {default})" if default else "")),
         )
         p.add_argument("--limit", type=_positive_int, help="use the first N memories")
         p.add_argument("--text-column", default="text", help="CSV/JSONL column holding the text (default text)")
@@ -99,8 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--no-save", action="store_true", help="do not append to the results store")
 
-    ev = sub.add_parser("eval", help="retrieval quality (recall@k, MRR, nDCG) on LoCoMo-format data")
-    dataset_args(ev, None)
+    ev = sub.add_parser("eval", help="retrieval quality (recall@k, top-1, MRR, nDCG) on LoCoMo or facts data")
+    dataset_args(ev, None, many=True)
+    ev.add_argument("--messages", action="store_true",
+                    help="LoCoMo: store each session with add(messages, timestamp=...) instead of add_batch")
     ev.add_argument("--k", type=_positive_int, default=10, help="top-k scored (default 10)")
     ev.add_argument("--modes", default="vector,fts,hybrid", help="search modes (default vector,fts,hybrid)")
     ev.add_argument("--categories", help="question categories, comma-separated (default all but 5)")
@@ -109,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--cv",
         type=_positive_int,
         metavar="FOLDS",
-        help="cross-validate (LoCoMo): choose context and fusion on all folds but one, score on that one, each fold",
+        help="cross-validate: choose turn evidence and fusion on all folds but one of every data set, score on that one",
     )
     ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
     ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs")
@@ -186,12 +191,12 @@ class _Bars:
         self.bars.clear()
 
 
-def _load(args: argparse.Namespace) -> Any:
+def _load(args: argparse.Namespace, spec: str | None = None) -> Any:
     from .bench import load_dataset
 
     meta = [c.strip() for c in args.metadata_columns.split(",") if c.strip()] if args.metadata_columns else None
     return load_dataset(
-        args.dataset,
+        args.dataset if spec is None else spec,
         limit=args.limit,
         text_column=args.text_column,
         user_column=args.user_column,
@@ -277,22 +282,21 @@ def _cross_validate(args: argparse.Namespace, cats: list[int] | None) -> int:
     from .bench.datasets import parse_spec
     from .eval.cv import cross_validate
 
-    kind, path = parse_spec(args.dataset)
-    if kind != "locomo":
-        _fail("--cv needs a LoCoMo dataset (locomo:PATH): it varies how turns are represented")
+    for spec in args.dataset:
+        if parse_spec(spec)[0] not in ("locomo", "facts"):
+            _fail(f"--cv needs LoCoMo or facts data (locomo:PATH, facts:PATH), got {spec}")
     if args.cv < 2:
         _fail("--cv: needs at least 2 folds")
     _check_json_target(args.json_out)
     bars = _Bars(not args.quiet)
     try:
-        result = cross_validate(path, folds=args.cv, k=args.k, categories=cats, cost=not args.no_cost,
+        result = cross_validate(args.dataset, folds=args.cv, k=args.k, categories=cats, cost=not args.no_cost,
                                 cost_repeat=args.cost_repeat, work_dir=args.work_dir, progress=bars)
     finally:
         bars.close()
-    info = result.dataset
-    print(f"dataset {info['name']}: {info['n']} memories, {info['questions_scored']} questions "
-          f"(categories {','.join(map(str, info['categories']))}), {args.cv}-fold cross-validation, "
-          f"{len(result.settings)} settings")
+    for u in result.units:
+        print(f"{u['unit']}: {u['memories']} memories, {u['users']} users, {u['questions']} questions")
+    print(f"{args.cv}-fold cross-validation, {len(result.settings)} settings")
     print(result.table())
     if args.json_out:
         _write_json(args.json_out, result.to_dict())
@@ -312,20 +316,25 @@ def _eval(args: argparse.Namespace) -> int:
     if args.cv is not None:
         return _cross_validate(args, cats)
     _check_json_target(args.json_out)
-    ds = _load(args)
-    bars = _Bars(not args.quiet)
-    try:
-        ev = evaluate(ds, k=args.k, modes=modes, progress=bars, work_dir=args.work_dir, categories=cats)
-    finally:
-        bars.close()
-    info = ev.dataset
-    print(
-        f"dataset {info['name']}: {info['n']} memories, {ev.summary_frame()['questions'].max()} questions "
-        f"(categories {','.join(map(str, ev.categories))}); index {ev.index['ops_per_s']:.0f} memories/s"
-    )
-    print(ev.table())
+    out = []
+    for spec in args.dataset:
+        ds = _load(args, spec)
+        bars = _Bars(not args.quiet)
+        try:
+            ev = evaluate(ds, k=args.k, modes=modes, progress=bars, work_dir=args.work_dir, categories=cats,
+                          messages=args.messages and ds.kind == "locomo")
+        finally:
+            bars.close()
+        info = ev.dataset
+        print(
+            f"dataset {info['name']}: {info['n']} memories, {ev.summary_frame()['questions'].max()} questions "
+            f"(categories {','.join(map(str, ev.categories))}); index {ev.index['ops_per_s']:.0f} memories/s"
+            + (" through add(messages)" if args.messages and ds.kind == "locomo" else "")
+        )
+        print(ev.table())
+        out.append(ev.to_dict(include_questions=args.include_questions))
     if args.json_out:
-        _write_json(args.json_out, ev.to_dict(include_questions=args.include_questions))
+        _write_json(args.json_out, out[0] if len(out) == 1 else {"runs": out})
     return 0
 
 

@@ -57,11 +57,12 @@ def eval_tables(run: dict) -> str:
         f"k = {run['k']}, {run['summary'][0]['questions']} questions (categories "
         f"{', '.join(str(c) for c in run['categories'])}), at {run.get('timestamp', '?')}.",
         "",
-        "| mode | recall@k | MRR | nDCG@k | search p50 ms | p95 ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| mode | recall@k | top-1 | MRR | nDCG@k | session hit@5 | search p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in run["summary"]:
-        lines.append(f"| {r['mode']} | {r['recall']:.3f} | {r['mrr']:.3f} | {r['ndcg']:.3f} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} |")
+        lines.append(f"| {r['mode']} | {r['recall']:.3f} | {r.get('top1', float('nan')):.3f} | {r['mrr']:.3f} "
+                     f"| {r['ndcg']:.3f} | {r['session_hit5']:.3f} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} |")
     cats = sorted({(r["category"], r.get("category_name", "")) for r in run["by_category"]})
     modes = run["modes"]
     lines += ["", "recall@k per category:", "", "| category | questions | " + " | ".join(modes) + " |",
@@ -76,78 +77,64 @@ def eval_tables(run: dict) -> str:
 def cv_tables(run: dict) -> str:
     """Tables of a cross-validated run (``agentmem eval --cv N --json``)."""
     k = run["k"]
-    d = run["dataset"]
-    cats = [str(c) for c in d["categories"]]
-    names = d.get("category_names", {})
     m = run["machine"]
+    units = run["units"]
+    kinds = ("chosen", "default", "previous_default", "vector_only")
     lines = [
-        f"k = {k}, {d['questions_scored']} questions (categories {', '.join(cats)}), {len(run['folds'])} folds, "
-        f"{len(run['settings'])} settings, at {run.get('timestamp', '?')}; {m['cpu_count']} x {m['cpu_model']}.",
+        f"k = {k}, {len(run['folds'])} folds, {len(run['settings'])} settings, at {run.get('timestamp', '?')}; "
+        f"{m['cpu_count']} x {m['cpu_model']}.",
         "",
-        f"| fold (scored on) | row | setting | train recall@{k} | recall@{k} | MRR | nDCG@{k} | session hit@5 | "
-        + " | ".join(f"{c} {names.get(c, '')}" for c in cats) + " |",
-        "|---|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(cats),
+        "| data set | way in | memories | users | questions | chosen by |",
+        "|---|---|---:|---:|---:|---|",
     ]
+    for u in units:
+        lines.append(f"| {u['dataset']} | {u['path']} | {u['memories']:,} | {u['users']} | {u['questions']} "
+                     f"| {'top-1' if u['objective'] == 'top1' else f'recall@{k}'} |")
+    lines += ["", f"Held-out scores (each fold scored with the setting chosen on the other folds; pooled over folds):",
+              "", f"| data set | way in | row | setting | recall@{k} | top-1 | MRR | nDCG@{k} | session hit@5 |",
+              "|---|---|---|---|---:|---:|---:|---:|---:|"]
+    for u in units:
+        for kind in kinds:
+            r = run["overall"][u["unit"]][kind]
+            label = "chosen on the other fold" if kind == "chosen" else r["setting"]["label"]
+            lines.append(f"| {u['dataset']} | {u['path']} | {kind.replace('_', ' ')} | {label} | "
+                         f"**{r['recall']:.3f}** | **{r['top1']:.3f}** | {r['mrr']:.3f} | {r['ndcg']:.3f} "
+                         f"| {r['session_hit5']:.3f} |")
+    lines += ["", "Chosen per fold (train score: the mean over units of each unit's objective on the other folds):",
+              "", "| fold | chosen | its train score | defaults' train score | vector alone's |", "|---|---|---:|---:|---:|"]
     for f in run["folds"]:
-        for kind in ("chosen", "default", "previous_default"):
-            r = f[kind]
-            lines.append(
-                f"| {f['fold']} ({', '.join(f['test_users'])}) | {kind.replace('_', ' ')} | {r['setting']['label']} "
-                f"| {r['train_recall']:.3f} | **{r['recall']:.3f}** | {r['mrr']:.3f} | {r['ndcg']:.3f} "
-                f"| {r['session_hit5']:.3f} | " + " | ".join(f"{r['by_category'].get(c, float('nan')):.3f}" for c in cats)
-                + " |"
-            )
-    for kind in ("chosen", "default", "previous_default"):
-        r = run["overall"][kind]
-        label = "chosen on the other fold" if kind == "chosen" else r["setting"]["label"]
-        lines.append(
-            f"| all folds | {kind.replace('_', ' ')} | {label} | - | **{r['recall']:.3f}** | {r['mrr']:.3f} "
-            f"| {r['ndcg']:.3f} | {r['session_hit5']:.3f} | "
-            + " | ".join(f"{r['by_category'].get(c, float('nan')):.3f}" for c in cats) + " |"
-        )
+        t = f["train_score"]
+        lines.append(f"| {f['fold']} | {f['chosen']['label']} | {t['chosen']:.3f} | {t['default']:.3f} "
+                     f"| {t['vector_only']:.3f} |")
     if run.get("cost"):
-        lines += ["", "Cost, the same run: ingest = the whole split stored with the model running, a fresh store "
-                  "per run, settings interleaved (load average before each run); search = every question searched "
-                  "in hybrid mode on each setting's store in turn (order rotating per question):", "",
-                  "| setting | ingest memories/s (median) | ingest runs | load avg (1 min) | search p50 ms | p95 ms "
-                  "| searches | hybrid recall@k |",
-                  "|---|---:|---|---|---:|---:|---:|---:|"]
+        lines += ["", "Cost, the same run: ingest = the whole LoCoMo file stored with the model running, a fresh "
+                  "store per run, interleaved (load average before each run); search = every question searched in "
+                  "hybrid mode on each store in turn (order rotating per question):", "",
+                  "| way in | setting | ingest memories/s (median) | ingest runs | load avg (1 min) | search p50 ms "
+                  "| p95 ms | searches | hybrid recall@k |",
+                  "|---|---|---:|---|---|---:|---:|---:|---:|"]
         for c in run["cost"]:
             lines.append(
-                f"| {c['setting']['label']} | {c['ops_per_s']:.1f} | "
+                f"| {c.get('path', '-')} | {c['setting']['label']} | {c['ops_per_s']:.1f} | "
                 + ", ".join(f"{r['ops_per_s']:.1f}" for r in c["runs"]) + " | "
                 + ", ".join(str(r["load_before"]) for r in c["runs"])
                 + f" | {c['p50_ms']:.2f} | {c.get('p95_ms', float('nan')):.2f} | {c.get('searches', '-')} "
                 f"| {c.get('recall', float('nan')):.3f} |"
             )
-        base, new = run["cost"][0], run["cost"][-1]
-        lines += ["", f"Ratios: ingest {new['ops_per_s'] / base['ops_per_s']:.3f} x, "
-                  f"search p50 {new['p50_ms'] / base['p50_ms']:.3f} x (defaults / previous defaults)."]
-    default = run["overall"]["default"]["setting"]
-    same_fusion = [s for s in run["settings"] if all(s[key] == default[key] for key in ("method", "weight", "rrf_k", "candidates"))]
-    lines += ["", f"Each context on its own (fusion as the defaults), recall@{k} on each fold, overall and per category:", "",
-              "| context | " + " | ".join(f"fold {i}" for i in range(len(run["folds"]))) + " | all | "
-              + " | ".join(f"{c} {names.get(c, '')}" for c in cats) + " |",
-              "|---|" + "---:|" * (len(run["folds"]) + 1 + len(cats))]
-    for s in same_fusion:
-        lines.append(f"| {s['label'].split(';')[0].removeprefix('context: ')} | "
-                     + " | ".join(f"{x:.3f}" for x in s["per_fold"]) + f" | {s['recall']:.3f} | "
-                     + " | ".join(f"{s['by_category'].get(c, float('nan')):.3f}" for c in cats) + " |")
-    rep = (default["context_turns"], default["context_date"])
-    same_rep = [s for s in run["settings"] if (s["context_turns"], s["context_date"]) == rep]
-    lines += ["", f"Each fusion on the default context, recall@{k} on each fold, overall and per category:", "",
-              "| fusion | " + " | ".join(f"fold {i}" for i in range(len(run["folds"]))) + " | all | "
-              + " | ".join(f"{c} {names.get(c, '')}" for c in cats) + " |",
-              "|---|" + "---:|" * (len(run["folds"]) + 1 + len(cats))]
-    for s in same_rep:
-        lines.append(f"| {s['label'].split('; ', 1)[1]} | " + " | ".join(f"{x:.3f}" for x in s["per_fold"])
-                     + f" | {s['recall']:.3f} | " + " | ".join(f"{s['by_category'].get(c, float('nan')):.3f}" for c in cats) + " |")
-    top = sorted(run["settings"], key=lambda s: -s["recall"])[:8]
-    lines += ["", f"Best settings on the whole split (for reading only; nothing is chosen on it), recall@{k} "
-              "overall and per fold:", "", "| setting | recall | " + " | ".join(f"fold {i}" for i in range(len(run["folds"])))
-              + " |", "|---|---:|" + "---:|" * len(run["folds"])]
-    for s in top:
-        lines.append(f"| {s['label']} | {s['recall']:.3f} | " + " | ".join(f"{x:.3f}" for x in s["per_fold"]) + " |")
+        by_path: dict[str, list[dict]] = {}
+        for c in run["cost"]:
+            by_path.setdefault(c.get("path", "-"), []).append(c)
+        for path, (base, new, *_) in ((p, cs) for p, cs in by_path.items() if len(cs) >= 2):
+            lines += ["", f"Ratios through {path}: ingest {new['ops_per_s'] / base['ops_per_s']:.3f} x, "
+                      f"search p50 {new['p50_ms'] / base['p50_ms']:.3f} x (defaults / previous defaults)."]
+    top = sorted(run["settings"], key=lambda s: -s["objective"])[:10]
+    lines += ["", "Best settings on all questions (for reading only; nothing is chosen on it): the objective "
+              "and each unit's own figure (top-1 for facts, recall@k otherwise):", "",
+              "| setting | objective | " + " | ".join(f"{u['dataset']} / {u['path']}" for u in units) + " |",
+              "|---|---:|" + "---:|" * len(units)]
+    for st in top:
+        lines.append(f"| {st['label']} | {st['objective']:.3f} | "
+                     + " | ".join(f"{st['units'][u['unit']][u['objective']]:.3f}" for u in units) + " |")
     return "\n".join(lines)
 
 
@@ -352,6 +339,12 @@ def main(paths: list[str]) -> None:
             print(temporal_tables(run))
         elif "summary" in run and "by_category" in run:
             print(eval_tables(run))
+        elif run.get("runs") and "summary" in run["runs"][0]:
+            for one in run["runs"]:
+                print(f"{one['dataset']['name']}{' through add(messages)' if one.get('messages') else ''}:")
+                print()
+                print(eval_tables(one))
+                print()
         else:
             print(bench_tables(run))
         print()

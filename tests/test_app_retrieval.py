@@ -114,24 +114,28 @@ def test_cross_validation_folds_of_an_uploaded_file(env):
     at.number_input(key="eval_k").set_value(2)
     at.button(key="cv_run").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
-    folds = table(at, "fold", "kind", "train_recall")
-    assert len(folds) == 6 and set(folds["fold"]) == {0, 1}
-    assert set(folds["kind"]) == {"chosen", "default", "previous_default"}
+    folds = table(at, "fold", "kind", "train_score")
+    # 2 folds x (plain add_batch, add_batch with contexts, add(messages)) x 4 row kinds
+    assert len(folds) == 24 and set(folds["fold"]) == {0, 1}
+    assert set(folds["kind"]) == {"chosen", "default", "previous_default", "vector_only"}
+    assert set(folds["path"]) == {"add_batch", "add_batch + contexts", "add(messages)"}
     assert (folds["questions"] == 2).all()
-    assert "defaults: recall@2" in metrics(at)
+    pooled = table(at, "dataset", "path", "kind", "top1")
+    assert len(pooled) == 12
     assert any("this run" in shown(c) for c in at.caption)
 
 
 def test_the_saved_cross_validation_run_is_shown(env):
     from apptest_support import APP
 
-    saved = APP.parent.parent / "benchmarks" / "cv_locomo_dev.json"
+    saved = APP.parent.parent / "benchmarks" / "cv_retrieval.json"
     if not saved.is_file():
         pytest.skip("no saved cross-validation run in benchmarks/")
     at = open_page(PAGE, timeout=TIMEOUT)
     assert not at.exception and not at.error
-    folds = table(at, "fold", "kind", "train_recall")
+    folds = table(at, "fold", "kind", "train_score")
     data = json.loads(saved.read_text())
-    assert len(folds) == 3 * len(data["folds"])
-    chosen = folds[folds["kind"] == "chosen"]["recall"].round(3).tolist()
-    assert chosen == [round(f["chosen"]["recall"], 3) for f in data["folds"]]
+    assert len(folds) == 4 * len(data["folds"]) * len(data["units"])
+    pooled = table(at, "dataset", "path", "kind", "top1")
+    default = pooled[pooled["kind"] == "default"]["recall"].round(3).tolist()
+    assert default == [round(data["overall"][u["unit"]]["default"]["recall"], 3) for u in data["units"]]

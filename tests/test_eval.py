@@ -163,50 +163,82 @@ def cv_file(tmp_path):
     return path
 
 
+CV_FACTS = {"name": "cv_facts", "users": [
+    {"user_id": "f1", "name": "Alice", "facts": [
+        {"id": "f1:1", "text": "Alice likes green tea"}, {"id": "f1:2", "text": "Alice runs marathons"},
+        {"id": "f1:3", "text": "Alice's cat is called Miso"}],
+     "questions": [{"question": "What does Alice drink?", "evidence": ["f1:1"], "category": 1},
+                   {"question": "Which sport does Alice do?", "evidence": ["f1:2"], "category": 1}]},
+    {"user_id": "f2", "name": None, "facts": [
+        {"id": "f2:1", "text": "I am allergic to peanuts"}, {"id": "f2:2", "text": "My sister lives in Lyon"},
+        {"id": "f2:3", "text": "I work night shifts at a hospital"}],
+     "questions": [{"question": "Which food must I avoid?", "evidence": ["f2:1"], "category": 2},
+                   {"question": "Where is my sister based?", "evidence": ["f2:2"], "category": 2}]},
+]}
+
+
+def facts_file(tmp_path):
+    path = tmp_path / "cv_facts.json"
+    path.write_text(json.dumps(CV_FACTS))
+    return path
+
+
 @pytest.fixture(scope="module")
 def cv_result(tmp_path_factory):
-    from agentmem.eval.cv import Fusion, Representation, cross_validate
+    from agentmem.eval.cv import MESSAGES, PLAIN, Fusion, cross_validate
 
     tmp = tmp_path_factory.mktemp("cv")
-    grid = ([Representation(0, False), Representation(1, True)],
-            [Fusion("minmax", 0.4, 60, 50), Fusion("rrf", 0.4, 10, 50), Fusion("adaptive", 0.3, 60, 50)])
-    return cv_file(tmp), cross_validate(cv_file(tmp), folds=2, k=1, grid=grid, cost=False, work_dir=tmp / "w")
+    grid = ([0.0, 0.5], [Fusion("calibrated", 0.3, 60, 50, 0.0), Fusion("minmax", 0.4, 60, 50),
+                         Fusion("rrf", 0.4, 10, 50)])
+    specs = [f"locomo:{cv_file(tmp)}", f"facts:{facts_file(tmp)}"]
+    return tmp, cross_validate(specs, folds=2, k=1, grid=grid, paths=(PLAIN, MESSAGES), cost=False,
+                               work_dir=tmp / "w")
 
 
 def test_cv_chooses_on_the_other_fold_and_scores_on_this_one(cv_result):
     _, res = cv_result
-    assert [f["test_users"] for f in res.folds] == [["conv-a"], ["conv-b"]]
-    by_label = {s["label"]: s for s in res.settings}
+    assert [u["unit"] for u in res.units] == ["cv_locomo / add_batch", "cv_locomo / add(messages)",
+                                              "cv_facts / add_batch"]
+    assert [u["objective"] for u in res.units] == ["recall", "recall", "top1"]
     for f, fold in enumerate(res.folds):
         other = 1 - f
-        chosen = fold["chosen"]
         # the chosen setting is a best one on the other fold (first in grid order on ties)...
         best = max(s["per_fold"][other] for s in res.settings)
-        assert chosen["train_recall"] == pytest.approx(best)
+        assert fold["train_score"]["chosen"] == pytest.approx(best)
         first_best = next(s for s in res.settings if s["per_fold"][other] == pytest.approx(best))
-        assert chosen["setting"]["label"] == first_best["label"]
-        # ...and is scored on this fold's questions only
-        assert chosen["questions"] == 2
-        assert chosen["recall"] == pytest.approx(by_label[chosen["setting"]["label"]]["per_fold"][f])
-        for kind in ("default", "previous_default"):
-            assert fold[kind]["questions"] == 2
-            assert 0.0 <= fold[kind]["session_hit5"] <= 1.0
-    assert res.overall["chosen"]["questions"] == 4
-    assert res.overall["previous_default"]["setting"]["context_turns"] == 0
+        assert fold["chosen"]["label"] == first_best["label"]
+        # ...and is scored on this fold's users of every unit only
+        for unit in res.units:
+            row = fold["units"][unit["unit"]]
+            assert row["chosen"]["questions"] == 2
+            assert set(row) == {"chosen", "default", "previous_default", "vector_only"}
+            assert 0.0 <= row["default"]["session_hit5"] <= 1.0
+    for unit in res.units:
+        assert res.overall[unit["unit"]]["chosen"]["questions"] == 4
+    assert res.overall["cv_facts / add_batch"]["previous_default"]["setting"]["method"] == "minmax"
     frame = res.folds_frame()
-    assert len(frame) == 6 and set(frame["kind"]) == {"chosen", "default", "previous_default"}
-    assert "train recall@1" in res.table()
+    assert len(frame) == 2 * 3 * 4 and set(frame["kind"]) == {"chosen", "default", "previous_default", "vector_only"}
+    assert len(res.frame()) == 3 * 4
+    assert "top-1" in res.table() and "vector search alone" in res.table()
     json.dumps(res.to_dict())
 
 
-def test_cv_figures_are_what_search_returns(cv_result):
-    """The CV fuses cached candidate lists; the default's figures must equal a real evaluate()
-    of the default configuration (hybrid search through Memory)."""
-    path, res = cv_result
-    ds = load_dataset(f"locomo:{path}")  # the default representation
-    ev = evaluate(ds, k=1, modes="hybrid")
-    assert ev.summary_frame()["recall"].item() == pytest.approx(res.overall["default_full_split"]["recall"])
-    assert ev.summary_frame()["mrr"].item() == pytest.approx(res.overall["default_full_split"]["mrr"])
+@pytest.mark.parametrize("unit, messages", [("cv_locomo / add_batch", False), ("cv_locomo / add(messages)", True)])
+def test_cv_figures_are_what_search_returns(cv_result, unit, messages):
+    """The CV fuses cached candidate lists; the default's figures must equal a real
+    evaluate() of the default configuration (hybrid search through Memory), both ways in."""
+    tmp, res = cv_result
+    ds = load_dataset(f"locomo:{cv_file(tmp)}", context_turns=0, context_date=False)
+    ev = evaluate(ds, k=1, modes="hybrid", messages=messages)
+    default = res.overall[unit]["default"]
+    assert ev.summary_frame()["recall"].item() == pytest.approx(default["recall"])
+    assert ev.summary_frame()["mrr"].item() == pytest.approx(default["mrr"])
+
+
+def test_cv_vector_only_is_vector_search(cv_result):
+    tmp, res = cv_result
+    ev = evaluate(f"facts:{facts_file(tmp)}", k=1, modes="vector")
+    assert ev.summary_frame()["top1"].item() == pytest.approx(res.overall["cv_facts / add_batch"]["vector_only"]["top1"])
 
 
 def test_cv_needs_two_folds_and_enough_conversations(tmp_path):
@@ -219,6 +251,26 @@ def test_cv_needs_two_folds_and_enough_conversations(tmp_path):
     with pytest.raises(InvalidInputError) as err:
         cross_validate(cv_file(tmp_path), folds=1, cost=False)
     assert err.value.field == "cv"
+    with pytest.raises(InvalidInputError) as err:
+        cross_validate([], cost=False)
+    assert err.value.field == "dataset"
+
+
+def test_messages_ingest_builds_the_contexts(tmp_path):
+    """Through add(messages) each turn's full text holds the session date and the turns
+    before it, built by the store (no context in the data set)."""
+    from agentmem import Memory, MemoryConfig
+    from agentmem.eval.retrieval import ingest
+
+    ds = load_dataset(f"locomo:{cv_file(tmp_path)}", context_turns=0, context_date=False)
+    assert ds.contexts is None
+    with Memory(MemoryConfig(data_dir=tmp_path / "s")) as mem:
+        out = ingest(mem, ds, chunk=256, messages=True)
+        assert out["memories"] == len(ds.items)
+        hits = mem.search("pottery class", user_id="conv-a", mode="fts", limit=10)
+        reply = next(h for h in hits if h.content == "Bo: Yes, last Tuesday!")
+        assert reply.metadata["dia_id"] == "D1:2" and reply.metadata["name"] == "Bo"
+        assert reply.created_at.year == 2023 and reply.created_at.month == 6
 
 
 def test_session_hit_in_eval_rows(result):

@@ -70,12 +70,19 @@ def session_of(dia_id: str) -> str | None:
 
 
 def session_hit(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> float:
-    """Session-level hit@k: 1.0 if any of the top ``k`` results comes from a session
-    that holds an evidence turn, else 0.0 (the looser figure no-LLM peers publish;
-    recall@k asks for the turns themselves)."""
-    gold, _ = _prepare(evidence, retrieved, k)
-    sessions = {session_of(e) for e in gold} - {None}
-    return 1.0 if any(session_of(r) in sessions for r in list(retrieved)[:k]) else 0.0
+    """Session-level hit@k: 1.0 if a session holding an evidence turn is among the first
+    ``k`` distinct sessions of the results (in order of their first hit), else 0.0. The
+    looser figure no-LLM peers publish (engram-search); recall@k asks for the turns
+    themselves. ``retrieved`` should run long enough to reach ``k`` sessions."""
+    gold = {session_of(e) for e in evidence} - {None}
+    seen: list[str | None] = []
+    for r in retrieved:
+        s = session_of(r)
+        if s not in seen:
+            seen.append(s)
+            if len(seen) == k:
+                break
+    return 1.0 if gold & set(seen) else 0.0
 
 
 def mean(values: Iterable[float]) -> float:

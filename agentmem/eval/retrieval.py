@@ -45,32 +45,77 @@ SESSION_HIT_K = 5
 
 
 def ingest(
-    mem: Any, ds: Dataset, *, chunk: int, vectors: np.ndarray | None = None, progress: Progress | None = None
+    mem: Any, ds: Dataset, *, chunk: int, vectors: np.ndarray | None = None, progress: Progress | None = None,
+    messages: bool = False,
 ) -> dict[str, Any]:
-    """Store every item of ``ds`` (one ``add_batch`` per user and chunk, with the items'
-    contexts); returns memories, seconds and memories/s."""
+    """Store every item of ``ds``; returns memories, seconds and memories/s.
+
+    By default one ``add_batch`` per user and chunk, with the items' contexts. With
+    ``messages`` (LoCoMo data), each session goes in as one ``add(messages, timestamp=...)``
+    call, a message per turn (``name`` = speaker), so the store builds each turn's context
+    itself; the items' own contexts are not used and the model embeds (no ``vectors``)."""
     n = len(ds.items)
     if vectors is not None and len(vectors) != n:
         raise InvalidInputError("vectors", f"has {len(vectors)} rows but the dataset has {n} items")
+    if messages and vectors is not None:
+        raise InvalidInputError("vectors", "add(messages) embeds its messages itself")
     if progress:
         progress("index", 0, n)
     position = {id(item): i for i, item in enumerate(ds.items)} if vectors is not None else {}
     done = 0
     start = time.perf_counter()
-    for user, rows in group_by_user(ds.items, chunk):
-        contexts = [r.context for r in rows]
-        mem.add_batch(
-            [r.text for r in rows],
-            user_id=user,
-            metadata=[dict(r.metadata) for r in rows],
-            contexts=None if all(c is None for c in contexts) else contexts,
-            vectors=None if vectors is None else vectors[[position[id(r)] for r in rows]],
-        )
+    for user, rows in (_sessions(ds.items) if messages else group_by_user(ds.items, chunk)):
+        if messages:
+            mem.add([_message(r) for r in rows], user_id=user, metadata=[dict(r.metadata) for r in rows],
+                    timestamp=session_time(rows[0].metadata.get("session_date")))
+        else:
+            contexts = [r.context for r in rows]
+            mem.add_batch(
+                [r.text for r in rows],
+                user_id=user,
+                metadata=[dict(r.metadata) for r in rows],
+                contexts=None if all(c is None for c in contexts) else contexts,
+                vectors=None if vectors is None else vectors[[position[id(r)] for r in rows]],
+            )
         done += len(rows)
         if progress:
             progress("index", done, n)
     seconds = time.perf_counter() - start
     return {"memories": mem.count(), "seconds": seconds, "ops_per_s": n / seconds if seconds else None}
+
+
+def _sessions(items: Sequence[Any]) -> list[tuple[str, list[Any]]]:
+    """Items in runs of one user and one session, in file order."""
+    out: list[tuple[str, list[Any]]] = []
+    for item in items:
+        key = (item.user_id, item.metadata.get("session"))
+        if out and out[-1][0] == item.user_id and (out[-1][1][0].metadata.get("session") == key[1]):
+            out[-1][1].append(item)
+        else:
+            out.append((item.user_id, [item]))
+    return out
+
+
+def _message(item: Any) -> dict[str, str]:
+    """A LoCoMo item as a chat message: the speaker as ``name``, the words as ``content``
+    (the store writes ``"Speaker: words"`` back, the text ``load_locomo`` gives)."""
+    speaker = item.metadata.get("speaker")
+    text = item.text
+    if speaker and text.startswith(f"{speaker}: "):
+        return {"role": "user", "name": str(speaker), "content": text[len(speaker) + 2:]}
+    return {"role": "user", "content": text}
+
+
+def session_time(value: Any) -> datetime | None:
+    """LoCoMo's session date ("1:56 pm on 8 May, 2023", or a plain date) as a datetime, or None."""
+    if not value:
+        return None
+    for fmt in ("%I:%M %p on %d %B, %Y", "%I:%M %p on %d %b, %Y", "%d %B %Y", "%d %B, %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(str(value).strip(), fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
 
 
 def parse_modes(value: str | Iterable[str]) -> list[str]:
@@ -99,6 +144,7 @@ class EvalResult:
     config: dict[str, Any] = field(default_factory=dict)
     timestamp: str = ""
     skipped: dict[str, int] = field(default_factory=dict)
+    messages: bool = False  # stored through add(messages) (LoCoMo sessions), not add_batch
 
     def _summary(self) -> list[dict[str, Any]]:
         out = []
@@ -110,6 +156,7 @@ class EvalResult:
                     "mode": mode,
                     "recall": mean(r["recall"] for r in rows),
                     "mrr": mean(r["rr"] for r in rows),
+                    "top1": mean(r["top1"] for r in rows),
                     "ndcg": mean(r["ndcg"] for r in rows),
                     "session_hit5": mean(r["session_hit5"] for r in rows),
                     "questions": len(rows),
@@ -143,7 +190,7 @@ class EvalResult:
         """One row per mode: mean recall@k, MRR, nDCG@k, questions, search p50/p95 ms."""
         import pandas as pd
 
-        cols = ["mode", "recall", "mrr", "ndcg", "session_hit5", "questions", "p50_ms", "p95_ms"]
+        cols = ["mode", "recall", "top1", "mrr", "ndcg", "session_hit5", "questions", "p50_ms", "p95_ms"]
         return pd.DataFrame(self._summary(), columns=cols)
 
     def by_category_frame(self) -> pd.DataFrame:
@@ -178,6 +225,7 @@ class EvalResult:
             "timestamp": self.timestamp,
             "k": self.k,
             "modes": list(self.modes),
+            "messages": self.messages,
             "categories": list(self.categories),
             "summary": self._summary(),
             "by_category": self._by_category(),
@@ -193,11 +241,13 @@ class EvalResult:
 
     def table(self) -> str:
         """Plain-text summary table for terminals."""
-        header = ["mode", f"recall@{self.k}", "MRR", f"nDCG@{self.k}", "session hit@5", "questions", "p50 ms", "p95 ms"]
+        header = ["mode", f"recall@{self.k}", "top-1", "MRR", f"nDCG@{self.k}", "session hit@5", "questions", "p50 ms",
+                  "p95 ms"]
         body = [
             [
                 r["mode"],
                 f"{r['recall']:.3f}",
+                f"{r['top1']:.3f}",
                 f"{r['mrr']:.3f}",
                 f"{r['ndcg']:.3f}",
                 f"{r['session_hit5']:.3f}",
@@ -222,6 +272,7 @@ def evaluate(
     limit: int | None = None,
     vectors: np.ndarray | None = None,
     embedder: Any = None,
+    messages: bool = False,
 ) -> EvalResult:
     """Store a LoCoMo-format dataset and score each search mode on its questions.
 
@@ -261,6 +312,7 @@ def evaluate(
         categories=cats,
         machine=machine_facts(model=base.model),
         timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        messages=messages,
         skipped={
             "other_categories": sum(1 for q in ds.questions if q.category not in cats),
             "without_evidence": int(ds.info.get("questions_without_evidence", 0)),
@@ -272,7 +324,8 @@ def evaluate(
         if embedder is not None:
             result.config["embedder"] = getattr(embedder, "model_name", type(embedder).__name__)
         with Memory(cfg, embedder=embedder) as mem:
-            result.index = ingest(mem, ds, chunk=max(cfg.chunk_size, 256), vectors=vectors, progress=progress)
+            result.index = ingest(mem, ds, chunk=max(cfg.chunk_size, 256), vectors=vectors, progress=progress,
+                                  messages=messages)
             for mode in mode_list:
                 if progress:
                     progress(mode, 0, len(questions))
@@ -292,6 +345,7 @@ def evaluate(
                             "rank": rank,
                             "mode": mode,
                             "rr": 0.0 if rank is None else 1.0 / rank,
+                            "top1": 1.0 if rank == 1 else 0.0,
                             "ndcg": ndcg_at_k(q.evidence, retrieved, k),
                             "session_hit5": session_hit(q.evidence, retrieved, SESSION_HIT_K),
                             "latency_ms": latency,

@@ -89,11 +89,12 @@ if ev is not None:
 st.divider()
 st.subheader("Cross-validated folds")
 st.caption(
-    "Each setting (a turn's context: turns before it and the session date, searched by full text; the hybrid "
-    "fusion) is chosen on one half of the conversations and scored on the other half, both ways "
-    "(`agentmem eval --cv 2`). The defaults and the previous defaults are scored on each fold too."
+    "Each setting (the hybrid fusion, and the full-text evidence a memory stored without context takes from the "
+    "ones stored before it) is chosen on half of the users of every data set and scored on the other half, both "
+    "ways (`agentmem eval --cv 2`). Conversations are scored as they go in through plain add_batch, add_batch with "
+    "contexts and add(messages); the defaults, the previous defaults and vector search alone are scored too."
 )
-CV_RUN = services.REPO_ROOT / "benchmarks" / "cv_locomo_dev.json"
+CV_RUN = services.REPO_ROOT / "benchmarks" / "cv_retrieval.json"
 cv_job = f"cv:{ctx.data_dir}"
 cv_busy = services.JOBS.running(cv_job)
 cc1, cc2 = st.columns([1, 3])
@@ -118,17 +119,12 @@ if cv is None and CV_RUN.is_file():
         cv_source = f"the saved run `benchmarks/{CV_RUN.name}` ({cv.timestamp})"
 if cv is not None:
     st.caption(f"From {cv_source}.")
-    overall = cv.overall
-    m1, m2, m3 = st.columns(3)
-    m1.metric(f"chosen per fold: recall@{cv.k}", f"{overall['chosen']['recall']:.3f}")
-    m2.metric(f"defaults: recall@{cv.k}", f"{overall['default']['recall']:.3f}",
-              help=overall["default"]["setting"]["label"])
-    m3.metric(f"previous defaults: recall@{cv.k}", f"{overall['previous_default']['recall']:.3f}",
-              help=overall["previous_default"]["setting"]["label"])
+    pooled = cv.frame()
+    st.dataframe(pooled.round(3), hide_index=True, key="cv_units_table")
     fold_frame = cv.folds_frame()
     st.dataframe(fold_frame.round(3), hide_index=True, key="cv_folds_table")
     _state.csv_download(fold_frame, "cv_folds", key="cv_folds_csv")
     if cv.cost:
-        cost_frame = pd.DataFrame([{"setting": c["setting"]["label"], "ingest_per_s": c["ops_per_s"],
+        cost_frame = pd.DataFrame([{"path": c.get("path"), "setting": c["setting"]["label"], "ingest_per_s": c["ops_per_s"],
                                     "search_p50_ms": c["p50_ms"], "runs": len(c["runs"])} for c in cv.cost])
         st.dataframe(cost_frame.round(2), hide_index=True, key="cv_cost_table")

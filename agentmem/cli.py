@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FOLDS",
         help="cross-validate: choose turn evidence and fusion on all folds but one of every data set, score on that one",
     )
+    ev.add_argument("--compare", action="store_true",
+                    help="score the defaults beside the previous defaults and vector search on every data set and "
+                         "way in (add_batch, + contexts, add(messages)); nothing is chosen (for held-out data)")
     ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
     ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs")
 
@@ -285,18 +288,22 @@ def _cross_validate(args: argparse.Namespace, cats: list[int] | None) -> int:
     for spec in args.dataset:
         if parse_spec(spec)[0] not in ("locomo", "facts"):
             _fail(f"--cv needs LoCoMo or facts data (locomo:PATH, facts:PATH), got {spec}")
-    if args.cv < 2:
+    if args.cv is not None and args.compare:
+        _fail("--compare scores the defaults as they are: leave out --cv")
+    if args.cv is not None and args.cv < 2:
         _fail("--cv: needs at least 2 folds")
     _check_json_target(args.json_out)
     bars = _Bars(not args.quiet)
     try:
-        result = cross_validate(args.dataset, folds=args.cv, k=args.k, categories=cats, cost=not args.no_cost,
-                                cost_repeat=args.cost_repeat, work_dir=args.work_dir, progress=bars)
+        result = cross_validate(args.dataset, folds=args.cv or 2, k=args.k, categories=cats, choose=not args.compare,
+                                cost=not args.no_cost and not args.compare, cost_repeat=args.cost_repeat,
+                                work_dir=args.work_dir, progress=bars)
     finally:
         bars.close()
     for u in result.units:
         print(f"{u['unit']}: {u['memories']} memories, {u['users']} users, {u['questions']} questions")
-    print(f"{args.cv}-fold cross-validation, {len(result.settings)} settings")
+    print("the defaults, nothing chosen" if args.compare else
+          f"{args.cv}-fold cross-validation, {len(result.settings)} settings")
     print(result.table())
     if args.json_out:
         _write_json(args.json_out, result.to_dict())
@@ -313,7 +320,7 @@ def _eval(args: argparse.Namespace) -> int:
             cats = [int(c) for c in args.categories.split(",") if c.strip()]
         except ValueError:
             _fail(f"--categories: expected integers, got {args.categories!r}")
-    if args.cv is not None:
+    if args.cv is not None or args.compare:
         return _cross_validate(args, cats)
     _check_json_target(args.json_out)
     out = []

@@ -137,10 +137,20 @@ class MemoryConfig:
             fusion (full text gets the rest).
         hybrid_vector_floor: ``calibrated``: the cosine below which a memory has no vector
             evidence (0 to 0.9); a hybrid hit with no evidence on either side is not returned.
-        fts_turn_weight: full-text evidence a memory gets from the one stored just before it
-            in its scope (and the square of it from the one before that): in a conversation
-            stored in order, the turn before is often what a question matches (0 to 1;
-            scope searches answered from memory, see ``ScopeIndex.fts``).
+        hybrid_text_half_rows: ``calibrated``: the scope size (memories) at which full text
+            gets half of its weight ``1 - hybrid_vector_weight``: it weighs less among a
+            handful of memories, where a shared word is chance (see agentmem.fusion).
+        fts_turn_weight: full-text evidence a memory stored without a context gets from the
+            one stored just before it in its scope (and the square of it from the one before
+            that): in a conversation stored in order, the turn before is often what a
+            question matches (0 to 1; scope searches answered from memory, see
+            ``ScopeIndex.fts``).
+        vector_centering: the share of the scope's mean vector taken from the query and
+            every memory before their cosine (0 to 1; scope searches answered from memory,
+            see ``ScopeIndex.vector``): what all memories of a user share, such as the name
+            in every fact, stops drawing them all towards every question that names it.
+            The defaults of these five settings were chosen by cross-validation over
+            LoCoMo, a small-store facts set and long-answer chats (BENCHMARKS.md, retrieval).
         rrf_k: the k of reciprocal-rank fusion.
         hybrid_candidates: how many hits each side contributes before fusion (at least ``limit``).
         compact_every: small LanceDB fragments that make a background compaction due
@@ -192,9 +202,11 @@ class MemoryConfig:
     # (agentmem eval --cv 2, BENCHMARKS.md, retrieval). 100 candidates adds ~0.015 recall@10
     # but costs +6.5 % search p50 (+10 % with the context): over the 10 % budget.
     hybrid_fusion: Literal["calibrated", "minmax", "rrf", "adaptive"] = "calibrated"
-    hybrid_vector_weight: float = 0.3
-    hybrid_vector_floor: float = 0.2
+    hybrid_vector_weight: float = 0.1
+    hybrid_vector_floor: float = 0.0
     fts_turn_weight: float = 0.5
+    hybrid_text_half_rows: int = 60
+    vector_centering: float = 0.8
     rrf_k: int = 60
     hybrid_candidates: int = 50
     compact_every: int = 64
@@ -218,6 +230,7 @@ class MemoryConfig:
             "page_size",
             "rrf_k",
             "hybrid_candidates",
+            "hybrid_text_half_rows",
             "compact_every",
             "ann_index_min_rows",
             "core_block_limit",
@@ -259,6 +272,9 @@ class MemoryConfig:
         fl = self.hybrid_vector_floor
         if isinstance(fl, bool) or not isinstance(fl, (int, float)) or not 0.0 <= fl <= 0.9:
             raise InvalidInputError("hybrid_vector_floor", f"must be a number between 0 and 0.9, got {fl!r}")
+        vc = self.vector_centering
+        if isinstance(vc, bool) or not isinstance(vc, (int, float)) or not 0.0 <= vc <= 1.0:
+            raise InvalidInputError("vector_centering", f"must be a number between 0 and 1, got {vc!r}")
         tw = self.fts_turn_weight
         if isinstance(tw, bool) or not isinstance(tw, (int, float)) or not 0.0 <= tw <= 1.0:
             raise InvalidInputError("fts_turn_weight", f"must be a number between 0 and 1, got {tw!r}")

@@ -5,13 +5,20 @@ evaluation (which fuses cached candidate lists with many settings, so the figure
 BENCHMARKS.md come from this very code). Four methods (``MemoryConfig.hybrid_fusion``):
 
 ``calibrated`` (the default)
-    scores that mean the same for every query and scope, combined with fixed weights:
-    the vector side's evidence is the cosine above ``hybrid_vector_floor``, scaled to
-    [0, 1]; the full-text side's is its BM25 as a fraction of the best score the query's
-    terms could reach (the store computes it: ``storage.scopes.bm25_reach``), with the
-    scope's own IDF, so a word found in every memory of the scope (the user's name) adds
-    about nothing. The fused score is ``w * vector + (1 - w) * full text``; a candidate
-    with no evidence on either side is not returned, so ``threshold`` is on one scale.
+    scores that mean the same for every query and scope, weighted and summed. The vector
+    side's evidence is its cosine above ``hybrid_vector_floor``, scaled to [0, 1] (in a
+    scope answered from memory, the cosine after the scope's shared direction is taken out:
+    ``vector_centering``). The full-text side's is its BM25 as a fraction of the best score
+    the query's terms could reach (the store computes it: ``storage.scopes.bm25_reach``),
+    each term's IDF the smaller of the scope's and the store's, so a word found in every
+    memory of the scope (the user's name) adds about nothing. Full text weighs
+    ``(1 - hybrid_vector_weight) * n / (n + hybrid_text_half_rows)`` in a scope of ``n``
+    memories and the vector side the rest: among a handful of memories the nearest vector
+    is usually the answer and a shared word is chance, while among hundreds of turns the
+    vector side's first hit rarely is (measured on the evaluation sets: vector top-1 0.87
+    with 4-9 facts a user, 0.21 in LoCoMo conversations of ~550 turns, while full text's
+    first hit at a given score is right about as often in both). A candidate with no
+    evidence on either side is not returned, so ``threshold`` is on one scale.
     Why not min-max: it scales each list to [0, 1] by its own min and max, so a
     full-text list that only matched a common word still gives its best hit 1.0 and,
     weighted 0.6, it outranks the vector side's right answer (a handful of facts about
@@ -106,24 +113,27 @@ def adaptive_weight(vec_rows: Rows, fts_rows: Rows, weight: float) -> float:
     return weight if den <= 0.0 else weight * cv / den
 
 
-def calibrated(vec_rows: Rows, fts_rows: Rows, weight: float, floor: float, limit: int) -> list[dict[str, Any]]:
-    """Convex combination of scores that mean the same for every query (see the module docstring).
+def calibrated(vec_rows: Rows, fts_rows: Rows, weight: float, floor: float, limit: int,
+               scope_rows: int | None = None, half_rows: int = 60) -> list[dict[str, Any]]:
+    """Weighted sum of scores that mean the same for every query (see the module docstring).
 
     Vector evidence: ``(cosine - floor) / (1 - floor)`` clipped to [0, 1]; full-text evidence:
     the store's score, already a fraction of what the query's terms could reach (clipped to
-    [0, 1] here too). A candidate with no evidence on either side is not returned; either
-    list may be empty.
+    [0, 1] here too). Full text weighs ``(1 - weight) * n / (n + half_rows)`` for a scope
+    of ``n = scope_rows`` memories (``1 - weight`` when unknown), the vector side the rest.
+    A candidate with no evidence on either side is not returned; either list may be empty.
     """
+    text = (1.0 - weight) * (1.0 if scope_rows is None else scope_rows / (scope_rows + half_rows))
     fused: dict[str, dict[str, Any]] = {}
     scores: dict[str, float] = {}
     span = 1.0 - floor
     for row in vec_rows:
         ev = min(1.0, max(0.0, (float(row["score"]) - floor) / span))
-        scores[row["id"]] = weight * ev
+        scores[row["id"]] = (1.0 - text) * ev
         fused[row["id"]] = row
     for row in fts_rows:
         ev = min(1.0, max(0.0, float(row["score"])))
-        scores[row["id"]] = scores.get(row["id"], 0.0) + (1.0 - weight) * ev
+        scores[row["id"]] = scores.get(row["id"], 0.0) + text * ev
         fused.setdefault(row["id"], row)
     order = sorted((i for i in scores if scores[i] > 0.0), key=lambda i: -scores[i])[:limit]
     return [{**fused[i], "score": scores[i]} for i in order]
@@ -136,10 +146,13 @@ def fuse(
     config: MemoryConfig,
     limit: int,
     query: str | None = None,
+    scope_rows: int | None = None,
 ) -> list[dict[str, Any]]:
     """Merge the vector and full-text candidates (each best first) by ``config.hybrid_fusion``.
 
-    ``query`` is accepted for fusions that look at the query; the current ones do not.
+    ``scope_rows``: how many memories the search scored (its scope's size), when known;
+    ``calibrated`` gives full text less weight in a small scope. ``query`` is accepted for
+    fusions that look at the query; the current ones do not.
     """
     del query  # no method reads it yet
     method = config.hybrid_fusion
@@ -147,7 +160,8 @@ def fuse(
         return rrf([vec_rows, fts_rows], config.rrf_k, limit)
     w = config.hybrid_vector_weight
     if method == "calibrated":
-        return calibrated(vec_rows, fts_rows, w, config.hybrid_vector_floor, limit)
+        return calibrated(vec_rows, fts_rows, w, config.hybrid_vector_floor, limit, scope_rows,
+                          config.hybrid_text_half_rows)
     if method == "adaptive":
         w = adaptive_weight(vec_rows, fts_rows, w)
     return minmax([vec_rows, fts_rows], [w, 1.0 - w], limit)

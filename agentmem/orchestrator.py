@@ -499,16 +499,18 @@ class Orchestrator:
                 qv = await self.embed_query(query, clock)
             with clock.stage("vectors"):
                 if mode == "vector":
-                    rows = await self.vectors.search_vector(qv, where, limit, scope, lazy=True)
+                    rows = await self.vectors.search_vector(qv, where, limit, scope, lazy=True,
+                                                            center=self.config.vector_centering)
                 elif mode == "fts":
                     rows = await self.vectors.search_fts(query, where, limit, scope, lazy=True, turns=self.config.fts_turn_weight)
                 else:
                     n = max(limit, self.config.hybrid_candidates)
                     vec_rows, fts_rows = await asyncio.gather(
-                        self.vectors.search_vector(qv, where, n, scope, lazy=True),
+                        self.vectors.search_vector(qv, where, n, scope, lazy=True, center=self.config.vector_centering),
                         self.vectors.search_fts(query, where, n, scope, lazy=True, turns=self.config.fts_turn_weight),
                     )
-                    rows = fuse(vec_rows, fts_rows, config=self.config, limit=limit, query=query)
+                    rows = fuse(vec_rows, fts_rows, config=self.config, limit=limit, query=query,
+                                scope_rows=self.vectors.scope_rows(scope))
                 if threshold is not None:
                     rows = [r for r in rows if r["score"] >= threshold]
                 rows = self.vectors.materialize(rows)

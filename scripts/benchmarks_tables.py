@@ -79,7 +79,7 @@ def cv_tables(run: dict) -> str:
     k = run["k"]
     m = run["machine"]
     units = run["units"]
-    kinds = ("chosen", "default", "previous_default", "vector_only")
+    kinds = ("chosen", "default", "previous_default", "vector_only", "default_vector")
     lines = [
         f"k = {k}, {len(run['folds'])} folds, {len(run['settings'])} settings, at {run.get('timestamp', '?')}; "
         f"{m['cpu_count']} x {m['cpu_model']}.",

@@ -115,13 +115,13 @@ def test_cross_validation_folds_of_an_uploaded_file(env):
     at.button(key="cv_run").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
     folds = table(at, "fold", "kind", "train_score")
-    # 2 folds x (plain add_batch, add_batch with contexts, add(messages)) x 4 row kinds
-    assert len(folds) == 24 and set(folds["fold"]) == {0, 1}
-    assert set(folds["kind"]) == {"chosen", "default", "previous_default", "vector_only"}
+    # 2 folds x (plain add_batch, add_batch with contexts, add(messages)) x 5 row kinds
+    assert len(folds) == 30 and set(folds["fold"]) == {0, 1}
+    assert set(folds["kind"]) == {"chosen", "default", "previous_default", "vector_only", "default_vector"}
     assert set(folds["path"]) == {"add_batch", "add_batch + contexts", "add(messages)"}
     assert (folds["questions"] == 2).all()
     pooled = table(at, "dataset", "path", "kind", "top1")
-    assert len(pooled) == 12
+    assert len(pooled) == 15
     assert any("this run" in shown(c) for c in at.caption)
 
 
@@ -135,7 +135,7 @@ def test_the_saved_cross_validation_run_is_shown(env):
     assert not at.exception and not at.error
     folds = table(at, "fold", "kind", "train_score")
     data = json.loads(saved.read_text())
-    assert len(folds) == 4 * len(data["folds"]) * len(data["units"])
+    assert len(folds) == 5 * len(data["folds"]) * len(data["units"])
     pooled = table(at, "dataset", "path", "kind", "top1")
     default = pooled[pooled["kind"] == "default"]["recall"].round(3).tolist()
     assert default == [round(data["overall"][u["unit"]]["default"]["recall"], 3) for u in data["units"]]

@@ -92,6 +92,39 @@ def test_eval_on_a_small_locomo_file(tmp_path):
     assert proc.stderr == ""  # --quiet: no progress bars
 
 
+def test_eval_takes_several_data_sets_and_the_message_path(tmp_path):
+    from test_eval import cv_file, facts_file
+
+    out = tmp_path / "eval.json"
+    proc = agentmem(
+        "eval", "--dataset", f"locomo:{cv_file(tmp_path)}", "--dataset", f"facts:{facts_file(tmp_path)}",
+        "--k", "1", "--modes", "vector,hybrid", "--messages", "--json", str(out), "--quiet", cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    runs = json.loads(out.read_text())["runs"]
+    assert [r["dataset"]["name"] for r in runs] == ["cv_locomo", "cv_facts"]
+    assert [r["messages"] for r in runs] == [True, False]  # facts have no sessions: add_batch
+    assert "through add(messages)" in proc.stdout and "top-1" in proc.stdout
+
+
+def test_eval_compare_scores_the_defaults_beside_vector_search(tmp_path):
+    from test_eval import cv_file, facts_file
+
+    out = tmp_path / "compare.json"
+    proc = agentmem(
+        "eval", "--dataset", f"locomo:{cv_file(tmp_path)}", "--dataset", f"facts:{facts_file(tmp_path)}",
+        "--k", "1", "--compare", "--json", str(out), "--quiet", cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert len(data["settings"]) == 1  # nothing to choose from
+    assert [u["unit"] for u in data["units"]] == ["cv_locomo / add_batch", "cv_locomo / add_batch + contexts",
+                                                  "cv_locomo / add(messages)", "cv_facts / add_batch"]
+    assert "the defaults, nothing chosen" in proc.stdout and "vector search alone" in proc.stdout
+    bad = agentmem("eval", "--dataset", f"facts:{facts_file(tmp_path)}", "--compare", "--cv", "2", cwd=tmp_path)
+    assert bad.returncode != 0 and "--compare" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_help_lists_both_commands(tmp_path):
     proc = agentmem("--help", cwd=tmp_path)
     assert proc.returncode == 0

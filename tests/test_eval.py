@@ -188,8 +188,8 @@ def cv_result(tmp_path_factory):
     from agentmem.eval.cv import MESSAGES, PLAIN, Fusion, cross_validate
 
     tmp = tmp_path_factory.mktemp("cv")
-    grid = ([0.0, 0.5], [Fusion("calibrated", 0.3, 60, 50, 0.0), Fusion("minmax", 0.4, 60, 50),
-                         Fusion("rrf", 0.4, 10, 50)])
+    grid = ([0.0, 0.5], [0.0, 0.8], [Fusion("calibrated", 0.3, 60, 50, 0.0), Fusion("minmax", 0.4, 60, 50),
+                                     Fusion("rrf", 0.4, 10, 50)])
     specs = [f"locomo:{cv_file(tmp)}", f"facts:{facts_file(tmp)}"]
     return tmp, cross_validate(specs, folds=2, k=1, grid=grid, paths=(PLAIN, MESSAGES), cost=False,
                                work_dir=tmp / "w")
@@ -211,14 +211,15 @@ def test_cv_chooses_on_the_other_fold_and_scores_on_this_one(cv_result):
         for unit in res.units:
             row = fold["units"][unit["unit"]]
             assert row["chosen"]["questions"] == 2
-            assert set(row) == {"chosen", "default", "previous_default", "vector_only"}
+            assert set(row) == {"chosen", "default", "previous_default", "vector_only", "default_vector"}
             assert 0.0 <= row["default"]["session_hit5"] <= 1.0
     for unit in res.units:
         assert res.overall[unit["unit"]]["chosen"]["questions"] == 4
     assert res.overall["cv_facts / add_batch"]["previous_default"]["setting"]["method"] == "minmax"
     frame = res.folds_frame()
-    assert len(frame) == 2 * 3 * 4 and set(frame["kind"]) == {"chosen", "default", "previous_default", "vector_only"}
-    assert len(res.frame()) == 3 * 4
+    assert len(frame) == 2 * 3 * 5
+    assert set(frame["kind"]) == {"chosen", "default", "previous_default", "vector_only", "default_vector"}
+    assert len(res.frame()) == 3 * 5
     assert "top-1" in res.table() and "vector search alone" in res.table()
     json.dumps(res.to_dict())
 

@@ -234,7 +234,7 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     await b.close()
 
 
-async def test_fts_statistics_are_the_scopes_own() -> None:
+async def test_a_terms_idf_is_the_smaller_of_the_scopes_and_the_stores() -> None:
     rng = np.random.default_rng(3)
     data = {
         "u": (["a", "b", "c"], ["the blue kettle", "a green teapot", "an old stove"]),
@@ -247,14 +247,23 @@ async def test_fts_statistics_are_the_scopes_own() -> None:
 
     idx = ScopeIndex(load)
     alone = idx.fts(await idx.block(KEY), "kettle", 3)
-    await idx.block((("user_id", "v"),))  # another scope full of "kettle" changes nothing here
-    assert idx.fts(await idx.block(KEY), "kettle", 3) == alone
     assert [h["id"] for h in alone] == ["a"] and 0.0 < alone[0]["score"] <= 1.0
+    # "kettle" is rare in "u" but in most rows of the store once "v" is loaded: weak evidence
+    await idx.block((("user_id", "v"),))
+    shared = idx.fts(await idx.block(KEY), "kettle", 3)
+    assert [h["id"] for h in shared] == ["a"] and shared[0]["score"] < alone[0]["score"] / 4
     # in "v" every row holds "kettle": it tells the rows apart by nothing but length
     common = idx.fts(await idx.block((("user_id", "v"),)), "kettle", 50)
     assert len(common) == 40 and max(h["score"] for h in common) < 0.05
     # words the scope does not hold lower the fraction reached, never raise it
-    assert idx.fts(await idx.block(KEY), "kettle zebra", 3)[0]["score"] == pytest.approx(alone[0]["score"] / 2)
+    teapot = idx.fts(await idx.block(KEY), "teapot", 3)[0]["score"]
+    assert idx.fts(await idx.block(KEY), "teapot zebra", 3)[0]["score"] == pytest.approx(teapot / 2)
+    idx.added(_rows(["d"]), _unit(rng, 1), ["kettle and stove"])  # rows added count too
+    assert idx._docs == 44 and idx._df[scopes._term_id("kettl")] == 42
+    assert idx.drop_scopes_of(_rows(["x"], user="v")) == 1  # and dropped blocks leave
+    assert idx._docs == 4 and idx._df[scopes._term_id("kettl")] == 2
+    idx.drop_all()
+    assert idx._docs == 0 and not idx._df
 
 
 async def test_rows_without_context_get_evidence_from_the_row_before() -> None:

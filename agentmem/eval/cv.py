@@ -55,7 +55,7 @@ from ..fusion import fuse
 from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k, session_hit
 from .retrieval import CATEGORY_NAMES, DEFAULT_EXCLUDED_CATEGORIES, SESSION_HIT_K, session_time, ingest
 
-__all__ = ["DataPath", "Fusion", "Setting", "CVResult", "cross_validate", "default_grid", "split_users",
+__all__ = ["DataPath", "Fusion", "Setting", "CVResult", "cross_validate", "default_grid", "default_setting", "split_users",
            "PLAIN", "CONTEXTS", "MESSAGES"]
 
 Progress = Callable[[str, int, int], None]
@@ -89,12 +89,14 @@ class Fusion:
     rrf_k: int = 60
     candidates: int = 50
     floor: float = 0.0
+    half_rows: int = 60
 
     def config(self, base: MemoryConfig) -> MemoryConfig:
         if self.method == "vector":
             return base.replace(search_mode="vector")
         return base.replace(hybrid_fusion=self.method, hybrid_vector_weight=self.weight, rrf_k=self.rrf_k,
-                            hybrid_candidates=self.candidates, hybrid_vector_floor=self.floor)
+                            hybrid_candidates=self.candidates, hybrid_vector_floor=self.floor,
+                            hybrid_text_half_rows=self.half_rows)
 
     @property
     def label(self) -> str:
@@ -102,7 +104,7 @@ class Fusion:
             return "vector search alone"
         how = f"k={self.rrf_k}" if self.method == "rrf" else f"vector weight {self.weight:g}"
         if self.method == "calibrated":
-            how += f", floor {self.floor:g}"
+            how += f", floor {self.floor:g}, full text at half weight in {self.half_rows} memories"
         return f"{self.method}, {how}, {self.candidates} candidates"
 
 
@@ -112,49 +114,55 @@ class Setting:
 
     turn_weight: float
     fusion: Fusion
+    centering: float = 0.0
 
     @property
     def label(self) -> str:
+        center = f"vector centering {self.centering:g}"
         if self.fusion.method == "vector":
-            return self.fusion.label
-        return f"{self.fusion.label}; turn evidence {self.turn_weight:g}"
+            return f"{self.fusion.label}, {'plain cosine' if not self.centering else center}"
+        return f"{self.fusion.label}; turn evidence {self.turn_weight:g}; {center}"
 
     def config(self, base: MemoryConfig) -> MemoryConfig:
-        return self.fusion.config(base).replace(fts_turn_weight=self.turn_weight)
+        return self.fusion.config(base).replace(fts_turn_weight=self.turn_weight, vector_centering=self.centering)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "turn_weight": self.turn_weight, **asdict(self.fusion)}
+        return {"label": self.label, "turn_weight": self.turn_weight, "centering": self.centering,
+                **asdict(self.fusion)}
 
 
 def default_setting(config: MemoryConfig | None = None) -> Setting:
     """``MemoryConfig()``'s turn evidence and fusion."""
     c = config or MemoryConfig()
     return Setting(c.fts_turn_weight,
-                   Fusion(c.hybrid_fusion, c.hybrid_vector_weight, c.rrf_k, c.hybrid_candidates, c.hybrid_vector_floor))
+                   Fusion(c.hybrid_fusion, c.hybrid_vector_weight, c.rrf_k, c.hybrid_candidates, c.hybrid_vector_floor,
+                          c.hybrid_text_half_rows), c.vector_centering)
 
 
 #: The defaults before calibrated fusion: min-max 0.4 over 50 candidates, no turn evidence.
 PREVIOUS_DEFAULT = Setting(0.0, Fusion("minmax", 0.4, 60, 50))
-#: What no default may lose to, on any data set.
+#: What no default may lose to, on any data set: vector search with plain cosine (as peers
+#: run it), and with the defaults' centering (``default_vector``, built from the config).
 VECTOR_ONLY = Setting(0.0, Fusion("vector"))
 #: Results fused per question: enough to reach ``SESSION_HIT_K`` distinct sessions.
 POOL = 50
 #: The row kinds of a report.
-KINDS = ("chosen", "default", "previous_default", "vector_only")
+KINDS = ("chosen", "default", "previous_default", "vector_only", "default_vector")
 
 
-def default_grid(candidates: Sequence[int] = (50,)) -> tuple[list[float], list[Fusion]]:
-    """Turn weights x fusions. ``candidates``: the hybrid_candidates values tried (100 was
-    measured at +0.015 recall@10 and +10 % search p50 on the LoCoMo dev split with
-    min-max fusion, over the 10 % cost budget, so the default grid keeps 50)."""
-    turns = [0.0, 0.3, 0.5, 0.7]
+def default_grid(candidates: Sequence[int] = (50,)) -> tuple[list[float], list[float], list[Fusion]]:
+    """Turn weights x vector centerings x fusions. ``candidates``: the hybrid_candidates values
+    tried (100 was measured at +0.015 recall@10 and +10 % search p50 on the LoCoMo dev split
+    with min-max fusion, over the 10 % cost budget, so the default grid keeps 50)."""
+    turns = [0.0, 0.5, 0.7]
+    centerings = [0.0, 0.5, 0.8]
     fusions = []
     for cand in candidates:
-        fusions += [Fusion("calibrated", w, 60, cand, fl) for fl in (0.0, 0.2)
-                    for w in (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6)]
-        fusions += [Fusion("minmax", w, 60, cand) for w in (0.3, 0.4, 0.5)]
+        fusions += [Fusion("calibrated", w, 60, cand, 0.0, h) for h in (30, 60, 120)
+                    for w in (0.05, 0.1, 0.15, 0.2, 0.3)]
+        fusions += [Fusion("minmax", w, 60, cand) for w in (0.4, 0.5)]
         fusions += [Fusion("rrf", 0.4, 60, cand)]
-    return turns, fusions
+    return turns, centerings, fusions
 
 
 def split_users(users: Sequence[str], folds: int) -> list[list[str]]:
@@ -316,10 +324,11 @@ def cross_validate(
     *,
     folds: int = 2,
     k: int = 10,
-    grid: tuple[Sequence[float], Sequence[Fusion]] | None = None,
+    grid: tuple[Sequence[float], Sequence[float], Sequence[Fusion]] | None = None,
     config: MemoryConfig | None = None,
     categories: Iterable[int] | None = None,
     paths: Sequence[DataPath] = CONVERSATION_PATHS,
+    choose: bool = True,
     cost: bool = True,
     cost_repeat: int = 2,
     work_dir: str | Path | None = None,
@@ -330,7 +339,8 @@ def cross_validate(
     ``path``: one LoCoMo file, or a list of specs (``locomo:PATH``, ``facts:PATH``).
     ``paths``: the ways conversations go in (facts: plain ``add_batch`` only).
     ``categories`` limits the questions scored (default: all but adversarial; session hit@5
-    counts every question).
+    counts every question). ``choose=False``: nothing is chosen, every fold's "chosen" row
+    is the defaults (a check on held-out data).
     """
     from .. import Memory
     from ..embed import get_embedder
@@ -343,19 +353,26 @@ def cross_validate(
     if not paths:
         raise InvalidInputError("paths", "name at least one way in")
     base = config or MemoryConfig()
-    turn_weights, fusions = grid or default_grid()
     default = default_setting(base)
-    turn_weights = list(dict.fromkeys([*turn_weights, default.turn_weight, PREVIOUS_DEFAULT.turn_weight]))
-    fusions = [f for f in dict.fromkeys([*fusions, default.fusion, PREVIOUS_DEFAULT.fusion]) if f.method != "vector"]
-    settings = [Setting(t, f) for t in turn_weights for f in fusions]
-    n_cand = max(max(f.candidates for f in fusions), k, POOL)
+    default_vector = Setting(0.0, VECTOR_ONLY.fusion, default.centering)
+    if choose:
+        turn_weights, centerings, fusions = grid or default_grid()
+        fusions = [f for f in dict.fromkeys([*fusions, default.fusion]) if f.method != "vector"]
+        settings = [Setting(t, f, c) for t in dict.fromkeys([*turn_weights, default.turn_weight])
+                    for c in dict.fromkeys([*centerings, default.centering]) for f in fusions]
+    else:
+        settings = [default]
+    scored = list(dict.fromkeys([*settings, default, PREVIOUS_DEFAULT, VECTOR_ONLY, default_vector]))
+    stores = list(dict.fromkeys((s.turn_weight, s.centering) for s in scored))
+    n_cand = max(max(s.fusion.candidates for s in scored), k, POOL)
     embedder = get_embedder(base)
     excluded = tuple(DEFAULT_EXCLUDED_CATEGORIES) if categories is None else ()
     keep = None if categories is None else {int(c) for c in categories}
 
     units: list[dict[str, Any]] = []
-    # (unit, turn weight) -> per question: (vector rows, fts rows), each [{"id", "score", "dia_id"}]
-    candidates: dict[tuple[str, float], list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]] = {}
+    # (unit, turn weight, centering) -> per question: (vector rows, fts rows, scope size), rows
+    # as [{"id", "score", "dia_id"}]
+    candidates: dict[tuple[str, float, float], list[tuple[list[dict[str, Any]], list[dict[str, Any]], int]]] = {}
     with _workspace(work_dir) as root:
         for d_index, spec in enumerate(specs):
             kind = _spec(spec)[0]
@@ -376,43 +393,50 @@ def cross_validate(
                     vectors = embedder.embed_sync(ds.texts)  # content only: the same for every path
                 every_context = (all(session_time(item.metadata.get("session_date")) for item in ds.items)
                                  if dpath.messages else all(item.context for item in ds.items))
-                for t_index, weight in enumerate(turn_weights):
-                    if every_context and t_index:  # no row takes turn evidence: the same lists
-                        candidates[(name, weight)] = candidates[(name, turn_weights[0])]
+                for s_index, (weight, centering) in enumerate(stores):
+                    same = next((candidates[(name, w, c)] for (w, c) in stores[:s_index]
+                                 if c == centering and (name, w, c) in candidates), None)
+                    if every_context and same is not None:  # no row takes turn evidence: the same lists
+                        candidates[(name, weight, centering)] = same
                         continue
-                    store = root / f"set{d_index}-path{p_index}-turns{t_index}"
-                    with Memory(base.replace(data_dir=str(store), fts_turn_weight=weight)) as mem:
+                    store = root / f"set{d_index}-path{p_index}-store{s_index}"
+                    with Memory(base.replace(data_dir=str(store), fts_turn_weight=weight,
+                                             vector_centering=centering)) as mem:
                         if dpath.messages:
                             ingest(mem, ds, chunk=max(base.chunk_size, 256), messages=True)
                         else:
                             ingest(mem, ds, chunk=max(base.chunk_size, 256), vectors=vectors)
                         lists = []
+                        sizes: dict[str, int] = {}
                         for i, q in enumerate(questions, start=1):
+                            if q.user_id not in sizes:
+                                sizes[q.user_id] = mem.count(user_id=q.user_id)
                             pair = []
                             for mode in ("vector", "fts"):
                                 hits = mem.search(q.question, user_id=q.user_id, limit=n_cand, mode=mode)
                                 pair.append([{"id": h.id, "score": h.score, "dia_id": str(h.metadata.get("dia_id"))}
                                              for h in hits])
-                            lists.append((pair[0], pair[1]))
+                            lists.append((pair[0], pair[1], sizes[q.user_id]))
                             if progress and (i % 50 == 0 or i == len(questions)):
-                                progress(f"candidates {name}, turn evidence {weight:g}", i, len(questions))
-                        candidates[(name, weight)] = lists
+                                progress(f"candidates {name}, turn evidence {weight:g}, centering {centering:g}",
+                                         i, len(questions))
+                        candidates[(name, weight, centering)] = lists
                     shutil.rmtree(store, ignore_errors=True)
 
     def fused(s: Setting, unit: dict[str, Any]) -> list[dict[str, Any]]:
         """Per question of the unit: its scores under ``s``, fused exactly as search does."""
         cfg = s.config(base)
         out = []
-        for q, (vec, fts) in zip(unit["questions"], candidates[(unit["unit"], s.turn_weight)]):
+        for q, (vec, fts, size) in zip(unit["questions"], candidates[(unit["unit"], s.turn_weight, s.centering)]):
             if s.fusion.method == "vector":
                 rows = vec[:POOL]
             else:
                 n = s.fusion.candidates
-                rows = fuse(vec[:n], fts[:n], config=cfg, limit=max(k, POOL), query=q.question)
+                rows = fuse(vec[:n], fts[:n], config=cfg, limit=max(k, POOL), query=q.question, scope_rows=size)
             out.append(_score(q, [r["dia_id"] for r in rows], k))
         return out
 
-    scores = {s: [fused(s, u) for u in units] for s in [*settings, VECTOR_ONLY]}
+    scores = {s: [fused(s, u) for u in units] for s in scored}
 
     def objective(s: Setting, users: list[set[str]]) -> float:
         vals = []
@@ -427,18 +451,19 @@ def cross_validate(
     for f in range(folds):
         test = [set(u["groups"][f]) for u in units]
         train = [set(x for g, grp in enumerate(u["groups"]) if g != f for x in grp) for u in units]
-        train_score = {s: objective(s, train) for s in settings}
+        train_score = {s: objective(s, train) for s in scored}
         best = max(settings, key=lambda s: train_score[s])  # first in grid order on ties
         chosen_by_fold.append(best)
         row: dict[str, Any] = {"fold": f, "chosen": best.to_dict(),
                                "train_score": {"chosen": train_score[best], "default": train_score[default],
                                                "previous_default": train_score[PREVIOUS_DEFAULT],
-                                               "vector_only": objective(VECTOR_ONLY, train)},
+                                               "vector_only": objective(VECTOR_ONLY, train),
+                                               "default_vector": objective(default_vector, train)},
                                "test_users": {u["unit"]: sorted(t) for u, t in zip(units, test)}, "units": {}}
         for u_index, unit in enumerate(units):
             per_kind = {}
             for kind, s in (("chosen", best), ("default", default), ("previous_default", PREVIOUS_DEFAULT),
-                            ("vector_only", VECTOR_ONLY)):
+                            ("vector_only", VECTOR_ONLY), ("default_vector", default_vector)):
                 rows = [r for r in scores[s][u_index] if r["user_id"] in test[u_index]]
                 pooled[unit["unit"]][kind].extend(rows)
                 per_kind[kind] = {"setting": s.to_dict(), **_summary(rows, excluded)}
@@ -453,6 +478,8 @@ def cross_validate(
             "previous_default": {"setting": PREVIOUS_DEFAULT.to_dict(),
                                  **_summary(pooled[name]["previous_default"], excluded)},
             "vector_only": {"setting": VECTOR_ONLY.to_dict(), **_summary(pooled[name]["vector_only"], excluded)},
+            "default_vector": {"setting": default_vector.to_dict(),
+                               **_summary(pooled[name]["default_vector"], excluded)},
         }
     everyone = [set().union(*map(set, u["groups"])) for u in units]
     table = [{**s.to_dict(), "objective": objective(s, everyone),

@@ -712,17 +712,20 @@ class VectorStore:
     # --- reads ---------------------------------------------------------------------------
 
     async def search_vector(
-        self, vector: np.ndarray, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False
+        self, vector: np.ndarray, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False,
+        center: float = 0.0,
     ) -> list[dict[str, Any]]:
         """Nearest rows by cosine; ``scope`` (the same filter as ``where``, when it is
         scope-only) lets the in-memory block answer exactly. ``lazy``: a block's rows come
-        as id, score and a reference; :meth:`materialize` completes them."""
+        as id, score and a reference; :meth:`materialize` completes them. ``center``: the
+        cosine after that share of the scope's mean vector is taken out (``ScopeIndex.vector``;
+        a block only: LanceDB's index scores plain cosine)."""
         self.upkeep.touch()
         if scope is not None and self.scan:
             await self._check_foreign()
             blk = await self.scopes.block(scope)
             if blk is not None:
-                return self.scopes.vector(blk, vector, limit, lazy)
+                return self.scopes.vector(blk, vector, limit, lazy, center=center)
         await self.flush()
 
         def build() -> Any:
@@ -769,6 +772,11 @@ class VectorStore:
         for r in rows:
             r["score"] = min(1.0, float(r.pop("_score")) / reach)
         return rows
+
+    def scope_rows(self, scope: ScopeKey | None) -> int | None:
+        """How many memories a scope-only search just scored (its block's rows), or None
+        (other filters, or a scope too large for a block)."""
+        return None if scope is None else self.scopes.rows_of(scope)
 
     @staticmethod
     def materialize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

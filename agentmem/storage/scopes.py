@@ -19,9 +19,9 @@ process's committed add is found here within ``refresh_s`` of reaching LanceDB (
 rest of a check already under way; checks run beside the searches, lance.py ``_check_foreign``).
 
 Memory: blocks are kept least-recently-used within ``budget_bytes``; a scope larger than
-``max_rows`` is not cached (LanceDB answers it). Full-text scores are BM25 (k1 1.2, b 0.75)
-with the scope's own document frequencies and lengths, as a fraction of what the query could
-reach (``fts``), with LanceDB's default analyzer
+``max_rows`` is not cached (LanceDB answers it). Full-text scores are BM25 (k1 1.2, b 0.75),
+each term's IDF the smaller of the scope's and all loaded blocks', as a fraction of what the
+query could reach (``fts``), with LanceDB's default analyzer
 (simple tokenizer, lower case, ASCII folding, English stop words, Snowball stemming).
 """
 
@@ -35,7 +35,7 @@ import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -168,6 +168,16 @@ class Segment:
     def occurrences(self) -> tuple[np.ndarray, np.ndarray]:
         return np.repeat(self.terms, np.diff(self.starts)), self.rows.astype(np.int32)
 
+    def df(self) -> np.ndarray:
+        """Rows holding each term (``terms`` order): a row's occurrences of a term are
+        adjacent in ``rows``."""
+        if not len(self.terms):
+            return np.zeros(0, np.int64)
+        which = np.repeat(np.arange(len(self.terms)), np.diff(self.starts))
+        new = np.ones(len(self.rows), dtype=np.int64)
+        new[1:] = (which[1:] != which[:-1]) | (self.rows[1:] != self.rows[:-1])
+        return np.add.reduceat(new, self.starts[:-1].astype(np.int64))
+
     def postings(self, term: int) -> np.ndarray:
         i = int(np.searchsorted(self.terms, term))
         if i == len(self.terms) or self.terms[i] != term:
@@ -223,6 +233,9 @@ class Block:
 
     main: Segment
     tail: Segment | None = None
+    # the scope's mean vector, each row's dot with it and each row's squared norm (see
+    # ``ScopeIndex.vector``); computed by the first search that centers, dropped by writes
+    _center: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows(self) -> int:
@@ -243,12 +256,25 @@ class Block:
         if part.n == 0:
             return
         self.tail = part if self.tail is None else _concat(self.tail, part)
+        self._center = None
         if self.tail.n >= FOLD_ROWS:
             self.fold()
 
     def fold(self) -> None:
         if self.tail is not None:
             self.main, self.tail = _concat(self.main, self.tail), None
+
+    def center(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The mean of the rows' vectors, each row's dot with it, and each row's squared norm."""
+        if self._center is None:
+            segs = self.segments()
+            total = sum(np.einsum("ij,i->j", s.codes, s.scale) for s in segs)
+            mean = (np.asarray(total, dtype=np.float32) / max(self.rows, 1)).astype(np.float32)
+            dots = np.concatenate([np.einsum("ij,j->i", s.codes, mean) * s.scale for s in segs])
+            sq = np.concatenate([np.einsum("ij,ij->i", s.codes.astype(np.float32), s.codes.astype(np.float32))
+                                 * s.scale * s.scale for s in segs])
+            self._center = (mean, dots, sq)
+        return self._center
 
 
 def _unique_rows(
@@ -303,6 +329,9 @@ class ScopeIndex:
         self.foreign_drops = 0  # drops because another process wrote
         self.load_seconds = 0.0
         self.write_seconds = 0.0  # spent by writes tokenizing and folding rows into blocks
+        # document frequencies over every loaded block (see ``fts``)
+        self._df: dict[int, int] = {}
+        self._docs = 0
 
     # --- keeping blocks current ------------------------------------------------------------
 
@@ -344,7 +373,9 @@ class ScopeIndex:
             if not part[0].num_rows:
                 continue
             before = blk.nbytes()
-            blk.append(_segment(*part))
+            seg = _segment(*part)
+            self._count(seg, 1)
+            blk.append(seg)
             self._bytes += blk.nbytes() - before
             added += part[0].num_rows
         self._evict()
@@ -396,6 +427,8 @@ class ScopeIndex:
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
         self._blocks.clear()
+        self._df.clear()
+        self._docs = 0
         self._too_big.clear()
         self._during_load.clear()
         self._bytes = 0
@@ -403,6 +436,11 @@ class ScopeIndex:
         self.drops += 1
 
     # --- search ------------------------------------------------------------------------------
+
+    def rows_of(self, key: ScopeKey) -> int | None:
+        """Rows of the scope's block when it is loaded (no load), else None."""
+        blk = self._blocks.get(key)
+        return None if blk is None else blk.rows
 
     async def block(self, key: ScopeKey) -> Block | None:
         """The scope's block (loaded on first use), or None when the scope is too large."""
@@ -451,6 +489,8 @@ class ScopeIndex:
                 if gen == self.generation:  # not dropped while loading
                     self._blocks[key] = blk
                     self._bytes += blk.nbytes()
+                    for seg in blk.segments():
+                        self._count(seg, 1)
                     self._evict()
             fut.set_result(blk)
             return blk
@@ -469,6 +509,19 @@ class ScopeIndex:
 
     def _forget(self, blk: Block) -> None:
         self._bytes -= blk.nbytes()
+        for seg in blk.segments():
+            self._count(seg, -1)
+
+    def _count(self, seg: Segment, sign: int) -> None:
+        """Keep the document frequencies of all loaded blocks (see ``fts``)."""
+        self._docs += sign * seg.n
+        df = self._df
+        for t, d in zip(seg.terms.tolist(), seg.df().tolist()):
+            v = df.get(t, 0) + sign * d
+            if v > 0:
+                df[t] = v
+            else:
+                df.pop(t, None)
 
     @staticmethod
     def _take(blk: Block, top: np.ndarray, scores: np.ndarray, lazy: bool = False) -> list[dict[str, Any]]:
@@ -511,8 +564,16 @@ class ScopeIndex:
         return kept
 
     @staticmethod
-    def vector(blk: Block, query: np.ndarray, limit: int, lazy: bool = False) -> list[dict[str, Any]]:
-        """Top rows by dot product with the normalized query (int8 codes x per-row scale)."""
+    def vector(blk: Block, query: np.ndarray, limit: int, lazy: bool = False,
+               center: float = 0.0) -> list[dict[str, Any]]:
+        """Top rows by dot product with the normalized query (int8 codes x per-row scale).
+
+        ``center`` (0 to 1): the cosine is taken after ``center`` times the scope's mean
+        vector is taken from the query and from every row. What all memories of a scope
+        share (the user's name in every fact, the speakers of a conversation) then stops
+        pulling every row towards every query naming it, and what tells them apart counts
+        (``BENCHMARKS.md``, retrieval). Not with fewer than 3 rows (the order of 2 rows
+        does not change)."""
         n = blk.rows
         if n == 0:
             return []
@@ -524,6 +585,15 @@ class ScopeIndex:
         # as they are (einsum casts them in small buffers): no 4 MB float copy per search,
         # 0.56 instead of 0.77 ms for 2,900 rows with cold caches
         sims = np.concatenate([np.einsum("ij,j->i", s.codes, q) * s.scale for s in blk.segments()])
+        if center > 0.0 and n >= 3:
+            mean, dots, sq = blk.center()
+            a = float(center)
+            mq = float(mean @ q)
+            mm = float(mean @ mean)
+            num = sims - a * dots - a * mq + a * a * mm
+            row_norm = np.sqrt(np.maximum(sq - 2.0 * a * dots + a * a * mm, 1e-12))
+            q_norm = math.sqrt(max(1.0 - 2.0 * a * mq + a * a * mm, 1e-12))
+            sims = num / (row_norm * q_norm)
         k = min(limit, n)
         top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
         top = top[np.argsort(-sims[top], kind="stable")]
@@ -533,12 +603,14 @@ class ScopeIndex:
             lazy: bool = False, turns: float = 0.0) -> list[dict[str, Any]]:
         """BM25 over the block's rows, as a fraction of the best score the query's terms could reach.
 
-        Statistics are the scope's own (its rows, their average length, each term's document
-        frequency): the search is over the scope, so a term found in every memory of it (the
-        user's name) adds about nothing. The score is divided by :func:`bm25_reach` (every
-        query term found once, in a row of average length, in one row only), so it means
-        the same for every query and scope: a query whose only match is a common word scores
-        near 0, not 1. Rows scoring 0 are not returned.
+        A term's IDF is the smaller of its IDF within the scope and across every loaded
+        block: a term found in every memory of the scope (the user's name) adds about
+        nothing, and neither does one found in many memories of the store however few of
+        this scope hold it ("my", the "s" of "Kwame's": in a handful of facts, a match on
+        them is chance). Lengths are the scope's own. The score is divided by
+        :func:`bm25_reach` (every query term found once, in a row of average length, in one
+        row of the scope), so it means the same for every query and scope: a query whose
+        only match is a common word scores near 0, not 1. Rows scoring 0 are not returned.
 
         ``turns`` (0 to 1): a row stored without a context also gets evidence from the row
         stored just before it in the scope (the turn before, in a conversation stored in
@@ -555,6 +627,7 @@ class ScopeIndex:
         segs = blk.segments()
         doc_len = segs[0].doc_len if len(segs) == 1 else np.concatenate([s.doc_len for s in segs])
         avgdl = float(doc_len.mean()) or 1.0
+        docs = max(self._docs, n)
         norm = k1 * (1.0 - b + b * doc_len / avgdl)
         scores = np.zeros(n, dtype=np.float64)
         for t in terms:
@@ -566,7 +639,9 @@ class ScopeIndex:
                 continue
             rows, tf = np.unique(occ, return_counts=True)
             df = len(rows)
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            gdf = max(self._df.get(t, 0), df)
+            idf = min(math.log(1.0 + (n - df + 0.5) / (df + 0.5)),  # within the scope
+                      math.log(1.0 + (docs - gdf + 0.5) / (gdf + 0.5)))  # across the loaded blocks
             scores[rows] += idf * tf * (k1 + 1.0) / (tf + norm[rows])
         scores = np.minimum(scores / bm25_reach(len(terms), n), 1.0)
         if turns > 0.0 and n > 1:

@@ -59,6 +59,17 @@ def test_no_evidence_on_either_side_is_not_a_match():
     assert all(0.0 < r["score"] <= 1.0 for r in fused)
 
 
+def test_full_text_weighs_less_in_a_small_scope():
+    vec = [{"id": "near", "score": 0.60}, {"id": "word", "score": 0.50}]
+    fts = [{"id": "word", "score": 0.30}]
+    # among 6 memories a shared word is chance: the nearest vector stays first...
+    assert ids(calibrated(vec, fts, 0.1, 0.0, 10, scope_rows=6, half_rows=60)) == ["near", "word"]
+    # ...among 600 turns the word decides
+    assert ids(calibrated(vec, fts, 0.1, 0.0, 10, scope_rows=600, half_rows=60)) == ["word", "near"]
+    # unknown scope size: full text at its whole weight
+    assert ids(calibrated(vec, fts, 0.1, 0.0, 10)) == ["word", "near"]
+
+
 def test_fused_rows_keep_their_fields_and_the_limit():
     vec = [{"id": str(i), "score": 0.9 - i / 20, "content": f"m{i}"} for i in range(10)]
     fused = calibrated(vec, [], 0.5, 0.0, 3)
@@ -73,6 +84,7 @@ def test_reach_grows_with_terms_and_scope():
 
 @pytest.mark.parametrize("field,value", [("hybrid_vector_floor", 1.5), ("hybrid_vector_floor", "0.2"),
                                          ("fts_turn_weight", -0.1), ("fts_turn_weight", True),
+                                         ("vector_centering", 1.5), ("hybrid_text_half_rows", 0),
                                          ("hybrid_fusion", "mean")])
 def test_fusion_settings_are_checked(field, value):
     with pytest.raises(InvalidInputError) as err:

@@ -266,6 +266,38 @@ async def test_a_terms_idf_is_the_smaller_of_the_scopes_and_the_stores() -> None
     assert idx._docs == 0 and not idx._df
 
 
+async def test_centered_cosine_takes_the_scopes_shared_direction_out() -> None:
+    rng = np.random.default_rng(5)
+    shared = _unit(rng, 1)[0]
+    own = _unit(rng, 6)
+    vecs = own * 0.5 + shared * 2.0  # every row leans the same way (a name in every fact)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = [f"r{i}" for i in range(6)]
+
+    async def load(key):
+        return _rows(ids), vecs, [f"row {i}" for i in range(6)]
+
+    idx = ScopeIndex(load)
+    blk = await idx.block(KEY)
+    query = own[3] * 0.5 + shared * 2.0
+    query /= np.linalg.norm(query)
+    plain = idx.vector(blk, query, 6)
+    centered = idx.vector(blk, query, 6, center=0.8)
+    # the scores are the cosine of (query - 0.8 mean) and (row - 0.8 mean), up to int8 rounding
+    codes, scale = scopes.quantize(vecs)
+    deq = codes * scale[:, None]
+    mean = 0.8 * deq.mean(axis=0)
+    want = ((deq - mean) @ (query - mean)) / (np.linalg.norm(deq - mean, axis=1) * np.linalg.norm(query - mean))
+    got = {h["id"]: h["score"] for h in centered}
+    assert [got[i] for i in ids] == pytest.approx(list(want), abs=1e-4)
+    assert centered[0]["id"] == "r3"
+    # without centering every row is close to the query: the shared lean hides which is meant
+    assert min(h["score"] for h in plain) > 0.8 and min(h["score"] for h in centered) < 0.5
+    # writes drop the cached mean; two rows are not centered (their order could not change)
+    idx.added(_rows(["r6"]), _unit(rng, 1), ["row 6"])
+    assert len(idx.vector(await idx.block(KEY), query, 10, center=0.8)) == 7
+
+
 async def test_rows_without_context_get_evidence_from_the_row_before() -> None:
     rng = np.random.default_rng(4)
     ids = ["q", "a", "x", "y"]

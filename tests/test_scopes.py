@@ -314,6 +314,16 @@ async def test_rows_without_context_get_evidence_from_the_row_before() -> None:
     q, a, x = (h["score"] for h in with_turns)
     assert a == pytest.approx(0.5 * q) and x == pytest.approx(0.25 * q)
 
+    # memories added by separate calls (another created_at) stand alone
+    async def load_apart(key):
+        cols = _rows(ids, user="u", contents=texts)
+        cols = cols.set_column(cols.schema.get_field_index("created_at"), "created_at",
+                               pa.array([0, 1, 2, 3], pa.int64()))
+        return cols, _unit(rng, len(ids)), texts
+
+    apart = ScopeIndex(load_apart)
+    assert [h["id"] for h in apart.fts(await apart.block(KEY), "pottery class", 10, turns=0.5)] == ["q"]
+
     # a row stored with its context already holds the turn before it: no second helping
     async def load_ctx(key):
         cols = _rows(ids, user="u", contents=texts)

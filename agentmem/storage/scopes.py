@@ -156,6 +156,7 @@ class Segment:
     starts: np.ndarray
     rows: np.ndarray
     has_context: np.ndarray
+    created: np.ndarray  # created_at (microseconds): rows of one add_batch call share it
 
     @property
     def n(self) -> int:
@@ -163,7 +164,8 @@ class Segment:
 
     def nbytes(self) -> int:
         return int(self.cols.nbytes + self.codes.nbytes + self.scale.nbytes + self.doc_len.nbytes
-                   + self.terms.nbytes + self.starts.nbytes + self.rows.nbytes + self.has_context.nbytes)
+                   + self.terms.nbytes + self.starts.nbytes + self.rows.nbytes + self.has_context.nbytes
+                   + self.created.nbytes)
 
     def occurrences(self) -> tuple[np.ndarray, np.ndarray]:
         return np.repeat(self.terms, np.diff(self.starts)), self.rows.astype(np.int32)
@@ -208,8 +210,9 @@ def _segment(cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> Segment:
     uniq, starts, post_rows = _csr(np.asarray(terms, dtype=np.int64), np.asarray(rows, dtype=np.int32), len(texts))
     content = cols.column("content").to_pylist() if len(texts) else []
     has_context = np.fromiter((t != c for t, c in zip(texts, content)), dtype=bool, count=len(texts))
+    created = cols.column("created_at").to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     return Segment(cols=cols, codes=codes, scale=scale, doc_len=lens, terms=uniq, starts=starts, rows=post_rows,
-                   has_context=has_context)
+                   has_context=has_context, created=created)
 
 
 def _concat(a: Segment, b: Segment) -> Segment:
@@ -223,6 +226,7 @@ def _concat(a: Segment, b: Segment) -> Segment:
         codes=np.concatenate([a.codes, b.codes]), scale=np.concatenate([a.scale, b.scale]),
         doc_len=np.concatenate([a.doc_len, b.doc_len]), terms=uniq, starts=starts, rows=rows,
         has_context=np.concatenate([a.has_context, b.has_context]),
+        created=np.concatenate([a.created, b.created]),
     )
 
 
@@ -613,12 +617,13 @@ class ScopeIndex:
         only match is a common word scores near 0, not 1. Rows scoring 0 are not returned.
 
         ``turns`` (0 to 1): a row stored without a context also gets evidence from the row
-        stored just before it in the scope (the turn before, in a conversation stored in
-        order: often what the question matches) at weight ``turns``, and from the one before
-        that at ``turns**2``, combined as independent evidence (``1 - (1 - s)(1 - turns *
-        s_prev)...``) so the score stays in [0, 1]. A row stored with a context already
-        holds the turns before it and gets none (counting them twice lost recall:
-        ``BENCHMARKS.md``, retrieval).
+        stored just before it by the same call (one ``add_batch`` of a conversation in order:
+        the turn before is often what the question matches) at weight ``turns``, and from the
+        one before that at ``turns**2``, combined as independent evidence (``1 - (1 - s)(1 -
+        turns * s_prev)...``) so the score stays in [0, 1]. Rows of one call share their
+        ``created_at``; memories added one call each stand alone. A row stored with a
+        context already holds the turns before it and gets none (counting them twice lost
+        recall: ``BENCHMARKS.md``, retrieval).
         """
         n = blk.rows
         terms = sorted({_term_id(t) for t in tokenize(text)})
@@ -645,10 +650,12 @@ class ScopeIndex:
             scores[rows] += idf * tf * (k1 + 1.0) / (tf + norm[rows])
         scores = np.minimum(scores / bm25_reach(len(terms), n), 1.0)
         if turns > 0.0 and n > 1:
-            bare = ~(segs[0].has_context if len(segs) == 1 else np.concatenate([s.has_context for s in segs]))
+            one = len(segs) == 1
+            bare = ~(segs[0].has_context if one else np.concatenate([s.has_context for s in segs]))
+            created = segs[0].created if one else np.concatenate([s.created for s in segs])
             miss = 1.0 - scores
-            miss[1:] *= 1.0 - turns * scores[:-1] * bare[1:]
-            miss[2:] *= 1.0 - turns * turns * scores[:-2] * bare[2:]
+            miss[1:] *= 1.0 - turns * scores[:-1] * (bare[1:] & (created[1:] == created[:-1]))
+            miss[2:] *= 1.0 - turns * turns * scores[:-2] * (bare[2:] & (created[2:] == created[:-2]))
             scores = 1.0 - miss
         found = np.flatnonzero(scores > 0.0)
         if not len(found):

@@ -73,9 +73,13 @@ def test_session_hit_counts_any_result_from_an_evidence_session():
     from agentmem.eval.metrics import session_hit, session_of
 
     assert session_of("D12:3") == "12" and session_of("x") is None and session_of("Dx:1") is None
-    # evidence in session 2: a different turn of session 2 in the top 5 is a hit
+    # evidence in session 2: a different turn of session 2 among the first 5 sessions is a hit
     assert session_hit(["D2:7"], ["D1:1", "D2:1"], 5) == 1.0
-    assert session_hit(["D2:7"], ["D1:1", "D3:7", "D1:2", "D1:3", "D1:4", "D2:7"], 5) == 0.0  # 6th is out
+    # sessions are counted once each: five turns of session 1 leave room for session 2
+    assert session_hit(["D2:7"], ["D1:1", "D3:7", "D1:2", "D1:3", "D1:4", "D2:7"], 5) == 1.0
+    assert session_hit(["D2:7"], ["D1:1", "D3:7", "D4:2", "D5:3", "D6:4", "D2:7"], 5) == 0.0  # 6th session
+    with pytest.raises(InvalidInputError):
+        session_hit(["D2:7"], ["D1:1"], 0)
     assert session_hit(["D2:7", "D4:1"], ["D4:9"], 5) == 1.0
     assert session_hit(["D2:7"], [], 5) == 0.0
     with pytest.raises(InvalidInputError):

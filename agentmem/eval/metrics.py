@@ -74,9 +74,11 @@ def session_hit(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> fl
     ``k`` distinct sessions of the results (in order of their first hit), else 0.0. The
     looser figure no-LLM peers publish (engram-search); recall@k asks for the turns
     themselves. ``retrieved`` should run long enough to reach ``k`` sessions."""
+    evidence, ranked = _prepare(evidence, retrieved, None)
+    _prepare(evidence, [], k)  # k checked too
     gold = {session_of(e) for e in evidence} - {None}
     seen: list[str | None] = []
-    for r in retrieved:
+    for r in ranked:
         s = session_of(r)
         if s not in seen:
             seen.append(s)

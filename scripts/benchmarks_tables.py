@@ -79,10 +79,13 @@ def cv_tables(run: dict) -> str:
     k = run["k"]
     m = run["machine"]
     units = run["units"]
-    kinds = ("chosen", "default", "previous_default", "vector_only", "default_vector")
+    compare = len(run["settings"]) == 1  # agentmem eval --compare: the defaults, nothing chosen
+    kinds = ("default", "previous_default", "vector_only", "default_vector") if compare else (
+        "chosen", "default", "previous_default", "vector_only", "default_vector")
     lines = [
-        f"k = {k}, {len(run['folds'])} folds, {len(run['settings'])} settings, at {run.get('timestamp', '?')}; "
-        f"{m['cpu_count']} x {m['cpu_model']}.",
+        (f"k = {k}, the defaults (nothing chosen)" if compare else
+         f"k = {k}, {len(run['folds'])} folds, {len(run['settings'])} settings")
+        + f", at {run.get('timestamp', '?')}; {m['cpu_count']} x {m['cpu_model']}.",
         "",
         "| data set | way in | memories | users | questions | chosen by |",
         "|---|---|---:|---:|---:|---|",
@@ -90,16 +93,20 @@ def cv_tables(run: dict) -> str:
     for u in units:
         lines.append(f"| {u['dataset']} | {u['path']} | {u['memories']:,} | {u['users']} | {u['questions']} "
                      f"| {'top-1' if u['objective'] == 'top1' else f'recall@{k}'} |")
-    lines += ["", f"Held-out scores (each fold scored with the setting chosen on the other folds; pooled over folds):",
+    lines += ["", "Scores:" if compare else
+              "Held-out scores (each fold scored with the setting chosen on the other folds; pooled over folds):",
               "", f"| data set | way in | row | setting | recall@{k} | top-1 | MRR | nDCG@{k} | session hit@5 |",
               "|---|---|---|---|---:|---:|---:|---:|---:|"]
     for u in units:
         for kind in kinds:
             r = run["overall"][u["unit"]][kind]
             label = "chosen on the other fold" if kind == "chosen" else r["setting"]["label"]
+            session = "-" if u["kind"] == "facts" else f"{r['session_hit5']:.3f}"  # facts have no sessions
             lines.append(f"| {u['dataset']} | {u['path']} | {kind.replace('_', ' ')} | {label} | "
                          f"**{r['recall']:.3f}** | **{r['top1']:.3f}** | {r['mrr']:.3f} | {r['ndcg']:.3f} "
-                         f"| {r['session_hit5']:.3f} |")
+                         f"| {session} |")
+    if compare:
+        return "\n".join(lines)
     lines += ["", "Chosen per fold (train score: the mean over units of each unit's objective on the other folds):",
               "", "| fold | chosen | its train score | defaults' train score | vector alone's |", "|---|---|---:|---:|---:|"]
     for f in run["folds"]:
@@ -135,6 +142,42 @@ def cv_tables(run: dict) -> str:
     for st in top:
         lines.append(f"| {st['label']} | {st['objective']:.3f} | "
                      + " | ".join(f"{st['units'][u['unit']][u['objective']]:.3f}" for u in units) + " |")
+    return "\n".join(lines)
+
+
+def ab_tables(run: dict) -> str:
+    """Tables of ``scripts/ab_cost.py``: two revisions, interleaved rounds."""
+    lines = [f"{run['rounds']} rounds on {run['dataset']}, each running both revisions (order swapped every round).",
+             "", "| round | revision | ingest memories/s | search p50 ms | p95 ms | load avg before |",
+             "|---:|---|---:|---:|---:|---:|"]
+    for name, label in (("base", "before"), ("head", "after")):
+        for i, r in enumerate(run["runs"][name]):
+            lines.append(f"| {i} | {label} | {r['ops_per_s']:.1f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} "
+                         f"| {r['load_before']} |")
+    med, ratio = run["median"], run["ratio"]
+    lines += ["", f"Medians: before {med['base']['ops_per_s']:.1f} memories/s and {med['base']['p50_ms']:.2f} ms, "
+              f"after {med['head']['ops_per_s']:.1f} memories/s and {med['head']['p50_ms']:.2f} ms: ingest "
+              f"{ratio['ingest']:.3f} x, search p50 {ratio['search_p50']:.3f} x (after / before)."]
+    return "\n".join(lines)
+
+
+def diagnostics_tables(run: dict) -> str:
+    """Tables of ``scripts/fusion_diagnostics.py``."""
+    lines = ["| data set | questions | memories a scope | vector first hit right (plain cosine) | centered "
+             "| full text first hit right | only vector right | only full text right | either right |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for d in run["datasets"]:
+        lines.append(f"| {d['dataset']} | {d['questions']} | {d['scope_mean']} | {d['vector_top1_plain']:.3f} "
+                     f"| {d['vector_top1_centered']:.3f} | {d['fts_top1']:.3f} | {d['only_vector_right']} "
+                     f"| {d['only_fts_right']} | {d['either_right']:.3f} |")
+    lines += ["", "By the full-text first hit's score: how often it is right, and how often the vector side's "
+              "first hit is on the same questions:", "", "| data set | full-text score | questions | full text right "
+              "| vector right |", "|---|---|---:|---:|---:|"]
+    for d in run["datasets"]:
+        for b in d["fts_bins"]:
+            if b["questions"]:
+                lines.append(f"| {d['dataset']} | {b['from']:.2f}-{b['to']:.2f} | {b['questions']} "
+                             f"| {b['fts_right']:.2f} | {b['vector_right']:.2f} |")
     return "\n".join(lines)
 
 
@@ -321,7 +364,11 @@ def main(paths: list[str]) -> None:
     for path in paths:
         run = json.loads(Path(path).read_text())
         print(f"<!-- from {path} -->")
-        if run.get("kind") == "scale":
+        if run.get("kind") == "ab_cost":
+            print(ab_tables(run))
+        elif run.get("kind") == "fusion_diagnostics":
+            print(diagnostics_tables(run))
+        elif run.get("kind") == "scale":
             print(scale_tables(run))
         elif run.get("kind") == "bench-remote":
             print(remote_tables(run))

@@ -266,18 +266,11 @@ class MemoryConfig:
                 raise InvalidInputError(name, f"must be True or False, got {getattr(self, name)!r}")
         if self.hybrid_fusion not in FUSIONS:
             raise InvalidInputError("hybrid_fusion", f"must be one of {', '.join(FUSIONS)}, got {self.hybrid_fusion!r}")
-        w = self.hybrid_vector_weight
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.0 <= w <= 1.0:
-            raise InvalidInputError("hybrid_vector_weight", f"must be a number between 0 and 1, got {w!r}")
-        fl = self.hybrid_vector_floor
-        if isinstance(fl, bool) or not isinstance(fl, (int, float)) or not 0.0 <= fl <= 0.9:
-            raise InvalidInputError("hybrid_vector_floor", f"must be a number between 0 and 0.9, got {fl!r}")
-        vc = self.vector_centering
-        if isinstance(vc, bool) or not isinstance(vc, (int, float)) or not 0.0 <= vc <= 1.0:
-            raise InvalidInputError("vector_centering", f"must be a number between 0 and 1, got {vc!r}")
-        tw = self.fts_turn_weight
-        if isinstance(tw, bool) or not isinstance(tw, (int, float)) or not 0.0 <= tw <= 1.0:
-            raise InvalidInputError("fts_turn_weight", f"must be a number between 0 and 1, got {tw!r}")
+        for name, top in (("hybrid_vector_weight", 1.0), ("hybrid_vector_floor", 0.9), ("vector_centering", 1.0),
+                          ("fts_turn_weight", 1.0)):
+            x = getattr(self, name)
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 <= x <= top:
+                raise InvalidInputError(name, f"must be a number between 0 and {top:g}, got {x!r}")
         if self.search_mode not in SEARCH_MODES:
             raise InvalidInputError("search_mode", f"must be one of {', '.join(SEARCH_MODES)}, got {self.search_mode!r}")
         if not isinstance(self.model, str) or not self.model.strip():

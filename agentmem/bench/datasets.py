@@ -481,11 +481,7 @@ def load_facts(path: str | Path, *, limit: int | None = None) -> Dataset:
     seen_users: set[str] = set()
     for u_index, user in enumerate(users):
         where = f"{path}: users[{u_index}]"
-        if not isinstance(user, dict):
-            raise DatasetError(f"{where}: expected an object")
-        for key in ("user_id", "facts"):
-            if key not in user:
-                raise DatasetError(f"{where}: missing key {key!r}")
+        _object(user, where, ("user_id", "facts"))
         user_id = _facts_string(user["user_id"], f"{where}.user_id")
         if user_id in seen_users:
             raise DatasetError(f"{where}.user_id: duplicate user id {user_id!r}")
@@ -496,11 +492,7 @@ def load_facts(path: str | Path, *, limit: int | None = None) -> Dataset:
         fact_ids: set[str] = set()
         for f_index, fact in enumerate(facts):
             fwhere = f"{where}.facts[{f_index}]"
-            if not isinstance(fact, dict):
-                raise DatasetError(f"{fwhere}: expected an object")
-            for key in ("id", "text"):
-                if key not in fact:
-                    raise DatasetError(f"{fwhere}: missing key {key!r}")
+            _object(fact, fwhere, ("id", "text"))
             fact_id = _facts_string(fact["id"], f"{fwhere}.id")
             if fact_id in fact_ids:
                 raise DatasetError(f"{fwhere}.id: duplicate fact id {fact_id!r} for user {user_id!r}")
@@ -512,11 +504,7 @@ def load_facts(path: str | Path, *, limit: int | None = None) -> Dataset:
             raise DatasetError(f"{where}.questions: must be a list")
         for q_index, q in enumerate(qs):
             qwhere = f"{where}.questions[{q_index}]"
-            if not isinstance(q, dict):
-                raise DatasetError(f"{qwhere}: expected an object")
-            for key in ("question", "evidence", "category"):
-                if key not in q:
-                    raise DatasetError(f"{qwhere}: missing key {key!r}")
+            _object(q, qwhere, ("question", "evidence", "category"))
             question = _facts_string(q["question"], f"{qwhere}.question")
             category = q["category"]
             if isinstance(category, bool) or not isinstance(category, int):
@@ -548,6 +536,16 @@ def load_facts(path: str | Path, *, limit: int | None = None) -> Dataset:
     name = data.get("name")
     return Dataset(str(name) if isinstance(name, str) and name.strip() else path.stem, "facts", items, questions,
                    str(path), info)
+
+
+def _object(value: Any, where: str, keys: Sequence[str]) -> dict[str, Any]:
+    """An entry of a facts file: an object holding ``keys``; else DatasetError naming ``where``."""
+    if not isinstance(value, dict):
+        raise DatasetError(f"{where}: expected an object")
+    for key in keys:
+        if key not in value:
+            raise DatasetError(f"{where}: missing key {key!r}")
+    return value
 
 
 def _facts_string(value: Any, where: str) -> str:

@@ -749,9 +749,10 @@ class VectorStore:
     ) -> list[dict[str, Any]]:
         """BM25 over ``search_text`` as a fraction of what the query's terms could reach
         (``scopes.bm25_reach``), so scores are in [0, 1] on both paths. A scope-only filter
-        is answered from its block, with the scope's own statistics and ``turns`` (evidence
-        from the rows stored just before, ``ScopeIndex.fts``); other filters go to LanceDB's
-        index, whose statistics are the table's (``turns`` does not apply there).
+        is answered from its block (each term's IDF the smaller of the scope's and the
+        loaded blocks', and ``turns``: evidence from the rows stored just before,
+        ``ScopeIndex.fts``); other filters go to LanceDB's index, whose statistics are the
+        table's (``turns`` does not apply there).
         ``lazy`` as in :meth:`search_vector`."""
         self.upkeep.touch()
         if scope is not None and self.scan:

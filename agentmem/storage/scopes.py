@@ -95,10 +95,10 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def bm25_reach(terms: int, docs: int, k1: float = 1.2) -> float:
+def bm25_reach(terms: int, docs: int) -> float:
     """The BM25 score a query of ``terms`` distinct terms reaches when each is found once,
-    in one row of average length, among ``docs`` rows: full-text scores are divided by it."""
-    del k1  # tf * (k1 + 1) / (tf + k1) is 1 for tf = 1 in a row of average length
+    in one row of average length (where ``tf * (k1 + 1) / (tf + k1)`` is 1), in one of
+    ``docs`` rows: full-text scores are divided by it."""
     return max(terms, 1) * math.log(1.0 + (max(docs, 1) - 0.5) / 1.5)
 
 

@@ -275,10 +275,15 @@ class Block:
             total = sum(np.einsum("ij,i->j", s.codes, s.scale) for s in segs)
             mean = (np.asarray(total, dtype=np.float32) / max(self.rows, 1)).astype(np.float32)
             dots = np.concatenate([np.einsum("ij,j->i", s.codes, mean) * s.scale for s in segs])
-            sq = np.concatenate([np.einsum("ij,ij->i", s.codes.astype(np.float32), s.codes.astype(np.float32))
-                                 * s.scale * s.scale for s in segs])
+            sq = np.concatenate([_row_sq(s.codes) * s.scale * s.scale for s in segs])
             self._center = (mean, dots, sq)
         return self._center
+
+
+def _row_sq(codes: np.ndarray) -> np.ndarray:
+    """Each int8 row's squared norm (in int32: 384 x 127^2 fits)."""
+    wide = codes.astype(np.int32)
+    return np.einsum("ij,ij->i", wide, wide).astype(np.float32)
 
 
 def _unique_rows(
@@ -622,8 +627,7 @@ class ScopeIndex:
         one before that at ``turns**2``, combined as independent evidence (``1 - (1 - s)(1 -
         turns * s_prev)...``) so the score stays in [0, 1]. Rows of one call share their
         ``created_at``; memories added one call each stand alone. A row stored with a
-        context already holds the turns before it and gets none (counting them twice lost
-        recall: ``BENCHMARKS.md``, retrieval).
+        context already holds the turns before it and gets none.
         """
         n = blk.rows
         terms = sorted({_term_id(t) for t in tokenize(text)})

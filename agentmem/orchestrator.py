@@ -502,7 +502,8 @@ class Orchestrator:
                     rows = await self.vectors.search_vector(qv, where, limit, scope, lazy=True,
                                                             center=self.config.vector_centering)
                 elif mode == "fts":
-                    rows = await self.vectors.search_fts(query, where, limit, scope, lazy=True, turns=self.config.fts_turn_weight)
+                    rows = await self.vectors.search_fts(query, where, limit, scope, lazy=True,
+                                                         turns=self.config.fts_turn_weight)
                 else:
                     n = max(limit, self.config.hybrid_candidates)
                     vec_rows, fts_rows = await asyncio.gather(

@@ -45,7 +45,8 @@ from typing import Any
 
 import numpy as np
 
-from ..bench.datasets import DATASET_KINDS, DEFAULT_CONTEXT_TURNS, Dataset, Question, load_facts, load_locomo, parse_spec
+from ..bench.datasets import (DATASET_KINDS, DEFAULT_CONTEXT_TURNS, Dataset, Question, load_facts, load_locomo,
+                              parse_spec)
 from ..bench.machine import machine_facts
 from ..bench.results import render_table
 from ..bench.runner import _workspace
@@ -55,8 +56,8 @@ from ..fusion import fuse
 from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k, session_hit
 from .retrieval import CATEGORY_NAMES, DEFAULT_EXCLUDED_CATEGORIES, SESSION_HIT_K, session_time, ingest
 
-__all__ = ["DataPath", "Fusion", "Setting", "CVResult", "cross_validate", "default_grid", "default_setting", "split_users",
-           "PLAIN", "CONTEXTS", "MESSAGES"]
+__all__ = ["DataPath", "Fusion", "Setting", "CVResult", "cross_validate", "default_grid", "default_setting",
+           "split_users", "PLAIN", "CONTEXTS", "MESSAGES"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -170,7 +171,7 @@ def split_users(users: Sequence[str], folds: int) -> list[list[str]]:
     if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
         raise InvalidInputError("cv", f"needs at least 2 folds, got {folds!r}")
     if len(users) < folds:
-        raise InvalidInputError("cv", f"{folds} folds need at least {folds} conversations; the dataset has {len(users)}")
+        raise InvalidInputError("cv", f"{folds} folds need at least {folds} users; the data set has {len(users)}")
     base, extra = divmod(len(users), folds)
     out, start = [], 0
     for f in range(folds):

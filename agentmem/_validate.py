@@ -117,14 +117,14 @@ def metadata(value: Any, field: str = "metadata") -> dict[str, Any]:
     return json.loads(encoded_metadata(value, field)[1])
 
 
-def metadata_list(value: Any, n: int, field: str = "metadata") -> list[tuple[dict[str, Any], str]]:
+def metadata_list(value: Any, n: int, field: str = "metadata", items: str = "texts") -> list[tuple[dict[str, Any], str]]:
     """None, one dict for every item, or a list with one dict (or None) per item; each with its JSON."""
     if value is None or isinstance(value, Mapping):
         one = encoded_metadata(value, field)
         return [one] * n  # checked and serialized once, shared
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} texts")
+            raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} {items}")
         return [encoded_metadata(v, f"{field}[{i}]") for i, v in enumerate(value)]
     raise InvalidInputError(field, f"must be None, a dict or a list of dicts, got {type(value).__name__}")
 

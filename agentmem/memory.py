@@ -231,7 +231,7 @@ class AsyncMemory:
         said = v.messages(messages)
         scope = self._scope(user_id, agent_id, run_id)
         mtype = v.memory_type(memory_type)
-        bases = v.metadata_list(metadata, len(said))
+        bases = v.metadata_list(metadata, len(said), items="messages")
         shared: dict[tuple[int, str, str | None], tuple[dict[str, Any], str]] = {}  # one dict per speaker
         mds = []
         for (role, _, name), (base, _json) in zip(said, bases):

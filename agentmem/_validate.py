@@ -117,7 +117,9 @@ def metadata(value: Any, field: str = "metadata") -> dict[str, Any]:
     return json.loads(encoded_metadata(value, field)[1])
 
 
-def metadata_list(value: Any, n: int, field: str = "metadata", items: str = "texts") -> list[tuple[dict[str, Any], str]]:
+def metadata_list(
+    value: Any, n: int, field: str = "metadata", items: str = "texts"
+) -> list[tuple[dict[str, Any], str]]:
     """None, one dict for every item, or a list with one dict (or None) per item; each with its JSON."""
     if value is None or isinstance(value, Mapping):
         one = encoded_metadata(value, field)

@@ -149,8 +149,11 @@ class Orchestrator:
         finally:
             self.timings.append(clock.finish())
 
-    async def embed(self, texts: Sequence[str], clock: StageClock) -> np.ndarray:
-        """Embed, adding the model's own working time to the call's embed stage."""
+    async def embed(self, texts: Sequence[str], clock: StageClock | None = None) -> np.ndarray:
+        """Embed, adding the model's own working time to the call's embed stage (untimed
+        without a ``clock``)."""
+        if clock is None:
+            return await self.embedder.embed(texts)
         timed = getattr(self.embedder, "embed_timed", None)
         if timed is None:  # an embedder that cannot tell: its wall time
             with clock.stage("embed"):
@@ -653,6 +656,48 @@ class Orchestrator:
         vectors included: ``refresh`` flushes them; memories not embedded yet are first)."""
         await self._drain_embeds()
         await self.vectors.refresh()
+
+    async def wait_warm(self) -> float:
+        """Wait for the warm-up of scope blocks after open (if one runs); its seconds."""
+        return await self.vectors.wait_warm()
+
+    async def stats(self) -> dict[str, Any]:
+        """Counts and facts of both stores, the embedder and background upkeep."""
+        records, vectors, history, users, types, info, version, needs = await asyncio.gather(
+            self.records.count([]), self.vectors.count(), self.records.history_count(),
+            self.records.counts_by("user_id"), self.records.counts_by("memory_type"), self.vectors.info(),
+            self.records.schema_version(), self.vectors.needs(),
+        )
+        return {
+            "memories": records,
+            "vectors": vectors,
+            "history_events": history,
+            "users": users,
+            "memory_types": types,
+            "schema_version": version,
+            "lance": info,
+            "embedder": self.embedder.stats(),
+            "upkeep": self._upkeep_state(info, needs),
+        }
+
+    def _upkeep_state(self, info: dict[str, Any], needs: dict[str, Any]) -> dict[str, Any]:
+        """Whether background work has settled: no upkeep round running, no written-behind
+        rows queued for LanceDB, no memory waiting to be embedded, no row outside the indexes."""
+        round_ = info.get("upkeep", {})
+        queued = int(info.get("queued_rows", 0) or 0)
+        unembedded = len(self._unembedded) + len(self._embedding)  # waiting, or being embedded
+        unindexed = int(needs.get("unindexed_rows", 0) or 0)
+        running = bool(round_.get("running"))
+        return {
+            "running": running,
+            "queued_rows": queued,
+            "unembedded": unembedded,
+            "unindexed_rows": unindexed,
+            "settled": not running and not queued and not unembedded and not unindexed,
+            "needs": needs,
+            "rounds": round_.get("rounds", 0),
+            "errors": round_.get("errors", 0),
+        }
 
     async def verify(self) -> VerifyReport:
         """Compare both stores range by range (see ``_compare``); exact counts, at most

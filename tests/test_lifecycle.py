@@ -6,10 +6,11 @@ import asyncio
 import time
 import types
 
+import numpy as np
 import pytest
 
 import agentmem
-from agentmem import AsyncMemory, ClosedError, Memory, MemoryConfig
+from agentmem import AsyncMemory, ClosedError, InvalidInputError, Memory, MemoryConfig
 
 
 def test_close_and_reopen_keeps_everything(tmp_path):
@@ -76,6 +77,24 @@ def test_stats_and_optimize(mem):
     report = mem.optimize()
     assert report["rows"] == 20 and report["fragments"] >= 1
     assert mem.search("rivers", user_id="r", mode="fts")
+
+
+def test_upkeep_state_settles_and_hooks(mem):
+    vecs = mem.embed(["a fact about rivers", "a fact about hills"])
+    assert vecs.shape == (2, 384) and vecs.dtype == np.float32
+    mem.add_batch(["a fact about rivers", "a fact about hills"], user_id="r", vectors=vecs)
+    mem.add("one more fact", user_id="r")  # embed-behind and write-behind
+    assert mem.wait_warm() >= 0.0
+    mem.flush()
+    mem.optimize()
+    up = mem.stats()["upkeep"]
+    for key in ("running", "queued_rows", "unembedded", "unindexed_rows", "settled", "needs", "rounds", "errors"):
+        assert key in up
+    assert up["queued_rows"] == 0 and up["unembedded"] == 0
+    assert up["needs"]["rows"] == 3
+    assert up["settled"] == (not up["running"] and up["unindexed_rows"] == 0)
+    with pytest.raises(InvalidInputError, match="texts"):
+        mem.embed("not a list")
 
 
 def test_public_surface_matches_all():

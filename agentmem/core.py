@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from . import _validate as v
+from . import validation as v
 from .errors import InvalidInputError
 from .models import CoreBlock, ResultList
 from .storage.history import parse_ts

@@ -19,7 +19,7 @@ from typing import Any, Coroutine, TypeVar, overload
 
 import numpy as np
 
-from . import _validate as v
+from . import validation as v
 from .config import MemoryConfig, masked_options, redact_secrets, redact_url
 from .core import AsyncCoreBlocks
 from .errors import ClosedError, InvalidInputError, NotFoundError, RecordStoreError

@@ -29,7 +29,7 @@ from typing import Any, Iterator, Protocol
 
 import numpy as np
 
-from . import _validate as v
+from . import validation as v
 from .config import MemoryConfig
 from .errors import ConsistencyError, InvalidInputError, NotFoundError
 from .fusion import fuse

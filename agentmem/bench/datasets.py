@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .._validate import normalize_text
+from ..validation import normalize_text
 from ..errors import DatasetError, InvalidInputError
 
 __all__ = [

@@ -838,6 +838,15 @@ class VectorStore:
             return pa.schema([schema(self.dim).field(c) for c in columns]).empty_table()
         return pa.concat_tables(tables)
 
+    async def select(self, where: str | None, columns: Sequence[str]) -> pa.Table:
+        """``columns`` of every row matching ``where`` (a ``to_lance`` filter; None: every
+        row) as Arrow, in no particular order: the reads of a store kept without records."""
+        await self.flush()
+        q = self.table.query().select(list(columns))
+        if where:
+            q = q.where(where)
+        return await _guard("read", lambda: q.to_arrow())
+
     async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
         await self.flush()
         found: dict[str, tuple[str, str]] = {}

@@ -35,7 +35,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..config import DEFAULT_MODEL, MemoryConfig
-from .scale import _lat, _mean, _pct
+from .stats import latency, percentile, rounded_mean
 
 __all__ = ["unavailable_reason", "PgPeer", "ensure_spacy_alias"]
 
@@ -97,8 +97,8 @@ class PgPeer:
         os.environ.setdefault("MEM0_TELEMETRY", "False")
         import pgserver
 
-        from .._model import DIM, ensure_model_folder
-        from .mem0_peer import PEER_MODEL, _hub_cache, _register
+        from ..model_files import DIM
+        from .mem0_peer import PEER_MODEL, model_cache
 
         self.path = path
         if path.exists():
@@ -115,9 +115,7 @@ class PgPeer:
             conn.execute("ALTER SYSTEM SET maintenance_work_mem = '3GB'")
             conn.execute("SELECT pg_reload_conf()")
         self.dim = DIM
-        folder = ensure_model_folder(base.cache_path, optimize=False).path
-        _register(folder, DIM)
-        cache = _hub_cache(path / "fastembed-cache", folder)
+        cache = model_cache(base, path / "fastembed-cache")
         os.environ["FASTEMBED_CACHE_PATH"] = str(cache)
         os.environ["HF_HUB_OFFLINE"] = "1"
         from mem0 import Memory as Mem0Memory
@@ -264,7 +262,7 @@ class PgPeer:
             ms.append((time.perf_counter() - t) * 1000)
             returned.append(len(_results(hits)))
         # how many of the 10 asked for came back: an HNSW scan filtered afterwards can return fewer
-        row["search"] = {**_lat(ms), "hits_mean": _mean(returned)}
+        row["search"] = {**latency(ms), "hits_mean": rounded_mean(returned)}
         ms = []
         t0 = time.perf_counter()
         for i in range(adds):
@@ -273,7 +271,7 @@ class PgPeer:
             self.mem.add(text, user_id=user(), infer=False)
             ms.append((time.perf_counter() - t) * 1000)
         wall = time.perf_counter() - t0
-        row["add"] = {**_lat(ms), "seq_per_s": round(adds / wall, 1)}
+        row["add"] = {**latency(ms), "seq_per_s": round(adds / wall, 1)}
         waits = []
         for _ in range(probes):
             text = "Fresh fact: " + queries.next()[11:-1]
@@ -287,7 +285,7 @@ class PgPeer:
                     waits.append((time.perf_counter() - t0) * 1000)
                     break
         row["freshness"] = {"probes": probes, "found": len(waits),
-                            "p50_ms": _pct(waits, 50)}
+                            "p50_ms": percentile(waits, 50, digits=2)}
         row["agent_loop"] = [self._agent_loop(queries, users, a, agent_turns) for a in agents]
         self.stored = int(self._one(f"SELECT count(*) FROM {COLLECTION}"))
         row["memories_after_step"] = self.stored
@@ -326,8 +324,8 @@ class PgPeer:
         ops = 2 * agents * turns
         return {"agents": agents, "turns": agents * turns, "ops": ops, "wall_s": round(wall, 2),
                 "ops_per_s": round(ops / wall, 1),
-                "turn_p50_ms": _pct(turn_ms, 50), "turn_p95_ms": _pct(turn_ms, 95),
-                "search": _lat(search_ms), "add": _lat(add_ms)}
+                "turn_p50_ms": percentile(turn_ms, 50, digits=2), "turn_p95_ms": percentile(turn_ms, 95, digits=2),
+                "search": latency(search_ms), "add": latency(add_ms)}
 
     def close(self) -> None:
         try:

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .stats import nearest_percentile
+
 __all__ = ["many_workers", "bench_remote", "worker_texts", "shared_text"]
 
 
@@ -33,13 +35,6 @@ def worker_texts(worker: int, batch: int, size: int, shared: int) -> list[str]:
     # shared texts at a different place in each worker's batch
     pos = (worker * 7 + batch) % (len(own) + 1)
     return own[:pos] + common + own[pos:]
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 # --- the worker process ---------------------------------------------------------------
@@ -217,15 +212,15 @@ def _summary(results: list[dict[str, Any]], wall: float) -> dict[str, Any]:
                         stages.setdefault(k, []).append(v)
     appends = sum((r.get("lance") or {}).get("appends") or 0 for r in results)
     append_s = sum((r.get("lance") or {}).get("append_seconds") or 0.0 for r in results)
-    ms = lambda xs, q: round(_pct(xs, q) * 1000, 1)  # noqa: E731
+    ms = lambda xs, q: round(nearest_percentile(xs, q) * 1000, 1)  # noqa: E731
     return {
         "memories": memories,
         "errors": [e for r in results for e in r.get("errors", [])],
         "add_wall_s": round(wall, 3),
         "adds_per_s": round(memories / wall, 1) if wall else None,
-        "add_batch_p50_ms": ms(adds, 0.5), "add_batch_p95_ms": ms(adds, 0.95),
-        "search_p50_ms": ms(searches, 0.5), "search_p95_ms": ms(searches, 0.95),
-        "search_lance_p50_ms": ms(lance_searches, 0.5), "search_lance_p95_ms": ms(lance_searches, 0.95),
+        "add_batch_p50_ms": ms(adds, 50), "add_batch_p95_ms": ms(adds, 95),
+        "search_p50_ms": ms(searches, 50), "search_p95_ms": ms(searches, 95),
+        "search_lance_p50_ms": ms(lance_searches, 50), "search_lance_p95_ms": ms(lance_searches, 95),
         "searches": len(searches),
         # mean seconds per add_batch call in each stage (stages overlap; see CallTiming)
         "stages_ms": {k: round(statistics.fmean(v) * 1000, 1) for k, v in sorted(stages.items())},

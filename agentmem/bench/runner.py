@@ -17,13 +17,10 @@ mem0           Mem0's ``Memory.add(infer=False)`` with the same ONNX model (opti
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import shutil
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,9 +31,11 @@ from ..config import MemoryConfig
 from ..errors import AgentMemError, InvalidInputError
 from ..models import STAGES
 from .datasets import Dataset, DatasetItem, load_dataset
+from .harness import run_sync, workspace
 from .machine import machine_facts
 from .phases import PHASES, PhasePlan, parse_phases, plan_phase
 from .results import BenchResult
+from .stats import percentile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,35 +51,6 @@ SWEEP_PARAMS = ("embed_batch_size", "batch_concurrency", "pool_size", "chunk_siz
 # --------------------------------------------------------------------------- helpers
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion, also from inside a running loop (Jupyter)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="agentmem-bench") as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-@contextmanager
-def _workspace(work_dir: str | Path | None) -> Iterator[Path]:
-    """A folder for the throwaway stores: a temp dir (removed after) or a fresh subfolder of work_dir."""
-    if work_dir is None:
-        path = Path(tempfile.mkdtemp(prefix="agentmem-bench-"))
-        try:
-            yield path
-        finally:
-            shutil.rmtree(path, ignore_errors=True)
-    else:
-        root = Path(work_dir).expanduser()
-        root.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix="bench-", dir=root))
-        try:
-            yield path
-        finally:
-            shutil.rmtree(path, ignore_errors=True)
-
-
 def group_by_user(items: Sequence[T], size: int) -> list[tuple[Any, list[T]]]:
     """Items grouped by their ``user_id`` (first-seen order, input order inside), cut into
     batches of at most ``size``: ``add_batch`` takes one scope per call."""
@@ -92,12 +62,6 @@ def group_by_user(items: Sequence[T], size: int) -> list[tuple[Any, list[T]]]:
         for start in range(0, len(rows), size):
             out.append((user, rows[start : start + size]))
     return out
-
-
-def _percentile(values: Sequence[float], q: float) -> float | None:
-    if not values:
-        return None
-    return float(np.percentile(np.asarray(values, dtype=float), q))
 
 
 def _notify(progress: Progress | None, phase: str, done: int, total: int) -> None:
@@ -152,8 +116,8 @@ def _measure_row(
         "ops_per_s": n / wall if wall > 0 else None,
         "wall_s": wall,
         **{f"{s}_s": v for s, v in stages.items()},
-        "p50_ms": _percentile(walls_ms, 50),
-        "p95_ms": _percentile(walls_ms, 95),
+        "p50_ms": percentile(walls_ms, 50),
+        "p95_ms": percentile(walls_ms, 95),
         "calls": len(calls),
         "stored": stored,
         "stored_records": records,
@@ -310,8 +274,8 @@ def _ref_row(phase: str, rep: int, n: int, wall: float, walls_ms: list[float]) -
         "ops_per_s": n / wall if wall > 0 else None,
         "wall_s": wall,
         **{f"{s}_s": 0.0 for s in STAGES},
-        "p50_ms": _percentile(walls_ms, 50),
-        "p95_ms": _percentile(walls_ms, 95),
+        "p50_ms": percentile(walls_ms, 50),
+        "p95_ms": percentile(walls_ms, 95),
         "calls": len(walls_ms),
         "stored": None,
         "stored_ok": True,
@@ -426,7 +390,7 @@ def run_benchmark(
             result.mem0 = {"skipped": reason}
             result.notes.append(f"mem0 row skipped: {reason}")
 
-    with _workspace(work_dir) as root:
+    with workspace(work_dir) as root:
         for rep in range(repeat):
             vectors: np.ndarray | None = None
             if include_references:
@@ -445,14 +409,14 @@ def run_benchmark(
             for plan in plans[shift:] + plans[:shift]:
                 cfg = plan.config(base, root / f"{plan.name}-r{rep}")
                 try:
-                    result.rows.append(_run(_feed_phase(plan, cfg, items, expected, rep, progress)))
+                    result.rows.append(run_sync(_feed_phase(plan, cfg, items, expected, rep, progress)))
                 except AgentMemError as exc:  # one broken phase must not lose the others' figures
                     result.failures[f"{plan.name}#{rep}"] = f"{type(exc).__name__}: {exc}"
                     result.notes.append(f"{plan.name} (rep {rep}) failed: {type(exc).__name__}: {exc}")
                 shutil.rmtree(root / f"{plan.name}-r{rep}", ignore_errors=True)
             if include_references and vectors is not None:
                 cfg = ref_plan.config(base, root / f"storage-r{rep}")
-                row = _run(
+                row = run_sync(
                     _feed_phase(ref_plan, cfg, items, expected, rep, progress, label="storage-only", vectors=vectors)
                 )
                 result.rows.append(row)
@@ -504,7 +468,7 @@ def run_sweep(
     items = list(dataset.items)
     expected = dataset.distinct_count()
     rows = []
-    with _workspace(work_dir) as root:
+    with workspace(work_dir) as root:
         first = True
         for value in values:
             plan = plan_phase(
@@ -520,7 +484,7 @@ def run_sweep(
                 first = False
             cfg = plan.config(base, root / f"{param}-{value}")
             label = f"{phase} {param}={value}"
-            row = _run(_feed_phase(plan, cfg, items, expected, 0, progress, label=label))
+            row = run_sync(_feed_phase(plan, cfg, items, expected, 0, progress, label=label))
             row.update(param=param, value=value, phase=phase)
             rows.append(row)
             shutil.rmtree(root / f"{param}-{value}", ignore_errors=True)

@@ -41,7 +41,8 @@ import numpy as np
 from ..config import MemoryConfig
 from .datasets import DatasetItem
 from .machine import machine_facts
-from .runner import _run as _run_sync
+from .harness import run_sync
+from .stats import latency, percentile, rounded_mean
 from .synthetic import generate
 
 __all__ = ["parse_sizes", "run_scale", "ann_recall", "scale_frame", "command_of", "MODES", "table"]
@@ -73,18 +74,6 @@ def parse_sizes(text: str) -> list[int]:
             raise ValueError(f"sizes must increase, got {part.strip()!r} after {sizes[-1]}")
         sizes.append(value)
     return sizes
-
-
-def _pct(values: Sequence[float], q: float) -> float | None:
-    return round(float(np.percentile(values, q)), 2) if len(values) else None
-
-
-def _lat(ms: Sequence[float]) -> dict[str, Any]:
-    return {"n": len(ms), "p50_ms": _pct(ms, 50), "p95_ms": _pct(ms, 95)}
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return round(float(np.mean(values)), 2) if len(values) else None
 
 
 def disk_bytes(path: Path) -> int:
@@ -196,10 +185,10 @@ async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.
             if since is not None and t - since <= window_s:
                 early[mode].append(took)
     # how many of the 10 asked for came back (a filtered ANN scan can return fewer)
-    out: dict[str, Any] = {m: {**_lat(ms[m]), "hits_mean": _mean(returned[m])} for m in MODES}
+    out: dict[str, Any] = {m: {**latency(ms[m]), "hits_mean": rounded_mean(returned[m])} for m in MODES}
     if since is not None:
         for m in MODES:
-            out[m]["within_5s"] = _lat(early[m])
+            out[m]["within_5s"] = latency(early[m])
     return out
 
 
@@ -216,7 +205,7 @@ async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Rand
     await mem.flush()
     flush_ms = (time.perf_counter() - t) * 1000
     wall = time.perf_counter() - t0
-    return {**_lat(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None, "flush_ms": round(flush_ms, 1)}
+    return {**latency(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None, "flush_ms": round(flush_ms, 1)}
 
 
 async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: random.Random,
@@ -243,7 +232,7 @@ async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: r
             else:
                 missed += 1
         out[mode] = {"probes": probes, "found": len(waits), "missed_after_s": limit_s if missed else None,
-                     "p50_ms": _pct(waits, 50), "max_ms": round(max(waits), 2) if waits else None}
+                     "p50_ms": percentile(waits, 50, digits=2), "max_ms": round(max(waits), 2) if waits else None}
     return out
 
 
@@ -270,8 +259,9 @@ async def _agent_loop(mem: Any, queries: Queries, users: int, agents: int, turns
     wall = time.perf_counter() - t0
     ops = 2 * agents * turns
     return {"agents": agents, "turns": agents * turns, "ops": ops, "wall_s": round(wall, 2),
-            "ops_per_s": round(ops / wall, 1), "turn_p50_ms": _pct(turn_ms, 50), "turn_p95_ms": _pct(turn_ms, 95),
-            "search": _lat(search_ms), "add": _lat(add_ms)}
+            "ops_per_s": round(ops / wall, 1), "turn_p50_ms": percentile(turn_ms, 50, digits=2),
+            "turn_p95_ms": percentile(turn_ms, 95, digits=2),
+            "search": latency(search_ms), "add": latency(add_ms)}
 
 
 async def _stats(mem: Any, tries: int = 5) -> dict[str, Any]:
@@ -349,10 +339,10 @@ def run_scale(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Grow one store through ``sizes`` and measure each step (see the module docstring)."""
-    return _run_sync(_run(list(sizes), users=users, queries=queries, adds=adds, repeat=repeat, agents=list(agents),
-                            agent_turns=agent_turns, probes=probes, settle_s=settle_s, include_mem0=include_mem0,
-                            mem0_sizes=list(mem0_sizes) if mem0_sizes is not None else None, data_dir=data_dir,
-                            keep=keep, progress=progress, on_step=on_step, seed=seed))
+    return run_sync(_run(list(sizes), users=users, queries=queries, adds=adds, repeat=repeat, agents=list(agents),
+                         agent_turns=agent_turns, probes=probes, settle_s=settle_s, include_mem0=include_mem0,
+                         mem0_sizes=list(mem0_sizes) if mem0_sizes is not None else None, data_dir=data_dir,
+                         keep=keep, progress=progress, on_step=on_step, seed=seed))
 
 
 async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat: int, agents: list[int],
@@ -490,8 +480,8 @@ def _short(n: int) -> str:
 def ann_recall(n: int = 100_000, *, queries: int = 200, k: int = 10, users: int = 1, cache_dir: Any = None,
                data_dir: Any = None, progress: Progress | None = None, seed: int = 0) -> dict[str, Any]:
     """Recall@k of the vector search path against exact search, on ``n`` real-model embeddings."""
-    return _run_sync(_ann_recall(n, queries=queries, k=k, users=users, cache_dir=cache_dir, data_dir=data_dir,
-                                   progress=progress, seed=seed))
+    return run_sync(_ann_recall(n, queries=queries, k=k, users=users, cache_dir=cache_dir, data_dir=data_dir,
+                                progress=progress, seed=seed))
 
 
 async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: Any, data_dir: Any,

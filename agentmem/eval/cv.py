@@ -49,11 +49,12 @@ from ..bench.datasets import (DATASET_KINDS, DEFAULT_CONTEXT_TURNS, Dataset, Que
                               parse_spec)
 from ..bench.machine import machine_facts
 from ..bench.results import render_table
-from ..bench.runner import _workspace
+from ..bench.stats import mean, percentile
+from ..bench.harness import workspace
 from ..config import MemoryConfig
 from ..errors import InvalidInputError
 from ..fusion import fuse
-from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k, session_hit
+from .metrics import first_hit_rank, ndcg_at_k, recall_at_k, session_hit
 from .retrieval import CATEGORY_NAMES, DEFAULT_EXCLUDED_CATEGORIES, SESSION_HIT_K, session_time, ingest
 
 __all__ = ["DataPath", "Fusion", "Setting", "CVResult", "cross_validate", "default_grid", "default_setting",
@@ -374,7 +375,7 @@ def cross_validate(
     # (unit, turn weight, centering) -> per question: (vector rows, fts rows, scope size), rows
     # as [{"id", "score", "dia_id"}]
     candidates: dict[tuple[str, float, float], list[tuple[list[dict[str, Any]], list[dict[str, Any]], int]]] = {}
-    with _workspace(work_dir) as root:
+    with workspace(work_dir) as root:
         for d_index, spec in enumerate(specs):
             kind = _spec(spec)[0]
             vectors = None
@@ -541,7 +542,7 @@ def measure_cost(
     mems: list[Any] = [None] * len(runs_of)
     steps = repeat * len(runs_of) + len(questions)
     step = 0
-    with _workspace(work_dir) as root:
+    with workspace(work_dir) as root:
         try:
             for rep in range(repeat):
                 order = list(range(len(runs_of)))
@@ -579,8 +580,8 @@ def measure_cost(
                     mem.close()
     return [{"path": runs_of[i][0].name, "setting": runs_of[i][1].to_dict(),
              "ops_per_s": float(np.median([r["ops_per_s"] for r in runs[i]])),
-             "p50_ms": float(np.percentile(latencies[i], 50)),
-             "p95_ms": float(np.percentile(latencies[i], 95)),
+             "p50_ms": percentile(latencies[i], 50),
+             "p95_ms": percentile(latencies[i], 95),
              "searches": len(latencies[i]),
              "recall": mean(recalls[i]),
              "search_load_before": search_load[0] if search_load else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from ..bench.stats import mean
 from ..errors import InvalidInputError
 
 __all__ = ["recall_at_k", "reciprocal_rank", "ndcg_at_k", "first_hit_rank", "session_hit", "session_of", "mean"]
@@ -85,9 +86,3 @@ def session_hit(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> fl
             if len(seen) == k:
                 break
     return 1.0 if gold & set(seen) else 0.0
-
-
-def mean(values: Iterable[float]) -> float:
-    """Arithmetic mean; NaN for no values (a category with no questions)."""
-    vals = list(values)
-    return sum(vals) / len(vals) if vals else float("nan")

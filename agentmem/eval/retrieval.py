@@ -22,10 +22,12 @@ import numpy as np
 from ..bench.datasets import Dataset, load_dataset
 from ..bench.machine import machine_facts
 from ..bench.results import render_table
-from ..bench.runner import _workspace, group_by_user
+from ..bench.harness import workspace
+from ..bench.runner import group_by_user
+from ..bench.stats import mean, percentile
 from ..config import SEARCH_MODES, MemoryConfig
 from ..errors import InvalidInputError
-from .metrics import first_hit_rank, mean, ndcg_at_k, recall_at_k, session_hit
+from .metrics import first_hit_rank, ndcg_at_k, recall_at_k, session_hit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,8 +162,8 @@ class EvalResult:
                     "ndcg": mean(r["ndcg"] for r in rows),
                     "session_hit5": mean(r["session_hit5"] for r in rows),
                     "questions": len(rows),
-                    "p50_ms": float(np.percentile(lat, 50)) if lat else None,
-                    "p95_ms": float(np.percentile(lat, 95)) if lat else None,
+                    "p50_ms": percentile(lat, 50),
+                    "p95_ms": percentile(lat, 95),
                 }
             )
         return out
@@ -318,7 +320,7 @@ def evaluate(
             "without_evidence": int(ds.info.get("questions_without_evidence", 0)),
         },
     )
-    with _workspace(work_dir) as root:
+    with workspace(work_dir) as root:
         cfg = base.replace(data_dir=str(root / "store"))
         result.config = {key: v for key, v in cfg.to_dict().items() if key != "data_dir"}
         if embedder is not None:

@@ -106,7 +106,7 @@ class MemoryConfig:
         embed_cache_size: entries kept in that cache.
         optimize_model: apply onnxruntime graph optimizations to the model once, cached.
         int8_queries: with ``optimize_model``, embed search queries with an int8 copy of
-            the model (built once, cached; see ``agentmem._model``): a 12-token query in
+            the model (built once, cached; see ``agentmem.model_files``): a 12-token query in
             3.7 ms instead of 5.5 on 2 cores, LoCoMo dev retrieval unchanged. Stored
             memories are always embedded by the float graph.
 

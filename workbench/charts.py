@@ -13,26 +13,27 @@ A frame without a column a chart needs raises ``ValueError`` naming the column.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 __all__ = [
-    "STAGE_COLUMNS",
     "REFERENCE_PHASES",
-    "phase_throughput",
-    "stage_breakdown",
-    "latency_distribution",
-    "sweep_chart",
+    "STAGE_COLUMNS",
     "compare_runs",
-    "retrieval_by_mode",
-    "retrieval_by_category",
-    "history_timeline",
     "counts_bar",
+    "history_timeline",
     "ingest_outcome",
+    "latency_distribution",
+    "phase_throughput",
+    "retrieval_by_category",
+    "retrieval_by_mode",
     "scale_latency",
     "scale_throughput",
+    "stage_breakdown",
+    "sweep_chart",
 ]
 
 #: Seconds per stage, in the order they are stacked (bottom first).
@@ -52,12 +53,12 @@ _STAGE_COLORS = {
     "other_s": "#BAB0AC",
 }
 _EVENT_COLORS = {"ADD": "#54A24B", "UPDATE": "#4C78A8", "DELETE": "#E45756"}
-_LAYOUT = dict(template="plotly_white", margin=dict(l=40, r=20, t=60, b=40), legend_title_text="")
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 40, "r": 20, "t": 60, "b": 40}, "legend_title_text": ""}
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], *, chart: str) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{chart}: expected a pandas DataFrame, got {type(frame).__name__}")
+        raise ValueError(f"{chart}: expected a pandas DataFrame, got {type(frame).__name__}")  # noqa: TRY004 - one error type for every bad frame
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{chart}: the frame has no column {', '.join(repr(c) for c in missing)}")
@@ -102,13 +103,13 @@ def phase_throughput(summary: pd.DataFrame, *, title: str = "Throughput per phas
             return
         error = None
         if {"ops_per_s_min", "ops_per_s_max"} <= set(rows.columns):
-            error = dict(
-                type="data",
-                symmetric=False,
-                array=(rows["ops_per_s_max"] - rows["ops_per_s"]).clip(lower=0).tolist(),
-                arrayminus=(rows["ops_per_s"] - rows["ops_per_s_min"]).clip(lower=0).tolist(),
-                thickness=1.2,
-            )
+            error = {
+                "type": "data",
+                "symmetric": False,
+                "array": (rows["ops_per_s_max"] - rows["ops_per_s"]).clip(lower=0).tolist(),
+                "arrayminus": (rows["ops_per_s"] - rows["ops_per_s_min"]).clip(lower=0).tolist(),
+                "thickness": 1.2,
+            }
         fig.add_bar(
             x=rows["phase"].tolist(),
             y=rows["ops_per_s"].tolist(),
@@ -133,7 +134,7 @@ def phase_throughput(summary: pd.DataFrame, *, title: str = "Throughput per phas
         )
         # A trace too, so the ceiling shows in the legend and in hover.
         fig.add_scatter(x=[None], y=[None], mode="lines", name="embed-only ceiling",
-                        line=dict(color="#F58518", dash="dash"))
+                        line={"color": "#F58518", "dash": "dash"})
     fig.update_layout(title=title, yaxis_title="memories / s", xaxis_title="", barmode="group", **_LAYOUT)
     # storage-only (no model at all) can be 50x the rest and would flatten every phase
     # to the floor: cut the axis above the others and label that bar with its value.
@@ -239,7 +240,7 @@ def sweep_chart(sweep: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     )
     if len(params) == 1 and sweep["value"].nunique() > 2 and (sweep["value"] > 0).all():
         values = sorted(sweep["value"].unique())
-        ratios = [b / a for a, b in zip(values, values[1:])]
+        ratios = [b / a for a, b in itertools.pairwise(values)]
         if min(ratios) >= 1.9:  # powers of two and the like read best on a log axis
             fig.update_xaxes(type="log", tickvals=values, ticktext=[str(v) for v in values])
     return fig
@@ -336,7 +337,7 @@ def history_timeline(history: pd.DataFrame, *, title: str = "History") -> go.Fig
             y=[event] * len(rows),
             mode="markers",
             name=event,
-            marker=dict(size=14, color=_EVENT_COLORS.get(event, "#999999")),
+            marker={"size": 14, "color": _EVENT_COLORS.get(event, "#999999")},
             hovertext=hover,
             hoverinfo="text+x",
         )
@@ -414,7 +415,7 @@ def _against_size(frame: pd.DataFrame, metrics: dict[str, str], *, title: str, y
             if rows[metric].notna().any():
                 fig.add_scatter(x=rows["size"].tolist(), y=rows[metric].tolist(), mode="lines+markers",
                                 name=f"{system}: {metrics[metric]}",
-                                line=dict(dash=_SYSTEM_DASH.get(str(system), "dot")))
+                                line={"dash": _SYSTEM_DASH.get(str(system), "dot")})
     fig.update_layout(title=title, xaxis_title="memories in the store", yaxis_title=yaxis, **_LAYOUT)
     fig.update_xaxes(type="log")
     return fig

@@ -2,13 +2,22 @@
 
 import importlib.util
 
-import _state
 import charts
 import services
+import state
 import streamlit as st
-from agentmem.bench import PHASE_DESCRIPTIONS, PHASES, SWEEP_PARAMS, ResultsStore, load_dataset, run_benchmark, run_sweep
 
-ctx = _state.setup(
+from agentmem.bench import (
+    PHASE_DESCRIPTIONS,
+    PHASES,
+    SWEEP_PARAMS,
+    ResultsStore,
+    load_dataset,
+    run_benchmark,
+    run_sweep,
+)
+
+ctx = state.setup(
     "Benchmarks",
     "Each phase adds one idea of the write path on a fresh store; the embed-only row is the ceiling "
     "(the model alone). Runs are kept in the results file and can be compared.",
@@ -60,24 +69,24 @@ run_clicked = st.button("Run benchmark", type="primary", disabled=busy, key="ben
 if busy:
     st.info("A benchmark is running; its progress is below. It keeps going if you leave this page.")
 if run_clicked and not busy:
-    with _state.guard("Benchmark not started: "):
+    with state.guard("Benchmark not started: "):
         if not phases:
             raise ValueError("phases: pick at least one phase")
         dataset = load_dataset(_spec(), limit=int(size))
         chosen = [p for p in PHASES if p in phases]
-        params = dict(phases=chosen, repeat=int(repeat), batch_size=int(batch_size), concurrency=int(concurrency),
-                      pool_size=int(pool_size), include_mem0=bool(include_mem0), include_references=references)
+        params = {"phases": chosen, "repeat": int(repeat), "batch_size": int(batch_size), "concurrency": int(concurrency),
+                      "pool_size": int(pool_size), "include_mem0": bool(include_mem0), "include_references": references}
         steps = int(repeat) * (len(chosen) + (3 if references else 0) + (1 if include_mem0 else 0))
         store_path = results_path
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             result = run_benchmark(dataset, progress=services.staged_progress(progress, steps), **params)
             ResultsStore(store_path).append(result)
             return result
 
         services.JOBS.start(bench_key, "Benchmark", work)
 
-result = _state.job_result(bench_key, unit=None)
+result = state.job_result(bench_key, unit=None)
 if result is not None:
     st.subheader(services.escape_markdown(f"Run {result.run_id} · {result.dataset.get('name')} · n={result.dataset.get('n')}"))
     summary = result.summary_frame()
@@ -89,10 +98,10 @@ if result is not None:
                        key="bench_latency")
     st.markdown("**Summary** (medians over repetitions; ratio_to_ceiling = ops/s ÷ embed-only)")
     st.dataframe(summary.round(2), hide_index=True, key="bench_summary")
-    _state.csv_download(summary, f"bench_summary_{result.run_id}", key="bench_summary_csv")
+    state.csv_download(summary, f"bench_summary_{result.run_id}", key="bench_summary_csv")
     with st.expander("Every repetition"):
         st.dataframe(runs.round(2), hide_index=True, key="bench_runs")
-        _state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
+        state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
     for note in result.notes:
         st.caption(services.escape_markdown(note))
 
@@ -104,7 +113,7 @@ values_text = c2.text_input("Values", value="8,16,32,64", key="sweep_values")
 sweep_phase = c3.selectbox("Phase", PHASES, index=list(PHASES).index("p3"), key="sweep_phase")
 sweep_clicked = st.button("Run sweep", disabled=busy, key="sweep_run")
 if sweep_clicked and not busy:
-    with _state.guard("Sweep not started: "):
+    with state.guard("Sweep not started: "):
         try:
             values = [int(v) for v in values_text.replace(";", ",").split(",") if v.strip()]
         except ValueError:
@@ -112,21 +121,21 @@ if sweep_clicked and not busy:
         if not values:
             raise ValueError("values: give at least one value")
         dataset = load_dataset(_spec(), limit=int(size))
-        sweep_args = dict(param=param, values=values, phase=sweep_phase, batch_size=int(batch_size),
-                          concurrency=int(concurrency))
+        sweep_args = {"param": param, "values": values, "phase": sweep_phase, "batch_size": int(batch_size),
+                          "concurrency": int(concurrency)}
         services.JOBS.start(
             sweep_key, "Sweep",
             lambda progress: run_sweep(dataset, progress=services.staged_progress(progress, len(values)), **sweep_args),
         )
-sweep = _state.job_result(sweep_key, unit=None)
+sweep = state.job_result(sweep_key, unit=None)
 if sweep is not None:
     st.plotly_chart(charts.sweep_chart(sweep), key="sweep_chart")
     st.dataframe(sweep.round(2), hide_index=True, key="sweep_table")
-    _state.csv_download(sweep, "sweep", key="sweep_csv")
+    state.csv_download(sweep, "sweep", key="sweep_csv")
 
 # ---------------------------------------------------------------- past runs
 st.subheader("Past runs")
-with _state.guard("Cannot read the results file: "):
+with state.guard("Cannot read the results file: "):
     past = ResultsStore(results_path).summary_frame()
     if past.empty:
         st.info(f"No runs in {results_path} yet.")
@@ -140,4 +149,4 @@ with _state.guard("Cannot read the results file: "):
             chosen_rows = chosen_rows.assign(run=chosen_rows["run_id"].map(labels))
             st.plotly_chart(charts.compare_runs(chosen_rows, run_column="run"), key="past_chart")
             st.dataframe(chosen_rows.drop(columns=["run"]).round(2), hide_index=True, key="past_table")
-            _state.csv_download(chosen_rows.drop(columns=["run"]), "bench_past_runs", key="past_csv")
+            state.csv_download(chosen_rows.drop(columns=["run"]), "bench_past_runs", key="past_csv")

@@ -4,13 +4,13 @@ synthetic set, or a file on disk."""
 import tempfile
 from pathlib import Path
 
-import _state
 import charts
 import services
+import state
 import streamlit as st
 
-ctx = _state.setup("Ingest", "Add memories: one per line, from a file, or generated. Rows that cannot be stored "
-                   "are listed with the reason; the rest go in.")
+ctx = state.setup("Ingest", "Add memories: one per line, from a file, or generated. Rows that cannot be stored "
+                  "are listed with the reason; the rest go in.")
 
 SOURCES = ("Paste text", "Chat messages", "Upload a file", "Synthetic set", "File on this machine")
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "agentmem-workbench-uploads"
@@ -87,7 +87,7 @@ elif source == "Upload a file":
                     },
                 )
         except Exception as exc:  # noqa: BLE001 - a bad upload is a message, not a crash
-            _state.show_error(exc, prefix="Cannot use this file: ")
+            state.show_error(exc, prefix="Cannot use this file: ")
 elif source == "Synthetic set":
     c1, c2 = st.columns(2)
     n = c1.number_input("How many memories", min_value=1, max_value=100_000, value=200, step=50, key="ingest_syn_n")
@@ -147,7 +147,7 @@ if busy:
 
 # ---------------------------------------------------------------- run
 if clicked and not busy:
-    with _state.guard("Nothing was ingested: "):
+    with state.guard("Nothing was ingested: "):
         pre_rejected = []
         if pasted is not None:
             meta = services.parse_metadata(meta_text, field="metadata")
@@ -173,21 +173,21 @@ if clicked and not busy:
         else:
             overrides = {k: v for k, v in plan.overrides.items()}
             bs, conc = plan.batch_size, plan.concurrency
-        held = _state.store(ctx)
+        held = state.store(ctx)
         if held.configure(**overrides):
             st.toast("Store reopened with the chosen write settings")
         memory = held.memory
-        kwargs = dict(agent_id=agent_id.strip() or None, run_id=run_id.strip() or None, memory_type=memory_type,
-                      batch_size=bs, concurrency=conc, rejected=pre_rejected)
+        kwargs = {"agent_id": agent_id.strip() or None, "run_id": run_id.strip() or None, "memory_type": memory_type,
+                      "batch_size": bs, "concurrency": conc, "rejected": pre_rejected}
         if chat is not None:
             ingest_fn, rows = services.ingest_chat, messages
-            kwargs = dict(user_id=user_id.strip() or None, agent_id=kwargs["agent_id"], run_id=kwargs["run_id"],
-                          timestamp=chat_when.strip() or None, memory_type=memory_type)
+            kwargs = {"user_id": user_id.strip() or None, "agent_id": kwargs["agent_id"], "run_id": kwargs["run_id"],
+                          "timestamp": chat_when.strip() or None, "memory_type": memory_type}
         else:
             ingest_fn, rows = services.ingest, items
         services.JOBS.start(job_key, "Ingest", lambda progress: ingest_fn(memory, rows, progress=progress, **kwargs))
 
-summary = _state.job_result(job_key, unit="memories")
+summary = state.job_result(job_key, unit="memories")
 if summary is not None:
     st.subheader("Summary")
     c1, c2, c3, c4, c5 = st.columns(5)

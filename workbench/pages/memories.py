@@ -1,12 +1,12 @@
 """Memories: browse every memory, open one's history, edit or delete it, core blocks, export/import."""
 
-import _state
 import charts
 import services
+import state
 import streamlit as st
 
-ctx = _state.setup("Memories", "Everything stored, newest first. Open a memory to see its history, edit or delete it.")
-memory = _state.memory(ctx)
+ctx = state.setup("Memories", "Everything stored, newest first. Open a memory to see its history, edit or delete it.")
+memory = state.memory(ctx)
 if memory is None:
     st.stop()
 
@@ -20,11 +20,11 @@ agent_id = c2.text_input("Agent", key="mem_agent")
 run_id = c3.text_input("Run", key="mem_run")
 memory_type = c4.selectbox("Memory type", ("any", *services.MEMORY_TYPES), key="mem_type")
 page_size = c5.selectbox("Per page", (25, 50, 100, 200), index=1, key="mem_page_size")
-scope = dict(user_id=user_id.strip() or None, agent_id=agent_id.strip() or None, run_id=run_id.strip() or None)
+scope = {"user_id": user_id.strip() or None, "agent_id": agent_id.strip() or None, "run_id": run_id.strip() or None}
 filters = {"memory_type": memory_type} if memory_type != "any" else None
 
 frame = None
-with _state.guard("Cannot list memories: "):
+with state.guard("Cannot list memories: "):
     total = memory.count(**scope, filters=filters)
     pages = max(1, -(-total // page_size))
     page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="mem_page")
@@ -34,17 +34,16 @@ with _state.guard("Cannot list memories: "):
     if not frame.empty:
         st.dataframe(frame, hide_index=True, key="mem_table",
                      column_config={"content": st.column_config.TextColumn(width="large")})
-        _state.csv_download(frame, "memories_page")
+        state.csv_download(frame, "memories_page")
 
-with st.expander("Counts per user and type", expanded=True):
-    with _state.guard("Cannot count: "):
-        counts = services.count_frames(memory.stats())
-        left, right = st.columns(2)
-        left.plotly_chart(charts.counts_bar(counts["user_id"], label="user_id", title="Memories per user"),
-                          key="mem_counts_user")
-        right.plotly_chart(charts.counts_bar(counts["memory_type"], label="memory_type", title="Memories per type"),
-                           key="mem_counts_type")
-        _state.csv_download(counts["user_id"], "counts_per_user")
+with st.expander("Counts per user and type", expanded=True), state.guard("Cannot count: "):
+    counts = services.count_frames(memory.stats())
+    left, right = st.columns(2)
+    left.plotly_chart(charts.counts_bar(counts["user_id"], label="user_id", title="Memories per user"),
+                      key="mem_counts_user")
+    right.plotly_chart(charts.counts_bar(counts["memory_type"], label="memory_type", title="Memories per type"),
+                       key="mem_counts_type")
+    state.csv_download(counts["user_id"], "counts_per_user")
 
 # ---------------------------------------------------------------- one record
 st.subheader("A memory")
@@ -52,7 +51,7 @@ if frame is not None and not frame.empty:
     labels = {row.id: f"{str(row.content)[:90]}  ·  {row.user_id or '-'}  ·  {row.id[:8]}" for row in frame.itertuples()}
     chosen = st.selectbox("Open", frame["id"].tolist(), format_func=labels.get, key="mem_open")
     record = history = None
-    with _state.guard():
+    with state.guard():
         record = memory.get(chosen)
     if record is None:
         st.warning("This memory no longer exists.")
@@ -66,18 +65,18 @@ if frame is not None and not frame.empty:
                 f" · updated {record.updated_at:%Y-%m-%d %H:%M:%S}"))
             if record.metadata:
                 st.json(record.metadata, expanded=True)
-            with _state.guard("Cannot read the history: "):
+            with state.guard("Cannot read the history: "):
                 history = services.history_frame(memory.history(record.id))
                 st.plotly_chart(charts.history_timeline(history, title="History timeline"), key="mem_history_chart")
         with right:
             with st.form(f"edit_{record.id}"):
                 st.markdown("**Edit** (the new text is embedded again)")
                 new_content = st.text_area("Content", value=record.content, key=f"mem_edit_text_{record.id}")
-                new_meta = st.text_area("Metadata (JSON object)", value=services._jsonish(record.metadata) or "{}",
+                new_meta = st.text_area("Metadata (JSON object)", value=services.compact_json(record.metadata) or "{}",
                                         key=f"mem_edit_meta_{record.id}")
                 save = st.form_submit_button("Save changes", type="primary")
             if save:
-                with _state.guard("Not saved: "):
+                with state.guard("Not saved: "):
                     meta = services.parse_metadata(new_meta, field="metadata")
                     if not new_content.strip():
                         raise ValueError("content: a memory cannot be empty (delete it instead)")
@@ -95,7 +94,7 @@ if frame is not None and not frame.empty:
             st.markdown("**Delete** (the history keeps a DELETE event)")
             sure = st.checkbox("Yes, delete this memory", key=f"mem_delete_sure_{record.id}")
             if st.button("Delete", disabled=not sure, key="mem_delete"):
-                with _state.guard("Not deleted: "):
+                with state.guard("Not deleted: "):
                     memory.delete(record.id)
                     st.session_state["mem_flash"] = [services.escape_markdown(f"Deleted {record.id[:8]}: {record.content[:60]}")]
                     st.rerun()
@@ -112,8 +111,8 @@ st.caption("The persona and human blocks an agent keeps in its context, per user
 c1, c2 = st.columns(2)
 core_user = c1.text_input("User", key="core_user", value="default")
 core_agent = c2.text_input("Agent", key="core_agent")
-core_scope = dict(user_id=core_user.strip() or None, agent_id=core_agent.strip() or None)
-with _state.guard("Cannot read the core blocks: "):
+core_scope = {"user_id": core_user.strip() or None, "agent_id": core_agent.strip() or None}
+with state.guard("Cannot read the core blocks: "):
     blocks = {label: memory.core.get(label, **core_scope) for label in ("persona", "human")}
     with st.form("core_form"):
         left, right = st.columns(2)
@@ -129,7 +128,7 @@ with _state.guard("Cannot read the core blocks: "):
             )
         saved = st.form_submit_button("Save core blocks")
     if saved:
-        with _state.guard("Not saved: "):
+        with state.guard("Not saved: "):
             changed = [label for label in values if values[label] != blocks[label].value]
             for label in changed:
                 memory.core.replace(label, values[label], **core_scope)
@@ -142,7 +141,7 @@ left, right = st.columns(2)
 with left:
     fmt = st.radio("Format", ("jsonl", "parquet"), horizontal=True, key="mem_export_fmt")
     if st.button("Prepare export", key="mem_export"):
-        with _state.guard("Export failed: "):
+        with state.guard("Export failed: "):
             st.session_state["mem_export_file"] = services.export_bytes(memory, fmt)
     exported = st.session_state.get("mem_export_file")
     if exported:
@@ -152,7 +151,7 @@ with right:
     upload = st.file_uploader("Import a .jsonl or .parquet export", key="mem_import_file")
     reembed = st.checkbox("Embed the texts again (instead of using the exported vectors)", key="mem_import_reembed")
     if st.button("Import", disabled=upload is None, key="mem_import"):
-        with _state.guard("Import failed: "):
+        with state.guard("Import failed: "):
             n = services.import_upload(memory, upload.name, upload.getvalue(), reembed=reembed)
             st.session_state["mem_flash"] = [services.escape_markdown(f"Imported {n:,} memories from {upload.name}")]
             st.rerun()

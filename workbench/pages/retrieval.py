@@ -5,15 +5,16 @@ import json
 import tempfile
 from pathlib import Path
 
-import _state
 import charts
-import services
 import pandas as pd
+import services
+import state
 import streamlit as st
+
 from agentmem.eval import evaluate
 from agentmem.eval.cv import CVResult, cross_validate
 
-ctx = _state.setup(
+ctx = state.setup(
     "Retrieval",
     "Every dialog turn is stored as a memory (user = conversation) in a throwaway store; each question is "
     "searched in its conversation and scored against its evidence turns.",
@@ -30,7 +31,7 @@ if source == "LoCoMo dev":
 elif source == "Upload a LoCoMo JSON":
     upload = st.file_uploader("LoCoMo-format JSON (up to 50 MB)", key="eval_upload")
     if upload is not None:
-        with _state.guard("Cannot use this file: "):
+        with state.guard("Cannot use this file: "):
             path, _ = services.save_upload(upload.name, upload.getvalue(), UPLOAD_DIR)
             spec = f"locomo:{path}"
 else:
@@ -48,20 +49,20 @@ job_key = f"eval:{ctx.data_dir}"
 busy = services.JOBS.running(job_key)
 clicked = st.button("Run evaluation", type="primary", disabled=busy, key="eval_run")
 if clicked and not busy:
-    with _state.guard("Evaluation not started: "):
+    with state.guard("Evaluation not started: "):
         if spec is None:
             raise ValueError("dataset: choose a LoCoMo-format file first")
         if not modes:
             raise ValueError("modes: pick at least one search mode")
         chosen = [m for m in ("vector", "fts", "hybrid") if m in modes]
-        args = dict(k=int(k), modes=chosen, limit=int(limit) or None)
+        args = {"k": int(k), "modes": chosen, "limit": int(limit) or None}
         run_spec = spec
         services.JOBS.start(
             job_key, "Evaluation",
             lambda progress: evaluate(run_spec, progress=services.staged_progress(progress, 1 + len(chosen)), **args),
         )
 
-ev = _state.job_result(job_key, unit=None)
+ev = state.job_result(job_key, unit=None)
 if ev is not None:
     summary = ev.summary_frame()
     by_cat = ev.by_category_frame()
@@ -76,13 +77,13 @@ if ev is not None:
     metric = right.radio("Per category", ("recall", "mrr", "ndcg"), horizontal=True, key="eval_cat_metric")
     right.plotly_chart(charts.retrieval_by_category(by_cat, metric=metric), key="eval_cat_chart")
     st.dataframe(summary.round(3), hide_index=True, key="eval_summary")
-    _state.csv_download(summary, "retrieval_summary", key="eval_summary_csv")
+    state.csv_download(summary, "retrieval_summary", key="eval_summary_csv")
     st.dataframe(by_cat.round(3), hide_index=True, key="eval_by_cat")
-    _state.csv_download(by_cat, "retrieval_by_category", key="eval_by_cat_csv")
+    state.csv_download(by_cat, "retrieval_by_category", key="eval_by_cat_csv")
     with st.expander("Every question"):
         questions = ev.questions_frame()
         st.dataframe(questions, hide_index=True, key="eval_questions")
-        _state.csv_download(questions, "retrieval_questions", key="eval_questions_csv")
+        state.csv_download(questions, "retrieval_questions", key="eval_questions_csv")
 
 # --------------------------------------------------------------------------- cross-validation
 
@@ -94,27 +95,27 @@ st.caption(
     "ways (`agentmem eval --cv 2`). Conversations are scored as they go in through plain add_batch, add_batch with "
     "contexts and add(messages); the defaults, the previous defaults and vector search alone are scored too."
 )
-CV_RUN = services.REPO_ROOT / "benchmarks" / "cv_retrieval.json"
+CV_RUN = services.REPO_ROOT / "benchmarks" / "retrieval_cv_dev.json"
 cv_job = f"cv:{ctx.data_dir}"
 cv_busy = services.JOBS.running(cv_job)
 cc1, cc2 = st.columns([1, 3])
 folds = cc1.number_input("Folds", min_value=2, max_value=10, value=2, key="cv_folds")
 cc2.caption("Runs the grid on the dataset chosen above (no cost runs here; the CLI measures them).")
 if st.button("Run cross-validation", disabled=cv_busy, key="cv_run") and not cv_busy:
-    with _state.guard("Cross-validation not started: "):
+    with state.guard("Cross-validation not started: "):
         if spec is None:
             raise ValueError("dataset: choose a LoCoMo-format file first")
         cv_path = spec.split(":", 1)[1]
-        cv_args = dict(folds=int(folds), k=int(k), cost=False)
+        cv_args = {"folds": int(folds), "k": int(k), "cost": False}
         services.JOBS.start(
             cv_job, "Cross-validation",
             lambda progress: cross_validate(cv_path, progress=services.staged_progress(progress, 8), **cv_args),
         )
 
-cv = _state.job_result(cv_job, unit=None)
+cv = state.job_result(cv_job, unit=None)
 cv_source = "this run"
 if cv is None and CV_RUN.is_file():
-    with _state.guard("Cannot read the saved cross-validation run: "):
+    with state.guard("Cannot read the saved cross-validation run: "):
         cv = CVResult(**{key: value for key, value in json.loads(CV_RUN.read_text()).items()})
         cv_source = f"the saved run `benchmarks/{CV_RUN.name}` ({cv.timestamp})"
 if cv is not None:
@@ -123,7 +124,7 @@ if cv is not None:
     st.dataframe(pooled.round(3), hide_index=True, key="cv_units_table")
     fold_frame = cv.folds_frame()
     st.dataframe(fold_frame.round(3), hide_index=True, key="cv_folds_table")
-    _state.csv_download(fold_frame, "cv_folds", key="cv_folds_csv")
+    state.csv_download(fold_frame, "cv_folds", key="cv_folds_csv")
     if cv.cost:
         cost_frame = pd.DataFrame([{"path": c.get("path"), "setting": c["setting"]["label"], "ingest_per_s": c["ops_per_s"],
                                     "search_p50_ms": c["p50_ms"], "runs": len(c["runs"])} for c in cv.cost])

@@ -4,13 +4,14 @@ import importlib.util
 import json
 from pathlib import Path
 
-import _state
 import charts
 import services
+import state
 import streamlit as st
+
 from agentmem.bench.scale import parse_sizes, run_scale, scale_frame
 
-_state.setup(
+state.setup(
     "Scale",
     "One store grown in steps; at each size: bulk ingest, single add, search per mode (the real model "
     "embeds every query), the 8/32-agent loop, disk and memory. Load a saved run of `agentmem bench-scale` "
@@ -27,7 +28,7 @@ c1, c2 = st.columns([4, 1])
 path_text = c1.text_input("Run JSON", value=str(saved[-1]) if saved else "", key="scale_path",
                           help="The file `agentmem bench-scale --json OUT` wrote")
 if c2.button("Load", key="scale_load"):
-    with _state.guard("Cannot load the run: "):
+    with state.guard("Cannot load the run: "):
         if not path_text.strip():
             raise ValueError("run JSON: enter the path of a bench-scale --json file")
         path = Path(path_text.strip()).expanduser()
@@ -57,24 +58,24 @@ run_clicked = st.button("Run", type="primary", disabled=busy, key="scale_run")
 if busy:
     st.info("A scale run is going; its progress is below. It keeps going if you leave this page.")
 if run_clicked and not busy:
-    with _state.guard("Scale run not started: "):
+    with state.guard("Scale run not started: "):
         try:
             sizes = parse_sizes(sizes_text)
         except ValueError as exc:
             raise ValueError(f"sizes: {exc}") from None
         if sizes[-1] > 100_000:
             raise ValueError("sizes: at most 100k here; larger runs belong to `agentmem bench-scale`")
-        params = dict(users=int(users), queries=int(queries), adds=max(5, int(queries)), agents=(2, 8), agent_turns=2,
-                      probes=2, settle_s=20, include_mem0=bool(mem0))
+        params = {"users": int(users), "queries": int(queries), "adds": max(5, int(queries)), "agents": (2, 8), "agent_turns": 2,
+                      "probes": 2, "settle_s": 20, "include_mem0": bool(mem0)}
         steps = len(sizes) * (2 if mem0 else 1)
 
-        def work(progress):  # noqa: ANN001, ANN202
+        def work(progress):
             return run_scale(sizes, progress=services.staged_progress(progress, steps), **params)
 
         services.JOBS.start(JOB_KEY, "Scale run", work)
         st.session_state[SHOWN] = "job"
 
-job_result = _state.job_result(JOB_KEY, unit=None) if services.JOBS.get(JOB_KEY) else None
+job_result = state.job_result(JOB_KEY, unit=None) if services.JOBS.get(JOB_KEY) else None
 result = st.session_state.get("scale_loaded") if st.session_state.get(SHOWN) == "file" else job_result
 
 # ---------------------------------------------------------------- the figures
@@ -91,7 +92,7 @@ else:
     st.plotly_chart(charts.scale_latency(frame), key="scale_latency_chart")
     st.plotly_chart(charts.scale_throughput(frame), key="scale_throughput_chart")
     st.dataframe(frame, hide_index=True, key="scale_table")
-    _state.csv_download(frame, "scale", key="scale_csv")
+    state.csv_download(frame, "scale", key="scale_csv")
     peer = result.get("mem0") or {}
     if peer.get("skipped"):
         st.caption(services.escape_markdown(f"Mem0 on pgvector skipped: {peer['skipped']}"))

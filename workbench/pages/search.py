@@ -1,12 +1,12 @@
 """Search: hybrid / vector / full-text search with scope and metadata filters; open any hit."""
 
-import _state
 import charts
 import services
+import state
 import streamlit as st
 
-ctx = _state.setup("Search", "Ask in plain words. Scores are higher for better matches in every mode.")
-memory = _state.memory(ctx)
+ctx = state.setup("Search", "Ask in plain words. Scores are higher for better matches in every mode.")
+memory = state.memory(ctx)
 if memory is None:
     st.stop()
 
@@ -31,7 +31,7 @@ with st.form("search_form"):
 
 if submitted:
     st.session_state.pop("search_hits", None)
-    with _state.guard("Search failed: "):
+    with state.guard("Search failed: "):
         if not query or not query.strip():
             raise ValueError("query: type something to search for")
         filters = services.parse_filters(filters_text)
@@ -63,12 +63,12 @@ if frame is not None:
                            "content": st.column_config.TextColumn(width="large")},
             key="search_table",
         )
-        _state.csv_download(frame, "search_results")
+        state.csv_download(frame, "search_results")
         options = frame["id"].tolist()
         labels = {row.id: f"#{row.rank} · {row.score:.3f} · {str(row.content)[:90]}" for row in frame.itertuples()}
         chosen = st.selectbox("Open a result", options, format_func=labels.get, key="search_open")
         if chosen:
-            with _state.guard():
+            with state.guard():
                 record = memory.get(chosen)
                 if record is None:
                     st.warning("This memory no longer exists (deleted since the search).")

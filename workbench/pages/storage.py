@@ -1,13 +1,13 @@
 """Storage: where the data lives, counts per store, verify / repair, LanceDB upkeep, reset."""
 
-import _state
 import pandas as pd
 import services
+import state
 import streamlit as st
 
-ctx = _state.setup("Storage", "The records store (libSQL) is the source of truth; the vector store (LanceDB) "
-                   "must hold the same ids. Verify compares them, repair mends the vector side.")
-memory = _state.memory(ctx)
+ctx = state.setup("Storage", "The records store (libSQL) is the source of truth; the vector store (LanceDB) "
+                  "must hold the same ids. Verify compares them, repair mends the vector side.")
+memory = state.memory(ctx)
 if memory is None:
     st.stop()
 
@@ -15,7 +15,7 @@ for message in st.session_state.pop("storage_flash", []):
     st.success(message)
 
 stats = None
-with _state.guard("Cannot read the store's statistics: "):
+with state.guard("Cannot read the store's statistics: "):
     stats = memory.stats()
 
 if stats is not None:
@@ -48,7 +48,7 @@ if stats is not None:
     if st.button("Compact and build indexes", key="storage_optimize",
                  help="Merges small fragments, folds new rows into the indexes, builds the ANN index "
                       "once the table is large enough."):
-        with _state.guard("Optimize failed: "), st.spinner("Compacting…"):
+        with state.guard("Optimize failed: "), st.spinner("Compacting…"):
             report = memory.optimize()
             st.session_state["storage_report"] = ("Optimize", report)
     with st.expander("Embedder"):
@@ -57,10 +57,10 @@ if stats is not None:
 st.subheader("Consistency")
 c1, c2, _ = st.columns([1, 1, 3])
 if c1.button("Verify", type="primary", key="storage_verify"):
-    with _state.guard("Verify failed: "), st.spinner("Comparing the two stores…"):
+    with state.guard("Verify failed: "), st.spinner("Comparing the two stores…"):
         st.session_state["storage_report"] = ("Verify", memory.verify().to_dict())
 if c2.button("Repair", key="storage_repair"):
-    with _state.guard("Repair failed: "), st.spinner("Re-embedding what is missing…"):
+    with state.guard("Repair failed: "), st.spinner("Re-embedding what is missing…"):
         st.session_state["storage_report"] = ("Repair", memory.repair().to_dict())
 
 report = st.session_state.get("storage_report")
@@ -80,7 +80,7 @@ st.caption("Deletes every memory, vector, history event and core block in this d
 busy = any(services.JOBS.running(f"{kind}:{ctx.key}") for kind in ("ingest",))
 confirm = st.text_input("Type RESET to confirm", key="storage_reset_confirm")
 if st.button("Reset this store", disabled=busy, key="storage_reset"):
-    with _state.guard("Reset failed: "):
+    with state.guard("Reset failed: "):
         if confirm.strip() != "RESET":
             raise ValueError("reset: type RESET in the box first; nothing was deleted")
         memory.reset()

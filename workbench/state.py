@@ -15,10 +15,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import services
 import streamlit as st
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from agentmem import Memory
 
 DATA_DIR_KEY = "data_dir"
 _INPUT_KEY = "_data_dir_input"
@@ -213,7 +218,7 @@ def store(ctx: Context) -> services.Store:
     return store_for(ctx.settings)
 
 
-def memory(ctx: Context):  # noqa: ANN201 - agentmem.Memory, imported lazily
+def memory(ctx: Context) -> Memory | None:
     """The Memory of the chosen settings, or None after showing why it could not open."""
     if ctx.settings is None:
         st.info("Choose a usable data directory and store settings in the sidebar.")
@@ -272,7 +277,7 @@ def job_result(key: str, *, unit: str | None = "items") -> Any:
     return job.result
 
 
-def csv_download(frame, name: str, *, label: str | None = None, key: str | None = None) -> None:  # noqa: ANN001
+def csv_download(frame: pd.DataFrame, name: str, *, label: str | None = None, key: str | None = None) -> None:
     """A 'Download CSV' button under a table."""
     st.download_button(
         label or f"Download {name}.csv",

@@ -1,0 +1,204 @@
+"""Writing rows into a store with progress, and a store's memories out to a file and back in."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from agentmem.bench import group_by_user
+from agentmem.errors import AgentMemError, InvalidInputError
+
+from .parsing import MAX_UPLOAD_BYTES, IngestItem, preview, validate_items
+
+if TYPE_CHECKING:
+    from agentmem import Memory
+
+__all__ = ["MEMORY_TYPES", "IngestSummary", "export_bytes", "import_upload", "ingest", "ingest_chat"]
+
+MEMORY_TYPES = ("semantic", "episodic", "procedural")
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did: counts of ADD / NOOP / rejected and the reasons, and its speed."""
+
+    added: int = 0
+    noop: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    stored: int = 0
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def ops_per_s(self) -> float:
+        return (self.added + self.noop) / self.seconds if self.seconds > 0 else 0.0
+
+    def outcome_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"outcome": ["ADD", "NOOP", "rejected"], "count": [self.added, self.noop, len(self.rejected)]}
+        )
+
+    def rejected_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rejected, columns=["row", "reason", "text"])
+
+
+
+
+def ingest(
+    memory: Memory,
+    items: Sequence[IngestItem],
+    *,
+    agent_id: str | None = None,
+    run_id: str | None = None,
+    memory_type: str = "semantic",
+    batch_size: int = 128,
+    concurrency: int = 1,
+    progress: Callable[..., None] | None = None,
+    rejected: Iterable[dict[str, Any]] = (),
+) -> IngestSummary:
+    """Store ``items`` with ``add_batch`` in chunks, reporting progress after each chunk.
+
+    Rows are validated first (see :func:`validate_items`); ``concurrency`` chunks are in
+    flight at once. A chunk the store refuses marks its rows rejected with the store's
+    message and the rest goes on, so one bad row never loses the others.
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidInputError("batch_size", f"must be a positive integer, got {batch_size!r}")
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise InvalidInputError("concurrency", f"must be a positive integer, got {concurrency!r}")
+    good, bad = validate_items(items)
+    summary = IngestSummary(rejected=[*rejected, *bad])
+    total = len(good)
+    if progress:
+        progress(0, total, "starting")
+    chunks = group_by_user(good, batch_size)
+    done = 0
+    lock = threading.Lock()
+    started = time.perf_counter()
+
+    def add(user: str | None, rows: list[IngestItem]) -> list[Any]:
+        return memory.add_batch(
+            [r.text for r in rows],
+            user_id=user,
+            agent_id=agent_id or None,
+            run_id=run_id or None,
+            metadata=[r.metadata for r in rows],
+            memory_type=memory_type,
+        )
+
+    def write(chunk: tuple[str | None, list[IngestItem]]) -> None:
+        nonlocal done
+        user, rows = chunk
+        outcomes: list[tuple[IngestItem, Any, str | None]] = []
+        try:
+            outcomes = [(r, res, None) for r, res in zip(rows, add(user, rows))]
+        except InvalidInputError:
+            # The store refuses a whole batch for one row it rejects; find that row
+            # (one call per row, only for this chunk) so the others still go in.
+            for r in rows:
+                try:
+                    outcomes.append((r, add(user, [r])[0], None))
+                except AgentMemError as exc:
+                    outcomes.append((r, None, str(exc)))
+        except AgentMemError as exc:
+            outcomes = [(r, None, str(exc)) for r in rows]
+        with lock:
+            for row, result, error in outcomes:
+                if error is not None:
+                    summary.rejected.append({"row": row.row, "reason": f"refused by the store: {error}",
+                                             "text": preview(row.text)})
+                elif result.event == "NOOP":
+                    summary.noop += 1
+                    summary.ids.append(result.id)
+                else:
+                    summary.added += 1
+                    summary.ids.append(result.id)
+            done += len(rows)
+        if progress:
+            progress(done, total, "writing")
+
+    if concurrency == 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            write(chunk)
+    else:
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="workbench-ingest") as pool:
+            list(pool.map(write, chunks))
+    summary.seconds = time.perf_counter() - started
+    summary.rejected.sort(key=lambda r: (r["row"] is None, r["row"] or 0))
+    summary.stored = memory.count()
+    if progress:
+        progress(total, total, "done")
+    return summary
+
+
+def ingest_chat(
+    memory: Memory,
+    messages: Sequence[Any],
+    *,
+    user_id: str | None,
+    agent_id: str | None = None,
+    run_id: str | None = None,
+    timestamp: str | None = None,
+    memory_type: str = "semantic",
+    progress: Callable[..., None] | None = None,
+) -> IngestSummary:
+    """Store a chat with one ``add(messages)``: a memory per message, each with the turns
+    before it (and ``timestamp``) as its context. A bad message rejects the whole chat
+    with an error naming it, and nothing is written."""
+    total = len(messages)
+    if progress:
+        progress(0, total, "starting")
+    started = time.perf_counter()
+    results = memory.add(list(messages), user_id=user_id or None, agent_id=agent_id or None, run_id=run_id or None,
+                         timestamp=timestamp or None, memory_type=memory_type)
+    summary = IngestSummary(seconds=time.perf_counter() - started, ids=[r.id for r in results])
+    summary.noop = sum(r.event == "NOOP" for r in results)
+    summary.added = len(results) - summary.noop
+    summary.stored = memory.count()
+    if progress:
+        progress(total, total, "done")
+    return summary
+
+
+def export_bytes(memory: Memory, fmt: str) -> tuple[str, bytes]:
+    """Export every memory to JSONL or Parquet; returns (file name, bytes) for a download."""
+    if fmt not in ("jsonl", "parquet"):
+        raise InvalidInputError("format", f"must be jsonl or parquet, got {fmt!r}")
+    folder = Path(tempfile.mkdtemp(prefix="agentmem-export-"))
+    try:
+        name = f"agentmem-{datetime.now():%Y%m%d-%H%M%S}.{fmt}"
+        path = folder / name
+        memory.export(path)
+        return name, path.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_upload(memory: Memory, name: str, data: bytes, *, reembed: bool = False) -> int:
+    """Import a JSONL or Parquet export (from an upload); returns how many memories came in."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInputError(
+            "upload", f"{name} is {len(data) / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB"
+        )
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".jsonl", ".parquet"):
+        raise InvalidInputError("upload", f"{name}: import takes a .jsonl or .parquet export")
+    if not data:
+        raise InvalidInputError("upload", f"{name} is empty")
+    folder = Path(tempfile.mkdtemp(prefix="agentmem-import-"))
+    try:
+        path = folder / f"import{suffix}"
+        path.write_bytes(data)
+        return memory.import_(path, reembed=reembed)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -58,7 +58,7 @@ class AsyncMemory:
             raise InvalidInputError("config", f"must be a MemoryConfig, got {type(config).__name__}")
         self.config = config or MemoryConfig()
         self._embedder = embedder
-        self._core: Orchestrator | None = None
+        self._orchestrator: Orchestrator | None = None
         self._opening: asyncio.Lock | None = None
         self._closed = False
         self._blocks: AsyncCoreBlocks | None = None
@@ -79,14 +79,14 @@ class AsyncMemory:
     async def _ready(self) -> Orchestrator:
         if self._closed:
             raise ClosedError("this Memory is closed")
-        if self._core is not None:
-            return self._core
+        if self._orchestrator is not None:
+            return self._orchestrator
         if self._opening is None:
             self._opening = asyncio.Lock()
         async with self._opening:
-            if self._core is None:
-                self._core = await self._build()
-        return self._core
+            if self._orchestrator is None:
+                self._orchestrator = await self._build()
+        return self._orchestrator
 
     async def _build(self) -> Orchestrator:
         cfg = self.config
@@ -247,7 +247,7 @@ class AsyncMemory:
         earlier: list[str] = []
         if turns and scope["run_id"] is not None:
             only_messages = {"role": {"in": list(v.ROLES)}, **{k: None for k, x in scope.items() if x is None}}
-            latest = await core.records.list(parse_filters(only_messages, **scope), limit=turns, offset=0)
+            latest = await core.list(parse_filters(only_messages, **scope), limit=turns, offset=0)
             earlier = [r.content for r in reversed(latest)]
         items = new_memories(texts, **scope, memory_type=mtype, metadata=mds,
                              contexts=_message_contexts(texts, earlier, turns, line),
@@ -384,7 +384,7 @@ class AsyncMemory:
         conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
         n, off = v.limit(limit), v.offset(offset)
         core = await self._ready()
-        return ResultList(await core.records.list(conds, limit=n, offset=off))
+        return ResultList(await core.list(conds, limit=n, offset=off))
 
     def iter_all(
         self,
@@ -418,11 +418,11 @@ class AsyncMemory:
         return conds, size
 
     async def _pages(self, conds: list[Any], size: int, *, newest_first: bool = True) -> AsyncIterator[list[MemoryRecord]]:
-        """The pages of a keyset walk (RecordStore.page)."""
+        """The pages of a keyset walk (``Orchestrator.page``)."""
         core = await self._ready()
         after = None
         while True:
-            page, after = await core.records.page(conds, after=after, limit=size, newest_first=newest_first)
+            page, after = await core.page(conds, after=after, limit=size, newest_first=newest_first)
             if page:
                 yield page
             if after is None:
@@ -438,12 +438,16 @@ class AsyncMemory:
     ) -> int:
         """How many memories ``get_all`` would page through."""
         conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
-        return await (await self._ready()).records.count(conds)
+        return await (await self._ready()).count(conds)
 
     async def history(self, memory_id: str) -> ResultList[HistoryEvent]:
-        """Every ADD / UPDATE / DELETE of the memory, oldest first (kept after a delete)."""
+        """Every ADD / UPDATE / DELETE of the memory, oldest first (kept after a delete).
+
+        History lives in the records store: with ``persist_records=False`` none is kept,
+        and this raises RecordStoreError with ``setting == "persist_records"`` (an empty
+        list would read as a memory that never changed)."""
         mid = v.memory_id(memory_id)
-        return ResultList(await (await self._ready()).records.history(mid))
+        return ResultList(await (await self._ready()).history(mid))
 
     # --- changing --------------------------------------------------------------------------
 
@@ -460,7 +464,7 @@ class AsyncMemory:
         """Delete one memory (its history stays, ending in a DELETE event)."""
         mid = v.memory_id(memory_id)
         core = await self._ready()
-        old = await core.records.get(mid)
+        old = await core.get(mid)
         if old is None:
             raise NotFoundError(mid)
         await core.delete([old])
@@ -513,7 +517,7 @@ class AsyncMemory:
         target = Path(path)
         kind = _file_kind(target, "path")
         core = await self._ready()
-        await core.settle()
+        await core.flush()
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
         out = _ExportFile(tmp, kind, core.embedder.dim if include_vectors else None)
@@ -521,7 +525,7 @@ class AsyncMemory:
         try:
             async for page in self._pages([], self.config.page_size, newest_first=False):
                 columns = ["id", FTS_COLUMN, "vector"] if include_vectors else ["id", FTS_COLUMN]
-                stored = await core.vectors.rows_of([r.id for r in page], columns)
+                stored = await core.vector_rows([r.id for r in page], columns)
                 await asyncio.to_thread(out.write, page, stored)  # formatting off the event loop
                 total += len(page)
             out.close()
@@ -565,7 +569,7 @@ class AsyncMemory:
         try:
             while (page := await asyncio.to_thread(next, pages, None)) is not None:
                 items, vecs = await asyncio.to_thread(prepare, page)
-                existing = {r.id for r in await core.records.get_many([m.id for m in items])}
+                existing = {r.id for r in await core.get_many([m.id for m in items])}
                 keep = [i for i, m in enumerate(items) if m.id not in existing]
                 if not keep:
                     continue
@@ -595,11 +599,11 @@ class AsyncMemory:
         """Wait until every acknowledged add is embedded and appended to LanceDB (adds
         return earlier: see ``embed_behind`` and ``write_behind_rows``). Searches never
         need it; it is for timing, backups and handing the table to another reader."""
-        await (await self._ready()).settle()
+        await (await self._ready()).flush()
 
     async def optimize(self) -> dict[str, Any]:
         """Compact the vector table, fold new rows into its indexes, build the ANN index when due."""
-        return await (await self._ready()).vectors.optimize()
+        return await (await self._ready()).optimize()
 
     async def stats(self) -> dict[str, Any]:
         """Counts and facts about both stores, the embedder and background upkeep.
@@ -644,19 +648,19 @@ class AsyncMemory:
 
     def timings(self) -> list[CallTiming]:
         """The stage timings of every call since the last :meth:`reset_timings`."""
-        return [] if self._core is None else list(self._core.timings)
+        return [] if self._orchestrator is None else list(self._orchestrator.timings)
 
     def reset_timings(self) -> None:
-        if self._core is not None:
-            self._core.timings.clear()
+        if self._orchestrator is not None:
+            self._orchestrator.timings.clear()
 
     async def close(self) -> None:
         """Close both stores; closing twice is harmless, later calls raise ClosedError."""
         if self._closed:
             return
         self._closed = True
-        if self._core is not None:
-            core, self._core = self._core, None
+        if self._orchestrator is not None:
+            core, self._orchestrator = self._orchestrator, None
             await core.close()
 
     @property

@@ -31,14 +31,15 @@ import numpy as np
 
 from . import validation as v
 from .config import MemoryConfig
-from .errors import ConsistencyError, InvalidInputError, NotFoundError
+from .errors import ConsistencyError, InvalidInputError, NotFoundError, RecordStoreError
 from .fusion import fuse
-from .models import STAGES, AddResult, CallTiming, MemoryRecord, RepairReport, SearchHit, VerifyReport
+from .models import STAGES, AddResult, CallTiming, HistoryEvent, MemoryRecord, RepairReport, SearchHit, VerifyReport
 from .storage.base import NewMemory
 from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
 from .storage.scopes import scope_key
 from .storage.libsql import RecordStore
+from .vector_reads import VectorReads
 
 __all__ = ["Orchestrator", "Embedderlike", "StageClock"]
 
@@ -129,6 +130,8 @@ class Orchestrator:
         self.embedder = embedder
         self.vectors = vectors
         self.records = records
+        # where memories are read: the records store, or the vector table when records are off
+        self._reads: RecordStore | VectorReads = records if config.persist_records else VectorReads(vectors)
         self.timings: deque[CallTiming] = deque(maxlen=TIMINGS_KEPT)
         # hash -> the future of the in-flight call adding it (hash -> id once done)
         self._pending: dict[str, asyncio.Future[dict[str, str]]] = {}
@@ -362,7 +365,8 @@ class Orchestrator:
         )
 
     def _embed_behind_ok(self, items: Sequence[NewMemory]) -> bool:
-        return self.config.embed_behind and self._behind_ok(items)
+        # the memory waits for its embedding in the records store: none without records
+        return self.config.embed_behind and self.config.persist_records and self._behind_ok(items)
 
     async def _store_unembedded(self, items: list[NewMemory], clock: StageClock, taken: dict[str, str]) -> None:
         """Embed-behind: commit the memories (with an empty pending vector) and return;
@@ -421,8 +425,8 @@ class Orchestrator:
             await asyncio.gather(*others)
         return qv
 
-    async def _drain_embeds(self) -> None:
-        """Embed whatever adds left waiting (before changes to stored memories, settle, close)."""
+    async def _flush_embeds(self) -> None:
+        """Embed whatever adds left waiting (before changes to stored memories, flush, close)."""
         while self._unembedded or self._embedding:
             await self._embed_waiting(None, StageClock("embed_behind", len(self._unembedded)))
 
@@ -478,7 +482,7 @@ class Orchestrator:
     async def _undo_insert(self, items: Sequence[NewMemory], *, vectors: bool = True, records: bool = True) -> None:
         ids = [m.id for m in items]
         try:
-            await self._drain_embeds()
+            await self._flush_embeds()
             if vectors:
                 await self.vectors.delete_ids(ids)
             if records and self.config.persist_records:
@@ -522,24 +526,50 @@ class Orchestrator:
 
     # --- single-memory changes -----------------------------------------------------------
 
+    # --- reads (the records store, or the vector table without records: vector_reads.py) ----
+
     async def get(self, memory_id: str) -> MemoryRecord | None:
-        if self.config.persist_records:
-            return await self.records.get(memory_id)
-        rows = await self.vectors.rows([memory_id], ["id", "content", "hash", "user_id", "agent_id", "run_id",
-                                                     "memory_type", "metadata", "created_at"])
-        if not rows:
-            return None
-        r = rows[0]
-        created = datetime.fromtimestamp(r["created_at"] / 1_000_000, tz=timezone.utc)
-        return MemoryRecord(id=r["id"], content=r["content"], hash=r["hash"], user_id=r["user_id"],
-                            agent_id=r["agent_id"], run_id=r["run_id"], memory_type=r["memory_type"],
-                            metadata=json.loads(r["metadata"] or "{}"), created_at=created, updated_at=created)
+        return await self._reads.get(memory_id)
+
+    async def get_many(self, ids: Sequence[str]) -> list[MemoryRecord]:
+        """The memories of these ids that exist, in no particular order."""
+        return await self._reads.get_many(ids)
+
+    async def list(self, conds: list[Condition], *, limit: int, offset: int) -> list[MemoryRecord]:
+        """Memories matching ``conds``, newest first."""
+        return await self._reads.list(conds, limit=limit, offset=offset)
+
+    async def page(
+        self, conds: list[Condition], *, after: Any, limit: int, newest_first: bool = True
+    ) -> tuple[list[MemoryRecord], Any]:
+        """One page of a keyset walk and the cursor of the next (None once done): newest
+        first, or oldest stored first (``newest_first=False``, export's order)."""
+        return await self._reads.page(conds, after=after, limit=limit, newest_first=newest_first)
+
+    async def count(self, conds: list[Condition]) -> int:
+        return await self._reads.count(conds)
+
+    async def history(self, memory_id: str) -> list[HistoryEvent]:
+        """The memory's events, oldest first; refused without records, where none are kept."""
+        if not self.config.persist_records:
+            raise RecordStoreError("history is kept in the records store, which this Memory does not write",
+                                   setting="persist_records")
+        return await self.records.history(memory_id)
+
+    async def vector_rows(self, ids: Sequence[str], columns: Sequence[str]) -> Any:
+        """``columns`` (``id`` first) of the vector rows of these ids as an Arrow table, in no
+        particular order: an export page's vectors and full-text, one Arrow read."""
+        return await self.vectors.rows_of(ids, columns)
+
+    async def optimize(self) -> dict[str, Any]:
+        """Compact the vector table, fold new rows into its indexes, build the ANN index when due."""
+        return await self.vectors.optimize()
 
     async def update(self, memory_id: str, content: str | None, metadata: dict[str, Any] | None) -> MemoryRecord:
-        await self._drain_embeds()
+        await self._flush_embeds()
         with self.clock("update", 1) as clock:
-            with clock.stage("records"):
-                old = await self.records.get(memory_id)
+            with clock.stage("records" if self.config.persist_records else "vectors"):
+                old = await self._reads.get(memory_id)
             if old is None:
                 raise NotFoundError(memory_id)
             new_content = old.content if content is None else content
@@ -553,7 +583,10 @@ class Orchestrator:
                 created_at=now(),
             )
             if new.hash != old.hash:
-                clash = await self.records.existing_hashes([new.hash])
+                if self.config.persist_records:
+                    clash = await self.records.existing_hashes([new.hash])
+                else:
+                    clash = await self.vectors.hashes([new.hash])
                 if clash and clash[new.hash][0] != old.id:
                     raise InvalidInputError(
                         "content", f"memory {clash[new.hash][0]!r} in the same scope already has this content"
@@ -563,12 +596,11 @@ class Orchestrator:
             with clock.stage("vectors"):
                 await self.vectors.upsert([stored], vecs[:1])
             try:
-                await self._write_records(self.records.update(old, new, history=self.config.write_history), clock)
+                if self.config.persist_records:
+                    await self._write_records(self.records.update(old, new, history=self.config.write_history), clock)
             except BaseException as exc:
                 try:
-                    old_item = NewMemory(old.id, old.content, old.hash, old.user_id, old.agent_id, old.run_id,
-                                         old.memory_type, old.metadata, old.created_at)
-                    await self.vectors.upsert([old_item], vecs[1:])
+                    await self.vectors.upsert([NewMemory.from_record(old)], vecs[1:])
                 except Exception as undo_exc:
                     raise ConsistencyError(f"update failed ({exc}) and so did its undo ({undo_exc})") from exc
                 raise
@@ -580,7 +612,11 @@ class Orchestrator:
         with self.clock(op, len(olds)) as clock:
             if not olds:
                 return 0
-            await self._drain_embeds()
+            await self._flush_embeds()
+            if not self.config.persist_records:  # the vector table holds the only copy
+                with clock.stage("vectors"):
+                    await self.vectors.delete_ids([m.id for m in olds])
+                return len(olds)
             await self._write_records(self.records.delete(olds, history=self.config.write_history, when=now()), clock)
             try:
                 with clock.stage("vectors"):
@@ -601,7 +637,16 @@ class Orchestrator:
         transaction, then the vectors. A process killed between the two leaves at most one
         page of vectors whose records are gone: ``verify()`` counts them as orphans and
         ``repair()`` removes them; calling ``delete_all`` again deletes what is left.
+        Without records, the ids matching when the call began are deleted from the
+        vector table a page at a time.
         """
+        if not self.config.persist_records:
+            ids = await self._reads.ids(conds)
+            total = 0
+            for start in range(0, len(ids), self.config.page_size):
+                total += await self.delete(await self._reads.get_many(ids[start : start + self.config.page_size]),
+                                           op="delete_all")
+            return total
         upto = await self.records.max_rowid()
         total = 0
         while True:
@@ -651,10 +696,10 @@ class Orchestrator:
                 return
             after = upto
 
-    async def settle(self) -> None:
+    async def flush(self) -> None:
         """Let every write acknowledged so far reach both stores' readers (written-behind
         vectors included: ``refresh`` flushes them; memories not embedded yet are first)."""
-        await self._drain_embeds()
+        await self._flush_embeds()
         await self.vectors.refresh()
 
     async def wait_warm(self) -> float:
@@ -664,8 +709,8 @@ class Orchestrator:
     async def stats(self) -> dict[str, Any]:
         """Counts and facts of both stores, the embedder and background upkeep."""
         records, vectors, history, users, types, info, version, needs = await asyncio.gather(
-            self.records.count([]), self.vectors.count(), self.records.history_count(),
-            self.records.counts_by("user_id"), self.records.counts_by("memory_type"), self.vectors.info(),
+            self._reads.count([]), self.vectors.count(), self._history_count(),
+            self._reads.counts_by("user_id"), self._reads.counts_by("memory_type"), self.vectors.info(),
             self.records.schema_version(), self.vectors.needs(),
         )
         return {
@@ -679,6 +724,9 @@ class Orchestrator:
             "embedder": self.embedder.stats(),
             "upkeep": self._upkeep_state(info, needs),
         }
+
+    async def _history_count(self) -> int:
+        return await self.records.history_count() if self.config.persist_records else 0
 
     def _upkeep_state(self, info: dict[str, Any], needs: dict[str, Any]) -> dict[str, Any]:
         """Whether background work has settled: no upkeep round running, no written-behind
@@ -701,8 +749,12 @@ class Orchestrator:
 
     async def verify(self) -> VerifyReport:
         """Compare both stores range by range (see ``_compare``); exact counts, at most
-        ``VerifyReport.LISTED`` ids listed per kind, in id order."""
-        await self.settle()
+        ``VerifyReport.LISTED`` ids listed per kind, in id order. Without records the vector
+        table is the only copy: both counts are its rows, and nothing can differ."""
+        await self.flush()
+        if not self.config.persist_records:
+            rows = await self.vectors.count()
+            return VerifyReport(records=rows, vectors=rows)
         cap = VerifyReport.LISTED
         records = vectors = 0
         counts = {"missing": 0, "orphans": 0, "stale": 0}
@@ -724,7 +776,9 @@ class Orchestrator:
         """Make the vector store match the records store, one id range at a time: missing
         and stale vectors are embedded again from the records, orphans removed."""
         with self.clock("repair", 0) as clock:
-            await self.settle()
+            await self.flush()
+            if not self.config.persist_records:  # one copy: nothing to match against
+                return RepairReport(reembedded=0, removed_orphans=0, after=await self.verify())
             reembedded = removed = 0
             async for diff in self._compare(self.config.page_size):
                 if diff.stale:  # drop every copy first: an id stored twice comes back once
@@ -733,8 +787,7 @@ class Orchestrator:
                 redo = diff.missing + diff.stale
                 for start in range(0, len(redo), self.config.chunk_size):
                     records = await self.records.get_many(redo[start : start + self.config.chunk_size])
-                    items = [NewMemory(r.id, r.content, r.hash, r.user_id, r.agent_id, r.run_id, r.memory_type,
-                                       r.metadata, r.created_at) for r in records]
+                    items = [NewMemory.from_record(r) for r in records]
                     vecs = await self.embed([m.content for m in items], clock)
                     with clock.stage("vectors"):
                         await self.vectors.upsert(items, vecs)
@@ -746,7 +799,7 @@ class Orchestrator:
             return RepairReport(reembedded=reembedded, removed_orphans=removed, after=await self.verify())
 
     async def reset(self) -> None:
-        await self._drain_embeds()
+        await self._flush_embeds()
         await self.records.reset()
         await self.vectors.reset()
         self.embedder.clear_cache()
@@ -754,7 +807,7 @@ class Orchestrator:
     async def close(self) -> None:
         try:
             try:
-                await self._drain_embeds()
+                await self._flush_embeds()
             except Exception:  # left pending in the records store: embedded on the next open
                 log.warning("embedding waiting memories on close failed", exc_info=True)
             if self._embed_task is not None and not self._embed_task.done():

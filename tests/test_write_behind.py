@@ -139,7 +139,7 @@ async def test_embed_behind_add_returns_before_embedding_and_every_search_finds_
             break
         await asyncio.sleep(0.01)
     assert not core._unembedded
-    await core.settle()
+    await core.flush()
     assert await core.records.pending_vectors(10) == []
     assert (await mem.verify()).ok and await mem.count() == 4
     await mem.close()

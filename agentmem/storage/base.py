@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .filters import meta_kv
+
+if TYPE_CHECKING:
+    from ..models import MemoryRecord
 
 __all__ = ["NewMemory"]
 
@@ -39,6 +42,16 @@ class NewMemory:
     metadata_json: str = ""
     meta_kv: list[str] | None = None
     index_text: str | None = None
+
+    @classmethod
+    def from_record(cls, record: MemoryRecord, *, index_text: str | None = None) -> NewMemory:
+        """A stored memory on its way into a store again (repair, undo, recovery): the same
+        id, text, hash, scope, type, metadata and creation time."""
+        return cls(
+            id=record.id, content=record.content, hash=record.hash, user_id=record.user_id,
+            agent_id=record.agent_id, run_id=record.run_id, memory_type=record.memory_type,
+            metadata=record.metadata, created_at=record.created_at, index_text=index_text,
+        )
 
     @property
     def search_text(self) -> str:

@@ -1,10 +1,23 @@
-"""The ``agentmem`` command: ``agentmem bench ...`` and ``agentmem eval ...``.
+"""The ``agentmem`` command (also ``python -m agentmem``), five subcommands:
+
+``bench``         throughput of each optimization phase on one dataset and where the time
+                  goes, with the embed-only, plain-embed, storage-only and Mem0 rows beside it;
+``eval``          retrieval quality (recall@k, top-1, MRR, nDCG@k, session hit@5) on LoCoMo
+                  or facts data; ``--cv FOLDS`` cross-validates the search settings,
+                  ``--compare`` scores the defaults on held-out data;
+``bench-scale``   one store grown in steps (``--sizes 10k,100k``): search, add, freshness
+                  and agent-loop latency, disk and RSS at each size, Mem0 on pgvector beside
+                  it; ``--ann-recall N`` measures recall@10 of vector search against exact;
+``bench-remote``  add_batch and search from 1..N worker processes, the embedded stores
+                  against sqld + S3;
+``stack``         ``up``, ``down`` or ``status`` of a local sqld + SeaweedFS S3 pair.
 
 Progress bars go to stderr, a plain table to stdout, ``--json OUT`` writes the full
 result, and every ``bench`` run is appended to ``data/results/bench_runs.jsonl``
-(``--results``, ``--no-save``). Exit codes: 0 done; 1 a phase failed or stored the
-wrong number of memories (the table and JSON still come out); 2 a bad argument or
-file, reported as one line ``agentmem: error: ...``.
+(``--results``, ``--no-save``). Every option's help gives its default; a switch is off
+unless given. Exit codes: 0 done; 1 a phase failed or stored the wrong number of
+memories (``bench``) or a worker reported errors (``bench-remote``), the table and JSON
+still come out; 2 a bad argument or file, reported as one line ``agentmem: error: ...``.
 """
 
 from __future__ import annotations
@@ -19,7 +32,7 @@ from typing import Any, NoReturn
 from .bench.datasets import DEFAULT_CONTEXT_TURNS
 from .errors import AgentMemError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
 
@@ -48,7 +61,8 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="agentmem", description="agentmem: benchmark and evaluate the memory store.")
+    parser = _Parser(prog="agentmem",
+                     description="agentmem: benchmark and evaluate the memory store, or run a local server pair for it.")
     sub = parser.add_subparsers(dest="command", metavar="{bench,eval,bench-scale,stack,bench-remote}", parser_class=_Parser)
     sub.required = True
 
@@ -58,14 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
             default=default,
             required=default is None,
             action="append" if many else "store",
-            help=("locomo:PATH | facts:PATH, repeat for several (each is evaluated; --cv chooses over all together)"
+            help=("locomo:PATH | facts:PATH, repeat for several (each is evaluated; --cv chooses over all together; "
+                  "required, no default)"
                   if many else "locomo:PATH | jsonl:PATH | csv:PATH | synthetic:N"
                   + (f" (default {default})" if default else "")),
         )
-        p.add_argument("--limit", type=_positive_int, help="use the first N memories")
+        p.add_argument("--limit", type=_positive_int, help="use the first N memories (default all)")
         p.add_argument("--text-column", default="text", help="CSV/JSONL column holding the text (default text)")
-        p.add_argument("--user-column", help="CSV/JSONL column holding the user id")
-        p.add_argument("--metadata-columns", help="CSV/JSONL columns kept as metadata, comma-separated")
+        p.add_argument("--user-column", help="CSV/JSONL column holding the user id (default: one user)")
+        p.add_argument("--metadata-columns", help="CSV/JSONL columns kept as metadata, comma-separated (default none)")
         p.add_argument("--seed", type=int, default=0, help="seed of the synthetic generator (default 0)")
         p.add_argument(
             "--locomo-text",
@@ -73,84 +88,85 @@ def build_parser() -> argparse.ArgumentParser:
             default="speaker",
             help="LoCoMo memory text: 'Speaker: words' or the words alone (default speaker)",
         )
-        p.add_argument("--no-captions", action="store_true", help="LoCoMo: leave out shared images' captions")
+        p.add_argument("--no-captions", action="store_true", help="LoCoMo: leave out shared images' captions (default: kept)")
         p.add_argument(
             "--context-turns",
             type=_context_turns,
             default=DEFAULT_CONTEXT_TURNS,
             help=f"LoCoMo: turns before each turn put in its context, searched by full text (default {DEFAULT_CONTEXT_TURNS})",
         )
-        p.add_argument("--no-context-date", action="store_true", help="LoCoMo: leave the session date out of the context")
-        p.add_argument("--work-dir", "--data-dir", dest="work_dir", help="where throwaway stores go (default: temp)")
-        p.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON to OUT")
-        p.add_argument("--quiet", action="store_true", help="no progress bars")
+        p.add_argument("--no-context-date", action="store_true", help="LoCoMo: leave the session date out of the context (default: in it)")
+        p.add_argument("--work-dir", "--data-dir", dest="work_dir", help="where throwaway stores go (default: a temp folder, removed)")
+        p.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON to OUT (default: not written)")
+        p.add_argument("--quiet", action="store_true", help="no progress bars (default: shown on stderr)")
 
     bench = sub.add_parser("bench", help="throughput of each optimization phase and where the time goes")
     dataset_args(bench, "synthetic:1000")
     bench.add_argument("--phases", default=None, help="comma-separated subset of p0,p1,p2a,p2b,p2c,p3 (default all)")
-    bench.add_argument("--repeat", type=_positive_int, default=1, help="repetitions; the median is reported")
+    bench.add_argument("--repeat", type=_positive_int, default=1, help="repetitions; the median is reported (default 1)")
     bench.add_argument("--batch-size", type=_positive_int, default=64, help="B of p1-p2c (default 64)")
-    bench.add_argument("--concurrency", type=_positive_int, default=4, help="batches in flight in p2b/p2c")
+    bench.add_argument("--concurrency", type=_positive_int, default=4, help="batches in flight in p2b/p2c (default 4)")
     bench.add_argument("--pool-size", type=_positive_int, default=4, help="libSQL pool of p2c (default 4)")
     bench.add_argument("--large-batch", type=_positive_int, default=1024, help="add_batch size of p3 (default 1024)")
-    bench.add_argument("--no-mem0", action="store_true", help="skip the Mem0 peer row")
-    bench.add_argument("--no-references", action="store_true", help="skip embed-only/storage-only/plain-embed")
+    bench.add_argument("--no-mem0", action="store_true", help="skip the Mem0 peer row (default: run it when mem0ai is installed)")
+    bench.add_argument("--no-references", action="store_true", help="skip embed-only/storage-only/plain-embed (default: run them)")
     bench.add_argument(
         "--results",
         default="data/results/bench_runs.jsonl",
         help="results store the run is appended to (default data/results/bench_runs.jsonl)",
     )
-    bench.add_argument("--no-save", action="store_true", help="do not append to the results store")
+    bench.add_argument("--no-save", action="store_true", help="do not append to the results store (default: appended)")
 
     ev = sub.add_parser("eval", help="retrieval quality (recall@k, top-1, MRR, nDCG) on LoCoMo or facts data")
     dataset_args(ev, None, many=True)
     ev.add_argument("--messages", action="store_true",
-                    help="LoCoMo: store each session with add(messages, timestamp=...) instead of add_batch")
+                    help="LoCoMo: store each session with add(messages, timestamp=...) (default: add_batch)")
     ev.add_argument("--k", type=_positive_int, default=10, help="top-k scored (default 10)")
     ev.add_argument("--modes", default="vector,fts,hybrid", help="search modes (default vector,fts,hybrid)")
     ev.add_argument("--categories", help="question categories, comma-separated (default all but 5)")
-    ev.add_argument("--include-questions", action="store_true", help="per-question rows in the JSON")
+    ev.add_argument("--include-questions", action="store_true", help="per-question rows in the JSON (default: left out)")
     ev.add_argument(
         "--cv",
         type=_positive_int,
         metavar="FOLDS",
-        help="cross-validate: choose turn evidence and fusion on all folds but one of every data set, score on that one",
+        help="cross-validate: choose turn evidence and fusion on all folds but one of every data set, score on that "
+             "one (default: no cross-validation, the defaults are scored)",
     )
     ev.add_argument("--compare", action="store_true",
                     help="score the defaults beside the previous defaults and vector search on every data set and "
-                         "way in (add_batch, + contexts, add(messages)); nothing is chosen (for held-out data)")
+                         "way in (add_batch, + contexts, add(messages)); nothing is chosen, for held-out data (default off)")
     ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
-    ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs")
+    ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs (default: run them)")
 
     sc = sub.add_parser("bench-scale", help="grow one store in steps; latency, throughput, disk, RSS at each size")
     sc.add_argument("--sizes", type=_sizes, default=_sizes("10k,100k"), help="store sizes, k/M allowed (default 10k,100k)")
     sc.add_argument("--users", type=_positive_int, default=500, help="users the memories belong to (default 500)")
     sc.add_argument("--queries", type=_positive_int, default=100, help="searches per mode and phase (default 100)")
     sc.add_argument("--adds", type=_positive_int, default=200, help="sequential single adds per step (default 200)")
-    sc.add_argument("--repeat", type=_positive_int, default=1, help="repetitions of the add and settled-search runs")
+    sc.add_argument("--repeat", type=_positive_int, default=1, help="repetitions of the add and settled-search runs (default 1)")
     sc.add_argument("--agents", type=_int_list, default=[8, 32], help="concurrent agents of the agent loop (default 8,32)")
     sc.add_argument("--agent-turns", type=_positive_int, default=8, help="search+add turns per agent (default 8)")
     sc.add_argument("--probes", type=_positive_int, default=5, help="freshness probes per mode (default 5)")
     sc.add_argument("--settle-s", type=_positive_int, default=600, help="longest wait for upkeep to settle (default 600)")
-    sc.add_argument("--no-mem0", action="store_true", help="skip the Mem0-on-pgvector peer")
+    sc.add_argument("--no-mem0", action="store_true", help="skip the Mem0-on-pgvector peer (default: run it when installed)")
     sc.add_argument("--mem0-sizes", type=_sizes, help="sizes the peer is measured at (default: every size)")
-    sc.add_argument("--ann-recall", type=_sizes, metavar="N", help="instead: recall@10 of vector search vs exact on N real embeddings")
+    sc.add_argument("--ann-recall", type=_sizes, metavar="N", help="instead: recall@10 of vector search vs exact on N real embeddings (default: the size steps)")
     sc.add_argument("--ann-users", type=_positive_int, default=1, help="--ann-recall: users the N memories belong to (default 1)")
     sc.add_argument("--data-dir", "--work-dir", dest="work_dir", help="where the stores go (kept; default: temp, removed)")
     sc.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
-    sc.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT (after every step too)")
-    sc.add_argument("--quiet", action="store_true", help="no progress bars")
+    sc.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT, after every step too (default: not written)")
+    sc.add_argument("--quiet", action="store_true", help="no progress bars (default: shown on stderr)")
     st = sub.add_parser("stack", help="start/stop a local sqld + SeaweedFS S3 pair (127.0.0.1) and print the MemoryConfig")
-    st.add_argument("action", choices=["up", "down", "status"])
+    st.add_argument("action", choices=["up", "down", "status"], help="start the pair, stop it, or report it")
     st.add_argument("--dir", default="data/stack", help="the stack's data folder (default data/stack)")
     br = sub.add_parser("bench-remote", help="add_batch/search with 1..N worker processes: embedded vs sqld + S3")
     br.add_argument("--workers", type=_int_list, default=[1, 2, 4], help="worker process counts (default 1,2,4)")
     br.add_argument("--batches", type=_positive_int, default=10, help="add_batch calls per worker (default 10)")
     br.add_argument("--size", type=_positive_int, default=20, help="texts per batch (default 20)")
     br.add_argument("--searches", type=_positive_int, default=20, help="scoped and unscoped searches per worker (default 20)")
-    br.add_argument("--backends", default="embedded,remote", help="embedded,remote (default both)")
+    br.add_argument("--backends", default="embedded,remote", help="embedded and/or remote, comma-separated (default embedded,remote)")
     br.add_argument("--work-dir", help="where stores and servers live (kept; default: temp, removed)")
-    br.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT")
+    br.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT (default: not written)")
     return parser
 
 

@@ -749,12 +749,12 @@ class Orchestrator:
 
     async def verify(self) -> VerifyReport:
         """Compare both stores range by range (see ``_compare``); exact counts, at most
-        ``VerifyReport.LISTED`` ids listed per kind, in id order. Without records the vector
-        table is the only copy: both counts are its rows, and nothing can differ."""
+        ``VerifyReport.LISTED`` ids listed per kind, in id order. Without records
+        (``persist_records=False``) the records store holds none and the vector table is the
+        only copy: ``records`` is 0 and nothing is counted as differing."""
         await self.flush()
         if not self.config.persist_records:
-            rows = await self.vectors.count()
-            return VerifyReport(records=rows, vectors=rows)
+            return VerifyReport(records=0, vectors=await self.vectors.count())
         cap = VerifyReport.LISTED
         records = vectors = 0
         counts = {"missing": 0, "orphans": 0, "stale": 0}

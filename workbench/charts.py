@@ -58,7 +58,8 @@ _LAYOUT = {"template": "plotly_white", "margin": {"l": 40, "r": 20, "t": 60, "b"
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], *, chart: str) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{chart}: expected a pandas DataFrame, got {type(frame).__name__}")  # noqa: TRY004 - one error type for every bad frame
+        # ValueError, not TypeError: every bad frame raises the one error the module docstring names
+        raise ValueError(f"{chart}: expected a pandas DataFrame, got {type(frame).__name__}")  # noqa: TRY004
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{chart}: the frame has no column {', '.join(repr(c) for c in missing)}")
@@ -397,7 +398,7 @@ SCALE_LATENCY = {"hybrid_p50_ms": "hybrid p50", "hybrid_p95_ms": "hybrid p95", "
                  "add_p50_ms": "single add p50"}
 SCALE_THROUGHPUT = {"add_per_s": "sequential add", "agents8_ops_per_s": "8 agents (search+add)",
                     "agents32_ops_per_s": "32 agents (search+add)",
-                    # agentmem measures these again once upkeep settled (runs from the fourth session on)
+                    # agentmem measures these again once upkeep settled; runs without them draw no line
                     "add_per_s_settled": "sequential add, upkeep settled",
                     "agents8_ops_per_s_settled": "8 agents, upkeep settled",
                     "agents32_ops_per_s_settled": "32 agents, upkeep settled"}

@@ -20,7 +20,8 @@ from .storage.libsql import RecordStore
 __all__ = ["AsyncCoreBlocks", "LABELS"]
 
 LABELS = ("persona", "human")
-MAX_LIMIT = 100_000
+#: the largest character limit a core block may be given
+MAX_BLOCK_CHARS = 100_000
 
 
 def _label(label: Any) -> str:
@@ -79,7 +80,7 @@ class AsyncCoreBlocks:
 
     async def set_limit(self, label: str, limit: int, *, user_id: str | None = None, agent_id: str | None = None) -> CoreBlock:
         """Change the character limit; refused if the current value is already longer."""
-        limit = v.limit(limit, "limit", maximum=MAX_LIMIT)
+        limit = v.limit(limit, "limit", maximum=MAX_BLOCK_CHARS)
         block = await self.get(label, user_id=user_id, agent_id=agent_id)
         if len(block.value) > limit:
             raise InvalidInputError("limit", f"the block already holds {len(block.value)} characters, more than {limit}")

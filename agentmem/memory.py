@@ -305,7 +305,7 @@ class AsyncMemory:
         """
         from asyncio_pool import AioPool
 
-        width = self.config.batch_concurrency if concurrency is None else v.limit(concurrency, "concurrency", 256)
+        width = self.config.batch_concurrency if concurrency is None else v.limit(concurrency, "concurrency", v.MAX_CONCURRENCY)
         if isinstance(batches, (str, bytes)) or not isinstance(batches, Sequence):
             raise InvalidInputError("batches", "must be a list of batches")
         calls: list[dict[str, Any]] = []
@@ -359,7 +359,7 @@ class AsyncMemory:
         """
         q = v.query(query)
         conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
-        n = v.limit(limit, maximum=1_000)
+        n = v.limit(limit, maximum=v.MAX_SEARCH_HITS)
         m = v.mode(self.config.search_mode if mode is None else mode)
         t = v.threshold(threshold)
         core = await self._ready()
@@ -414,7 +414,7 @@ class AsyncMemory:
 
     def _walk_args(self, user_id: Any, agent_id: Any, run_id: Any, filters: Any, page_size: Any) -> tuple[list[Any], int]:
         conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
-        size = self.config.page_size if page_size is None else v.limit(page_size, "page_size", 100_000)
+        size = self.config.page_size if page_size is None else v.limit(page_size, "page_size", v.MAX_WALK_PAGE_ROWS)
         return conds, size
 
     async def _pages(self, conds: list[Any], size: int, *, newest_first: bool = True) -> AsyncIterator[list[MemoryRecord]]:

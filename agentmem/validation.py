@@ -19,7 +19,14 @@ from .storage.filters import to_utc
 MAX_CONTENT_CHARS = 1_000_000
 MAX_METADATA_BYTES = 65_536
 MAX_ID_CHARS = 512
-MAX_LIMIT = 10_000
+#: memories per get_all page
+MAX_PAGE_ROWS = 10_000
+#: hits per search
+MAX_SEARCH_HITS = 1_000
+#: memories per page of an iter_all walk
+MAX_WALK_PAGE_ROWS = 100_000
+#: add_batch calls in flight in add_many
+MAX_CONCURRENCY = 256
 MAX_QUERY_CHARS = 10_000
 MAX_BATCH = 1_000_000
 MAX_CONTEXT_CHARS = 10_000
@@ -218,7 +225,8 @@ def memory_id(value: Any, field: str = "memory_id") -> str:
     return _short_text(value, field, MAX_ID_CHARS)
 
 
-def limit(value: Any, field: str = "limit", maximum: int = MAX_LIMIT) -> int:
+def limit(value: Any, field: str = "limit", maximum: int = MAX_PAGE_ROWS) -> int:
+    """A positive integer of at most ``maximum`` (a count or size the caller asks for)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInputError(field, f"must be an integer, got {type(value).__name__}")
     if not 1 <= value <= maximum:

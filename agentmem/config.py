@@ -112,6 +112,11 @@ class MemoryConfig:
 
     Write path
         persist_records: write the libSQL records and history (off: vectors only, phase p1).
+            Off, the vector table is the only copy of each memory and every read uses it
+            (``get``, ``get_all``, ``iter_all``, ``count``, ``search``, ``export``, ``stats``;
+            ``updated_at`` reads as ``created_at``, the table keeps no update time);
+            ``history()`` raises RecordStoreError with ``setting="persist_records"``, as no
+            history is kept; core blocks still live in the records store.
         concurrent_writes: write vectors and records at the same time (phase 2A).
         batch_concurrency: batches in flight in ``AsyncMemory.add_many`` (phase 2B).
         pool_size: libSQL clients in the pool (phase 2C; 1 = one client).

@@ -37,8 +37,9 @@ from .models import STAGES, AddResult, CallTiming, HistoryEvent, MemoryRecord, R
 from .storage.base import NewMemory
 from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
-from .storage.scopes import scope_key
+from .storage.scopes import scope_of
 from .storage.libsql import RecordStore
+from .storage.write_behind import WriteBehind
 from .vector_reads import VectorReads
 
 __all__ = ["Orchestrator", "Embedderlike", "StageClock"]
@@ -138,6 +139,7 @@ class Orchestrator:
         # who wrote a pending vector (write-behind): host, process, this Memory
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{os.urandom(6).hex()}"
         self.recovered = 0
+        self.write_behind = WriteBehind(records, vectors, owner=self.owner)  # its protocol: write_behind.py
         # embed-behind: memories committed to the records store, not embedded yet (in
         # order), the futures of the embeddings under way, and the background task
         self._unembedded: list[NewMemory] = []
@@ -328,7 +330,7 @@ class Orchestrator:
             )
             keep = [i for i, m in enumerate(chunk) if m.hash not in taken]
             with clock.stage("vectors"):  # queueing the rows (and reaching the scope blocks)
-                self.vectors.add_behind([chunk[i] for i in keep], vecs[keep], self.records.clear_pending)
+                self.write_behind.append([chunk[i] for i in keep], vecs[keep])
             return
         if self.config.concurrent_writes:
             done = await asyncio.gather(vectors(), records(), return_exceptions=True)
@@ -357,12 +359,8 @@ class Orchestrator:
         clock.add("history", stages.get("history", 0.0))
 
     def _behind_ok(self, chunk: Sequence[NewMemory]) -> bool:
-        """Small writes to a local records file go write-behind; bulk ones append directly
-        (a 1.5 KB vector per row through SQLite would halve the bulk rate)."""
-        return (
-            self.config.write_behind_rows > 0 and len(chunk) <= self.config.write_behind_rows
-            and self.records.pool.local and not self.vectors._closed
-        )
+        """Small writes to a local records file go write-behind (``WriteBehind.applies``)."""
+        return self.write_behind.applies(chunk, self.config.write_behind_rows)
 
     def _embed_behind_ok(self, items: Sequence[NewMemory]) -> bool:
         # the memory waits for its embedding in the records store: none without records
@@ -413,7 +411,7 @@ class Orchestrator:
                     vecs, qv = await asyncio.gather(self.embed(texts, clock), self.embed_query(query, clock))
                 if items:
                     with clock.stage("vectors"):
-                        self.vectors.add_behind(items, vecs, self.records.clear_pending)
+                        self.write_behind.append(items, vecs)
             except BaseException:
                 self._unembedded[:0] = items  # still pending in the records store: tried again
                 raise
@@ -431,53 +429,15 @@ class Orchestrator:
             await self._embed_waiting(None, StageClock("embed_behind", len(self._unembedded)))
 
     async def recover(self) -> int:
-        """Append the pending vectors a killed process left (its adds had returned: their
-        records and vectors were committed in the records store). Runs on open; returns how
-        many memories it appended. A row another live process is still flushing is left to it."""
-        if not self.config.persist_records or not self.records.pool.local:
+        """Append the pending vectors a killed process left (``WriteBehind.recover``). Runs on
+        open; returns how many memories it appended."""
+        if not self.config.persist_records:
             return 0
-        rows = [r for r in await self.records.pending_vectors(1_000_000) if self._orphaned(r[4], r[5])]
-        if not rows:
+        found = await self.write_behind.recover(self.embedder.embed, self.embedder.dim)
+        if found is None:
             return 0
-        live = [r for r in rows if r[1] is not None]
-        for start in range(0, len(live), 4096):
-            part = live[start : start + 4096]
-            items = [NewMemory(m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata,
-                               m.created_at, index_text=st) for _, m, _, st, _, _ in part]
-            vecs = np.empty((len(part), self.embedder.dim), dtype=np.float32)
-            todo = []  # committed before they were embedded (embed-behind): an empty blob
-            for i, (_, _, blob, _, _, _) in enumerate(part):
-                if blob:
-                    vecs[i] = np.frombuffer(blob, dtype=np.float32)
-                else:
-                    todo.append(i)
-            if todo:
-                vecs[todo] = await self.embedder.embed([items[i].content for i in todo])
-            await self.vectors.upsert(items, vecs)  # by id: a row that did reach LanceDB is not doubled
-        await self.records.clear_pending([r[0] for r in rows])
-        self.recovered = len(live)
-        return len(live)
-
-    def _orphaned(self, owner: str, created: float) -> bool:
-        host, _, rest = owner.partition(":")
-        pid_text, _, _token = rest.partition(":")
-        if owner == self.owner:
-            return False
-        if host != socket.gethostname():  # another machine's process: give it time
-            return created < time.time() - 300
-        try:
-            pid = int(pid_text)
-        except ValueError:
-            return True
-        if pid == os.getpid():  # another Memory of this process (closing clears its rows)
-            return created < time.time() - 300
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False
-        return created < time.time() - 300  # alive (or its pid reused): only very old rows
+        self.recovered = found
+        return found
 
     async def _undo_insert(self, items: Sequence[NewMemory], *, vectors: bool = True, records: bool = True) -> None:
         ids = [m.id for m in items]
@@ -498,7 +458,7 @@ class Orchestrator:
         with self.clock("search", 1) as clock:
             where = to_lance(conds)
             # a scope-only filter (user/agent/run ids) is answered exactly from memory (scopes.py)
-            scope = scope_key(conds)
+            scope = scope_of(conds)
             qv = None
             if self._unembedded or self._embedding:  # adds that returned are found: embed them now
                 qv = await self._embed_waiting(query if mode in ("vector", "hybrid") else None, clock)

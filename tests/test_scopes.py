@@ -3,7 +3,7 @@ into the blocks so a search never tokenizes or merges, and rows are kept once pe
 
 Storage logic: stand-in vectors and hand-made Arrow rows. On real model vectors (LoCoMo dev
 turns, one scope per conversation, its 997 questions) int8 recall@10 against float32 was
-0.997: ``python scripts/scale_probe.py --recall ../shared/data/locomo_dev.json``."""
+0.997: ``python experiments/scale_probe.py --recall ../shared/data/locomo_dev.json``."""
 
 from __future__ import annotations
 
@@ -14,11 +14,20 @@ import pyarrow as pa
 import pytest
 
 from agentmem import AsyncMemory, MemoryConfig
-from agentmem.storage import scopes
+from agentmem.storage import blocks, kernels, scopes
 from agentmem.storage.scopes import FOLD_ROWS, ScopeIndex, quantize
 
 DIM = 384
 KEY = (("user_id", "u"),)
+
+
+def _count_tokenize(monkeypatch) -> list[str]:
+    """Record every text tokenized from here on (where blocks are built, where they are searched)."""
+    calls: list[str] = []
+    real = scopes.tokenize
+    for module in (blocks, kernels):
+        monkeypatch.setattr(module, "tokenize", lambda t: calls.append(t) or real(t))
+    return calls
 
 
 def _rows(ids: list[str], user: str = "u", contents: list[str] | None = None) -> pa.Table:
@@ -84,9 +93,7 @@ async def test_added_rows_are_folded_by_the_write_not_the_search(monkeypatch) ->
     idx.added(_rows(["solo"]), _unit(rng, 1), ["the lone heron"])
     assert blk.tail is not None and blk.tail.n == 1
 
-    calls = []
-    real = scopes.tokenize
-    monkeypatch.setattr(scopes, "tokenize", lambda t: calls.append(t) or real(t))
+    calls = _count_tokenize(monkeypatch)
     main, tail = blk.main, blk.tail
     hits = idx.fts(await idx.block(KEY), "heron", 5)
     assert [h["id"] for h in hits] == ["solo"]
@@ -102,22 +109,20 @@ async def test_rows_are_kept_once_per_id() -> None:
     async def load(key):
         return _rows(["a", "b"]), _unit(rng, 2), ["alpha", "beta"]
 
-    idx = ScopeIndex(load)
+    async def load_either(key):
+        return await load(key) if key == KEY else (_rows(["x"], user="v"), _unit(rng, 1), ["ex"])
+
+    idx = ScopeIndex(load_either)
     blk = await idx.block(KEY)
     # rows read back from another process's commit that the block already holds
     assert idx.added(_rows(["b", "c", "c"]), _unit(rng, 3), ["beta", "gamma", "gamma"], known=True) == 1
     assert sorted(blk.ids().to_pylist()) == ["a", "b", "c"]
     # a row of another scope reaches no block; dropping by rows drops only their scope
     other = (("user_id", "v"),)
-    idx._load = lambda key: _aload(_rows(["x"], user="v"), _unit(rng, 1), ["ex"])
-    await idx.block(other)
+    kept = await idx.block(other)
     assert idx.drop_scopes_of(_rows(["c"])) == 1
-    assert KEY not in idx._blocks and other in idx._blocks
-    assert idx.stats()["bytes"] == idx._blocks[other].nbytes()
-
-
-async def _aload(*value):
-    return value
+    assert KEY not in idx.loaded_scopes and other in idx.loaded_scopes
+    assert idx.stats()["bytes"] == kept.nbytes()
 
 
 async def test_rows_written_while_a_block_loads_or_builds_are_in_it(monkeypatch) -> None:
@@ -129,7 +134,7 @@ async def test_rows_written_while_a_block_loads_or_builds_are_in_it(monkeypatch)
     rng = np.random.default_rng(3)
     read = asyncio.Event()
     entered, release = threading.Event(), threading.Event()
-    real = scopes._segment
+    real = scopes.segment
 
     async def load(key):
         await read.wait()
@@ -141,7 +146,7 @@ async def test_rows_written_while_a_block_loads_or_builds_are_in_it(monkeypatch)
             assert release.wait(10)
         return real(cols, vecs, texts)
 
-    monkeypatch.setattr(scopes, "_segment", slow_segment)
+    monkeypatch.setattr(scopes, "segment", slow_segment)
     idx = ScopeIndex(load)
     task = asyncio.ensure_future(idx.block(KEY))
     await asyncio.sleep(0)
@@ -167,9 +172,7 @@ async def test_bulk_add_then_search_finds_every_row_without_folding(tmp_path: Pa
     await mem.add_batch([f"older note {i} about gardens" for i in range(20)], user_id="u")
     await mem.search("gardens", user_id="u", mode="hybrid")  # load the block
     res = await mem.add_batch([f"fresh note {i} about the quillon heron" for i in range(FOLD_ROWS)], user_id="u")
-    calls = []
-    real = scopes.tokenize
-    monkeypatch.setattr(scopes, "tokenize", lambda t: calls.append(t) or real(t))
+    calls = _count_tokenize(monkeypatch)
     fresh = {r.id for r in res}
     assert {h.id for h in await mem.search("quillon heron", user_id="u", mode="fts", limit=2 * FOLD_ROWS)} == fresh
     for mode in ("vector", "hybrid"):
@@ -216,7 +219,7 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     # an update in "a": the block of its scope is dropped, the other one is kept
     await a.update(r.id, "the lighthouse keeper collects driftwood")
     await bv.refresh()
-    assert (("user_id", "v"),) in bv.scopes._blocks and (("user_id", "u"),) not in bv.scopes._blocks
+    assert (("user_id", "v"),) in bv.scopes.loaded_scopes and (("user_id", "u"),) not in bv.scopes.loaded_scopes
     hits = await b.search("lighthouse keeper driftwood", user_id="u", mode="fts", limit=3)
     assert hits[0].id == r.id and hits[0].content == "the lighthouse keeper collects driftwood"
 
@@ -224,7 +227,7 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     await b.search("lighthouse", user_id="u", mode="fts")  # loaded again
     await a.delete(r.id)
     await bv.refresh()
-    assert (("user_id", "v"),) in bv.scopes._blocks and (("user_id", "u"),) not in bv.scopes._blocks
+    assert (("user_id", "v"),) in bv.scopes.loaded_scopes and (("user_id", "u"),) not in bv.scopes.loaded_scopes
     assert bv.scopes.foreign_drops == 0
     for mode in ("vector", "fts", "hybrid"):
         hits = await b.search("lighthouse keeper driftwood", user_id="u", mode=mode, limit=40)
@@ -259,11 +262,11 @@ async def test_a_terms_idf_is_the_smaller_of_the_scopes_and_the_stores() -> None
     teapot = idx.fts(await idx.block(KEY), "teapot", 3)[0]["score"]
     assert idx.fts(await idx.block(KEY), "teapot zebra", 3)[0]["score"] == pytest.approx(teapot / 2)
     idx.added(_rows(["d"]), _unit(rng, 1), ["kettle and stove"])  # rows added count too
-    assert idx._docs == 44 and idx._df[scopes._term_id("kettl")] == 42
+    assert idx.docs == 44 and idx.document_frequency("kettl") == 42
     assert idx.drop_scopes_of(_rows(["x"], user="v")) == 1  # and dropped blocks leave
-    assert idx._docs == 4 and idx._df[scopes._term_id("kettl")] == 2
+    assert idx.docs == 4 and idx.document_frequency("kettl") == 2
     idx.drop_all()
-    assert idx._docs == 0 and not idx._df
+    assert idx.docs == 0 and idx.document_frequency("kettl") == 0
 
 
 async def test_centered_cosine_takes_the_scopes_shared_direction_out() -> None:
@@ -352,14 +355,14 @@ async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path) -> N
     await bv.refresh()
     assert len(await b.search("harbour", user_id="u", mode="fts", limit=20)) == 10
     entered, release = asyncio.Event(), asyncio.Event()
-    real = bv._apply_foreign
+    real = bv.versions.apply
 
     async def held(*args):  # a check that takes long (a foreign delete at 1M rows: ~1 s)
         entered.set()
         await release.wait()
         return await real(*args)
 
-    bv._apply_foreign = held  # type: ignore[method-assign]
+    bv.versions.apply = held  # type: ignore[method-assign]
     new, _ = await a.add_batch(["the lighthouse keeper", "another harbour note"], user_id="u")
     await av.flush()
     bv.scopes.last_check = 0.0  # a check is due
@@ -432,15 +435,15 @@ async def test_a_check_inside_our_own_upkeep_keeps_the_blocks(tmp_path: Path) ->
 
     async def optimize_then_check(*args, **kwargs):  # a search's check lands inside the span
         out = await real(*args, **kwargs)
-        await vs._check_foreign_now()
-        checked.append(vs._known_version)
+        await vs.versions.check_now()
+        checked.append(vs.versions.known)
         return out
 
     vs.table.optimize = optimize_then_check
     misses = vs.scopes.misses
     await vs.compact()
     assert checked  # the check ran, and saw the compaction's versions
-    assert vs.scopes.foreign_drops == 0 and (("user_id", "u"),) in vs.scopes._blocks
+    assert vs.scopes.foreign_drops == 0 and (("user_id", "u"),) in vs.scopes.loaded_scopes
     assert len(await a.search("note", user_id="u", mode="vector", limit=200)) == 100
     assert vs.scopes.misses == misses
     await a.close()

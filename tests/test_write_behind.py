@@ -24,12 +24,12 @@ CHILD = textwrap.dedent(
     sys.path.insert(0, sys.argv[3])
     from standin import HashEmbedder
     from agentmem import Memory, MemoryConfig
-    from agentmem.storage.lance import VectorStore
+    from agentmem.storage.commits import CommitQueue
 
     if sys.argv[2] in ("stall", "unembedded"):
         async def never(self, *args):  # the LanceDB append never happens: only libSQL has the adds
             return None
-        VectorStore._flush = never
+        CommitQueue.commit_all = never
         if sys.argv[2] == "unembedded":  # nor the embedding: libSQL has their text only
             from agentmem.orchestrator import Orchestrator
             Orchestrator._embed_waiting = never

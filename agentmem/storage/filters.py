@@ -18,21 +18,22 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import InvalidInputError
 
 __all__ = [
-    "Condition",
     "SCOPE_COLUMNS",
+    "Condition",
+    "in_filters",
+    "lance_literal",
+    "meta_kv",
     "parse_filters",
     "to_lance",
     "to_sql",
-    "meta_kv",
-    "lance_literal",
     "to_utc",
 ]
 
@@ -64,8 +65,8 @@ def to_utc(value: Any, field: str) -> datetime:
     if not isinstance(value, datetime):
         raise InvalidInputError(field, f"expected a datetime or ISO-8601 string, got {type(value).__name__}")
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _scalar(value: Any, field: str) -> Scalar:
@@ -172,6 +173,14 @@ def lance_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def in_filters(column: str, values: Sequence[str], size: int = 500) -> Iterator[str]:
+    """``column IN ('a', 'b', ...)`` LanceDB filters covering ``values``, ``size`` values each
+    (one bounded filter per query, however many values there are)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield f"{column} IN ({', '.join(lance_literal(v) for v in values[start:start + size])})"
+
+
 def _lance_time(value: datetime) -> str:
     # created_at is stored in LanceDB as int64 microseconds since the epoch (UTC).
     return str(int(value.timestamp() * 1_000_000))
@@ -240,4 +249,4 @@ def to_sql(conds: list[Condition], alias: str = "m") -> tuple[str, list[Any]]:
 @functools.lru_cache(maxsize=256)  # every memory of a batch shares one timestamp
 def format_ts(value: datetime) -> str:
     """Timestamps in libSQL: fixed-width ISO-8601 UTC, so text order is time order."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")

@@ -1,5 +1,8 @@
 """The records store (source of truth): memories, history and core blocks in libSQL.
 
+The memories table's rows are in rows.py, core blocks in core_blocks.py, leases in
+leases.py, and the pending vectors of write-behind in write_behind.py.
+
 Every value is a bound parameter; identifiers come from this module only. Inserts are
 multi-row ``INSERT ... VALUES (?, ...), (?, ...)`` statements inside one transaction,
 which is what lets the persisted path keep up with the vector store.
@@ -7,26 +10,24 @@ which is what lets the persisted path keep up with the vector store.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import os
-import time
-import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from ..models import CoreBlock, HistoryEvent, MemoryRecord
 from .base import NewMemory
+from .core_blocks import CoreBlockRows
 from .filters import Condition, format_ts, to_sql
-from .history import HistoryRow, history_insert, parse_ts
+from .history import HistoryRow, history_insert
+from .leases import Leases
 from .pool import ClientPool
+from .rows import MEMORY_COLUMNS, SELECT_MEMORY, memory_row, row_to_record
 from .sql import Stmt, chunked, in_list, multi_insert
+from .write_behind import PendingRow, clear_pending, read_pending, stage_pending
 
-__all__ = ["RecordStore", "SCHEMA_VERSION"]
+__all__ = ["MEMORY_COLUMNS", "RecordStore", "SCHEMA_VERSION", "row_to_record"]
 
 SCHEMA_VERSION = 4
 
@@ -105,41 +106,13 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
-# The database's clock in unix seconds (one clock for every process sharing a server).
-_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
-
-MEMORY_COLUMNS = (
-    "id", "content", "hash", "user_id", "agent_id", "run_id",
-    "memory_type", "metadata", "created_at", "updated_at",
-)
-_SELECT_MEMORY = f"SELECT {', '.join('m.' + c for c in MEMORY_COLUMNS)} FROM memories AS m"
-
-
-def row_to_record(row: Sequence[Any]) -> MemoryRecord:
-    return MemoryRecord(
-        id=row[0],
-        content=row[1],
-        hash=row[2],
-        user_id=row[3],
-        agent_id=row[4],
-        run_id=row[5],
-        memory_type=row[6],
-        metadata=json.loads(row[7]),
-        created_at=parse_ts(row[8]),
-        updated_at=parse_ts(row[9]),
-    )
-
-
-def memory_row(m: NewMemory) -> tuple[Any, ...]:
-    ts = format_ts(m.created_at)
-    return (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata_json, ts, ts)
-
-
 class RecordStore:
     """Memories, history and core blocks in one libSQL database, reached through a pool."""
 
     def __init__(self, pool: ClientPool) -> None:
         self.pool = pool
+        self.core_blocks = CoreBlockRows(pool)
+        self.leases = Leases(pool)
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int, auth_token: str | None, busy_timeout_ms: int) -> RecordStore:
@@ -187,20 +160,20 @@ class RecordStore:
         return found
 
     async def get(self, memory_id: str) -> MemoryRecord | None:
-        rows = await self.pool.query(f"{_SELECT_MEMORY} WHERE m.id = ?", [memory_id])
+        rows = await self.pool.query(f"{SELECT_MEMORY} WHERE m.id = ?", [memory_id])
         return row_to_record(rows[0]) if rows else None
 
     async def get_many(self, ids: Sequence[str]) -> list[MemoryRecord]:
         out: list[MemoryRecord] = []
         for chunk in chunked(list(ids), 900):
-            rows = await self.pool.query(f"{_SELECT_MEMORY} WHERE m.id IN {in_list(chunk)}", chunk)
+            rows = await self.pool.query(f"{SELECT_MEMORY} WHERE m.id IN {in_list(chunk)}", chunk)
             out.extend(row_to_record(r) for r in rows)
         return out
 
     async def list(self, conds: list[Condition], *, limit: int, offset: int) -> list[MemoryRecord]:
         where, args = to_sql(conds)
         rows = await self.pool.query(
-            f"{_SELECT_MEMORY} WHERE {where} ORDER BY m.created_at DESC, m.rowid DESC LIMIT ? OFFSET ?",
+            f"{SELECT_MEMORY} WHERE {where} ORDER BY m.created_at DESC, m.rowid DESC LIMIT ? OFFSET ?",
             [*args, limit, offset],
         )
         return [row_to_record(r) for r in rows]
@@ -209,15 +182,6 @@ class RecordStore:
         where, args = to_sql(conds)
         rows = await self.pool.query(f"SELECT COUNT(*) FROM memories AS m WHERE {where}", args)
         return int(rows[0][0])
-
-    async def ids(self, conds: list[Condition] | None = None) -> list[str]:
-        where, args = to_sql(conds or [])
-        rows = await self.pool.query(f"SELECT m.id FROM memories AS m WHERE {where}", args)
-        return [r[0] for r in rows]
-
-    async def id_hashes(self) -> dict[str, str]:
-        rows = await self.pool.query("SELECT id, hash FROM memories")
-        return {r[0]: r[1] for r in rows}
 
     # --- paged reads (whole-store walks in bounded memory; keyset, never OFFSET) -------
 
@@ -274,7 +238,7 @@ class RecordStore:
         """Up to ``limit`` memories matching ``conds`` stored at or before ``upto_rowid``
         (for deleting page by page: each page is gone before the next is read)."""
         where, args = to_sql(conds)
-        rows = await self.pool.query(f"{_SELECT_MEMORY} WHERE {where} AND m.rowid <= ? LIMIT ?", [*args, upto_rowid, limit])
+        rows = await self.pool.query(f"{SELECT_MEMORY} WHERE {where} AND m.rowid <= ? LIMIT ?", [*args, upto_rowid, limit])
         return [row_to_record(r) for r in rows]
 
     async def counts_by(self, column: str) -> dict[str, int]:
@@ -350,40 +314,21 @@ class RecordStore:
             if history:
                 db.execute(add_history + "WHERE rowid > ?", [before])
             if pending is not None:
-                vecs, owner = pending
-                now = time.time()
-                lost = set(taken or ())
-                db.executemany(
-                    "INSERT OR REPLACE INTO pending_vectors (id, vector, search_text, owner, created) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (m.id, b"" if vecs is None else np.asarray(vecs[i], dtype=np.float32).tobytes(),
-                         None if m.search_text == m.content else m.search_text, owner, now)
-                        for i, m in enumerate(items) if m.hash not in lost
-                    ],
-                )
+                stage_pending(db, items, pending[0], pending[1], set(taken or ()))
 
         if pending is not None and not self.pool.local:
             raise ValueError("write-behind needs a local records database")
         return await self.pool.write([("records", [run])])
 
-    # --- write-behind vectors ----------------------------------------------------------
+    # --- write-behind vectors (write_behind.py owns the protocol) ----------------------
 
     async def clear_pending(self, ids: Sequence[str]) -> None:
         """Forget pending vectors whose LanceDB append has committed."""
-        await self.pool.write([("records", [
-            (f"DELETE FROM pending_vectors WHERE id IN {in_list(c)}", list(c)) for c in chunked(list(ids), 900)
-        ])])
+        await clear_pending(self.pool, ids)
 
-    async def pending_vectors(self, limit: int) -> list[tuple[str, MemoryRecord | None, bytes, str | None, str, float]]:
-        """Up to ``limit`` pending vectors, oldest first: (id, the memory or None if it is
-        gone since, the float32 vector bytes (empty: not embedded yet), its search text if
-        not the content, owner, created)."""
-        rows = await self.pool.query(
-            f"SELECT p.id, p.vector, p.search_text, p.owner, p.created, {', '.join('m.' + c for c in MEMORY_COLUMNS)} "
-            "FROM pending_vectors AS p LEFT JOIN memories AS m ON m.id = p.id ORDER BY p.created LIMIT ?",
-            [limit],
-        )
-        return [(r[0], row_to_record(r[5:]) if r[5] is not None else None, r[1], r[2], r[3], r[4]) for r in rows]
+    async def pending_vectors(self, limit: int) -> list[PendingRow]:
+        """Up to ``limit`` pending vectors, oldest first (``write_behind.read_pending``)."""
+        return await read_pending(self.pool, limit)
 
     async def update(self, old: MemoryRecord, new: NewMemory, *, history: bool) -> dict[str, float]:
         groups: list[tuple[str, list[Stmt]]] = [(
@@ -434,70 +379,30 @@ class RecordStore:
     async def reset(self) -> None:
         await self.pool.write([("records", [("DELETE FROM memories", []), ("DELETE FROM history", []), ("DELETE FROM core_blocks", [])])])
 
-    # --- core blocks -------------------------------------------------------------------
+    # --- core blocks and leases (core_blocks.py, leases.py) ------------------------------
 
     async def get_block(self, label: str, scope: str) -> tuple[str, int, str | None] | None:
-        rows = await self.pool.query("SELECT value, char_limit, updated_at FROM core_blocks WHERE label = ? AND scope = ?", [label, scope])
-        return (rows[0][0], int(rows[0][1]), rows[0][2]) if rows else None
+        return await self.core_blocks.get(label, scope)
 
     async def put_block(self, block: CoreBlock, scope: str) -> None:
-        await self.pool.write([(
-            "records",
-            [(
-                "INSERT INTO core_blocks (label, scope, user_id, agent_id, value, char_limit, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(label, scope) DO UPDATE SET "
-                "value = excluded.value, char_limit = excluded.char_limit, updated_at = excluded.updated_at",
-                [block.label, scope, block.user_id, block.agent_id, block.value, block.limit,
-                 format_ts(block.updated_at) if block.updated_at else None],
-            )],
-        )])
+        await self.core_blocks.put(block, scope)
 
     async def list_blocks(self) -> list[tuple[Any, ...]]:
-        return await self.pool.query(
-            "SELECT label, user_id, agent_id, value, char_limit, updated_at FROM core_blocks ORDER BY user_id, agent_id, label"
-        )
-
-    # --- leases ------------------------------------------------------------------------
+        return await self.core_blocks.list()
 
     async def try_lease(self, name: str, holder: str, ttl_s: float) -> bool:
-        """Take or renew the lease ``name`` for ``ttl_s`` seconds; True if ``holder`` holds
-        it now. A lease whose holder stopped renewing it is free once it has expired.
-        One upsert decides (atomic on the database), on the database's clock."""
-        if not ttl_s > 0:
-            raise ValueError("ttl_s must be positive")
-        await self.pool.write([("lease", [(
-            f"INSERT INTO leases (name, holder, expires) VALUES (?, ?, {_NOW} + ?) "
-            "ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires "
-            f"WHERE leases.holder = excluded.holder OR leases.expires < {_NOW}",
-            [name, holder, float(ttl_s)],
-        )])])
-        rows = await self.pool.query("SELECT holder FROM leases WHERE name = ?", [name])
-        return bool(rows) and rows[0][0] == holder
+        """Take or renew the lease ``name`` for ``ttl_s`` seconds (``Leases.try_lease``)."""
+        return await self.leases.try_lease(name, holder, ttl_s)
 
     async def release_lease(self, name: str, holder: str) -> None:
-        """Give the lease up (a no-op unless ``holder`` holds it)."""
-        await self.pool.write([("lease", [("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])])])
+        await self.leases.release(name, holder)
 
-    @contextlib.asynccontextmanager
-    async def leased(self, name: str, *, wait_s: float, ttl_s: float = 60.0) -> AsyncIterator[None]:
-        """Hold lease ``name`` for the block, waiting up to ``wait_s`` for it (then going on
-        without it: a holder that is slow is no reason to fail; a dead one's lease expires)."""
-        holder = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        deadline = time.monotonic() + wait_s
-        held = await self.try_lease(name, holder, ttl_s)
-        while not held and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-            held = await self.try_lease(name, holder, ttl_s)
-        try:
-            yield
-        finally:
-            if held:
-                await self.release_lease(name, holder)
+    def leased(self, name: str, *, wait_s: float, ttl_s: float = 60.0) -> AbstractAsyncContextManager[None]:
+        """Hold lease ``name`` for the block (``Leases.held``)."""
+        return self.leases.held(name, wait_s=wait_s, ttl_s=ttl_s)
 
     async def lease_holder(self, name: str) -> tuple[str, float] | None:
-        """(holder, seconds until it expires; negative once expired) or None."""
-        rows = await self.pool.query(f"SELECT holder, expires - {_NOW} FROM leases WHERE name = ?", [name])
-        return (rows[0][0], float(rows[0][1])) if rows else None
+        return await self.leases.holder(name)
 
     async def close(self) -> None:
         await self.pool.close()

@@ -1,9 +1,9 @@
-"""A pool of libSQL clients (phase 2C), all created through libsql-client.
+"""A pool of libSQL clients, all created through libsql-client.
 
 For an embedded ``file:`` database, libsql-client's client is Python's sqlite3 run
 synchronously: it opens a new connection for every call, with no busy timeout, and blocks
 the event loop. :class:`LocalClient` keeps that client class but holds one connection for
-its lifetime (so a pool of N clients is N connections, and N=1 is the pre-2C behaviour),
+its lifetime (so a pool of N clients is N connections),
 sets the busy timeout and WAL-friendly pragmas, and the pool runs its calls in worker
 threads, so vector writes, embedding and record writes really overlap. Writes from this
 process queue on one lock: SQLite takes one writer at a time anyway, and its busy handler
@@ -14,15 +14,17 @@ would otherwise poll with sleeps of 1-100 ms. Remote URLs (``libsql://``, ``http
 from __future__ import annotations
 
 import asyncio
+import math
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import libsql_client
-from libsql_client import LibsqlError, ResultSet, Statement
-from libsql_client.sqlite3_utils import Sqlite3Client, _execute_stmt
+from libsql_client import LibsqlError, ResultSet, Row, Statement
+from libsql_client.sqlite3_utils import Sqlite3Client
 
 from ..errors import ClosedError, RecordStoreError
 from .sql import Stmt
@@ -32,7 +34,7 @@ try:  # libsql-client's remote clients run on aiohttp
 except ImportError:  # pragma: no cover
     _HttpError = OSError  # type: ignore[misc,assignment]
 
-__all__ = ["LocalClient", "ClientPool", "Stmt", "WriteStep", "ENGINE_ERRORS"]
+__all__ = ["ENGINE_ERRORS", "ClientPool", "LocalClient", "Stmt", "WriteStep", "run_statement"]
 
 # A step of a local write transaction that runs Python against the open connection.
 WriteStep = Callable[[sqlite3.Connection], None]
@@ -67,7 +69,7 @@ class LocalClient(Sqlite3Client):
         return self._db
 
     def query_sync(self, stmt: Stmt) -> ResultSet:
-        return _execute_stmt(self._connection(), Statement(stmt[0], list(stmt[1])))
+        return run_statement(self._connection(), stmt[0], list(stmt[1]))
 
     def write_sync(self, groups: Sequence[tuple[str, Sequence[Stmt | WriteStep]]]) -> dict[str, float]:
         """Run every statement of every group in one transaction; seconds spent per group name.
@@ -80,7 +82,7 @@ class LocalClient(Sqlite3Client):
         # IMMEDIATE takes the write lock up front, so the busy timeout applies to it
         # (a DEFERRED read-then-write upgrade fails at once with SQLITE_BUSY).
         t0 = time.perf_counter()
-        _execute_stmt(db, "BEGIN IMMEDIATE")
+        run_statement(db, "BEGIN IMMEDIATE")
         try:
             for n, (name, stmts) in enumerate(groups):
                 start = t0 if n == 0 else time.perf_counter()
@@ -101,13 +103,13 @@ class LocalClient(Sqlite3Client):
                         raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
             start = time.perf_counter()
-            _execute_stmt(db, "COMMIT")
+            run_statement(db, "COMMIT")
             if groups:  # the commit (a WAL append, no fsync) counts to the first group
                 timings[groups[0][0]] += time.perf_counter() - start
             return timings
         except BaseException:
             try:
-                _execute_stmt(db, "ROLLBACK")
+                run_statement(db, "ROLLBACK")
             except LibsqlError:
                 pass
             raise
@@ -117,6 +119,41 @@ class LocalClient(Sqlite3Client):
         if db is not None:
             db.close()
         self._closed = True
+
+
+def _bindable(value: Any) -> Any:
+    """A value as libsql-client binds it: datetimes as unix milliseconds, booleans as 0/1,
+    other buffers as bytes; NaN and infinities are refused."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("Only finite floats (not Infinity or NaN) are supported")
+        return value
+    if value is None or isinstance(value, (str, int, bytes)):
+        return int(value) if isinstance(value, bool) else value
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    return bytes(memoryview(value))
+
+
+def run_statement(db: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> ResultSet:
+    """One statement on a local connection, answered as libsql-client's clients answer it:
+    a ``ResultSet`` of ``Row``s with the column names, the affected row count and the last
+    rowid, and sqlite3's errors raised as ``LibsqlError`` (code: the SQLite error name)."""
+    args = [_bindable(v) for v in args]
+    try:
+        cursor = db.execute(sql, args)
+    except sqlite3.Error as exc:
+        raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
+    try:
+        try:
+            fetched = cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise LibsqlError(str(exc), getattr(exc, "sqlite_errorname", "SQLITE")) from exc
+        columns = tuple(d[0] for d in cursor.description or ())
+        index = {name: i for i, name in enumerate(columns)}
+        return ResultSet(columns, [Row(index, r) for r in fetched], cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
 
 
 def _is_busy(exc: BaseException) -> bool:

@@ -164,7 +164,7 @@ def test_peer_skipped_with_a_reason_when_not_installed(tmp_path):
 
 def test_benchmarks_tables_render_a_scale_run(tiny_run):
     spec = importlib.util.spec_from_file_location(
-        "benchmarks_tables", Path(__file__).resolve().parent.parent / "scripts" / "benchmarks_tables.py")
+        "benchmarks_report", Path(__file__).resolve().parent.parent / "scripts" / "benchmarks_report.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,6 +1,6 @@
 """Many processes on one store: sqld for the records, SeaweedFS S3 for the vectors.
 
-The full check (4 workers x 25 batches of 20, 20 runs) is scripts/many_workers.py; here one
+The full check (4 workers x 25 batches of 20, 20 runs) is experiments/many_workers.py; here one
 short run of the same code, and the freshness bound between two processes.
 """
 

@@ -1,4 +1,4 @@
-"""SIGKILL mid-ingest on a big store (issue 8): nothing acknowledged is lost.
+"""SIGKILL mid-ingest on a big store: nothing acknowledged is lost.
 
 A child process opens the store and keeps writing: bulk ``add_batch`` calls (vectors
 given, like a fill) alternating with single ``add`` calls of the real model (the agent's
@@ -7,7 +7,7 @@ the parent SIGKILLs it, opens the store itself (recovery runs on open), and chec
 every acknowledged id is stored, that the single adds are found by full-text search in
 their user's scope, and that ``verify()`` is clean.
 
-    python scripts/kill_probe.py --store /work/runs/kill1m --copy-from /work/runs/scale1m/agentmem --seconds 30
+    python experiments/kill_probe.py --store COPY --copy-from STORE/agentmem --seconds 30
 
 ``--copy-from`` copies a prepared store first (the probe writes into its store).
 """

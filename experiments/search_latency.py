@@ -1,13 +1,13 @@
 """Search latency on an existing store once it is warm and quiet: per mode, p50/p95 of the
 call and the median of each timed stage (embed, vectors, other).
 
-    python scripts/search_latency.py --dir /work/runs/scale1m [--n 300] [--users 500] [--json out.json]
-    python scripts/search_latency.py --dir ... --profile      # cProfile of the hybrid calls
+    python experiments/search_latency.py --dir STORE [--n 300] [--users 500] [--json out.json]
+    python experiments/search_latency.py --dir ... --profile      # cProfile of the hybrid calls
 
 Opens the store with the default configuration, waits for the warm-up (every user's block
 loaded) and for upkeep to be idle, then runs ``--n`` user-scoped searches per mode, users
 ``user0..user{N-1}`` drawn at random, each query an unseen word window (``bench.scale.Queries``),
-the real model embedding every one. ``scripts/scale_probe.py --reuse`` measures the same store
+the real model embedding every one. ``experiments/scale_probe.py --reuse`` measures the same store
 right after open and right after a bulk ingest; this is the steady state between those.
 """
 

@@ -1,10 +1,10 @@
-"""Sequential single adds on an existing store (issue 8): open it, then twice 300 adds over
+"""Sequential single adds on an existing store: open it, then twice 300 adds over
 500 users (``agentmem.bench.scale._adds``: p50/p95 per add, and the rate counted until
 ``flush()``, every add embedded and in LanceDB). One JSON line on stdout.
 
-    python scripts/add_probe.py /work/runs/scale1m            # right after open (warm-up running)
-    python scripts/add_probe.py /work/runs/scale1m --warm     # once every user's block is loaded
-    python scripts/add_probe.py /work/runs/scale1m --seed 7    # the query-text seed (default: the time)
+    python experiments/add_probe.py STORE            # right after open (warm-up running)
+    python experiments/add_probe.py STORE --warm     # once every user's block is loaded
+    python experiments/add_probe.py STORE --seed 7    # the query-text seed (default: the time)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Whole-store operations on a big store: time and peak RSS of each, one child process per op.
 
-    python scripts/bulk_ops_probe.py --n 100000 [--users 500] [--dir /tmp/agentmem-bulk-probe]
-                                     [--json benchmarks/bulk_ops_100k.json] [--ops fill,export_jsonl,...]
+    python experiments/bulk_ops_probe.py --n 100000 [--users 500] [--dir DIR]
+                                     [--json out.json] [--ops fill,export_jsonl,...]
 
 Fills one store to ``--n`` memories through ``add_batch(..., vectors=synthetic)`` (one call
 per user; kept between runs when it already holds ``--n``), then runs each operation in a
@@ -26,6 +26,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -263,7 +264,7 @@ def main() -> None:
 
 def write(rows: list[dict[str, Any]]) -> dict[str, Any]:
     result = {
-        "command": " ".join(["python", "scripts/bulk_ops_probe.py", *sys.argv[1:]]),
+        "command": " ".join(["python", "experiments/bulk_ops_probe.py", *sys.argv[1:]]),
         "n": ARGS.n,
         "users": ARGS.users,
         "machine": f"{os.cpu_count()} cores",
@@ -282,7 +283,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--users", type=int, default=500)
-    p.add_argument("--dir", default="/tmp/agentmem-bulk-probe")
+    p.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "agentmem-bulk-probe"))
     p.add_argument("--json", default=None)
     p.add_argument("--ops", default=None, help=f"comma-separated subset of {','.join(OPS)}")
     p.add_argument("--damage", type=int, default=1000, help="vectors deleted before repair")

@@ -1,9 +1,9 @@
-"""Many worker processes on one store (issue 9): N processes x B batches of S texts, K of
+"""Many worker processes on one store: N processes x B batches of S texts, K of
 every S shared by all workers, through one sqld + one S3 bucket (both started here on
 127.0.0.1); after each run a fresh process checks every acknowledged id, one id per
 shared text, the counts and verify(). Repeats --runs times (fresh database and prefix each).
 
-    python scripts/many_workers.py --runs 20 --workers 4 --batches 25 --size 20 --shared 2
+    python experiments/many_workers.py --runs 20 --workers 4 --batches 25 --size 20 --shared 2
 """
 
 from __future__ import annotations

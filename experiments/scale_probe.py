@@ -1,6 +1,6 @@
-"""Grow one store in steps and time the write path and search at each size (issue 8 targets).
+"""Grow one store in steps and time the write path and search at each size.
 
-    python scripts/scale_probe.py --sizes 10000,100000 --users 500 [--dir /tmp/probe] [--queries 100]
+    python experiments/scale_probe.py --sizes 10000,100000 --users 500 [--dir DIR] [--queries 100]
 
 Synthetic texts (a few words from a fixed vocabulary per memory, one batch per user per
 step) with random vectors given (``add_batch(..., vectors=...)``, the storage-only path).
@@ -10,14 +10,14 @@ user-scoped, the real model embedding every query (no query text repeated); then
 searches once upkeep has settled; disk bytes per memory; peak RSS; upkeep seconds. One JSON
 line per step on stdout.
 
-    python scripts/scale_probe.py --dir /work/runs/scale1m --reuse [--foreign-writer]
+    python experiments/scale_probe.py --dir STORE --reuse [--foreign-writer]
 
 ``--reuse``: measure an existing store without growing it (build it once with ``--sizes``):
 each user's first search (block load), block bytes, then a bulk ingest (``--ingest`` rows
 over all users, written into the loaded blocks) and search p50/p95 per mode within seconds
 of it; with ``--foreign-writer`` a second process adds batches meanwhile.
 
-    python scripts/scale_probe.py --recall ../shared/data/locomo_dev.json --cache /work/runs
+    python experiments/scale_probe.py --recall ../shared/data/locomo_dev.json --cache CACHE
 
 ``--recall``: recall@10 of the scope blocks' int8 vector search against exact float32
 search on real model vectors (LoCoMo turns, one scope per conversation, its questions as
@@ -347,7 +347,7 @@ def main() -> None:
     p.add_argument("--dir", default=None)
     p.add_argument("--fresh", action="store_true", help="delete --dir first")
     p.add_argument("--recall", default=None, help="a LoCoMo JSON file: measure int8 recall@10 (see above)")
-    p.add_argument("--cache", default="/tmp/scale_probe_cache")
+    p.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "scale_probe_cache"))
     p.add_argument("--reuse", action="store_true", help="measure the store in --dir without growing it")
     p.add_argument("--ingest", type=int, default=50_000, help="--reuse: rows of the bulk ingest")
     p.add_argument("--foreign-writer", action="store_true", help="--reuse: another process adds meanwhile")

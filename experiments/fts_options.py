@@ -1,6 +1,6 @@
 """What each LanceDB full-text option does, per LoCoMo question category.
 
-    python scripts/fts_options.py ../shared/data/locomo_dev.json --json benchmarks/fts_options_locomo_dev.json
+    python experiments/fts_options.py ../shared/data/locomo_dev.json --json out.json
 
 One LanceDB table holds the dev split's search text twice (the turn alone, and the default
 representation: session date + two turns before + the turn); each option set gets its own

@@ -1,18 +1,18 @@
 """Embed-only throughput of agentmem's embedder against fastembed's plain ``embed``.
 
-    python scripts/embed_probe.py                 # 1,000 LoCoMo turns, default variants once (~45 s)
-    python scripts/embed_probe.py --only all      # every variant (~70 s)
-    python scripts/embed_probe.py --reps 3 --only plain64,ours-16
-    python scripts/embed_probe.py --n 300 --json results.jsonl
-    python scripts/embed_probe.py --query-latency 300   # one query per call: float vs int8 graph
+    python experiments/embed_probe.py                 # 1,000 LoCoMo turns, default variants once (~45 s)
+    python experiments/embed_probe.py --only all      # every variant (~70 s)
+    python experiments/embed_probe.py --reps 3 --only plain64,ours-16
+    python experiments/embed_probe.py --n 300 --json results.jsonl
+    python experiments/embed_probe.py --query-latency 300   # one query per call: float vs int8 graph
 
 Texts: the first ``--n`` dialog turns of ../shared/data/locomo_dev.json (every
 ``conversation["session_N"][i]["text"]``, conversations and sessions in order).
 Every variant embeds the same texts with the cache off; reps are interleaved so
 machine noise hits all variants alike, and each is reported as its median rate and
 as a ratio to ``plain64`` (fastembed ``TextEmbedding.embed(texts, batch_size=64)``
-on the unoptimized model) of the same run; ``fe-sorted-*`` run our batch plan through
-fastembed's public ``embed()`` on our (optimized) model, to price the lower-level call. ``cos_min`` is the lowest cosine between a
+on the unoptimized model) of the same run; ``fe-sorted-*`` run agentmem's batch plan through
+fastembed's public ``embed()`` on agentmem's (optimized) model, to price the lower-level call. ``cos_min`` is the lowest cosine between a
 variant's vectors and plain64's. ``cpu_ms/text`` is this process's CPU time (all
 onnxruntime threads, spinning included): steadier than the rate on a shared machine.
 """
@@ -101,8 +101,8 @@ def build_variants(base: MemoryConfig, only: set[str] | None) -> list[Variant]:
     default = get_embedder(base.replace(embed_cache=False))
     specs: list[tuple[str, Callable[[], Variant]]] = [
         ("plain64", lambda: Variant("plain64", "fastembed embed(batch_size=64), input order", fastembed_plain(plain, 64))),
-        ("fe-sorted-8", lambda: Variant("fe-sorted-8", "our plan 8 / 2048, each batch via fastembed embed()", fastembed_sorted(default, 8, 2048))),
-        ("fe-sorted-16", lambda: Variant("fe-sorted-16", "our plan 16 / 2048, each batch via fastembed embed()", fastembed_sorted(default, 16, 2048))),
+        ("fe-sorted-8", lambda: Variant("fe-sorted-8", "agentmem's plan 8 / 2048, each batch via fastembed embed()", fastembed_sorted(default, 8, 2048))),
+        ("fe-sorted-16", lambda: Variant("fe-sorted-16", "agentmem's plan 16 / 2048, each batch via fastembed embed()", fastembed_sorted(default, 16, 2048))),
         ("ours-inorder-16", lambda: ours("ours-inorder-16", "ours, input order, 16", embed_batch_size=16, length_aware=False)),
         ("ours-q8", lambda: query_path("ours-q8", "ours, the query path: int8 graph, one text per call")),
         ("ours-1", lambda: ours("ours-1", "ours, float graph, one text per call", embed_batch_size=1)),

@@ -1,6 +1,6 @@
 """Where the storage-only path spends its time, piece by piece (BENCHMARKS.md, section 3).
 
-    python scripts/storage_breakdown.py [--dataset locomo:../shared/data/locomo_dev.json] [--reps 5]
+    python experiments/storage_breakdown.py [--dataset locomo:../shared/data/locomo_dev.json] [--reps 5]
 
 Times, for the dataset's memories with random vectors: the Python preparation of a batch
 (validation, dedupe hashes, ids, metadata JSON), building the Arrow table, one LanceDB append

@@ -1,6 +1,6 @@
 """Which memory text retrieves LoCoMo evidence best? recall@k / MRR / nDCG per mode and variant.
 
-    python scripts/compare_locomo_text.py [PATH] [--k 10] [--json OUT]
+    python experiments/compare_locomo_text.py [PATH] [--k 10] [--json OUT]
 
 Variants: "Speaker: words" vs the words alone, each with and without the caption of a
 shared image appended. Each variant indexes the whole file once and searches every

@@ -139,16 +139,23 @@ def test_ann_index_is_built_once_the_table_is_large_enough(tmp_path):
     with Memory(cfg) as mem:
         kinds = {i["type"] for i in mem.stats()["lance"]["indices"]}
         assert any(k.lower().startswith("ivf") for k in kinds), kinds
-        # through the index (re-ranked by exact distance), a stored vector finds its own memory
-        from agentmem.storage.filters import parse_filters, to_lance
-
-        async def nearest():
-            core = await mem._async._ready()
-            return await core.vectors.search_vector(vecs[123] / np.linalg.norm(vecs[123]), to_lance(parse_filters(None, user_id="u")), 3)
-
-        rows = mem._run(nearest())
-        assert rows[0]["content"] == "synthetic memory number 123" and rows[0]["score"] > 0.999
-        # the indexed table still answers, and the exact neighbour of a stored vector is found
+        # the indexed table still answers
         hits = mem.search("synthetic memory number 5", user_id="u", mode="fts", limit=3)
         assert hits and hits[0].content == "synthetic memory number 5"
         assert mem.verify().ok
+    # through the index (re-ranked by exact distance), a stored vector finds its own memory:
+    # the vector store opened on its own, as a search by raw vector is no Memory call
+    from agentmem.storage.filters import parse_filters, to_lance
+    from agentmem.storage.lance import VectorStore
+
+    async def nearest():
+        store = await VectorStore.open(cfg.resolved_vectors_uri, 384, compact_every=cfg.compact_every,
+                                       ann_min_rows=cfg.ann_index_min_rows, upkeep=False)
+        try:
+            return await store.search_vector(vecs[123] / np.linalg.norm(vecs[123]),
+                                             to_lance(parse_filters(None, user_id="u")), 3)
+        finally:
+            await store.close()
+
+    rows = asyncio.run(nearest())
+    assert rows[0]["content"] == "synthetic memory number 123" and rows[0]["score"] > 0.999

@@ -12,12 +12,17 @@ import numpy as np
 from agentmem import AsyncMemory, MemoryConfig
 
 
-async def _until(check, timeout: float = 20.0) -> bool:
+async def _blocks(mem: AsyncMemory) -> dict:
+    """The scope blocks' counters, as ``stats()`` reports them."""
+    return (await mem.stats())["lance"]["scope_blocks"]
+
+
+async def _until_loaded(mem: AsyncMemory, blocks: int, timeout: float = 20.0) -> bool:
     for _ in range(int(timeout / 0.05)):
-        if check():
+        if (await _blocks(mem))["blocks"] == blocks:
             return True
         await asyncio.sleep(0.05)
-    return check()
+    return (await _blocks(mem))["blocks"] == blocks
 
 
 async def _fill(mem: AsyncMemory, users: int, rows: int) -> None:
@@ -32,20 +37,19 @@ async def test_blocks_are_loaded_ahead_after_a_bulk_ingest_and_after_open(tmp_pa
 
     cfg = MemoryConfig(data_dir=tmp_path / "s")
     mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
-    vs = (await mem._ready()).vectors
     await _fill(mem, users=4, rows=300)  # 1,200 rows appended: a warm-up starts
-    assert await _until(lambda: vs.scopes.stats()["blocks"] == 4)
-    assert vs.warmed == 4
-    misses = vs.scopes.misses
+    assert await _until_loaded(mem, 4)
+    assert (await _blocks(mem))["warmed"] == 4
+    misses = (await _blocks(mem))["misses"]
     for u in range(4):
         hits = await mem.search(f"user {u} fact 7 about kites", user_id=f"u{u}", mode="fts", limit=1)
         assert hits and hits[0].content == f"user {u} fact 7 about kites"
-    assert vs.scopes.misses == misses  # every first search found its block loaded
+    assert (await _blocks(mem))["misses"] == misses  # every first search found its block loaded
     await mem.close()
 
     mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
-    vs = (await mem._ready()).vectors
-    assert await _until(lambda: vs.scopes.stats()["blocks"] == 4)  # loaded after open too
+    assert await mem.wait_warm() >= 0.0
+    assert (await _blocks(mem))["blocks"] == 4  # loaded after open too
     await mem.close()
 
 

@@ -52,8 +52,6 @@ class IngestSummary:
         return pd.DataFrame(self.rejected, columns=["row", "reason", "text"])
 
 
-
-
 def ingest(
     memory: Memory,
     items: Sequence[IngestItem],

@@ -37,4 +37,3 @@ def _error_text(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return f"Permission denied: {exc.filename or exc}"
     return f"Unexpected error ({type(exc).__name__}): {exc}"
-

@@ -220,4 +220,3 @@ def preview(value: Any, width: int = 80) -> str:
     """A row's text cut to ``width`` characters for the rejected-rows table."""
     text = repr(value) if not isinstance(value, str) else value
     return text if len(text) <= width else text[: width - 1] + "…"
-

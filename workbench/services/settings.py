@@ -77,7 +77,6 @@ def resolve_data_dir(text: str) -> Path:
     return path.resolve()
 
 
-
 #: The remote libSQL server's token: read from here, never typed into the workbench.
 RECORDS_TOKEN_ENV = "AGENTMEM_RECORDS_AUTH_TOKEN"
 #: Environment variables LanceDB reads for each object store's credentials (shown as set / not set).

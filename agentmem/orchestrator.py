@@ -1,6 +1,8 @@
-"""The async core: embeds, writes both stores, searches, and times every stage of every call.
+"""The async core behind the facades: embeds, writes both stores, reads, searches, and
+times every stage of every call. The facades (memory.py) validate and convert; everything
+they do to a store goes through :class:`Orchestrator`.
 
-Write path of ``add_batch`` (the phases of the AgentMem plan are switches on it):
+**Write path** of ``add_batch`` (the phases of the AgentMem plan are switches on it):
 
 1. hash each text within its scope; repeats inside the batch, texts already stored and
    texts another in-flight call is adding all resolve to one id (event ``NOOP``);
@@ -10,6 +12,24 @@ Write path of ``add_batch`` (the phases of the AgentMem plan are switches on it)
    at the same time (``concurrent_writes``) or one after the other;
 4. if any write fails, undo every chunk of the call in both stores before raising, so a
    call either stored all its new memories or none.
+
+**Write-behind** (the default for a single add, ``write_behind_rows``): the records
+transaction also holds the vectors, the add returns when it commits, and the LanceDB
+append follows in a group; storage/write_behind.py owns that protocol end to end.
+
+**Embed-behind** (``embed_behind``, on top of write-behind): such an add returns before
+its text is embedded; the embedding follows in the background a moment later, batched
+with whatever else waits, or with the next search, which embeds the waiting memories
+beside its query, so every search finds every add that returned. At most
+``EMBED_BEHIND_MAX`` wait; ``flush()``, updates, deletes and close embed them first.
+
+**Recovery** on open: the pending vectors a killed process had acknowledged are
+appended (``recover``, storage/write_behind.py), embedded first where they never were.
+
+**Consistency**: the records store is the source of truth. ``verify`` compares both
+stores one id range at a time in bounded memory; ``repair`` re-embeds missing or stale
+vectors and removes orphans. Without records (``persist_records=False``) the vector table
+is the only copy and every read uses it (vector_reads.py).
 """
 
 from __future__ import annotations

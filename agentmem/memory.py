@@ -610,12 +610,14 @@ class AsyncMemory:
 
         ``stats()["upkeep"]`` tells whether background work has settled: ``running`` (an
         upkeep round is under way), ``queued_rows`` (written-behind rows not yet appended to
-        LanceDB), ``unembedded`` (memories added but not embedded yet, embed-behind),
+        LanceDB), ``unembedded`` (memories added and waiting to be embedded, embed-behind),
+        ``embedding`` (embedding calls of such memories under way),
         ``unindexed_rows`` (rows the vector or full-text index has not folded in yet),
         ``settled`` (none of these: nothing left for the background to do), ``needs`` (the
         table facts the upkeep policy decides on: rows, fragments, small_fragments,
         unindexed_rows, has_vector_index, versions_since_cleanup), ``rounds`` and ``errors``
-        (upkeep rounds run and failed since open).
+        (upkeep rounds run and failed since open). ``stats()["recovered"]`` is how many
+        memories the open appended to LanceDB for adds a killed process had acknowledged.
         """
         facts = await (await self._ready()).stats()
         return {
@@ -632,6 +634,7 @@ class AsyncMemory:
             "lance": facts["lance"],
             "embedder": facts["embedder"],
             "upkeep": facts["upkeep"],
+            "recovered": facts["recovered"],
         }
 
     async def wait_warm(self) -> float:

@@ -703,6 +703,7 @@ class Orchestrator:
             "lance": info,
             "embedder": self.embedder.stats(),
             "upkeep": self._upkeep_state(info, needs),
+            "recovered": self.recovered,
         }
 
     async def _history_count(self) -> int:
@@ -713,15 +714,17 @@ class Orchestrator:
         rows queued for LanceDB, no memory waiting to be embedded, no row outside the indexes."""
         round_ = info.get("upkeep", {})
         queued = int(info.get("queued_rows", 0) or 0)
-        unembedded = len(self._unembedded) + len(self._embedding)  # waiting, or being embedded
+        unembedded = len(self._unembedded)
+        embedding = len(self._embedding)
         unindexed = int(needs.get("unindexed_rows", 0) or 0)
         running = bool(round_.get("running"))
         return {
             "running": running,
             "queued_rows": queued,
             "unembedded": unembedded,
+            "embedding": embedding,
             "unindexed_rows": unindexed,
-            "settled": not running and not queued and not unembedded and not unindexed,
+            "settled": not running and not queued and not unembedded and not embedding and not unindexed,
             "needs": needs,
             "rounds": round_.get("rounds", 0),
             "errors": round_.get("errors", 0),

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from agentmem import AsyncMemory, Memory, MemoryConfig
+from parts import opened, pending_rows  # noqa: F401 - opened is a fixture
 
 CHILD = textwrap.dedent(
     """
@@ -70,10 +71,10 @@ def test_acknowledged_single_adds_survive_sigkill(tmp_path: Path, how: str) -> N
 
     store = tmp_path / "store"
     acked = _run_and_kill(store, how, 40)
-    with Memory(MemoryConfig(data_dir=store), embedder=HashEmbedder()) as mem:
-        core = mem._run(mem._async._ready())
+    cfg = MemoryConfig(data_dir=store)
+    with Memory(cfg, embedder=HashEmbedder()) as mem:
         if how != "run":
-            assert core.recovered >= len(acked)  # the open embedded and appended them by itself
+            assert mem.stats()["recovered"] >= len(acked)  # the open embedded and appended them by itself
         report = mem.verify()
         assert report.ok, report
         for n, memory_id in enumerate(acked):
@@ -82,65 +83,64 @@ def test_acknowledged_single_adds_survive_sigkill(tmp_path: Path, how: str) -> N
             for scope in ({}, {"user_id": "k"}):
                 hits = mem.search(f"kill test memory {n} about the word w{n}x", mode="fts", limit=1, **scope)
                 assert hits and hits[0].id == acked[n]
-        assert core.records.pool.local
-        assert mem._run(core.records.pending_vectors(10)) == []  # replayed rows are cleared
+    assert asyncio.run(pending_rows(cfg)) == []  # replayed rows are cleared
 
 
-async def test_pending_vectors_clear_once_appended_and_lance_readers_see_them(tmp_path: Path) -> None:
+async def test_pending_vectors_clear_once_appended_and_lance_readers_see_them(tmp_path: Path, opened) -> None:
     from standin import HashEmbedder
 
     mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s", embed_behind=False), embedder=HashEmbedder())
-    core = await mem._ready()
+    records = opened.records[-1]
     ids = [(await mem.add(f"note {i} on sailing knots", user_id="u")).id for i in range(10)]
-    assert core.vectors.behind_rows == 10
+    assert (await mem.stats())["lance"]["behind_rows"] == 10
     # a LanceDB-path search (no scope) flushes first: every acknowledged add is found
     hits = await mem.search("note 7 on sailing knots", mode="fts", limit=1)
     assert hits[0].id == ids[7]
-    await core.vectors.flush()
-    assert await core.records.pending_vectors(100) == []
+    await mem.flush()
+    assert await records.pending_vectors(100) == []
     assert (await mem.verify()).ok
     await mem.close()
 
 
-async def test_write_behind_off_waits_for_lance(tmp_path: Path) -> None:
+async def test_write_behind_off_waits_for_lance(tmp_path: Path, opened) -> None:
     from standin import HashEmbedder
 
     mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s", write_behind_rows=0), embedder=HashEmbedder())
-    core = await mem._ready()
     await mem.add("a plain synchronous add", user_id="u")
-    assert core.vectors.behind_rows == 0 and await core.records.pending_vectors(10) == []
+    assert (await mem.stats())["lance"]["behind_rows"] == 0 and await opened.records[-1].pending_vectors(10) == []
     await mem.close()
 
 
-async def test_embed_behind_add_returns_before_embedding_and_every_search_finds_it(tmp_path: Path) -> None:
+async def test_embed_behind_add_returns_before_embedding_and_every_search_finds_it(tmp_path: Path, opened) -> None:
     """embed_behind: the add commits the memory (an empty pending vector) and returns; the
     next search in any mode embeds it first (with its query) and finds it; the background
-    embeds what no search took; settle leaves nothing pending and the stores agree."""
+    embeds what no search took; flush leaves nothing pending and the stores agree."""
     from standin import HashEmbedder
 
     emb = HashEmbedder()
     mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=emb)
-    core = await mem._ready()
+    records = opened.records[-1]
     for mode in ("vector", "fts", "hybrid"):
         text = f"the {mode} probe about harbour cranes"
         before = emb.calls
         r = await mem.add(text, user_id="u")
         assert emb.calls == before  # not embedded by the add
-        pending = await core.records.pending_vectors(10)
+        pending = await records.pending_vectors(10)
         assert [(p[0], p[2]) for p in pending] == [(r.id, b"")]
         for scope in ({"user_id": "u"}, {}):  # the scope block and LanceDB
             hits = await mem.search(text, mode=mode, limit=1, **scope)
             assert hits and hits[0].id == r.id, (mode, scope)
-        await core.vectors.flush()
-        assert await core.records.pending_vectors(10) == []
+        await mem.flush()
+        assert await records.pending_vectors(10) == []
     r = await mem.add("left for the background to embed", user_id="u")
     for _ in range(200):
-        if not core._unembedded and not core._embedding:
+        up = (await mem.stats())["upkeep"]
+        if not up["unembedded"] and not up["embedding"]:
             break
         await asyncio.sleep(0.01)
-    assert not core._unembedded
-    await core.flush()
-    assert await core.records.pending_vectors(10) == []
+    assert not up["unembedded"]
+    await mem.flush()
+    assert await records.pending_vectors(10) == []
     assert (await mem.verify()).ok and await mem.count() == 4
     await mem.close()
 
@@ -167,10 +167,9 @@ def test_many_sequential_adds_wait_for_the_embedding_at_the_bound(tmp_path: Path
     from agentmem.orchestrator import EMBED_BEHIND_MAX
 
     with Memory(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder()) as mem:
-        core = mem._run(mem._async._ready())
         most = 0
         for i in range(3 * EMBED_BEHIND_MAX):
             mem.add(f"rapid add number {i}", user_id="u")
-            most = max(most, len(core._unembedded))
+            most = max(most, mem.stats()["upkeep"]["unembedded"])
         assert most < EMBED_BEHIND_MAX
         assert mem.count() == 3 * EMBED_BEHIND_MAX and mem.verify().ok

@@ -120,14 +120,14 @@ def test_a_due_round_waits_for_searches_to_pause_but_not_forever() -> None:
     from agentmem.storage.upkeep import Upkeep
 
     up = Upkeep(object(), UpkeepPolicy(search_quiet_s=30.0, max_defer_s=30.0))
-    assert not up._defer()  # no search yet: a due round runs
+    assert not up.defer()  # no search yet: a due round runs
     up.touch()
-    assert up._defer() and up._defer() and up.deferred == 2  # searching: put off
+    assert up.defer() and up.defer() and up.deferred == 2  # searching: put off
     up.policy.max_defer_s = 0.0
-    assert not up._defer()  # put off for max_defer_s already: it runs anyway
+    assert not up.defer()  # put off for max_defer_s already: it runs anyway
     up.policy.search_quiet_s = 0.0
     up.touch()
-    assert not up._defer()  # searches paused long enough
+    assert not up.defer()  # searches paused long enough
 
 
 async def test_searches_put_off_a_due_round_and_it_runs_once_they_pause(tmp_path: Path) -> None:
@@ -193,13 +193,13 @@ async def test_close_gives_the_upkeep_lease_back(tmp_path: Path) -> None:
     instead of skipping them until the old holder's lease expires."""
     first = await _open(tmp_path)
     old = (await first._ready()).vectors.upkeep
-    assert await old._have_lease()
+    assert await old.take_lease()
     await first.close()
     second = await _open(tmp_path)
     try:
         new = (await second._ready()).vectors.upkeep
         assert new.holder != old.holder
-        assert await new._have_lease()
+        assert await new.take_lease()
     finally:
         await second.close()
 
@@ -213,8 +213,8 @@ async def test_single_adds_put_off_a_due_round_like_searches(tmp_path: Path) -> 
     up = (await mem._ready()).vectors.upkeep
     up.policy.search_quiet_s, up.policy.max_defer_s = 30.0, 30.0
     await mem.add_batch([f"bulk note {i}" for i in range(500)], user_id="u")
-    assert not up._defer()
+    assert not up.defer()
     await mem.add("the lighthouse keeper collects sea glass", user_id="u")
     await mem.flush()
-    assert up._defer()
+    assert up.defer()
     await mem.close()

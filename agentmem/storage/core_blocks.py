@@ -26,9 +26,9 @@ class CoreBlockRows:
         await self._pool.write([(
             "records",
             [(
-                "INSERT INTO core_blocks (label, scope, user_id, agent_id, value, char_limit, updated_at) "
+                ("INSERT INTO core_blocks (label, scope, user_id, agent_id, value, char_limit, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(label, scope) DO UPDATE SET "
-                "value = excluded.value, char_limit = excluded.char_limit, updated_at = excluded.updated_at",
+                "value = excluded.value, char_limit = excluded.char_limit, updated_at = excluded.updated_at"),
                 [block.label, scope, block.user_id, block.agent_id, block.value, block.limit,
                  format_ts(block.updated_at) if block.updated_at else None],
             )],

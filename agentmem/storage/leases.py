@@ -32,9 +32,9 @@ class Leases:
         if not ttl_s > 0:
             raise ValueError("ttl_s must be positive")
         await self._pool.write([("lease", [(
-            f"INSERT INTO leases (name, holder, expires) VALUES (?, ?, {_NOW} + ?) "
+            (f"INSERT INTO leases (name, holder, expires) VALUES (?, ?, {_NOW} + ?) "
             "ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires "
-            f"WHERE leases.holder = excluded.holder OR leases.expires < {_NOW}",
+            f"WHERE leases.holder = excluded.holder OR leases.expires < {_NOW}"),
             [name, holder, float(ttl_s)],
         )])])
         rows = await self._pool.query("SELECT holder FROM leases WHERE name = ?", [name])

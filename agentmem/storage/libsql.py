@@ -27,7 +27,7 @@ from .rows import MEMORY_COLUMNS, SELECT_MEMORY, memory_row, row_to_record
 from .sql import Stmt, chunked, in_list, multi_insert
 from .write_behind import PendingRow, clear_pending, read_pending, stage_pending
 
-__all__ = ["MEMORY_COLUMNS", "RecordStore", "SCHEMA_VERSION", "row_to_record"]
+__all__ = ["MEMORY_COLUMNS", "SCHEMA_VERSION", "RecordStore", "row_to_record"]
 
 SCHEMA_VERSION = 4
 
@@ -370,8 +370,8 @@ class RecordStore:
         if drop_event:
             for chunk in chunked([m.id for m in olds], 900):
                 stmts.append((
-                    f"DELETE FROM history WHERE rowid IN (SELECT MAX(rowid) FROM history WHERE event = ? "
-                    f"AND memory_id IN {in_list(chunk)} GROUP BY memory_id)",
+                    (f"DELETE FROM history WHERE rowid IN (SELECT MAX(rowid) FROM history WHERE event = ? "
+                    f"AND memory_id IN {in_list(chunk)} GROUP BY memory_id)"),
                     [drop_event, *chunk],
                 ))
         await self.pool.write([("records", stmts)])

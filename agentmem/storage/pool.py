@@ -14,6 +14,7 @@ would otherwise poll with sleeps of 1-100 ms. Remote URLs (``libsql://``, ``http
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import sqlite3
 import time
@@ -35,6 +36,8 @@ except ImportError:  # pragma: no cover
     _HttpError = OSError  # type: ignore[misc,assignment]
 
 __all__ = ["ENGINE_ERRORS", "ClientPool", "LocalClient", "Stmt", "WriteStep", "run_statement"]
+
+log = logging.getLogger(__name__)
 
 # A step of a local write transaction that runs Python against the open connection.
 WriteStep = Callable[[sqlite3.Connection], None]
@@ -269,4 +272,4 @@ class ClientPool:
                 else:
                     await client.close()
             except Exception:  # closing is best effort; every commit is already durable
-                pass
+                log.debug("closing a libSQL client raised", exc_info=True)

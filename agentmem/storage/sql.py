@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["Stmt", "chunked", "in_list", "multi_insert", "ROWS_PER_STATEMENT"]
+__all__ = ["ROWS_PER_STATEMENT", "Stmt", "chunked", "in_list", "multi_insert"]
 
 Stmt = tuple[str, Sequence[Any]]
 # SQLite allows 32,766 bound values per statement; 400 rows x 10 columns stays well below.

@@ -145,7 +145,7 @@ class Upkeep:
         Never blocks."""
         self._last_busy = time.monotonic()
 
-    def _defer(self) -> bool:
+    def defer(self) -> bool:
         """Whether to put off a due round: searches or single adds ran in the last
         ``search_quiet_s`` (a round takes the cores their embedding needs), but never for
         longer than ``max_defer_s`` in a row, so a store in constant use is still kept up."""
@@ -180,17 +180,16 @@ class Upkeep:
             return
         try:
             await asyncio.wait_for(asyncio.shield(task), timeout=wait_s)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
+        except (TimeoutError, asyncio.CancelledError):
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         except Exception:  # the loop logs its own errors
-            pass
+            log.debug("the upkeep task ended with an error", exc_info=True)
         await self._give_back()
 
     async def _give_back(self) -> None:
         """Release the lease on stop: a store reopened here or in another process would
-        otherwise skip every round until it expired (30 s and more: measured, a reopened
-        store ingesting 90k rows ran no round for over a minute)."""
+        otherwise skip every round until it expired (its ttl is 30 s or more)."""
         if self._release is None or not self._held:
             return
         self._held = False
@@ -205,7 +204,7 @@ class Upkeep:
         while not self._stopping:
             try:
                 await asyncio.wait_for(self._kick.wait(), timeout=self.interval_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._kick.clear()
             if self._stopping:
@@ -220,9 +219,9 @@ class Upkeep:
                     # the last round kept the versions it replaced (younger than the retention):
                     # one more round once they are old enough brings the disk back to the data
                     reason = "cleanup"
-                if reason is None or self._defer():
+                if reason is None or self.defer():
                     continue
-                if not await self._have_lease():
+                if not await self.take_lease():
                     self.skipped_no_lease += 1
                     continue
                 rest = await self._round(reason, need)  # duty cycle: rest as long as the round took
@@ -235,10 +234,12 @@ class Upkeep:
                 rest = self.interval_s * 5
             try:
                 await asyncio.wait_for(self._stopped.wait(), timeout=rest)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
-    async def _have_lease(self) -> bool:
+    async def take_lease(self) -> bool:
+        """Take or renew the upkeep lease; True when this process may run a round (always
+        without a lease to take)."""
         if self._lease is None:
             return True
         ttl = max(30.0, self.interval_s * 10)

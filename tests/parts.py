@@ -1,16 +1,15 @@
 """The storage parts a Memory opens, caught as they are made.
 
 A test that checks one part (the vector store, its upkeep, the records store's pending
-vectors) gets the very object the Memory uses, without reaching into the Memory: the
-``opened`` fixture wraps the parts' ``open`` classmethods for the test's duration.
+vectors) gets the very object the Memory uses, without reaching into the Memory:
+:func:`catch_stores` wraps the parts' ``open`` classmethods for the test's duration (a
+test module turns it into a fixture over ``monkeypatch``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-
-import pytest
 
 from agentmem import MemoryConfig
 from agentmem.storage.lance import VectorStore
@@ -36,8 +35,8 @@ def _catching(cls: type, into: list[Any]) -> classmethod:
     return classmethod(open_)
 
 
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> Opened:
+def catch_stores(monkeypatch: Any) -> Opened:
+    """From now until the test ends, every store opened is added to the result."""
     found = Opened()
     monkeypatch.setattr(VectorStore, "open", _catching(VectorStore, found.vectors))
     monkeypatch.setattr(RecordStore, "open", _catching(RecordStore, found.records))

@@ -15,9 +15,16 @@ import time
 from pathlib import Path
 
 import pytest
+from parts import catch_stores, pending_rows
 
 from agentmem import AsyncMemory, Memory, MemoryConfig
-from parts import opened, pending_rows  # noqa: F401 - opened is a fixture
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The stores the Memory under test opens (parts.py)."""
+    return catch_stores(monkeypatch)
+
 
 CHILD = textwrap.dedent(
     """

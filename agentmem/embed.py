@@ -1,7 +1,7 @@
 """Text -> vectors: fastembed models, batched by token length, cached, off the event loop.
 
 Embedding is over 90 % of the time of an ``add``, so this module is about throughput
-(figures from scripts/embed_probe.py on the first 1,000 LoCoMo turns, 2 shared cores):
+(figures from experiments/embed_probe.py on the first 1,000 LoCoMo turns, 2 shared cores):
 
 * **Length-aware batches.** fastembed pads every batch to its longest text. Dialog turns
   average 33 tokens (up to 100), so fixed batches of 64 in input order compute 2.38
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from fastembed import TextEmbedding
     from tokenizers import Tokenizer
 
-__all__ = ["Embedder", "get_embedder", "plan_batches", "loaded_models"]
+__all__ = ["Embedder", "get_embedder", "loaded_models", "plan_batches"]
 
 #: Calls of at most this many texts may share a model call with others made meanwhile.
 COALESCE_MAX = 64
@@ -192,7 +192,7 @@ class _LoadedModel:
                 joined = [t for texts, _ in calls for t in texts]
                 try:
                     vectors, stats = self.compute(joined, max_batch=max_batch, token_budget=budget, length_aware=aware)
-                except BaseException as exc:  # every caller gets the error; the thread carries on
+                except BaseException as exc:  # noqa: BLE001 - every caller gets the error; the thread carries on
                     for _, fut in calls:
                         fut.set_exception(exc)
                     continue

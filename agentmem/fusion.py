@@ -46,7 +46,7 @@ from typing import Any
 
 from .config import FUSIONS, MemoryConfig
 
-__all__ = ["FUSIONS", "fuse", "calibrated", "rrf", "minmax", "confidence", "adaptive_weight"]
+__all__ = ["FUSIONS", "adaptive_weight", "calibrated", "confidence", "fuse", "minmax", "rrf"]
 
 Rows = Sequence[dict[str, Any]]
 

@@ -74,7 +74,7 @@ _CHECK_TEXTS = (
 )
 _CHECK_MIN_COSINE = 0.9999
 #: The int8 graph's vectors differ by its rounding: the lowest cosine to the float model's
-#: on 1,000 LoCoMo dev turns was 0.971 (scripts/embed_probe.py); a broken graph scores far lower.
+#: on 1,000 LoCoMo dev turns was 0.971 (experiments/embed_probe.py); a broken graph scores far lower.
 _CHECK_MIN_COSINE_Q8 = 0.95
 #: Attention/GELU fusion edits the graph with the ``onnx`` package; without it only
 #: onnxruntime's own optimizations are saved.
@@ -261,7 +261,7 @@ def _write_quantized(tmp: Path, src: _Sources, plain: Path, optimized: Path) -> 
     def _not_onnxruntime(record: logging.LogRecord) -> bool:
         return "onnxruntime" not in record.pathname
 
-    # the quantizer writes scratch files beside its input: quantize a copy, in our temp dir
+    # the quantizer writes scratch files beside its input: quantize a copy, in the build's temp dir
     source = tmp / "float.onnx"
     shutil.copyfile(optimized / MODEL_FILE, source)
     root.addHandler(quiet)
@@ -412,8 +412,7 @@ def _fuse_graph(source: Path, target: Path, *, num_heads: int = 12) -> None:
         )
     if len(replace) != 6:
         raise _NoMatch(f"expected 6 attention blocks, matched {len(replace)}")
-    gelus = 0
-    for erf in [node for node in model.graph.node if node.op_type == "Erf"]:
+    for gelus, erf in enumerate([node for node in model.graph.node if node.op_type == "Erf"]):
         div = g.made_by(erf.input[0], "Div")  # x * 0.5 * (1 + erf(x / sqrt 2))
         x = div.input[0]
         plus_one = g.only_consumer(erf.output[0], "Add")
@@ -429,7 +428,6 @@ def _fuse_graph(source: Path, target: Path, *, num_heads: int = 12) -> None:
         ):
             raise _NoMatch(f"{erf.name}: not an erf GELU")
         replace[times_x.output[0]] = helper.make_node("Gelu", [x], [times_x.output[0]], name=f"agentmem_gelu_{gelus}", domain="com.microsoft")
-        gelus += 1
 
     nodes = [helper.make_node("Cast", ["attention_mask"], [mask], name="agentmem_mask_cast", to=onnx.TensorProto.INT32)]
     nodes += [next((replace[o] for o in node.output if o in replace), node) for node in model.graph.node]

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Stack", "StackError", "start", "start_sqld", "stop_server", "find_binary", "free_port", "load", "main"]
+__all__ = ["Stack", "StackError", "find_binary", "free_port", "load", "main", "start", "start_sqld", "stop_server"]
 
 HOST = "127.0.0.1"  # the only address these servers ever listen on
 BUCKET = "agentmem"
@@ -149,7 +149,7 @@ def _answers(url: str, timeout: float = 1.0) -> bool:
 
 
 def _ours(pid: int) -> bool:
-    """The pid still runs one of our server binaries (not a reused pid)."""
+    """The pid still runs one of the stack's server binaries (not a reused pid)."""
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
@@ -277,7 +277,7 @@ def _wait_bucket(stack: Stack, timeout: float) -> None:
         try:
             asyncio.run(listed())
             return
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready yet, until the deadline
             if time.monotonic() > deadline:
                 raise StackError(f"bucket {stack.bucket!r} not ready: {type(exc).__name__}") from None
             time.sleep(0.2)

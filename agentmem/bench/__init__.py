@@ -15,18 +15,18 @@ from .runner import SWEEP_PARAMS, group_by_user, run_benchmark, run_sweep
 from .synthetic import generate as generate_synthetic
 
 __all__ = [
-    "group_by_user",
+    "PHASES",
+    "PHASE_DESCRIPTIONS",
+    "REFERENCE_ROWS",
+    "SWEEP_PARAMS",
     "BenchResult",
     "Dataset",
     "DatasetItem",
-    "PHASES",
-    "PHASE_DESCRIPTIONS",
     "PhasePlan",
     "Question",
-    "REFERENCE_ROWS",
     "ResultsStore",
-    "SWEEP_PARAMS",
     "generate_synthetic",
+    "group_by_user",
     "load_dataset",
     "machine_facts",
     "parse_phases",

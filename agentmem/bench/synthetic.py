@@ -15,38 +15,51 @@ from typing import Any
 
 from .datasets import Dataset, DatasetItem
 
-__all__ = ["generate", "KINDS"]
+__all__ = ["KINDS", "generate"]
 
 KINDS = ("preference", "event", "fact")
 
-_FIRST = (
-    "Alice Bruno Chen Dana Emeka Farah Gustav Hana Ivan Jun Kofi Lena Mateo Nadia Omar Priya Quinn Rosa "
-    "Sven Tariq Uma Viktor Wen Ximena Yusuf Zoe"
-).split()
-_LAST = "Okafor Lindqvist Tanaka Moreau Silva Novak Haddad Kowalski Reyes Nguyen Fischer Patel Costa".split()
+_FIRST = [
+    "Alice", "Bruno", "Chen", "Dana", "Emeka", "Farah", "Gustav", "Hana", "Ivan", "Jun", "Kofi", "Lena",
+    "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Ximena",
+    "Yusuf", "Zoe",
+]
+_LAST = [
+    "Okafor", "Lindqvist", "Tanaka", "Moreau", "Silva", "Novak", "Haddad", "Kowalski", "Reyes", "Nguyen",
+    "Fischer", "Patel", "Costa",
+]
 
 _PREFERENCE = {
     "food": (
         ("likes", "dislikes", "is allergic to", "always orders", "avoids"),
-        "green tea|oat milk lattes|spicy ramen|dark chocolate|sourdough bread|sushi|black coffee|mango sorbet|"
-        "falafel wraps|blue cheese|cilantro|pepperoni pizza|miso soup|kimchi|sparkling water".split("|"),
+        [
+            "green tea", "oat milk lattes", "spicy ramen", "dark chocolate", "sourdough bread", "sushi",
+            "black coffee", "mango sorbet", "falafel wraps", "blue cheese", "cilantro", "pepperoni pizza",
+            "miso soup", "kimchi", "sparkling water",
+        ],
     ),
     "travel": (
         ("prefers", "refuses to book", "enjoys", "would rather avoid"),
-        "window seats|night trains|boutique hotels|early morning flights|road trips|hostels|long layovers|"
-        "beach resorts|hiking holidays|city breaks in winter".split("|"),
+        [
+            "window seats", "night trains", "boutique hotels", "early morning flights", "road trips",
+            "hostels", "long layovers", "beach resorts", "hiking holidays", "city breaks in winter",
+        ],
     ),
     "work": (
         ("prefers", "dislikes", "asks for", "wants"),
-        "short status updates|meetings before noon|written summaries over calls|async code reviews|"
-        "dark mode in every editor|bullet points instead of prose|weekly one-on-ones|no meetings on Fridays".split(
-            "|"
-        ),
+        [
+            "short status updates", "meetings before noon", "written summaries over calls",
+            "async code reviews", "dark mode in every editor", "bullet points instead of prose",
+            "weekly one-on-ones", "no meetings on Fridays",
+        ],
     ),
     "media": (
         ("loves", "cannot stand", "is currently into", "recommends"),
-        "jazz podcasts|true crime documentaries|science fiction novels|Korean dramas|80s synth pop|"
-        "chess streams|birdwatching videos|historical fiction|stand-up comedy specials".split("|"),
+        [
+            "jazz podcasts", "true crime documentaries", "science fiction novels", "Korean dramas",
+            "80s synth pop", "chess streams", "birdwatching videos", "historical fiction",
+            "stand-up comedy specials",
+        ],
     ),
 }
 _REASONS = (
@@ -102,13 +115,22 @@ _FACTS = (
     ("tech", "keeps their notes in {tool}"),
 )
 _FILL = {
-    "job": "nurse|architect|data engineer|teacher|product manager|carpenter|pharmacist|accountant".split("|"),
-    "company": "a logistics startup|the city hospital|a design agency|a public library|an energy company".split("|"),
-    "city": "Lisbon|Nairobi|Osaka|Toronto|Kraków|Valparaíso|Leeds|Hanoi|Tbilisi|Austin".split("|"),
-    "weekday": "Monday Tuesday Wednesday Thursday Friday".split(),
-    "hour": "6 7 8 9 10".split(),
-    "device": "ThinkPad|MacBook Air|Linux desktop|Chromebook|Surface tablet".split("|"),
-    "tool": "Obsidian|a paper notebook|Notion|plain text files|Google Docs".split("|"),
+    "job": [
+        "nurse", "architect", "data engineer", "teacher", "product manager", "carpenter", "pharmacist",
+        "accountant",
+    ],
+    "company": [
+        "a logistics startup", "the city hospital", "a design agency", "a public library",
+        "an energy company",
+    ],
+    "city": [
+        "Lisbon", "Nairobi", "Osaka", "Toronto", "Kraków", "Valparaíso", "Leeds", "Hanoi", "Tbilisi",
+        "Austin",
+    ],
+    "weekday": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    "hour": ["6", "7", "8", "9", "10"],
+    "device": ["ThinkPad", "MacBook Air", "Linux desktop", "Chromebook", "Surface tablet"],
+    "tool": ["Obsidian", "a paper notebook", "Notion", "plain text files", "Google Docs"],
 }
 
 

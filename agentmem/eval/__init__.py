@@ -5,8 +5,20 @@
     print(ev.summary_frame())
 """
 
-from .metrics import first_hit_rank, ndcg_at_k, recall_at_k, reciprocal_rank, session_hit
-from .retrieval import CATEGORY_NAMES, DEFAULT_EXCLUDED_CATEGORIES, EvalResult, evaluate, parse_modes
+from .metrics import (
+    first_hit_rank,
+    ndcg_at_k,
+    recall_at_k,
+    reciprocal_rank,
+    session_hit,
+)
+from .retrieval import (
+    CATEGORY_NAMES,
+    DEFAULT_EXCLUDED_CATEGORIES,
+    EvalResult,
+    evaluate,
+    parse_modes,
+)
 
 __all__ = [
     "CATEGORY_NAMES",

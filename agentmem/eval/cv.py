@@ -39,26 +39,42 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ..bench.datasets import (DATASET_KINDS, DEFAULT_CONTEXT_TURNS, Dataset, Question, load_facts, load_locomo,
-                              parse_spec)
+from ..bench.datasets import (
+    DATASET_KINDS,
+    DEFAULT_CONTEXT_TURNS,
+    Dataset,
+    Question,
+    load_facts,
+    load_locomo,
+    parse_spec,
+)
+from ..bench.harness import positive_int, workspace
 from ..bench.machine import machine_facts
 from ..bench.results import render_table
-from ..bench.stats import mean, percentile
-from ..bench.harness import workspace
+from ..bench.stats import mean, median, percentile
 from ..config import MemoryConfig
 from ..errors import InvalidInputError
 from ..fusion import fuse
-from .metrics import first_hit_rank, ndcg_at_k, recall_at_k, session_hit
-from .retrieval import CATEGORY_NAMES, DEFAULT_EXCLUDED_CATEGORIES, SESSION_HIT_K, session_time, ingest
+from .metrics import mean_scores, question_scores, recall_at_k
+from .retrieval import CATEGORY_NAMES, DEFAULT_EXCLUDED_CATEGORIES, ingest, session_time
 
-__all__ = ["DataPath", "Fusion", "Setting", "CVResult", "cross_validate", "default_grid", "default_setting",
-           "split_users", "PLAIN", "CONTEXTS", "MESSAGES"]
+__all__ = [
+    "CONTEXTS",
+    "MESSAGES",
+    "PLAIN",
+    "CVResult",
+    "DataPath",
+    "Fusion",
+    "Setting",
+    "cross_validate",
+    "default_grid",
+    "default_setting",
+    "split_users",
+]
 
 Progress = Callable[[str, int, int], None]
 
@@ -208,17 +224,7 @@ def _load(spec: str | Path, path: DataPath) -> Dataset:
 
 
 def _score(q: Question, retrieved: list[str], k: int) -> dict[str, Any]:
-    top = retrieved[:k]
-    rank = first_hit_rank(q.evidence, top, k)
-    return {
-        "category": q.category,
-        "user_id": q.user_id,
-        "recall": recall_at_k(q.evidence, top, k),
-        "rr": 0.0 if rank is None else 1.0 / rank,
-        "top1": 1.0 if rank == 1 else 0.0,
-        "ndcg": ndcg_at_k(q.evidence, top, k),
-        "session_hit5": session_hit(q.evidence, retrieved, SESSION_HIT_K),
-    }
+    return {"category": q.category, "user_id": q.user_id, **question_scores(q.evidence, retrieved, k)}
 
 
 def _summary(rows: Sequence[dict[str, Any]], excluded: Sequence[int]) -> dict[str, Any]:
@@ -227,10 +233,7 @@ def _summary(rows: Sequence[dict[str, Any]], excluded: Sequence[int]) -> dict[st
     ans = [r for r in rows if r["category"] not in excluded]
     return {
         "questions": len(ans),
-        "recall": mean(r["recall"] for r in ans),
-        "mrr": mean(r["rr"] for r in ans),
-        "top1": mean(r["top1"] for r in ans),
-        "ndcg": mean(r["ndcg"] for r in ans),
+        **mean_scores(ans),
         "session_hit5": mean(r["session_hit5"] for r in rows),
         "session_questions": len(rows),
         "by_category": {
@@ -347,8 +350,7 @@ def cross_validate(
     from .. import Memory
     from ..embed import get_embedder
 
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InvalidInputError("k", f"must be a positive integer, got {k!r}")
+    positive_int("k", k)
     specs = [path] if isinstance(path, (str, Path)) else list(path)
     if not specs:
         raise InvalidInputError("dataset", "name at least one data set")
@@ -452,7 +454,7 @@ def cross_validate(
     chosen_by_fold: list[Setting] = []
     for f in range(folds):
         test = [set(u["groups"][f]) for u in units]
-        train = [set(x for g, grp in enumerate(u["groups"]) if g != f for x in grp) for u in units]
+        train = [{x for g, grp in enumerate(u["groups"]) if g != f for x in grp} for u in units]
         train_score = {s: objective(s, train) for s in scored}
         best = max(settings, key=lambda s: train_score[s])  # first in grid order on ties
         chosen_by_fold.append(best)
@@ -497,7 +499,7 @@ def cross_validate(
                                  for c in sorted({q.category for q in u["questions"]})}}
                for i, u in enumerate(units)],
         machine=machine_facts(model=base.model),
-        timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     if cost:
         conv = next((s for s in specs if _spec(s)[0] == "locomo"), None)
@@ -532,8 +534,7 @@ def measure_cost(
     """
     from .. import Memory
 
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise InvalidInputError("cost_repeat", f"must be a positive integer, got {repeat!r}")
+    positive_int("cost_repeat", repeat)
     datasets = [_load(path, p) for p, _ in runs_of]
     questions = [q for q in datasets[0].questions if q.category in set(categories)]
     runs: list[list[dict[str, Any]]] = [[] for _ in runs_of]
@@ -579,7 +580,7 @@ def measure_cost(
                 if mem is not None:
                     mem.close()
     return [{"path": runs_of[i][0].name, "setting": runs_of[i][1].to_dict(),
-             "ops_per_s": float(np.median([r["ops_per_s"] for r in runs[i]])),
+             "ops_per_s": median(r["ops_per_s"] for r in runs[i]),
              "p50_ms": percentile(latencies[i], 50),
              "p95_ms": percentile(latencies[i], 95),
              "searches": len(latencies[i]),

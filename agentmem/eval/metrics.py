@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..bench.stats import mean
 from ..errors import InvalidInputError
 
-__all__ = ["recall_at_k", "reciprocal_rank", "ndcg_at_k", "first_hit_rank", "session_hit", "session_of", "mean"]
+__all__ = ["SESSION_HIT_K", "first_hit_rank", "mean", "mean_scores", "ndcg_at_k", "question_scores", "recall_at_k",
+           "reciprocal_rank", "session_hit", "session_of"]
+
+#: Session hit@k is scored at this k (the figure no-LLM peers publish, e.g. engram-search).
+SESSION_HIT_K = 5
 
 
 def _prepare(evidence: Iterable[str], retrieved: Sequence[str], k: int | None) -> tuple[set[str], list[str]]:
@@ -86,3 +91,30 @@ def session_hit(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> fl
             if len(seen) == k:
                 break
     return 1.0 if gold & set(seen) else 0.0
+
+
+def question_scores(evidence: Iterable[str], retrieved: Sequence[str], k: int) -> dict[str, Any]:
+    """One question's scores: ``recall``, the first hit's ``rank``, ``rr`` (1 / rank), ``top1``
+    and ``ndcg`` over the first ``k`` of ``retrieved``; ``session_hit5`` (session hit at
+    ``SESSION_HIT_K``) over all of it."""
+    gold = list(evidence)
+    top = list(retrieved)[:k]
+    rank = first_hit_rank(gold, top, k)
+    return {
+        "recall": recall_at_k(gold, top, k),
+        "rank": rank,
+        "rr": 0.0 if rank is None else 1.0 / rank,
+        "top1": 1.0 if rank == 1 else 0.0,
+        "ndcg": ndcg_at_k(gold, top, k),
+        "session_hit5": session_hit(gold, retrieved, SESSION_HIT_K),
+    }
+
+
+def mean_scores(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Means over rows of :func:`question_scores`: ``recall``, ``mrr``, ``top1``, ``ndcg``."""
+    return {
+        "recall": mean(r["recall"] for r in rows),
+        "mrr": mean(r["rr"] for r in rows),
+        "top1": mean(r["top1"] for r in rows),
+        "ndcg": mean(r["ndcg"] for r in rows),
+    }

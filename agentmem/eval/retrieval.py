@@ -13,26 +13,26 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..bench.datasets import Dataset, load_dataset
+from ..bench.harness import parse_choices, positive_int, workspace
 from ..bench.machine import machine_facts
 from ..bench.results import render_table
-from ..bench.harness import workspace
 from ..bench.runner import group_by_user
 from ..bench.stats import mean, percentile
 from ..config import SEARCH_MODES, MemoryConfig
 from ..errors import InvalidInputError
-from .metrics import first_hit_rank, ndcg_at_k, recall_at_k, session_hit
+from .metrics import SESSION_HIT_K, mean_scores, question_scores
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["evaluate", "ingest", "SESSION_HIT_K", "EvalResult", "DEFAULT_EXCLUDED_CATEGORIES", "CATEGORY_NAMES", "parse_modes"]
+__all__ = ["CATEGORY_NAMES", "DEFAULT_EXCLUDED_CATEGORIES", "SESSION_HIT_K", "EvalResult", "evaluate", "ingest", "parse_modes"]
 
 #: LoCoMo category 5 is adversarial: its "evidence" does not answer the question.
 DEFAULT_EXCLUDED_CATEGORIES = (5,)
@@ -40,10 +40,6 @@ DEFAULT_EXCLUDED_CATEGORIES = (5,)
 CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 
 Progress = Callable[[str, int, int], None]
-
-
-#: Session hit@k is scored at this k (the figure no-LLM peers publish, e.g. engram-search).
-SESSION_HIT_K = 5
 
 
 def ingest(
@@ -114,7 +110,7 @@ def session_time(value: Any) -> datetime | None:
         return None
     for fmt in ("%I:%M %p on %d %B, %Y", "%I:%M %p on %d %b, %Y", "%d %B %Y", "%d %B, %Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(str(value).strip(), fmt).replace(tzinfo=timezone.utc)
+            return datetime.strptime(str(value).strip(), fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
     return None
@@ -122,14 +118,7 @@ def session_time(value: Any) -> datetime | None:
 
 def parse_modes(value: str | Iterable[str]) -> list[str]:
     """``"vector,fts"`` or a list -> validated search modes."""
-    names = [v.strip().lower() for v in value.split(",")] if isinstance(value, str) else [str(v) for v in value]
-    names = [n for n in names if n]
-    if not names:
-        raise InvalidInputError("modes", "name at least one search mode")
-    for n in names:
-        if n not in SEARCH_MODES:
-            raise InvalidInputError("modes", f"unknown search mode {n!r}; choose from {', '.join(SEARCH_MODES)}")
-    return list(dict.fromkeys(names))
+    return parse_choices(value, SEARCH_MODES, field="modes", noun="search mode")
 
 
 @dataclass
@@ -156,10 +145,7 @@ class EvalResult:
             out.append(
                 {
                     "mode": mode,
-                    "recall": mean(r["recall"] for r in rows),
-                    "mrr": mean(r["rr"] for r in rows),
-                    "top1": mean(r["top1"] for r in rows),
-                    "ndcg": mean(r["ndcg"] for r in rows),
+                    **mean_scores(rows),
                     "session_hit5": mean(r["session_hit5"] for r in rows),
                     "questions": len(rows),
                     "p50_ms": percentile(lat, 50),
@@ -287,8 +273,7 @@ def evaluate(
     """
     from .. import Memory
 
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InvalidInputError("k", f"must be a positive integer, got {k!r}")
+    positive_int("k", k)
     mode_list = parse_modes(modes)
     if isinstance(ds_or_spec, Dataset):
         ds = ds_or_spec
@@ -313,7 +298,7 @@ def evaluate(
         modes=mode_list,
         categories=cats,
         machine=machine_facts(model=base.model),
-        timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
         messages=messages,
         skipped={
             "other_categories": sum(1 for q in ds.questions if q.category not in cats),
@@ -336,20 +321,14 @@ def evaluate(
                     hits = mem.search(q.question, user_id=q.user_id, limit=k, mode=mode)
                     latency = (time.perf_counter() - t0) * 1000.0
                     retrieved = [str(h.metadata.get("dia_id")) for h in hits]
-                    rank = first_hit_rank(q.evidence, retrieved, k)
                     result.rows.append(
                         {
                             "question": q.question,
                             "category": q.category,
                             "evidence": list(q.evidence),
                             "retrieved": retrieved,
-                            "recall": recall_at_k(q.evidence, retrieved, k),
-                            "rank": rank,
+                            **question_scores(q.evidence, retrieved, k),
                             "mode": mode,
-                            "rr": 0.0 if rank is None else 1.0 / rank,
-                            "top1": 1.0 if rank == 1 else 0.0,
-                            "ndcg": ndcg_at_k(q.evidence, retrieved, k),
-                            "session_hit5": session_hit(q.evidence, retrieved, SESSION_HIT_K),
                             "latency_ms": latency,
                             "user_id": q.user_id,
                         }

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from parts import catch_stores
 
 from agentmem import AsyncMemory, Memory, MemoryConfig
 from agentmem.storage.upkeep import UpkeepPolicy
@@ -30,10 +31,16 @@ async def _open(path: Path) -> AsyncMemory:
     return await AsyncMemory.open(MemoryConfig(data_dir=path), embedder=_standin())
 
 
-async def test_no_writer_waits_on_upkeep(tmp_path: Path) -> None:
+@pytest.fixture
+def opened(monkeypatch):
+    """The stores the Memory under test opens (parts.py): a test of upkeep gets the upkeep
+    of the vector store the Memory uses."""
+    return catch_stores(monkeypatch)
+
+
+async def test_no_writer_waits_on_upkeep(tmp_path: Path, opened) -> None:
     mem = await _open(tmp_path / "s")
-    core = await mem._ready()
-    vs = core.vectors
+    vs = opened.vectors[-1]
     await mem.add_batch([f"older fact {i} about trains" for i in range(50)], user_id="u")
     release = asyncio.Event()
     entered = asyncio.Event()
@@ -130,12 +137,11 @@ def test_a_due_round_waits_for_searches_to_pause_but_not_forever() -> None:
     assert not up.defer()  # searches paused long enough
 
 
-async def test_searches_put_off_a_due_round_and_it_runs_once_they_pause(tmp_path: Path) -> None:
+async def test_searches_put_off_a_due_round_and_it_runs_once_they_pause(tmp_path: Path, opened) -> None:
     from standin import HashEmbedder
 
     mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s", compact_every=2), embedder=HashEmbedder())
-    vs = (await mem._ready()).vectors
-    up = vs.upkeep
+    up = opened.vectors[-1].upkeep
     up.policy.search_quiet_s, up.policy.max_defer_s = 0.5, 120.0
     rounds = up.rounds
     for i in range(6):  # small fragments: a round falls due, between searches
@@ -161,11 +167,11 @@ def _other_process_adds(data_dir: str, go, done) -> None:
         mem.add("the lighthouse keeper collects sea glass", user_id="u")
         # a single add is written behind: its LanceDB append is the next group commit;
         # the bound tested is the reader's, from that commit on
-        mem._run(mem._async._core.vectors.flush())
+        mem.flush()
         done.set()
 
 
-def test_another_process_add_is_found_within_the_refresh_bound(tmp_path: Path) -> None:
+def test_another_process_add_is_found_within_the_refresh_bound(tmp_path: Path, opened) -> None:
     data_dir = str(tmp_path / "shared")
     ctx = mp.get_context("spawn")
     go, done = ctx.Event(), ctx.Event()
@@ -177,8 +183,7 @@ def test_another_process_add_is_found_within_the_refresh_bound(tmp_path: Path) -
         proc.start()
         go.set()
         assert done.wait(HANG)
-        core = mem._run(mem._async._ready())
-        bound = core.vectors.scopes.refresh_s  # the stated bound once the add has returned
+        bound = opened.vectors[-1].scopes.refresh_s  # the stated bound once the add has returned
         time.sleep(bound)
         for mode in MODES:
             hits = mem.search("lighthouse keeper sea glass", user_id="u", mode=mode, limit=3)
@@ -187,30 +192,30 @@ def test_another_process_add_is_found_within_the_refresh_bound(tmp_path: Path) -
         assert proc.exitcode == 0
 
 
-async def test_close_gives_the_upkeep_lease_back(tmp_path: Path) -> None:
+async def test_close_gives_the_upkeep_lease_back(tmp_path: Path, opened) -> None:
     """Upkeep of one store runs in one process at a time (a lease in libSQL). Closing a store
     releases it, so the store reopened (here, or by another process) runs its rounds at once
     instead of skipping them until the old holder's lease expires."""
     first = await _open(tmp_path)
-    old = (await first._ready()).vectors.upkeep
+    old = opened.vectors[-1].upkeep
     assert await old.take_lease()
     await first.close()
     second = await _open(tmp_path)
     try:
-        new = (await second._ready()).vectors.upkeep
+        new = opened.vectors[-1].upkeep
         assert new.holder != old.holder
         assert await new.take_lease()
     finally:
         await second.close()
 
 
-async def test_single_adds_put_off_a_due_round_like_searches(tmp_path: Path) -> None:
+async def test_single_adds_put_off_a_due_round_like_searches(tmp_path: Path, opened) -> None:
     """An add written behind (an agent's turn) is foreground work: a round falling due
     meanwhile waits, as for a search. A bulk add_batch does not count (upkeep must follow it)."""
     from standin import HashEmbedder
 
     mem = await AsyncMemory.open(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder())
-    up = (await mem._ready()).vectors.upkeep
+    up = opened.vectors[-1].upkeep
     up.policy.search_quiet_s, up.policy.max_defer_s = 30.0, 30.0
     await mem.add_batch([f"bulk note {i}" for i in range(500)], user_id="u")
     assert not up.defer()

@@ -12,10 +12,17 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+from parts import catch_stores
 
 from agentmem import AsyncMemory, MemoryConfig
 from agentmem.storage import blocks, kernels, scopes
 from agentmem.storage.scopes import FOLD_ROWS, ScopeIndex, quantize
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The vector stores the Memories under test open, in order (parts.py)."""
+    return catch_stores(monkeypatch)
 
 DIM = 384
 KEY = (("user_id", "u"),)
@@ -188,7 +195,7 @@ def test_quantize_shapes(n: int) -> None:
     assert codes.shape == (n, 4) and scale.shape == (n,)
 
 
-async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_path: Path) -> None:
+async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_path: Path, opened) -> None:
     """Two handles on one store stand for two processes: each sees the other's commits as
     foreign versions (its own are the versions its writes returned)."""
     from standin import HashEmbedder
@@ -198,7 +205,7 @@ async def test_another_writers_rows_reach_loaded_blocks_without_a_reload(tmp_pat
     b = await AsyncMemory.open(cfg, embedder=HashEmbedder())
     await a.add_batch([f"harbour note {i} about ropes" for i in range(30)], user_id="u")
     await a.add_batch([f"orchard note {i} about pears" for i in range(30)], user_id="v")
-    av, bv = (await a._ready()).vectors, (await b._ready()).vectors
+    av, bv = opened.vectors  # a's store, then b's
     await av.flush()
     await bv.refresh()
     for user in ("u", "v"):  # b loads both blocks
@@ -339,7 +346,7 @@ async def test_rows_without_context_get_evidence_from_the_row_before() -> None:
     assert turned["a"] == pytest.approx(plain["a"]) and "x" in turned
 
 
-async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path) -> None:
+async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path, opened) -> None:
     """The first search once a check is due waits for it (the refresh bound); searches
     meanwhile answer from the blocks as they are instead of queueing behind it."""
     import asyncio
@@ -350,7 +357,7 @@ async def test_a_search_does_not_wait_for_a_check_under_way(tmp_path: Path) -> N
     a = await AsyncMemory.open(cfg, embedder=HashEmbedder())
     b = await AsyncMemory.open(cfg, embedder=HashEmbedder())
     await a.add_batch([f"harbour note {i}" for i in range(10)], user_id="u")
-    av, bv = (await a._ready()).vectors, (await b._ready()).vectors
+    av, bv = opened.vectors  # a's store, then b's
     await av.flush()
     await bv.refresh()
     assert len(await b.search("harbour", user_id="u", mode="fts", limit=20)) == 10
@@ -408,7 +415,7 @@ async def test_lazy_rows_materialize_to_the_same_rows_in_fused_order() -> None:
     assert [r["id"] for r in ScopeIndex.materialize(twice)] == [full[0]["id"]]
 
 
-async def test_a_check_inside_our_own_upkeep_keeps_the_blocks(tmp_path: Path) -> None:
+async def test_a_check_inside_our_own_upkeep_keeps_the_blocks(tmp_path: Path, opened) -> None:
     """A check that runs while our compaction is still under way sees versions it wrote
     before the call returned. They are our upkeep's, not another process's: the blocks stay.
 
@@ -425,8 +432,8 @@ async def test_a_check_inside_our_own_upkeep_keeps_the_blocks(tmp_path: Path) ->
     await a.close()
 
     a = await AsyncMemory.open(cfg, embedder=HashEmbedder())
-    vs = (await a._ready()).vectors
-    await vs.wait_warm()
+    vs = opened.vectors[-1]  # the reopened store
+    await a.wait_warm()
     assert len(await a.search("harbour", user_id="u", mode="fts", limit=200)) == 80
     await a.add_batch([f"orchard note {j} about pears" for j in range(20)], user_id="u")
     await vs.flush()

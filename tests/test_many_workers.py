@@ -10,11 +10,20 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
+import pytest
+from parts import catch_stores
+
 from agentmem import Memory, MemoryConfig
 from agentmem.bench.remote import many_workers
 
 HANG = 120  # a wait that only a hang reaches
 MODES = ("vector", "fts", "hybrid")
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The stores the Memory under test opens (parts.py)."""
+    return catch_stores(monkeypatch)
 
 
 def test_four_workers_one_store(remote_config: MemoryConfig, remote_stack, tmp_path: Path):
@@ -42,7 +51,7 @@ def _other_process_adds(config: MemoryConfig, go, done) -> None:
         done.set()
 
 
-def test_another_workers_add_is_found_within_the_bound(remote_config: MemoryConfig):
+def test_another_workers_add_is_found_within_the_bound(remote_config: MemoryConfig, opened):
     """Stated bound: a search finds another process's add within the scope blocks' refresh_s
     (0.5 s) of that add returning; with remote records an add returns after its LanceDB
     commit (no write-behind), so the bound counts from the add's return. Scoped (in-memory
@@ -60,7 +69,7 @@ def test_another_workers_add_is_found_within_the_bound(remote_config: MemoryConf
         proc.start()
         go.set()
         assert done.wait(HANG)
-        bound = mem._run(mem._async._ready()).vectors.scopes.refresh_s
+        bound = opened.vectors[-1].scopes.refresh_s
         time.sleep(bound)
         for mode in MODES:
             for scope in ({"user_id": "u"}, {}):

@@ -301,7 +301,7 @@ class RecordStore:
             return stages
 
         def run(db: Any) -> None:
-            # Inside our write transaction the new rows get rowids above every existing
+            # Inside this write transaction the new rows get rowids above every existing
             # one, so "rowid > the max before" is exactly what this call inserted.
             before = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM memories").fetchone()[0]
             inserted = sum(max(0, db.execute(sql, args).rowcount) for sql, args in inserts)

@@ -98,7 +98,7 @@ class LocalClient(Sqlite3Client):
                         continue
                     sql, args = stmt
                     # Bound straight through sqlite3: libsql-client's per-value conversion is
-                    # the identity for our str/int/float/None values and cost 3x the insert
+                    # the identity for the str/int/float/None values bound here and cost 3x the insert
                     # itself on the storage-only path (BENCHMARKS.md).
                     try:
                         db.execute(sql, args)

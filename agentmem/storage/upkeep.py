@@ -111,7 +111,7 @@ class Upkeep:
         self.interval_s = interval_s
         self._lease = lease
         self._release = release
-        self._held = False  # the last lease call gave us the lease
+        self._held = False  # the last lease call gave this holder the lease
         self.lease_name = lease_name
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._kick = asyncio.Event()

@@ -5,7 +5,7 @@ Every write of this process records the version it committed (:meth:`Versions.ow
 upkeep call records the span of versions committed while it ran (:meth:`Versions.own_span`:
 compaction and index builds keep the rows as they are). A check (:meth:`Versions.check`,
 run beside the searches) moves to the table's latest version; any version in between that
-is neither ours nor our upkeep's is another process's write, and :meth:`Versions.apply`
+is neither this process's write nor its upkeep's is another process's write, and :meth:`Versions.apply`
 reads back what it wrote: appended rows join the loaded blocks they belong to, updates and
 deletes drop the blocks they touch. When that cannot be told (version metadata cleaned
 up before it was seen, or more than ``FOREIGN_READ_MAX`` rows), every block is dropped:
@@ -54,7 +54,7 @@ class Versions:
         # Versions this process committed: any other one seen on a check is another
         # process's write, read into the loaded blocks (apply).
         self._own: set[int] = set()
-        self._upkeep: set[int] = set()  # committed while our upkeep ran (see own_span)
+        self._upkeep: set[int] = set()  # committed while this process's upkeep ran (see own_span)
         self._upkeep_from: int | None = None  # the version before an upkeep call still under way
         self._meta: dict[int, dict[str, Any]] = {}  # version metadata kept from the last check
         self._task: asyncio.Future[None] | None = None
@@ -74,7 +74,7 @@ class Versions:
         self.rows = 0
 
     def own(self, result: Any, rows: int = 0) -> None:
-        """Remember the version a write of ours committed (results of add/delete/merge) and
+        """Remember the version a write of this process committed (results of add/delete/merge) and
         how it changed the row count."""
         version = getattr(result, "version", None)
         if version is not None:
@@ -82,7 +82,7 @@ class Versions:
         self.rows += rows
 
     async def own_span(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Run an upkeep call and remember the versions committed meanwhile: ours, or
+        """Run an upkeep call and remember the versions committed meanwhile: its own, or
         another process's commit landing inside the span (``check_now`` tells them apart
         by what each version wrote)."""
         table = self._table()
@@ -136,14 +136,14 @@ class Versions:
         """Move to the latest version and bring the loaded blocks up to it (see the module
         docstring); drops every block when what changed cannot be told."""
         table = self._table()
-        async with self.lock:  # never beside a write of ours being recorded, or a load
+        async with self.lock:  # never beside a write of this process being recorded, or a load
             await guard("refresh", lambda: table.checkout_latest())
             latest = int(await guard("version", lambda: table.version()))
             if latest == self.known:
                 return
             known, self.known = self.known, latest
-            # A version our writes did not record is another process's write, or a commit of
-            # our own upkeep (which keeps the rows as they are, and reads as such below).
+            # A version this process's writes did not record is another process's write, or a
+            # commit of its own upkeep (which keeps the rows as they are, and reads as such below).
             foreign = {v for v in range(known + 1, latest + 1) if v not in self._own}
             upkeep = self._upkeep
             if self._upkeep_from is not None:  # an upkeep call under way: its versions so far
@@ -155,7 +155,7 @@ class Versions:
                 self._meta.clear()
                 return
             if upkeep_only and int(await guard("count", lambda: table.count_rows())) == self.rows:
-                foreign = set()  # our upkeep's rounds, and no rows came or went beside them
+                foreign = set()  # this process's upkeep rounds, and no rows came or went beside them
         try:
             kept = await self.apply(known, latest, foreign)
         except VectorStoreError:

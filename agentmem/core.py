@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import validation as v
 from .errors import InvalidInputError
 from .models import CoreBlock, ResultList
 from .storage.history import parse_ts
-from .storage.libsql import RecordStore
+
+if TYPE_CHECKING:
+    from .orchestrator import Orchestrator
 
 __all__ = ["AsyncCoreBlocks", "LABELS"]
 
@@ -48,15 +50,15 @@ def _text(value: Any, field: str) -> str:
 class AsyncCoreBlocks:
     """Read and edit core blocks (``await mem.core.get("human", user_id="alice")``)."""
 
-    def __init__(self, records: RecordStore, default_limit: int) -> None:
-        self._records = records
+    def __init__(self, store: Orchestrator, default_limit: int) -> None:
+        self._store = store  # the one door to the stores (the blocks are in the records store)
         self._default_limit = default_limit
 
     async def get(self, label: str, *, user_id: str | None = None, agent_id: str | None = None) -> CoreBlock:
         """The block, or an empty one with the default limit if it was never written."""
         label = _label(label)
         user, agent, scope = _scope(user_id, agent_id)
-        row = await self._records.get_block(label, scope)
+        row = await self._store.get_block(label, scope)
         if row is None:
             return CoreBlock(label=label, user_id=user, agent_id=agent, value="", limit=self._default_limit, updated_at=None)  # type: ignore[arg-type]
         value, limit, updated = row
@@ -88,7 +90,7 @@ class AsyncCoreBlocks:
 
     async def list(self) -> ResultList[CoreBlock]:
         """Every block ever written."""
-        rows = await self._records.list_blocks()
+        rows = await self._store.list_blocks()
         return ResultList(
             CoreBlock(label=r[0], user_id=r[1], agent_id=r[2], value=r[3], limit=int(r[4]),
                       updated_at=parse_ts(r[5]) if r[5] else None)
@@ -102,5 +104,5 @@ class AsyncCoreBlocks:
             )
         new = CoreBlock(block.label, block.user_id, block.agent_id, value, block.limit, datetime.now(timezone.utc))
         _, _, scope = _scope(block.user_id, block.agent_id)
-        await self._records.put_block(new, scope)
+        await self._store.put_block(new, scope)
         return new

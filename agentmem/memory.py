@@ -124,8 +124,8 @@ class AsyncMemory:
         except BaseException:
             await records.close()
             raise
-        self._blocks = AsyncCoreBlocks(records, cfg.core_block_limit)
         core = Orchestrator(cfg, embedder, vectors, records)
+        self._blocks = AsyncCoreBlocks(core, cfg.core_block_limit)
         try:
             await core.recover()  # vectors of adds a killed process had acknowledged
         except BaseException:

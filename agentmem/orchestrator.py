@@ -53,7 +53,7 @@ from . import validation as v
 from .config import MemoryConfig
 from .errors import ConsistencyError, InvalidInputError, NotFoundError, RecordStoreError
 from .fusion import fuse
-from .models import STAGES, AddResult, CallTiming, HistoryEvent, MemoryRecord, RepairReport, SearchHit, VerifyReport
+from .models import STAGES, AddResult, CallTiming, CoreBlock, HistoryEvent, MemoryRecord, RepairReport, SearchHit, VerifyReport
 from .storage.base import NewMemory
 from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
@@ -544,6 +544,19 @@ class Orchestrator:
     async def optimize(self) -> dict[str, Any]:
         """Compact the vector table, fold new rows into its indexes, build the ANN index when due."""
         return await self.vectors.optimize()
+
+    # --- core blocks (kept in the records store, whether or not it keeps memories) ---------
+
+    async def get_block(self, label: str, scope: str) -> tuple[str, int, str | None] | None:
+        """The block's (value, limit, updated_at as stored), or None if never written."""
+        return await self.records.get_block(label, scope)
+
+    async def put_block(self, block: CoreBlock, scope: str) -> None:
+        await self.records.put_block(block, scope)
+
+    async def list_blocks(self) -> list[tuple[Any, ...]]:
+        """Every block ever written: (label, user_id, agent_id, value, limit, updated_at)."""
+        return await self.records.list_blocks()
 
     async def update(self, memory_id: str, content: str | None, metadata: dict[str, Any] | None) -> MemoryRecord:
         await self._flush_embeds()

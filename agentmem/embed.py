@@ -17,7 +17,7 @@ Embedding is over 90 % of the time of an ``add``, so this module is about throug
   optimize, int8); loading costs ~0.5 s and benchmarks create many Memory objects.
 * **Queries on an int8 copy** (``int8_queries``): a search's query is embedded alone, where
   the float graph is slowest per text; :mod:`agentmem.model_files` builds the int8 graph once
-  (``Embedder.embed_query``; BENCHMARKS.md 2.1).
+  (``Embedder.embed_query``; BENCHMARKS.md, "Queries: an int8 copy of the model").
 * **One thread per model.** Calls run in the model's own single-thread executor, so
   concurrent callers queue instead of oversubscribing the cores onnxruntime already uses.
   Small calls that queue meanwhile (concurrent agents, one query or memory each) are
@@ -266,7 +266,7 @@ class _LoadedModel:
                 # the int8 graph quantizes activations with one scale per call: a text batched
                 # with others would get a vector that depends on them (cosine down to 0.95).
                 # One text per call keeps vectors independent of batching (one at a time it
-                # is 1.46x the float graph on 2 cores: BENCHMARKS.md 2.1)
+                # is 1.46x the float graph: BENCHMARKS.md, "Queries: an int8 copy of the model")
                 max_batch = 1
             out = np.empty((len(texts), self.dim), dtype=np.float32)
             for batch in plan_batches(lengths, max_batch=max_batch, token_budget=token_budget, length_aware=length_aware):

@@ -18,9 +18,10 @@ folded to float, and is checked against the plain model before it is used.
 The int8 graph (``quantize=True``, built from the optimized one) multiplies in int8:
 onnxruntime's dynamic quantization, weights per output channel, activations quantized with
 one scale per call. It embeds search queries (``MemoryConfig.int8_queries``), one per call:
-on 2 AVX2 cores a 12-token query takes 3.7 ms instead of 5.5. Its vectors are within cosine
+a 12-token query takes 3.7 ms instead of 5.5 on 2 AVX2 cores. Its vectors are within cosine
 0.97 of the float graph's (0.99 on average); batched, a text's vector would depend on its
-neighbours, so stored memories keep the float graph (BENCHMARKS.md section 2).
+neighbours, so stored memories keep the float graph (BENCHMARKS.md, "Queries: an int8 copy
+of the model").
 
 A folder is built in a temporary directory next to its final place and renamed into
 it, so a reader never sees a half-written folder and two processes racing to build it

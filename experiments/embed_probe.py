@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from agentmem.config import MemoryConfig
 from agentmem.embed import Embedder, get_embedder, plan_batches
 

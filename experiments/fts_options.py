@@ -26,7 +26,6 @@ from pathlib import Path
 
 import lancedb
 import pyarrow as pa
-
 from agentmem.bench import load_dataset
 from agentmem.eval import CATEGORY_NAMES, recall_at_k
 from agentmem.storage.filters import lance_literal

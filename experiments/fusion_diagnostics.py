@@ -15,6 +15,7 @@ side answers first (what any fusion of the two could gain at best).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import tempfile
@@ -45,7 +46,7 @@ def first_hits(spec: str, config: MemoryConfig) -> dict:
 
 def summarize(plain: dict, centered: dict) -> dict:
     bins = []
-    for lo, hi in zip(BINS, BINS[1:]):
+    for lo, hi in itertools.pairwise(BINS):
         sel = [(c["fts"][0], c["vector"][0]) for c in centered["rows"]
                if c["fts"][1] is not None and lo <= c["fts"][1] < hi]
         bins.append({"from": lo, "to": min(hi, 1.0), "questions": len(sel),

@@ -23,11 +23,11 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
-
 from agentmem import MemoryConfig
 from agentmem.bench import load_dataset
 from agentmem.embed import get_embedder

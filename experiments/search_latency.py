@@ -81,7 +81,7 @@ async def main() -> None:
     await mem.close()
     print(json.dumps(out))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
+        with open(args.json, "w", encoding="utf-8") as fh:  # noqa: ASYNC230 (once, at the end)
             json.dump(out, fh, indent=1)
     if prof is not None:
         pstats.Stats(prof).sort_stats("tottime").print_stats(20)

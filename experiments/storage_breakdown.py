@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from agentmem.bench import load_dataset
 from agentmem.memory import AsyncMemory
 from agentmem.storage.lance import VectorStore, to_arrow
@@ -85,6 +84,6 @@ if __name__ == "__main__":
     args = parser.parse_args()
     try:
         asyncio.run(main(args.dataset, args.reps))
-    except Exception as exc:  # a missing file or bad spec: one line, not a traceback
+    except Exception as exc:  # noqa: BLE001 (a missing file or bad spec: one line, not a traceback)
         print(f"storage_breakdown: {exc}", file=sys.stderr)
         raise SystemExit(2)

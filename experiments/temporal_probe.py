@@ -29,8 +29,8 @@ from agentmem.eval.retrieval import ingest
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]
-_MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r")\b(?:\s+\d{1,2}(?!\d)(?:st|nd|rd|th)?)?(?:,?\s+(\d{4}))?", re.I)
-_SESSION = re.compile(r"(\d{1,2})\s+(" + "|".join(MONTHS) + r"),?\s+(\d{4})", re.I)
+_MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r")\b(?:\s+\d{1,2}(?!\d)(?:st|nd|rd|th)?)?(?:,?\s+(\d{4}))?", re.IGNORECASE)
+_SESSION = re.compile(r"(\d{1,2})\s+(" + "|".join(MONTHS) + r"),?\s+(\d{4})", re.IGNORECASE)
 
 
 def asked_month(question: str) -> tuple[int, int | None] | None:
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
             if asked is not None:
                 def match(h: object) -> bool:
                     got = session_month(h.metadata.get("session_date"))  # type: ignore[attr-defined]
-                    return got is not None and got[0] == asked[0] and (asked[1] is None or got[1] == asked[1])
+                    return got is not None and got[0] == asked[0] and (asked[1] is None or got[1] == asked[1])  # noqa: B023 (called inside the loop)
 
                 first = [str(h.metadata.get("dia_id")) for h in hits if match(h)]
                 reranked = first + [i for i in ids if i not in set(first)]

@@ -132,7 +132,7 @@ def embed_variant_tables(run: Run) -> str:
 def storage_breakdown_tables(run: Run) -> str:
     lines = [f"`{run['command']}`: {run['memories']:,} memories of {run['dataset']}, median of {run['reps']} runs. "
              + about(run) + f" Source: {run['source']}.", ""]
-    lines += _table(["piece", "ms", "us a memory"],
+    lines += _table(["piece", "ms", "µs a memory"],
                     [[r["piece"], _f(r["ms"]), _f(r["us_per_memory"], 2)] for r in run["rows"]])
     return "\n".join(lines)
 

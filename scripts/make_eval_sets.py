@@ -1263,9 +1263,9 @@ CHATS_DEV: list[Chat] = [
             (
                 "9:15 am on 3 March, 2024",
                 [
-                    ("kids", "Hi! I want to get better at cooking weeknight dinners. I've got two kids, Maya who's eight "
-                     "and Theo who's five, and they're picky in completely different ways."),
-                    ("kids_a", "That's a really common starting point, and the good news is that two differently picky "
+                    ("kids", ("Hi! I want to get better at cooking weeknight dinners. I've got two kids, Maya who's eight "
+                     "and Theo who's five, and they're picky in completely different ways.")),
+                    ("kids_a", ("That's a really common starting point, and the good news is that two differently picky "
                      "kids are easier to cook for than it sounds. With Maya at eight and Theo at five, the trick that "
                      "works for most families is the deconstructed dinner: you cook one meal, but you serve the parts "
                      "separately so each child can build their own plate. Tacos, grain bowls, pasta with toppings on "
@@ -1273,143 +1273,143 @@ CHATS_DEV: list[Chat] = [
                      "meal, like plain rice, bread or cucumber sticks, so nobody goes hungry, and let them serve "
                      "themselves. Children are far more likely to try something they put on their own plate. It also "
                      "helps to involve them in small jobs, such as washing vegetables or stirring, because kids who "
-                     "helped cook tend to be proud of the result."),
-                    ("veg", "The other complication is that my husband Raj went vegetarian last year, so right now I'm "
-                     "basically cooking two versions of everything."),
-                    ("veg_a", "Cooking two full meals every night is exhausting, so let's get you down to one. Since Raj "
+                     "helped cook tend to be proud of the result.")),
+                    ("veg", ("The other complication is that my husband Raj went vegetarian last year, so right now I'm "
+                     "basically cooking two versions of everything.")),
+                    ("veg_a", ("Cooking two full meals every night is exhausting, so let's get you down to one. Since Raj "
                      "is vegetarian, the easiest approach is a 'base and branch' meal: build the whole dish around a "
                      "vegetarian base and add meat as an optional extra at the end. For example, make a big pot of "
                      "tomato and lentil ragu, then fry a few meatballs separately for whoever wants them. Stir-fries, "
                      "curries, chilli and soups all work like this. Beans, lentils, eggs, paneer, halloumi and tofu are "
                      "your friends for protein. Over a week you'll probably find that some nights nobody misses the "
-                     "meat at all, which saves money too."),
-                    ("kitchen", "Our kitchen is tiny. We moved into a flat in Bristol in January and I only have two hob "
-                     "rings and a combination microwave oven."),
-                    ("kitchen_a", "Two rings and a combi microwave are more workable than they look, but they do change "
+                     "meat at all, which saves money too.")),
+                    ("kitchen", ("Our kitchen is tiny. We moved into a flat in Bristol in January and I only have two hob "
+                     "rings and a combination microwave oven.")),
+                    ("kitchen_a", ("Two rings and a combi microwave are more workable than they look, but they do change "
                      "what you should cook. With only two hob rings, favour one-pot and one-pan dishes: risottos, dals, "
                      "shakshuka, noodle soups and pasta where the sauce cooks in the same pan. The combination oven is "
                      "good for small traybakes if you use a shallow dish that fits the turntable, and it can roast "
                      "vegetables on the convection setting while the hob does the rest. A few pieces of kit make a "
                      "small kitchen much easier: a wide, deep frying pan with a lid, one large saucepan, a rice cooker "
-                     "or a slow cooker that lives on the counter, and a good chopping board that fits over the sink."),
+                     "or a slow cooker that lives on the counter, and a good chopping board that fits over the sink.")),
                     "What's one dish I could try this week that might keep everyone happy?",
-                    "Try a chickpea and spinach curry with a mild coconut base. Here's how it fits your family: soften "
+                    ("Try a chickpea and spinach curry with a mild coconut base. Here's how it fits your family: soften "
                     "an onion, garlic and ginger in your big pan, add a spoonful of mild curry paste, then a tin of "
                     "chickpeas, a tin of coconut milk and a tin of chopped tomatoes. Simmer for fifteen minutes and "
                     "stir in a few handfuls of spinach at the end. While it cooks, put rice on the second ring. For "
                     "anyone who wants meat, pan-fry some chicken strips separately and let people add them at the "
                     "table. Serve plain rice, yoghurt, naan and cucumber sticks in separate bowls so the children can "
                     "choose. It takes about thirty minutes, uses two rings and one chopping board, and leftovers make "
-                    "a good lunch the next day.",
+                    "a good lunch the next day."),
                 ],
             ),
             (
                 "7:40 pm on 10 March, 2024",
                 [
-                    ("curry", "I made the curry on Wednesday. Theo ate the rice and nothing else, but Maya asked for "
-                     "seconds!"),
-                    ("curry_a", "That's a genuinely good result. Maya asking for seconds means the flavour level is "
+                    ("curry", ("I made the curry on Wednesday. Theo ate the rice and nothing else, but Maya asked for "
+                     "seconds!")),
+                    ("curry_a", ("That's a genuinely good result. Maya asking for seconds means the flavour level is "
                      "right, and Theo eating the rice is fine: at five, many children need to see a new dish on the "
                      "table ten or fifteen times before they try it. Keep serving it now and then without pressure, "
                      "and let him have his safe food. A small trick is to put a single chickpea or a spoonful of sauce "
                      "on the edge of his plate and say nothing about it. Another is to let him add the toppings "
-                     "himself, which gives him a bit of control over the meal."),
-                    ("pan", "My grandmother gave me her old cast iron skillet when she moved into a care home, but it's "
-                     "gone a bit rusty. Can I save it?"),
-                    ("pan_a", "Almost certainly, and it's worth doing, because a skillet from your grandmother has "
+                     "himself, which gives him a bit of control over the meal.")),
+                    ("pan", ("My grandmother gave me her old cast iron skillet when she moved into a care home, but it's "
+                     "gone a bit rusty. Can I save it?")),
+                    ("pan_a", ("Almost certainly, and it's worth doing, because a skillet from your grandmother has "
                      "probably had decades of seasoning. Rust on cast iron is usually only on the surface. Scrub the "
                      "rusty patches with steel wool and a little warm soapy water until you see bare grey metal, then "
                      "rinse and dry it completely on a low ring for a few minutes. Rub a very thin layer of vegetable "
                      "or flaxseed oil over the whole pan, inside and out, and wipe off as much as you can, so it looks "
                      "almost dry. Then heat it upside down in the oven at its highest setting for an hour. Repeat the "
                      "oiling and heating two or three times for a good base layer. Afterwards, cook something fatty in "
-                     "it, such as bacon or fried potatoes, and always dry it on the heat after washing."),
-                    ("thumb", "Also, I cut my thumb badly last week using a cheap serrated knife, so I'm thinking of "
-                     "buying a proper chef's knife."),
-                    ("thumb_a", "Sorry to hear about your thumb. Ironically, cheap serrated knives cause a lot of those "
+                     "it, such as bacon or fried potatoes, and always dry it on the heat after washing.")),
+                    ("thumb", ("Also, I cut my thumb badly last week using a cheap serrated knife, so I'm thinking of "
+                     "buying a proper chef's knife.")),
+                    ("thumb_a", ("Sorry to hear about your thumb. Ironically, cheap serrated knives cause a lot of those "
                      "injuries because they need so much force and tend to slip on vegetables. A sharp chef's knife is "
                      "safer because it goes where you point it. Look for a 20 cm blade, a handle that feels secure when "
                      "your hand is wet, and a steel that can be sharpened at home. German-style knives are heavier and "
                      "forgiving; Japanese-style knives are lighter and sharper but chip more easily. Whatever you buy, "
                      "learn the claw grip: curl the fingertips of the hand holding the food under your knuckles, so the "
-                     "side of the blade rests against them."),
+                     "side of the blade rests against them.")),
                     ("budget", "My budget is about 60 pounds."),
-                    ("budget_a", "Sixty pounds buys a very good knife. A few well-regarded options in that range are the Victorinox "
+                    ("budget_a", ("Sixty pounds buys a very good knife. A few well-regarded options in that range are the Victorinox "
                      "Fibrox chef's knife, which is light, easy to sharpen and used in many professional kitchens; the "
                      "Tojiro DP gyuto, which is sharper and suits someone who enjoys chopping; and the Wüsthof or "
                      "Zwilling entry-level ranges when they are on sale. If you can, hold a few in a shop before you "
                      "buy, because comfort matters more than the brand. Put a little of the budget aside for a "
                      "honing rod or a simple pull-through sharpener, and store the knife in a guard or on a magnetic "
-                     "strip rather than loose in a drawer."),
+                     "strip rather than loose in a drawer.")),
                 ],
             ),
             (
                 "12:05 pm on 24 March, 2024",
                 [
-                    ("party", "Big news: I'm hosting my in-laws for Raj's fortieth birthday dinner next Saturday. Eight "
-                     "people, and his mum is vegan."),
-                    ("party_a", "A fortieth for Raj is a lovely reason to cook, and eight people is a very manageable "
+                    ("party", ("Big news: I'm hosting my in-laws for Raj's fortieth birthday dinner next Saturday. Eight "
+                     "people, and his mum is vegan.")),
+                    ("party_a", ("A fortieth for Raj is a lovely reason to cook, and eight people is a very manageable "
                      "number if you plan ahead. With his mum vegan and Raj vegetarian, the simplest plan is to make the "
                      "whole menu vegan, so nobody needs a special plate and you only cook one main. Choose dishes that "
                      "can be made the day before and reheated or finished in the oven, because your two rings will be "
                      "the bottleneck on the night. A mushroom and chestnut wellington, a big tray of roasted "
                      "vegetables, a grain salad and a good gravy would feel festive. Write a timeline working "
-                     "backwards from when you want to sit down, and borrow extra chairs and plates now."),
+                     "backwards from when you want to sit down, and borrow extra chairs and plates now.")),
                     "I'm worried about dessert. I've never baked anything except banana bread.",
-                    "Dessert is the easiest course to make ahead, so it's a good place to take pressure off. A few "
+                    ("Dessert is the easiest course to make ahead, so it's a good place to take pressure off. A few "
                     "vegan desserts that don't need baking skills: a dark chocolate mousse made with aquafaba, the "
                     "liquid from a tin of chickpeas, which whips like egg white; poached pears in spiced red wine; a "
                     "fruit crumble with an oat and coconut oil topping; or a tray of brownies made with flax eggs. "
                     "Poached pears are the most forgiving because you can make them two days ahead and they only get "
                     "better. If you want something celebratory, stick candles in a shop-bought vegan cake and "
-                    "nobody will mind in the slightest.",
+                    "nobody will mind in the slightest."),
                     ("sister", "My sister Leena is a pastry chef, maybe I should just ask her to bring something?"),
-                    ("sister_a", "Yes, absolutely ask Leena. Having a pastry chef in the family and not asking her "
+                    ("sister_a", ("Yes, absolutely ask Leena. Having a pastry chef in the family and not asking her "
                      "would be a waste! Most people who cook for a living are happy to contribute something they're "
                      "proud of, and it frees you to focus on the main course. Tell her the guest count and that the "
                      "meal is fully vegan, so she can plan around butter and cream. You could offer to cover the "
-                     "ingredients or to return the favour another time."),
+                     "ingredients or to return the favour another time.")),
                     ("tart", "Okay, she's bringing a lemon tart. What should I do for starters?"),
-                    ("tart_a", "A lemon tart is a bright finish, so keep the starters light and easy to pass around. Good "
+                    ("tart_a", ("A lemon tart is a bright finish, so keep the starters light and easy to pass around. Good "
                      "options: a platter of grilled vegetables with hummus and warm flatbread; bruschetta with "
                      "tomato, garlic and basil; little bowls of marinated olives and roasted nuts; or a chilled pea "
                      "and mint soup served in cups. Pick two that can be made in advance. Set them out as people "
-                     "arrive so the room feels welcoming while you finish the main course in the kitchen."),
+                     "arrive so the room feels welcoming while you finish the main course in the kitchen.")),
                 ],
             ),
             (
                 "6:30 pm on 6 April, 2024",
                 [
-                    ("dinner", "The birthday dinner went really well. The mushroom wellington was the star; even my "
-                     "father-in-law, who hates mushrooms, had two slices."),
-                    ("dinner_a", "That's wonderful, and winning over someone who hates mushrooms is the highest praise "
+                    ("dinner", ("The birthday dinner went really well. The mushroom wellington was the star; even my "
+                     "father-in-law, who hates mushrooms, had two slices.")),
+                    ("dinner_a", ("That's wonderful, and winning over someone who hates mushrooms is the highest praise "
                      "a wellington can get. You planned that meal carefully for a tiny kitchen and it paid off. Write "
                      "down what you did and how long each step took while it's fresh, because that timeline will make "
                      "the next dinner party much less stressful. It's also worth noting which dishes had leftovers, so "
-                     "you can scale quantities next time."),
-                    ("pasta", "Next I want to learn to make fresh pasta. I bought a pasta machine yesterday at a car "
-                     "boot sale for five pounds."),
-                    "Fresh pasta is a great next project and a five-pound machine is a bargain. The classic dough is "
+                     "you can scale quantities next time.")),
+                    ("pasta", ("Next I want to learn to make fresh pasta. I bought a pasta machine yesterday at a car "
+                     "boot sale for five pounds.")),
+                    ("Fresh pasta is a great next project and a five-pound machine is a bargain. The classic dough is "
                     "simple: 100 g of 00 flour to one large egg per person. Make a well in the flour, beat the eggs "
                     "into it with a fork, then knead for eight to ten minutes until the dough is smooth and springy. "
                     "Wrap it and rest it for thirty minutes, so the gluten relaxes. Roll it through the machine on the "
                     "widest setting, fold it in three, and repeat a few times before working down through the "
                     "settings. Cut tagliatelle by hand or with the machine's cutter, dust it with semolina, and cook "
-                    "it for two to three minutes in well-salted boiling water.",
+                    "it for two to three minutes in well-salted boiling water."),
                     ("egg", "Theo has an egg allergy though, so I'd need an eggless version for him."),
-                    ("egg_a", "Good thinking, and you can make that the version everyone eats. Southern Italian "
+                    ("egg_a", ("Good thinking, and you can make that the version everyone eats. Southern Italian "
                      "pasta is traditionally made without egg: just semolina flour and warm water, roughly two parts "
                      "flour to one part water by weight. It's firmer and perfect for hand-shaped shapes like "
                      "orecchiette and cavatelli, which don't even need the machine. Because Theo is allergic to egg, "
                      "keep the boards and the machine clean of any egg dough if you ever make both, and check that "
-                     "dried semolina brands are not processed alongside egg pasta."),
+                     "dried semolina brands are not processed alongside egg pasta.")),
                     "Perfect, we'll try orecchiette this weekend with the kids.",
-                    "Orecchiette is ideal for kids because the shaping is basically play. Roll the dough into a rope "
+                    ("Orecchiette is ideal for kids because the shaping is basically play. Roll the dough into a rope "
                     "about as thick as your finger and cut it into small pieces. Press each piece with a blunt knife "
                     "and drag it towards you so it curls, then push it inside out over your thumb to make a little "
                     "ear. Don't worry if they are uneven: rustic shapes hold the sauce better. Let them dry for an "
                     "hour on a floured tray, then cook them for about five minutes. A simple sauce of cherry tomatoes "
-                    "and broccoli works well, and any leftover shapes freeze well on a tray.",
+                    "and broccoli works well, and any leftover shapes freeze well on a tray."),
                 ],
             ),
         ],
@@ -1445,154 +1445,154 @@ CHATS_DEV: list[Chat] = [
             (
                 "2:20 pm on 14 January, 2024",
                 [
-                    ("move", "I'm moving from Leeds to Edinburgh in March for a new job as a data analyst at the "
-                     "university. It's my first time moving cities on my own and I'm a bit overwhelmed."),
-                    ("move_a", "Moving from Leeds to Edinburgh on your own is a big step, and feeling overwhelmed at "
+                    ("move", ("I'm moving from Leeds to Edinburgh in March for a new job as a data analyst at the "
+                     "university. It's my first time moving cities on my own and I'm a bit overwhelmed.")),
+                    ("move_a", ("Moving from Leeds to Edinburgh on your own is a big step, and feeling overwhelmed at "
                      "this stage is completely normal. The best cure is a timeline. Eight weeks before: decide how "
                      "you'll move your things and start getting quotes. Six weeks: give notice on your current "
                      "tenancy and start decluttering, selling or donating anything you don't want to pay to move. "
                      "Four weeks: book the move, order boxes, and tell your utilities, bank and employer your new "
                      "address. Two weeks: pack the rooms you use least. In the final week, pack an essentials box "
                      "and confirm every booking. A shared spreadsheet or a simple checklist app helps, because ticking "
-                     "things off is surprisingly calming."),
-                    ("cats", "I also have two cats: Pepper, who is fifteen and quite nervous, and Salt, who's two "
-                     "and completely fearless."),
-                    ("cats_a", "Cats handle moves very differently, and your two sound like opposites. For Pepper, at "
+                     "things off is surprisingly calming.")),
+                    ("cats", ("I also have two cats: Pepper, who is fifteen and quite nervous, and Salt, who's two "
+                     "and completely fearless.")),
+                    ("cats_a", ("Cats handle moves very differently, and your two sound like opposites. For Pepper, at "
                      "fifteen and nervous, plan the move around keeping her calm: talk to your vet about whether a "
                      "mild sedative or a calming pheromone spray would help on the long drive, and get her used to the "
                      "carrier now by leaving it open with a blanket inside. Salt, at two, will probably treat the new "
                      "flat as an adventure, so the main risk is him slipping out of an open door on moving day. On "
                      "the day itself, shut both cats in one empty room with food, water and litter before the movers "
-                     "arrive, and do the same in the new flat until the boxes are in."),
-                    ("budget", "My relocation allowance from the new job is 2,000 pounds, and I'd like to keep the "
-                     "whole move under that."),
-                    ("budget_a", "A 2,000 pound allowance is a reasonable amount for a one-person move of that "
+                     "arrive, and do the same in the new flat until the boxes are in.")),
+                    ("budget", ("My relocation allowance from the new job is 2,000 pounds, and I'd like to keep the "
+                     "whole move under that.")),
+                    ("budget_a", ("A 2,000 pound allowance is a reasonable amount for a one-person move of that "
                      "distance, as long as you plan for the hidden costs. A rough breakdown: removals or van hire and "
                      "fuel, usually the largest item; packing materials; a professional clean of your old place to "
                      "protect the deposit; the first month's rent and deposit on the new flat, if the allowance "
                      "covers it; a night in a hotel if the timing doesn't line up; and small things like changing "
                      "locks, buying curtains that fit, or a broadband installation fee. Check with your new employer "
                      "whether the allowance is paid up front or reimbursed against receipts, and whether it is "
-                     "taxed, because that changes how much you really have."),
+                     "taxed, because that changes how much you really have.")),
                     "Should I hire a removal company or do it myself with a van?",
-                    "It depends on how much you own and how much your time and back are worth. A self-drive van is "
+                    ("It depends on how much you own and how much your time and back are worth. A self-drive van is "
                     "usually the cheapest option for a small flat: you pay the hire, fuel and one-way fee, and you can "
                     "move at your own pace. The downsides are loading and unloading everything yourself, driving a "
                     "large vehicle for several hours, and the risk of damage that no insurance covers. A removal "
                     "company costs more but packs, lifts and carries, is insured, and can handle awkward items. A "
                     "middle option is a 'man and a van' service, where you pack and they drive and lift. For a long "
-                    "distance with heavy furniture, most people find the professional option worth the difference.",
+                    "distance with heavy furniture, most people find the professional option worth the difference."),
                 ],
             ),
             (
                 "10:00 am on 28 January, 2024",
                 [
-                    ("flat", "I found a flat in Leith! Two bedrooms, third floor, no lift. I signed the lease "
-                     "yesterday."),
-                    ("flat_a", "Congratulations, Leith is a lovely part of Edinburgh, with the shore, good food and "
+                    ("flat", ("I found a flat in Leith! Two bedrooms, third floor, no lift. I signed the lease "
+                     "yesterday.")),
+                    ("flat_a", ("Congratulations, Leith is a lovely part of Edinburgh, with the shore, good food and "
                      "easy buses into the centre. A third-floor flat with no lift is very typical of Edinburgh "
                      "tenements, but it matters for moving day: tell every removal company about the stairs when you "
                      "ask for a quote, because they price for it and may send an extra person. Measure the "
                      "stairwell's narrowest turn and the front door before you commit to bringing large furniture, "
-                     "and check whether the building has rules about moving times or parking a van outside."),
-                    ("piano", "The big problem is my upright piano. It was my late dad's and I'm not leaving it "
-                     "behind."),
-                    ("piano_a", "Of course, a piano that belonged to your dad is worth the effort, and it can be done "
+                     "and check whether the building has rules about moving times or parking a van outside.")),
+                    ("piano", ("The big problem is my upright piano. It was my late dad's and I'm not leaving it "
+                     "behind.")),
+                    ("piano_a", ("Of course, a piano that belonged to your dad is worth the effort, and it can be done "
                      "safely. Upright pianos weigh 200 to 300 kilograms and are awkward rather than just heavy, so "
                      "this is one item not to move yourself. Use a removal firm that has specialist piano movers, or "
                      "a dedicated piano removal company, and tell them about the third floor and the tenement stairs. "
                      "They'll bring a piano board, straps and enough people. Expect the piano to need tuning a few "
                      "weeks after the move, once it has settled into the new room's temperature and humidity, and "
-                     "keep it away from radiators and sunny windows."),
-                    ("quote", "I got two quotes from removal firms: 1,450 pounds from one, and 1,900 from another "
-                     "that includes the piano."),
-                    "When comparing quotes, make sure you're comparing the same job. Check whether each quote "
+                     "keep it away from radiators and sunny windows.")),
+                    ("quote", ("I got two quotes from removal firms: 1,450 pounds from one, and 1,900 from another "
+                     "that includes the piano.")),
+                    ("When comparing quotes, make sure you're comparing the same job. Check whether each quote "
                     "includes packing materials, insurance and the value it covers, the stairs at both ends, a piano "
                     "surcharge, waiting time if keys are late, and the date flexibility. If the cheaper firm would "
                     "need a separate piano specialist, add that cost, which is often 300 to 500 pounds for a long "
                     "distance with stairs. Read recent reviews, ask whether they use their own staff or "
-                    "subcontractors, and get everything in writing. The cheaper quote is not always the cheaper move.",
+                    "subcontractors, and get everything in writing. The cheaper quote is not always the cheaper move."),
                     ("choose", "Then I'll go with the second one, since the piano is included."),
-                    "That sounds sensible. Before you pay a deposit, confirm the details in writing: the exact date "
+                    ("That sounds sensible. Before you pay a deposit, confirm the details in writing: the exact date "
                     "and arrival window, the addresses including floor numbers, the piano and any other large items, "
                     "the insurance cover per item, what happens if the move is delayed, and the cancellation policy. "
                     "Ask whether they provide boxes and when they'll drop them off. Keep their phone number handy on "
                     "the day, and take photos of valuable furniture before it's wrapped, so you have a record if "
-                    "anything arrives damaged.",
+                    "anything arrives damaged."),
                 ],
             ),
             (
                 "4:45 pm on 17 February, 2024",
                 [
-                    ("deposit", "My Leeds landlord is threatening to keep 300 pounds of my deposit because of a carpet "
-                     "stain the cats made."),
-                    ("deposit_a", "That's frustrating, but you have more protection than the landlord may suggest. In "
+                    ("deposit", ("My Leeds landlord is threatening to keep 300 pounds of my deposit because of a carpet "
+                     "stain the cats made.")),
+                    ("deposit_a", ("That's frustrating, but you have more protection than the landlord may suggest. In "
                      "England, your deposit must be held in a government-approved protection scheme, and if you "
                      "disagree with a deduction you can use the scheme's free dispute service. A landlord can only "
                      "charge for damage beyond fair wear and tear, and for 300 pounds on one stain, they'd need to "
                      "justify the cost with quotes or receipts. First, try a professional carpet clean, which often "
                      "costs far less than 300 pounds and may remove the stain entirely. Keep the receipt, take dated "
-                     "photos, and compare them with your check-in inventory."),
+                     "photos, and compare them with your check-in inventory.")),
                     ("pack", "I started packing last weekend, and I've already filled thirty boxes with books."),
-                    ("pack_a", "Thirty boxes of books is impressive progress. Books are the classic packing trap "
+                    ("pack_a", ("Thirty boxes of books is impressive progress. Books are the classic packing trap "
                      "because they're so heavy: use small boxes, fill gaps with towels or clothes, and keep each box "
                      "to a weight you can lift comfortably, roughly fifteen kilograms. Label every box on two sides "
                      "with the room it's going to and a short list of contents, and number them so you can check "
                      "nothing went missing. Since your flat has three flights of stairs, the movers will appreciate "
-                     "lighter boxes. Pack room by room and leave the things you use every day until the last week."),
-                    ("brother", "My brother Callum lives in Glasgow, and he's offered to help me unpack the first "
-                     "weekend."),
-                    ("brother_a", "That's a great offer, and Glasgow to Edinburgh is an easy trip by train, so Callum "
+                     "lighter boxes. Pack room by room and leave the things you use every day until the last week.")),
+                    ("brother", ("My brother Callum lives in Glasgow, and he's offered to help me unpack the first "
+                     "weekend.")),
+                    ("brother_a", ("That's a great offer, and Glasgow to Edinburgh is an easy trip by train, so Callum "
                      "can come for a day or two without much planning. Unpacking goes much faster with two people, "
                      "especially for jobs like assembling a bed frame or hanging curtains. Give him a clear task, like "
                      "setting up the kitchen or building furniture, while you focus on the rooms you'll use first. "
                      "It's also nice to have family nearby in a new city, so it's worth making a habit of those "
-                     "visits."),
+                     "visits.")),
                     "What should go in the first-night box?",
-                    "Think of it as everything you'd need if the rest of the boxes vanished for 24 hours. Pack: "
+                    ("Think of it as everything you'd need if the rest of the boxes vanished for 24 hours. Pack: "
                     "bedding and a pillow, a towel, toiletries and any medication, phone chargers and a power strip, "
                     "a kettle, mugs, tea or coffee, a few snacks and bottled water, toilet roll, a basic toolkit with "
                     "a screwdriver and scissors, a torch, cleaning spray and cloths, a change of clothes, important "
                     "documents, and the cats' food, bowls, litter and a favourite blanket. Carry it with you rather "
-                    "than putting it on the removal van, so it arrives when you do.",
+                    "than putting it on the removal van, so it arrives when you do."),
                 ],
             ),
             (
                 "11:30 am on 9 March, 2024",
                 [
-                    ("moved", "We made it! The movers came on Thursday and everything arrived, including the piano, "
-                     "without a scratch."),
-                    "Congratulations, that's a huge relief, and a piano arriving unharmed up three flights of stairs "
+                    ("moved", ("We made it! The movers came on Thursday and everything arrived, including the piano, "
+                     "without a scratch.")),
+                    ("Congratulations, that's a huge relief, and a piano arriving unharmed up three flights of stairs "
                     "is a real achievement. For the next few days, aim for a few small wins rather than unpacking "
                     "everything at once: make the bed, set up the kitchen basics, and sort out one room where you can "
                     "sit and relax. Flatten boxes as you go so they don't take over. Give yourself permission to leave "
                     "the less important boxes for a few weeks, and take a walk around the neighbourhood each day to "
-                    "get your bearings.",
-                    ("pepper", "Pepper has been hiding under the bed since we arrived, but Salt is already exploring "
-                     "every cupboard."),
-                    ("pepper_a", "That's very typical, and it sounds like both cats are reacting exactly as their "
+                    "get your bearings."),
+                    ("pepper", ("Pepper has been hiding under the bed since we arrived, but Salt is already exploring "
+                     "every cupboard.")),
+                    ("pepper_a", ("That's very typical, and it sounds like both cats are reacting exactly as their "
                      "personalities suggested. For Pepper, let the bedroom be her safe room: put her food, water and "
                      "litter tray nearby, keep it quiet, and let her come out in her own time, which can take a week "
                      "or two for an older, nervous cat. Sit in the room and read or talk softly so she gets used to "
                      "the new sounds. Salt's curiosity is good, but check the cupboards for cleaning products and gaps "
                      "behind appliances, and keep windows closed until he's settled. Keep both indoors for at least "
-                     "two weeks before letting them explore outside."),
-                    ("start", "I still need to register with a GP and change my address on everything. I start the "
-                     "new job on Monday."),
-                    ("start_a", "Good to get those sorted before you start on Monday, because the first week of a job "
+                     "two weeks before letting them explore outside.")),
+                    ("start", ("I still need to register with a GP and change my address on everything. I start the "
+                     "new job on Monday.")),
+                    ("start_a", ("Good to get those sorted before you start on Monday, because the first week of a job "
                      "eats your free time. In Scotland, you register with a GP practice that covers your postcode; "
                      "most let you apply online. For your address, update in roughly this order: your bank and credit "
                      "cards, your employer and payroll, HMRC, the electoral register, your driving licence, which is "
                      "free to update online, your phone contract, insurance policies, subscriptions and online "
                      "shopping accounts. Set up Royal Mail redirection for three to six months to catch anything you "
-                     "forget. Don't forget the council tax registration for the new flat."),
+                     "forget. Don't forget the council tax registration for the new flat.")),
                     "Any tips for meeting people in a new city?",
-                    "Meeting people as an adult takes a bit of deliberate effort, but it works. Join something that "
+                    ("Meeting people as an adult takes a bit of deliberate effort, but it works. Join something that "
                     "meets regularly, because friendships grow from seeing the same faces week after week: a running "
                     "club, a choir, a climbing wall, a language exchange, a board-game night or a volunteering "
                     "group. Say yes to invitations from new colleagues in the first months, even when you're tired. "
                     "Apps for finding activity partners can help too. Be patient: it usually takes several months to "
-                    "feel at home. In the meantime, having family or old friends visit helps bridge the gap.",
+                    "feel at home. In the meantime, having family or old friends visit helps bridge the gap."),
                 ],
             ),
         ],
@@ -1625,147 +1625,147 @@ CHATS_DEV: list[Chat] = [
             (
                 "7:05 am on 4 February, 2024",
                 [
-                    ("goal", "I'm 46 and I want to run the Bath Half Marathon in October. Right now I can run about "
-                     "5 km without stopping."),
-                    ("goal_a", "That's a realistic goal. Going from 5 km to a half marathon in about eight months gives "
+                    ("goal", ("I'm 46 and I want to run the Bath Half Marathon in October. Right now I can run about "
+                     "5 km without stopping.")),
+                    ("goal_a", ("That's a realistic goal. Going from 5 km to a half marathon in about eight months gives "
                      "you plenty of time, and being able to run 5 km continuously is a solid base. The general shape "
                      "of the plan is to build your weekly distance slowly, by no more than about ten percent a week, "
                      "with one longer run each week that grows from 5 km towards 18 or 19 km by early autumn. Most of "
                      "your running should be at an easy, conversational pace, where you could chat in full sentences. "
                      "Every fourth week, cut the distance back to let your body absorb the training. At 46, recovery "
                      "takes a little longer than it did at 25, so rest days and sleep are part of the plan, not a "
-                     "break from it."),
+                     "break from it.")),
                     ("ten_k", "I've also entered a 10k in Cardiff on the 19th of May as a stepping stone."),
-                    ("ten_k_a", "A 10k in Cardiff in May is a great stepping stone. It gives you a concrete target for "
+                    ("ten_k_a", ("A 10k in Cardiff in May is a great stepping stone. It gives you a concrete target for "
                      "the first phase, a taste of race-day logistics and nerves, and a fitness check before the "
                      "longer build to the half. Plan to be comfortably running 8 to 10 km in training by the end of "
                      "April, then ease off in the final week before the race. Afterwards, take a few easy days before "
-                     "you start the half marathon phase."),
-                    ("shins", "My worry is my shins. I had shin splints two years ago when I tried to do couch to 5k "
-                     "too fast."),
-                    ("shins_a", "Shin splints are one of the most common injuries for people returning to running, "
+                     "you start the half marathon phase.")),
+                    ("shins", ("My worry is my shins. I had shin splints two years ago when I tried to do couch to 5k "
+                     "too fast.")),
+                    ("shins_a", ("Shin splints are one of the most common injuries for people returning to running, "
                      "and they're usually caused by doing too much too soon, so your history makes sense. A few things "
                      "help prevent them coming back: increase distance gradually and resist the urge to add extra "
                      "runs when you feel good; run on softer surfaces like trails or grass when you can; make sure "
                      "your shoes suit your feet and aren't worn out; and add simple strength work twice a week, "
                      "especially calf raises, toe walks and tibialis raises against a wall. If you feel a sharp, "
                      "localised pain along the shin, stop and rest, because pushing through turns a week off into two "
-                     "months off."),
+                     "months off.")),
                     ("schedule", "I can run three mornings a week before work: Monday, Wednesday and Saturday."),
-                    ("schedule_a", "Three runs a week on Monday, Wednesday and Saturday is a good pattern, because each "
+                    ("schedule_a", ("Three runs a week on Monday, Wednesday and Saturday is a good pattern, because each "
                      "run has a rest day after it, except Saturday to Monday, which has a full day off anyway. Make "
                      "Monday an easy run, Wednesday an easy run with some short strides or a few minutes slightly "
                      "faster, and Saturday your long run, since weekends usually give you more time. Do the strength "
                      "exercises on Tuesday and Friday. Morning runs before work are great for consistency; just allow "
                      "five to ten minutes of brisk walking or gentle jogging to warm up, because muscles are stiffer "
-                     "early in the day."),
+                     "early in the day.")),
                 ],
             ),
             (
                 "6:50 pm on 25 February, 2024",
                 [
-                    ("shoes", "I went to a running shop yesterday for a gait analysis. It turns out I overpronate, so I "
-                     "bought a pair of Brooks Adrenaline."),
-                    ("shoes_a", "Good move. A gait analysis is especially useful when you've had shin trouble, and the "
+                    ("shoes", ("I went to a running shop yesterday for a gait analysis. It turns out I overpronate, so I "
+                     "bought a pair of Brooks Adrenaline.")),
+                    ("shoes_a", ("Good move. A gait analysis is especially useful when you've had shin trouble, and the "
                      "Brooks Adrenaline is one of the best-known stability shoes for overpronation, which is when the "
                      "foot rolls inwards more than average after landing. Break them in gradually: wear them for "
                      "short runs first and alternate with your old shoes for a couple of weeks. Make a note of the "
                      "date you started using them, because running shoes generally last 500 to 800 km before the "
-                     "cushioning wears out."),
-                    ("gwen", "My neighbour Gwen has started running with me on Saturdays. She's much faster than me, "
-                     "though."),
-                    ("gwen_a", "Having Gwen as a running partner is brilliant for motivation, and Saturday long runs "
+                     "cushioning wears out.")),
+                    ("gwen", ("My neighbour Gwen has started running with me on Saturdays. She's much faster than me, "
+                     "though.")),
+                    ("gwen_a", ("Having Gwen as a running partner is brilliant for motivation, and Saturday long runs "
                      "are much more enjoyable with company. The risk with a faster partner is that you end up running "
                      "her pace rather than yours, which turns your easy long run into a hard one. Agree beforehand that "
                      "the long run is at your conversational pace. She can run ahead and loop back, or do the last "
                      "few kilometres faster on her own. Faster runners often benefit from slow runs too, so it may "
-                     "suit her more than she expects."),
+                     "suit her more than she expects.")),
                     ("diet", "Should I change what I eat? I'm vegetarian and I usually skip breakfast."),
-                    ("diet_a", "You don't need to overhaul your diet, but a couple of tweaks will help. Skipping "
+                    ("diet_a", ("You don't need to overhaul your diet, but a couple of tweaks will help. Skipping "
                      "breakfast is fine for short easy runs, but as your Saturday runs get longer than an hour, eat "
                      "something small beforehand, such as a banana, toast with honey or a few dates. After runs, have "
                      "a meal with both carbohydrates and protein within a couple of hours. As a vegetarian runner, pay "
                      "attention to iron, because low iron makes running feel much harder: lentils, beans, tofu, dark "
                      "leafy greens and fortified cereals help, especially with vitamin C at the same meal. Eggs, dairy, "
-                     "beans and tofu cover protein well."),
+                     "beans and tofu cover protein well.")),
                 ],
             ),
             (
                 "8:15 pm on 17 March, 2024",
                 [
                     ("tenk_first", "Quick update: I ran 10 km for the first time this morning! It took me 64 minutes."),
-                    ("tenk_first_a", "That's a fantastic milestone. Running your first 10 km in 64 minutes puts you in "
+                    ("tenk_first_a", ("That's a fantastic milestone. Running your first 10 km in 64 minutes puts you in "
                      "a great position for Cardiff, and it's two months earlier than you needed. Enjoy it, then resist "
                      "the temptation to run 10 km every time you go out. Go back to your planned distances for the next "
                      "couple of weeks and let the long run grow gradually. Many runners get injured in the weeks after "
-                     "a breakthrough because they suddenly feel invincible."),
+                     "a breakthrough because they suddenly feel invincible.")),
                     ("calf", "But my left calf has been tight since Thursday."),
-                    ("calf_a", "Keep an eye on that left calf. Tightness that feels like general stiffness and eases as "
+                    ("calf_a", ("Keep an eye on that left calf. Tightness that feels like general stiffness and eases as "
                      "you warm up is usually just fatigue, and gentle foam rolling, calf stretches and an extra rest "
                      "day often sort it out. If it's a sharp pain in one spot, gets worse during a run, or makes you "
                      "limp, stop running and see a physiotherapist. Because you've had a big week, swap your next run "
-                     "for a walk or a bike ride and see how it feels."),
+                     "for a walk or a bike ride and see how it feels.")),
                     "What's a good stretching routine after runs?",
-                    "After a run, when your muscles are warm, five to ten minutes of gentle stretching feels good and "
+                    ("After a run, when your muscles are warm, five to ten minutes of gentle stretching feels good and "
                     "helps you cool down. A simple routine: a standing calf stretch against a wall, with the back knee "
                     "straight and then bent, thirty seconds each; a standing quad stretch, holding your ankle behind "
                     "you; a hamstring stretch with your heel on a low step; a hip flexor stretch in a lunge position; "
                     "and a glute stretch lying on your back with one ankle crossed over the opposite knee. Breathe "
                     "slowly and don't bounce. Stretching won't prevent every injury, but it helps you notice tight "
-                    "spots early.",
-                    ("watch", "My daughter gave me a Garmin watch for my birthday, so I can finally track my heart "
-                     "rate."),
-                    ("watch_a", "What a thoughtful present from your daughter. Heart rate is very useful for keeping "
+                    "spots early."),
+                    ("watch", ("My daughter gave me a Garmin watch for my birthday, so I can finally track my heart "
+                     "rate.")),
+                    ("watch_a", ("What a thoughtful present from your daughter. Heart rate is very useful for keeping "
                      "easy runs truly easy. Wrist-based sensors are reasonably accurate for steady running, though "
                      "they can lag during intervals. A common rule is to keep easy runs in zone 2, roughly 60 to 70 "
                      "percent of your maximum heart rate. The old formula of 220 minus your age is only a rough guess, "
-                     "so after a few weeks, look at the data from your hardest efforts to set better zones."),
+                     "so after a few weeks, look at the data from your hardest efforts to set better zones.")),
                 ],
             ),
             (
                 "5:30 pm on 21 April, 2024",
                 [
                     "Only four weeks until Cardiff! I'm nervous about pacing.",
-                    "Nerves are normal and a sign that you care. Pacing is the biggest single factor in how a race "
+                    ("Nerves are normal and a sign that you care. Pacing is the biggest single factor in how a race "
                     "feels. Most first-time racers start far too fast because they're fresh, excited and surrounded "
                     "by others. The goal is an even effort: aim for the first two kilometres to feel almost too easy, "
                     "settle into your target pace, and only push in the last two or three kilometres if you feel good. "
                     "Practise your race pace for a few kilometres in the middle of one run a week between now and the "
-                    "race, so that your body recognises it on the day.",
+                    "race, so that your body recognises it on the day."),
                     ("target", "I'd love to finish the 10k in under an hour."),
-                    ("target_a", "Under an hour is a very achievable target given your first 10 km took 64 minutes in "
+                    ("target_a", ("Under an hour is a very achievable target given your first 10 km took 64 minutes in "
                      "March. It means averaging six minutes per kilometre. In the race, set your watch to show your "
                      "average pace and aim for 6:05 to 6:10 per kilometre for the first half, then gradually speed up. "
                      "Race-day adrenaline usually makes you a little faster than training, so you might surprise "
-                     "yourself."),
+                     "yourself.")),
                     ("hill", "The route has a big hill at about the 7 km mark."),
-                    ("hill_a", "Good to know about the hill at 7 km, because it's exactly where people lose time by "
+                    ("hill_a", ("Good to know about the hill at 7 km, because it's exactly where people lose time by "
                      "attacking it. Run hills by effort, not pace: shorten your stride, keep your arms moving and let "
                      "your pace drop. You'll lose maybe thirty seconds on the climb and get most of it back on the way "
                      "down. Practise by adding a hilly loop to one of your runs each week, and on race day save a "
-                     "little energy for the last three kilometres after the hill."),
+                     "little energy for the last three kilometres after the hill.")),
                 ],
             ),
             (
                 "9:00 pm on 26 May, 2024",
                 [
                     ("result", "I did it! I finished Cardiff last Sunday in 58 minutes and 40 seconds."),
-                    ("result_a", "Congratulations! Finishing in 58:40 means you beat your goal of under an hour by more "
+                    ("result_a", ("Congratulations! Finishing in 58:40 means you beat your goal of under an hour by more "
                      "than a minute. Take the time to enjoy it. After a race, give yourself a few days of easy running "
                      "or rest, even if you feel fine, because your legs need time to recover. Then you can start the "
-                     "half marathon phase with real confidence."),
-                    ("next", "Now the half. I'm thinking of adding a fourth run, maybe a Thursday trail run with a "
-                     "club."),
-                    ("next_a", "A fourth run on Thursday with a trail club is a great idea for the half marathon phase. "
+                     "half marathon phase with real confidence.")),
+                    ("next", ("Now the half. I'm thinking of adding a fourth run, maybe a Thursday trail run with a "
+                     "club.")),
+                    ("next_a", ("A fourth run on Thursday with a trail club is a great idea for the half marathon phase. "
                      "Trails are gentler on the shins, and a club gives you company and new routes. Keep the Thursday "
                      "run easy and short at first, since it adds to your total weekly distance, and watch that the "
-                     "increase stays gradual. Your Saturday long run stays the most important session."),
+                     "increase stays gradual. Your Saturday long run stays the most important session.")),
                     "My shins have been fine all along, by the way. The strength exercises helped.",
-                    "That's great to hear, and it's a good lesson: the boring strength work is doing its job. Keep "
+                    ("That's great to hear, and it's a good lesson: the boring strength work is doing its job. Keep "
                     "doing it twice a week through the half marathon training, because the longer distances put more "
                     "load on your lower legs. You can gradually make the exercises harder by doing single-leg calf "
                     "raises, adding a backpack with some weight, or slowing down the lowering part of each movement. "
-                    "Consistency matters more than intensity here.",
+                    "Consistency matters more than intensity here."),
                 ],
             ),
         ],
@@ -1780,8 +1780,8 @@ CHATS_DEV: list[Chat] = [
             ("On which days of the week do I run?", "Monday, Wednesday and Saturday mornings",
              ("schedule", "schedule_a"), 4),
             ("When did I have my gait analysis?", "24 February 2024", ("shoes",), 2),
-            ("Which running shoes did I buy, and why?", "Brooks Adrenaline, because the gait analysis showed "
-             "overpronation", ("shoes", "shoes_a"), 4),
+            ("Which running shoes did I buy, and why?", ("Brooks Adrenaline, because the gait analysis showed "
+             "overpronation"), ("shoes", "shoes_a"), 4),
             ("Who runs with the user on Saturdays?", "Their neighbour Gwen", ("gwen", "gwen_a"), 4),
             ("When did I run 10 km for the first time?", "The morning of 17 March 2024",
              ("tenk_first", "tenk_first_a"), 2),
@@ -1803,133 +1803,133 @@ CHATS_DEV: list[Chat] = [
             (
                 "8:30 pm on 2 June, 2024",
                 [
-                    ("redundant", "I was made redundant last month from my job as a senior graphic designer at a travel "
-                     "magazine. Eleven years there."),
-                    ("redundant_a", "I'm sorry, that's a hard thing to go through, especially after eleven years in one "
+                    ("redundant", ("I was made redundant last month from my job as a senior graphic designer at a travel "
+                     "magazine. Eleven years there.")),
+                    ("redundant_a", ("I'm sorry, that's a hard thing to go through, especially after eleven years in one "
                      "place. It's normal to feel a mix of shock, grief and even relief, sometimes all in the same day. "
                      "Before you dive into applications, take care of the practical basics: check your redundancy pay "
                      "and notice period are correct, ask for a written reference while your managers remember your "
                      "work well, and save copies of your best projects if you haven't already. Then take a few days to "
                      "think about what you actually want next, rather than applying for everything that looks like "
                      "your old job. Eleven years of experience as a senior designer is a strong position to start from, "
-                     "even if it doesn't feel that way right now."),
+                     "even if it doesn't feel that way right now.")),
                     ("ux", "I'm thinking about moving into UX design rather than staying in print."),
-                    ("ux_a", "Moving from print and graphic design into UX is one of the most common and successful "
+                    ("ux_a", ("Moving from print and graphic design into UX is one of the most common and successful "
                      "career changes in design, because you already have the visual skills, the eye for hierarchy and "
                      "typography, and experience working to briefs and deadlines. What you'll need to add is the "
                      "process side: user research, wireframing, prototyping, usability testing, and working with "
                      "product managers and developers. Tools like Figma will feel familiar quickly. The biggest gap "
                      "people face is showing evidence of that process in a portfolio, so plan to produce two or three "
-                     "case studies that explain how you reached your design decisions, not just the final screens."),
-                    ("bootcamp", "I've signed up for a twelve-week UX bootcamp that starts tomorrow. It's online, in "
-                     "the evenings."),
-                    ("bootcamp_a", "A structured twelve-week bootcamp is a good way to get the process and vocabulary "
+                     "case studies that explain how you reached your design decisions, not just the final screens.")),
+                    ("bootcamp", ("I've signed up for a twelve-week UX bootcamp that starts tomorrow. It's online, in "
+                     "the evenings.")),
+                    ("bootcamp_a", ("A structured twelve-week bootcamp is a good way to get the process and vocabulary "
                      "quickly, and the evening format leaves your days free for job hunting. To get the most from it, "
                      "treat every project as a potential portfolio piece and document your process as you go: sketches, "
                      "research notes, early versions and why you changed them. Connect with the other students and "
                      "mentors, because your cohort will become part of your network. And don't wait until it finishes "
-                     "to start applying; your existing experience already makes you a candidate for some roles."),
-                    ("pickup", "I need something that lets me do school pick-up at 3:15 for my son, so hybrid or remote "
-                     "would be ideal."),
-                    ("pickup_a", "That's a very reasonable requirement, and it's far more common now than a few years "
+                     "to start applying; your existing experience already makes you a candidate for some roles.")),
+                    ("pickup", ("I need something that lets me do school pick-up at 3:15 for my son, so hybrid or remote "
+                     "would be ideal.")),
+                    ("pickup_a", ("That's a very reasonable requirement, and it's far more common now than a few years "
                      "ago. Being able to do the 3:15 school pick-up usually means either a remote or hybrid role with "
                      "flexible hours, or a compressed or part-time week. Filter job boards for remote and flexible "
                      "roles, and look for employers that advertise flexible working openly, since they are more likely "
                      "to mean it. In interviews, you don't need to explain your childcare in detail; asking how the "
-                     "team handles core hours and flexibility is enough to find out whether it will work."),
+                     "team handles core hours and flexibility is enough to find out whether it will work.")),
                 ],
             ),
             (
                 "11:10 am on 16 June, 2024",
                 [
-                    ("portfolio", "I've been rebuilding my portfolio. My strongest project is a redesign of the "
-                     "magazine's booking app that I did in 2022."),
-                    ("portfolio_a", "The booking app redesign sounds like the perfect lead case study, because it's "
+                    ("portfolio", ("I've been rebuilding my portfolio. My strongest project is a redesign of the "
+                     "magazine's booking app that I did in 2022.")),
+                    ("portfolio_a", ("The booking app redesign sounds like the perfect lead case study, because it's "
                      "already digital and connects directly to UX. Structure it as a story: the problem, with real "
                      "numbers if you have them, such as abandoned bookings; your role and the team; what you learned "
                      "about the users and how; the options you explored and why you rejected some; the final design; "
                      "and the results after launch. Hiring managers skim, so put a short summary at the top and use "
-                     "clear headings. One strong, honest case study beats five pretty ones."),
+                     "clear headings. One strong, honest case study beats five pretty ones.")),
                     ("salary", "What salary should I ask for? I was on 48,000 at the magazine."),
-                    ("salary_a", "Your 48,000 is a useful anchor, but UX salaries vary a lot by level, sector and "
+                    ("salary_a", ("Your 48,000 is a useful anchor, but UX salaries vary a lot by level, sector and "
                      "location. As a career changer, you may be offered a mid-level rather than senior title at first, "
                      "so look at salary surveys and job ads for mid-level product and UX designers in your region, and "
                      "note the ranges. When asked, give a range rather than a single number, based on the role's "
                      "level, and mention that you're weighing the whole package, including flexibility, which has "
-                     "real value for you. Try not to be the first to name a number if the advert already shows a band."),
-                    ("recruiter", "A recruiter called Priya reached out on LinkedIn about a junior-to-mid UX role at a "
-                     "fintech company called Lumen."),
-                    ("recruiter_a", "That's a good sign that your profile is already being noticed. When you talk to "
+                     "real value for you. Try not to be the first to name a number if the advert already shows a band.")),
+                    ("recruiter", ("A recruiter called Priya reached out on LinkedIn about a junior-to-mid UX role at a "
+                     "fintech company called Lumen.")),
+                    ("recruiter_a", ("That's a good sign that your profile is already being noticed. When you talk to "
                      "Priya, ask about the Lumen team's size, who the role reports to, how design work is done there, "
                      "the salary band, and the interview stages. Recruiters are paid by the employer, so be friendly "
                      "but keep your own interests in mind, and don't feel pressured to decide quickly. Ask whether the "
-                     "role is remote or hybrid before you spend time preparing."),
+                     "role is remote or hybrid before you spend time preparing.")),
                     "Should I take a junior role even though I'm senior in graphic design?",
-                    "It depends on the role more than the title. Some companies use 'junior' to mean they want someone "
+                    ("It depends on the role more than the title. Some companies use 'junior' to mean they want someone "
                     "new to the whole field, and they'll pay accordingly; others are simply cautious about career "
                     "changers and will promote quickly once you prove yourself. Look at the responsibilities and the "
                     "salary rather than the label. Your experience with clients, deadlines, brand systems and managing "
                     "work often lets people move up within a year or two. A good compromise is to aim for mid-level "
-                    "roles and treat junior ones as a backup if they pay well and offer real mentoring.",
+                    "roles and treat junior ones as a backup if they pay well and offer real mentoring."),
                 ],
             ),
             (
                 "7:45 pm on 30 June, 2024",
                 [
-                    ("lumen1", "I had a first interview with Lumen on Thursday. It went okay, but they asked a lot "
-                     "about data and A/B testing."),
-                    ("lumen1_a", "Getting through a first interview with Lumen is progress, and the questions tell you "
+                    ("lumen1", ("I had a first interview with Lumen on Thursday. It went okay, but they asked a lot "
+                     "about data and A/B testing.")),
+                    ("lumen1_a", ("Getting through a first interview with Lumen is progress, and the questions tell you "
                      "what they value. Fintech teams often lean heavily on experiments, so brush up on the basics "
                      "before any next round: what an A/B test is, how to choose a metric, why sample size matters, and "
                      "how you'd decide when a result is meaningful. You don't need to be a statistician. Being able to "
                      "describe a design decision you'd test, how you'd measure success, and what you'd do if the "
-                     "result was unclear will go a long way."),
-                    ("greenway", "I also have an interview on Tuesday at a charity, the Greenway Trust, for a mid-level "
-                     "product designer role, four days a week."),
-                    ("greenway_a", "A four-day product designer role at the Greenway Trust sounds like it could fit "
+                     "result was unclear will go a long way.")),
+                    ("greenway", ("I also have an interview on Tuesday at a charity, the Greenway Trust, for a mid-level "
+                     "product designer role, four days a week.")),
+                    ("greenway_a", ("A four-day product designer role at the Greenway Trust sounds like it could fit "
                      "your life well. Charities often have smaller design teams, so you may get broader "
                      "responsibility. Prepare by reading their annual report and trying their website and any apps as "
                      "a user, noting where things are confusing. Be ready to talk about how you'd work with limited "
                      "budgets and how your work could support their mission. It's also fine to ask how the four days "
-                     "are arranged."),
+                     "are arranged.")),
                     ("task", "Greenway also want a take-home design exercise: redesign their volunteer sign-up flow."),
-                    ("task_a", "For the volunteer sign-up exercise, show your thinking as much as the screens. Spend a "
+                    ("task_a", ("For the volunteer sign-up exercise, show your thinking as much as the screens. Spend a "
                      "little time understanding who signs up and why, look at their current flow step by step, list "
                      "the friction points you find, and explain your priorities. Keep the final design realistic for "
                      "a charity to build. Set yourself a time limit, perhaps six to eight hours in total, so it doesn't "
                      "take over your week, and include a short note about what you'd research or test next if you had "
-                     "more time."),
+                     "more time.")),
                 ],
             ),
             (
                 "3:20 pm on 21 July, 2024",
                 [
                     ("offer", "The Greenway Trust offered me the job! 44,000 for four days a week, mostly remote."),
-                    ("offer_a", "Congratulations, that's fantastic news! It's worth looking at what 44,000 for four days "
+                    ("offer_a", ("Congratulations, that's fantastic news! It's worth looking at what 44,000 for four days "
                      "really means: the full-time equivalent is about 55,000, so your pay per day is higher than "
                      "before, and you get a day a week back. Combined with mostly remote work, that seems like an "
                      "excellent fit for the school run. Before you accept, check the written offer for the pension, "
                      "holiday allowance, which is often pro-rated, probation period and notice. If anything is "
-                     "unclear, it's completely normal to ask."),
+                     "unclear, it's completely normal to ask.")),
                     ("rejected", "Lumen rejected me after the second round, which honestly stung."),
-                    ("rejected_a", "It's natural that it stung, even with a better offer in hand. Rejection after a second round "
+                    ("rejected_a", ("It's natural that it stung, even with a better offer in hand. Rejection after a second round "
                      "often comes down to small differences between strong candidates, or to a preference for someone "
                      "with more experience in the exact domain, rather than anything you did wrong. If you feel up to "
                      "it, ask the recruiter for feedback; it can be surprisingly useful. And remember: the role you "
-                     "accepted fits your life better, so this may well have worked out for the best."),
+                     "accepted fits your life better, so this may well have worked out for the best.")),
                     ("start", "I start on the 5th of August. My son starts at a new school in September too."),
-                    ("start_a", "Starting on 5 August gives you a few weeks to settle into the job before your son's "
+                    ("start_a", ("Starting on 5 August gives you a few weeks to settle into the job before your son's "
                      "new school begins in September, which is good timing. Use the summer weeks to learn the "
                      "organisation, its tools and people, and to find a rhythm for your four days. Closer to "
                      "September, expect the first few weeks at the new school to be tiring for both of you, so try to "
-                     "keep that period light at work."),
+                     "keep that period light at work.")),
                     "How should I prepare for my first week?",
-                    "Go in with curiosity rather than a plan to impress. Before day one, make sure your equipment and "
+                    ("Go in with curiosity rather than a plan to impress. Before day one, make sure your equipment and "
                     "accounts are ready. In the first week, ask your manager what success looks like at three and six "
                     "months, book short introductions with the people you'll work with most, and write down the "
                     "acronyms and names you hear. Look at existing research and design files to understand how things "
                     "are done. Ask lots of questions: new people are expected to. A small early win, like fixing a "
-                    "confusing form, is great, but your main job in the first weeks is to listen.",
+                    "confusing form, is great, but your main job in the first weeks is to listen."),
                 ],
             ),
         ],
@@ -1968,154 +1968,154 @@ CHATS_DEV: list[Chat] = [
             (
                 "10:20 am on 13 April, 2024",
                 [
-                    ("house", "We've just bought a house with a long, narrow back garden that's been neglected for "
-                     "years. It's mostly brambles and a patchy lawn."),
-                    ("house_a", "A neglected garden full of brambles is actually a good blank canvas, because nothing "
+                    ("house", ("We've just bought a house with a long, narrow back garden that's been neglected for "
+                     "years. It's mostly brambles and a patchy lawn.")),
+                    ("house_a", ("A neglected garden full of brambles is actually a good blank canvas, because nothing "
                      "precious is in your way. Resist the urge to plant straight away. Spend the first few weeks "
                      "clearing and watching: cut the brambles down, dig out the roots where you can, and note where "
                      "the sun falls at different times of day, where water collects after rain, and which areas you "
                      "actually walk through. A long, narrow garden often works best divided into two or three 'rooms', "
                      "for example a seating area near the house, a lawn or play space in the middle and a vegetable "
-                     "area at the end, so it doesn't feel like a corridor."),
+                     "area at the end, so it doesn't feel like a corridor.")),
                     ("soil", "The soil is heavy clay, and the garden faces north."),
-                    ("soil_a", "Heavy clay and a north-facing garden are a challenging combination, but both can be "
+                    ("soil_a", ("Heavy clay and a north-facing garden are a challenging combination, but both can be "
                      "worked with. Clay is actually rich in nutrients; the problem is drainage and how hard it gets "
                      "when dry. Dig in plenty of organic matter like compost or well-rotted manure every year, never "
                      "walk on it when it's wet, and consider raised beds for vegetables. In a north-facing garden, the "
                      "area nearest the house will be shadiest, while the far end may get more sun, especially in "
                      "summer. Put sun-loving crops at the far end, and choose shade-tolerant plants like ferns, "
-                     "hostas and hellebores close to the house."),
+                     "hostas and hellebores close to the house.")),
                     ("isla", "My daughter Isla is seven and desperate for a strawberry patch."),
-                    ("isla_a", "A strawberry patch is the perfect first project for a seven-year-old, and Isla will be "
+                    ("isla_a", ("A strawberry patch is the perfect first project for a seven-year-old, and Isla will be "
                      "able to see the results within a few months. Strawberries prefer sun, so give them the sunniest "
                      "spot at the far end of the garden, ideally in a raised bed or large containers, which also helps "
                      "with your clay. Buy young plants rather than seeds, plant them about 30 cm apart, and put straw "
                      "or mats under the fruit to keep it clean. Give Isla her own watering can and let her be in "
-                     "charge of picking."),
+                     "charge of picking.")),
                     ("dog", "Our dog, a young Labrador called Bramble, digs up everything."),
-                    ("dog_a", "A young Labrador who digs is a classic problem, and the name Bramble suits a garden dog "
+                    ("dog_a", ("A young Labrador who digs is a classic problem, and the name Bramble suits a garden dog "
                      "well. Digging usually comes from boredom or energy, so more exercise and chew toys help. Many "
                      "owners have success with a dedicated digging pit: a corner of sand or loose soil where you bury "
                      "toys and praise digging, while redirecting him from the beds. Protect new plants with low "
                      "fencing or raised beds, and avoid cocoa-shell mulch and slug pellets containing metaldehyde, "
-                     "which are toxic to dogs."),
+                     "which are toxic to dogs.")),
                 ],
             ),
             (
                 "4:00 pm on 27 April, 2024",
                 [
                     ("beds", "My partner built two raised beds last weekend from old scaffolding boards."),
-                    ("beds_a", "Scaffolding boards make excellent raised beds: they're thick, long-lasting and "
+                    ("beds_a", ("Scaffolding boards make excellent raised beds: they're thick, long-lasting and "
                      "usually free or cheap. To fill them without a huge bill, use the 'lasagne' method: cardboard on "
                      "the bottom to smother weeds, then layers of garden waste, grass clippings and old compost, "
                      "topped with 15 to 20 cm of good compost and topsoil mix. Because your clay drains badly, the "
                      "raised beds will give roots a better environment. Expect the level to sink a little over the "
-                     "first season as it settles, and top up with compost each spring."),
-                    ("veg", "In the first bed I want tomatoes, courgettes and beans. The second one is for Isla's "
-                     "strawberries."),
-                    ("veg_a", "That's a productive mix for the first bed. Tomatoes, courgettes and beans all like "
+                     "first season as it settles, and top up with compost each spring.")),
+                    ("veg", ("In the first bed I want tomatoes, courgettes and beans. The second one is for Isla's "
+                     "strawberries.")),
+                    ("veg_a", ("That's a productive mix for the first bed. Tomatoes, courgettes and beans all like "
                      "warmth, so if the first bed is the sunnier of the two, that's ideal. One courgette plant takes a "
                      "square metre and produces a lot, so two plants are plenty for a family. Climbing beans can grow "
                      "up a wigwam of canes on the shady side, so they don't block the tomatoes. In the second bed, "
-                     "Isla's strawberries will spread with runners, so give them the whole bed."),
+                     "Isla's strawberries will spread with runners, so give them the whole bed.")),
                     ("slugs", "Slugs have already eaten every lettuce seedling I planted."),
-                    ("slugs_a", "Slugs love clay soil and young lettuce, so you're not alone. Because you have a dog, "
+                    ("slugs_a", ("Slugs love clay soil and young lettuce, so you're not alone. Because you have a dog, "
                      "skip the traditional blue pellets. Dog-safe options include beer traps sunk into the soil, "
                      "copper tape around the raised beds, wool pellets, nematodes watered into the soil, and evening "
                      "patrols with a torch to pick them off. Raise seedlings in pots until they're bigger and "
                      "tougher before planting out, and keep the area around the beds free of long grass where slugs "
-                     "hide during the day."),
+                     "hide during the day.")),
                     "Is it too late to sow carrots?",
-                    "Not at all. Carrots can be sown from April through to early July, and later sowings often suffer "
+                    ("Not at all. Carrots can be sown from April through to early July, and later sowings often suffer "
                     "less from carrot fly. On clay soil, carrots tend to grow short and forked, so sow them in a "
                     "raised bed, a deep container or a trough filled with sandy compost, and choose shorter or round "
                     "varieties. Sow thinly, keep the soil moist until they germinate, which can take two or three "
-                    "weeks, and cover them with fine mesh to keep carrot fly away.",
+                    "weeks, and cover them with fine mesh to keep carrot fly away."),
                 ],
             ),
             (
                 "9:45 am on 18 May, 2024",
                 [
-                    ("tree", "The neighbour's sycamore overhangs the bottom of our garden and blocks most of the "
-                     "afternoon light."),
-                    ("tree_a", "That's frustrating, especially as the bottom of the garden is your sunnier end. In the "
+                    ("tree", ("The neighbour's sycamore overhangs the bottom of our garden and blocks most of the "
+                     "afternoon light.")),
+                    ("tree_a", ("That's frustrating, especially as the bottom of the garden is your sunnier end. In the "
                      "UK, you're generally allowed to cut back branches that overhang your property up to the "
                      "boundary, as long as the tree isn't protected by a preservation order or in a conservation area, "
                      "which you can check with your council. It's good practice, and better for neighbourly "
                      "relations, to talk to your neighbour first. You should offer to return the cut branches, since "
                      "they technically belong to the tree's owner. A tree surgeon can thin the crown to let in more "
-                     "light without harming the sycamore."),
+                     "light without harming the sycamore.")),
                     ("butt", "We installed a water butt on Thursday, connected to the shed gutter."),
-                    ("butt_a", "A water butt on the shed is a great addition and saves a lot of trips with the hose. "
+                    ("butt_a", ("A water butt on the shed is a great addition and saves a lot of trips with the hose. "
                      "Rainwater is ideal for most plants, and it's especially good for plants that dislike tap water. "
                      "Raise the butt on a stand so a watering can fits under the tap, and fit a lid to keep out "
                      "leaves, mosquitoes and curious children. In summer, water in the morning or evening, and water "
-                     "deeply a couple of times a week rather than a little every day, so roots grow down into the soil."),
+                     "deeply a couple of times a week rather than a little every day, so roots grow down into the soil.")),
                     ("herbs", "I'd like a herb garden by the kitchen door. I cook a lot of Thai food."),
-                    ("herbs_a", "A kitchen-door herb garden for Thai cooking is a lovely idea. Thai basil, coriander, "
+                    ("herbs_a", ("A kitchen-door herb garden for Thai cooking is a lovely idea. Thai basil, coriander, "
                      "mint and chillies all grow well in pots, which is handy because the area by your house is the "
                      "shadiest. Mint and coriander actually prefer partial shade, while Thai basil and chillies need "
                      "sun and warmth, so keep those in pots you can move or grow them on a sunny windowsill. "
                      "Lemongrass can be grown from supermarket stalks rooted in water and kept indoors in winter. Sow "
-                     "coriander every few weeks, as it goes to seed quickly."),
+                     "coriander every few weeks, as it goes to seed quickly.")),
                 ],
             ),
             (
                 "7:15 pm on 8 June, 2024",
                 [
-                    ("tomato", "The tomatoes have flowers! I'm growing two varieties: Sungold and Gardener's "
-                     "Delight."),
-                    ("tomato_a", "Sungold and Gardener's Delight are both reliable cherry tomatoes with great flavour, "
+                    ("tomato", ("The tomatoes have flowers! I'm growing two varieties: Sungold and Gardener's "
+                     "Delight.")),
+                    ("tomato_a", ("Sungold and Gardener's Delight are both reliable cherry tomatoes with great flavour, "
                      "and they're forgiving in cooler gardens. Now that they're flowering, start feeding them weekly "
                      "with a high-potash tomato feed. Pinch out the side shoots that grow between the main stem and "
                      "the leaves, tie the stems to canes as they grow, and water consistently, because irregular "
                      "watering causes split fruit. Gently shaking the plants or tapping the flowers on a still day "
-                     "helps pollination."),
+                     "helps pollination.")),
                     ("blight", "My mother-in-law lost all her tomatoes to blight last year, so I'm paranoid."),
-                    ("blight_a", "Blight is very common in wet summers, so your caution makes sense after your "
+                    ("blight_a", ("Blight is very common in wet summers, so your caution makes sense after your "
                      "mother-in-law's experience. It's a fungus-like disease that spreads in warm, humid weather. To "
                      "reduce the risk: space plants well for airflow, water at the base rather than over the leaves, "
                      "remove the lower leaves as the plants grow, and check regularly for brown patches on leaves and "
                      "stems. If you see blight, remove affected leaves immediately and harvest any fruit, even green "
-                     "ones, which can ripen indoors. Don't compost infected material."),
+                     "ones, which can ripen indoors. Don't compost infected material.")),
                     ("pond", "We're also thinking about a small wildlife pond, but Isla can't swim yet."),
-                    ("pond_a", "A wildlife pond is wonderful for a garden, but with Isla not yet able to swim, safety "
+                    ("pond_a", ("A wildlife pond is wonderful for a garden, but with Isla not yet able to swim, safety "
                      "comes first. Even shallow water is a risk for young children. Options include waiting a few "
                      "years, building a very shallow 'bog garden' instead, or fitting a strong metal grid just below "
                      "the water surface, which lets plants and wildlife through but prevents a fall. A pond in a "
-                     "large container with a grid over the top is another safe way to start."),
+                     "large container with a grid over the top is another safe way to start.")),
                     "What flowers would bring bees in?",
-                    "Bees love simple, open flowers with easy access to nectar and pollen, and they're drawn to "
+                    ("Bees love simple, open flowers with easy access to nectar and pollen, and they're drawn to "
                     "purple, blue and yellow. Good choices for a garden like yours include lavender, catmint, "
                     "foxgloves, which tolerate shade, comfrey, borage, marjoram, cosmos, single dahlias, sedums for "
                     "late summer, and crocuses and hellebores for early spring. Aim to have something in flower from "
                     "March to October. Leave a corner of the lawn unmown for clover and dandelions, which are "
-                    "excellent for bees, and avoid pesticides.",
+                    "excellent for bees, and avoid pesticides."),
                 ],
             ),
             (
                 "8:00 pm on 31 August, 2024",
                 [
-                    ("harvest", "We picked our first ripe Sungolds yesterday, and Isla ate half of them straight off "
-                     "the vine."),
-                    ("harvest_a", "That's the best review a tomato can get. Sungolds are famous for being eaten before "
+                    ("harvest", ("We picked our first ripe Sungolds yesterday, and Isla ate half of them straight off "
+                     "the vine.")),
+                    ("harvest_a", ("That's the best review a tomato can get. Sungolds are famous for being eaten before "
                      "they make it into the kitchen. Keep picking them as soon as they turn deep orange, because "
                      "regular picking encourages more fruit, and remove any leaves that are yellowing. From mid-"
                      "September, pinch out the growing tips so the plant puts its energy into ripening the remaining "
-                     "fruit before the cold weather."),
+                     "fruit before the cold weather.")),
                     ("strawb", "Her strawberries were a bit disappointing though, only a handful."),
-                    ("strawb_a", "That's very normal for strawberries in their first year, so don't let Isla lose "
+                    ("strawb_a", ("That's very normal for strawberries in their first year, so don't let Isla lose "
                      "heart. New plants often produce only a small crop while they establish; the second and third "
                      "years are usually much better. A north-facing garden and partial shade can also reduce the "
                      "yield. Feed them now, remove old leaves after fruiting, and pot up some runners to make new "
-                     "plants. Next spring, tuck straw under the fruit and net them against birds."),
+                     "plants. Next spring, tuck straw under the fruit and net them against birds.")),
                     "What should I plant for autumn and winter?",
-                    "There's plenty you can grow over the colder months. Garlic cloves and overwintering onion sets "
+                    ("There's plenty you can grow over the colder months. Garlic cloves and overwintering onion sets "
                     "can go in from October and are almost no work. Broad beans sown in November give an early crop. "
                     "Hardy salad leaves like lamb's lettuce, rocket and mizuna can be sown now, as can winter spinach "
                     "and chard. Spring cabbages, kale and purple sprouting broccoli are good if you can get small "
                     "plants. Plant spring bulbs like daffodils and tulips for colour, and sow a green manure in any "
-                    "empty bed to protect and improve your clay over the winter.",
+                    "empty bed to protect and improve your clay over the winter."),
                 ],
             ),
         ],
@@ -2151,128 +2151,128 @@ CHATS_DEV: list[Chat] = [
             (
                 "6:00 pm on 15 September, 2024",
                 [
-                    ("why", "I've decided to learn Spanish properly. My girlfriend Sofía is from Argentina and her "
-                     "family barely speaks English."),
-                    ("why_a", "That's one of the best reasons to learn a language, because you'll have real people to "
+                    ("why", ("I've decided to learn Spanish properly. My girlfriend Sofía is from Argentina and her "
+                     "family barely speaks English.")),
+                    ("why_a", ("That's one of the best reasons to learn a language, because you'll have real people to "
                      "talk to and a strong reason to keep going. Since Sofía is Argentinian, it's worth learning "
                      "Rioplatense Spanish from the start, the variety spoken in Buenos Aires and around the River "
                      "Plate. It uses 'vos' instead of 'tú', with its own verb forms like 'vos tenés' and 'vos sos', "
                      "and has a distinctive 'sh' sound for 'll' and 'y'. The grammar is otherwise the same as other "
                      "Spanish, so nothing you learn is wasted. Ask Sofía to speak Spanish with you for ten minutes a "
-                     "day, even if it feels awkward at first."),
+                     "day, even if it feels awkward at first.")),
                     ("trip", "We're flying to Buenos Aires for Christmas to meet her parents for the first time."),
-                    ("trip_a", "Meeting her parents in Buenos Aires at Christmas is a wonderful goal to work towards, "
+                    ("trip_a", ("Meeting her parents in Buenos Aires at Christmas is a wonderful goal to work towards, "
                      "and it gives you about three months. Realistically, in that time you can reach a level where "
                      "you can introduce yourself, follow slow conversations on familiar topics, ask questions and "
                      "make small talk over dinner. Focus on what you'll actually need: greetings, talking about your "
                      "family, work and hobbies, food and compliments, and phrases for when you don't understand. "
-                     "Families are usually delighted when a partner makes an effort, even with mistakes."),
-                    ("school", "I did two years of Spanish at school, twenty years ago, so I remember basically "
-                     "'hola' and 'cerveza'."),
-                    ("school_a", "That makes you a 'false beginner', which is a good place to be. Even if you can't "
+                     "Families are usually delighted when a partner makes an effort, even with mistakes.")),
+                    ("school", ("I did two years of Spanish at school, twenty years ago, so I remember basically "
+                     "'hola' and 'cerveza'.")),
+                    ("school_a", ("That makes you a 'false beginner', which is a good place to be. Even if you can't "
                      "recall much, two years of school Spanish leaves traces: the sounds, some grammar patterns and "
                      "common words will come back faster than they did the first time. Start with a structured "
                      "beginner course anyway, but move quickly through anything that feels familiar. Spend extra time "
                      "on listening, because school courses rarely prepare you for natural speed, and on speaking out "
-                     "loud from the very first week."),
+                     "loud from the very first week.")),
                     ("commute", "I commute 40 minutes each way on the train, so I could study then."),
-                    ("commute_a", "Eighty minutes a day on the train is a lot of study time if you use it well. A "
+                    ("commute_a", ("Eighty minutes a day on the train is a lot of study time if you use it well. A "
                      "good split: on the morning journey, do new material, such as a lesson from a course or an app, "
                      "when your head is fresh; on the way home, listen to a podcast for learners, like one made for "
                      "Argentinian Spanish, or review flashcards with spaced repetition. Shadowing, which means "
                      "repeating sentences quietly along with a recording, works surprisingly well on a train. Keep a "
-                     "note on your phone of words you want to say but don't know yet."),
+                     "note on your phone of words you want to say but don't know yet.")),
                 ],
             ),
             (
                 "8:20 pm on 6 October, 2024",
                 [
-                    ("tutor", "I found an online tutor, Martín, who's from Córdoba. We have lessons on Tuesday and "
-                     "Friday evenings."),
-                    ("tutor_a", "A tutor from Córdoba is a great match, since he'll speak Argentinian Spanish and can "
+                    ("tutor", ("I found an online tutor, Martín, who's from Córdoba. We have lessons on Tuesday and "
+                     "Friday evenings.")),
+                    ("tutor_a", ("A tutor from Córdoba is a great match, since he'll speak Argentinian Spanish and can "
                      "explain the differences you'll hear at Christmas. Two lessons a week, on Tuesdays and Fridays, "
                      "is an ideal rhythm. Make the most of each lesson by spending most of it speaking rather than "
                      "doing grammar exercises you could do alone. Bring a list of situations you want to practise, "
                      "such as meeting Sofía's parents, and ask Martín to correct your most common mistakes rather "
-                     "than every single one."),
-                    ("streak", "My Duolingo streak is at 45 days, but I feel like it's not teaching me to actually "
-                     "talk."),
-                    ("streak_a", "A 45-day streak shows real consistency, so keep it as a daily habit, but you're "
+                     "than every single one.")),
+                    ("streak", ("My Duolingo streak is at 45 days, but I feel like it's not teaching me to actually "
+                     "talk.")),
+                    ("streak_a", ("A 45-day streak shows real consistency, so keep it as a daily habit, but you're "
                      "right about its limits. Apps are good for vocabulary and basic patterns, but they don't give "
                      "you practice in producing sentences under time pressure, which is what conversation demands. "
                      "Combine it with things that make you speak: your lessons with Martín, talking to yourself about "
-                     "your day in Spanish, voice messages to Sofía, or a language exchange with a native speaker."),
-                    ("valencia", "Funny thing: I went to Valencia last year for a friend's stag do and couldn't even "
-                     "order a coffee."),
-                    ("valencia_a", "Valencia is a good example of how Spanish varies. In Spain, you'd hear 'vosotros' "
+                     "your day in Spanish, voice messages to Sofía, or a language exchange with a native speaker.")),
+                    ("valencia", ("Funny thing: I went to Valencia last year for a friend's stag do and couldn't even "
+                     "order a coffee.")),
+                    ("valencia_a", ("Valencia is a good example of how Spanish varies. In Spain, you'd hear 'vosotros' "
                      "for 'you all' and the 'th' sound in words like 'cerveza', while in Argentina it's 'ustedes' and "
                      "an 's' sound. Ordering coffee is different too: in Spain you might ask for 'un cortado', while "
                      "in Buenos Aires you'd more likely order 'un café con leche' with 'medialunas', the local "
                      "croissants. The good news is that speakers from both places understand each other perfectly, "
-                     "so whatever you learn will work in both."),
+                     "so whatever you learn will work in both.")),
                 ],
             ),
             (
                 "7:30 am on 27 October, 2024",
                 [
-                    ("oops", "I tried speaking with Sofía's sister on a video call yesterday and accidentally said I "
-                     "was 'embarazada' when I meant embarrassed."),
-                    ("oops_a", "Congratulations, you've made the most famous mistake in Spanish! 'Embarazada' means "
+                    ("oops", ("I tried speaking with Sofía's sister on a video call yesterday and accidentally said I "
+                     "was 'embarazada' when I meant embarrassed.")),
+                    ("oops_a", ("Congratulations, you've made the most famous mistake in Spanish! 'Embarazada' means "
                      "pregnant, and almost every English speaker says it at some point. 'Embarrassed' is 'me da "
                      "vergüenza' or 'estoy avergonzado'. The important thing is that you spoke on a real video call, "
                      "and mistakes like this are exactly how words stick. You will never forget that one. Laughing "
-                     "at yourself with her family is a great way to build a relationship."),
+                     "at yourself with her family is a great way to build a relationship.")),
                     ("lucia", "Her sister Lucía is a vet in Mendoza, so we talked about her dogs."),
-                    ("lucia_a", "Talking about pets is a perfect topic, and with Lucía working as a vet in Mendoza "
+                    ("lucia_a", ("Talking about pets is a perfect topic, and with Lucía working as a vet in Mendoza "
                      "you'll probably hear a lot of animal vocabulary. Some useful words: 'el perro', the dog; 'la "
                      "perra', a female dog; 'el gato', the cat; 'la veterinaria', both the vet and the clinic; 'la "
                      "raza', breed; 'pasear al perro', to walk the dog. In Argentina you'll also hear 'perrito' and "
-                     "'gatito' everywhere, because the diminutive '-ito' is used affectionately."),
+                     "'gatito' everywhere, because the diminutive '-ito' is used affectionately.")),
                     "How do I stop translating everything in my head?",
-                    "Everyone translates at first, and it fades with exposure rather than effort. A few things help "
+                    ("Everyone translates at first, and it fades with exposure rather than effort. A few things help "
                     "speed it up: learn words in whole phrases rather than single words; describe things you see "
                     "around you in simple Spanish without looking anything up; listen to a lot of content slightly "
                     "below your level, so you can follow without translating; and when you don't know a word, talk "
                     "around it instead of reaching for English. Thinking in short, simple sentences is fine. "
-                    "Fluency grows from simple sentences said quickly, not from complex ones assembled slowly.",
+                    "Fluency grows from simple sentences said quickly, not from complex ones assembled slowly."),
                     ("dele", "Martín thinks I should take the DELE A2 exam in May to give myself a goal."),
-                    ("dele_a", "The DELE A2 is a good target for May. It's the official Spanish-language certificate "
+                    ("dele_a", ("The DELE A2 is a good target for May. It's the official Spanish-language certificate "
                      "from the Instituto Cervantes, recognised everywhere, and A2 means you can handle everyday "
                      "situations. It has reading, writing, listening and speaking parts, so it will also push you "
                      "to practise skills you might otherwise skip. Check the exam dates and registration deadlines "
-                     "soon, as they fill up, and ask Martín to include some past papers in your lessons from January."),
+                     "soon, as they fill up, and ask Martín to include some past papers in your lessons from January.")),
                 ],
             ),
             (
                 "9:10 pm on 17 November, 2024",
                 [
-                    ("dad", "What should I bring her parents as a gift? Her dad is really into football and supports "
-                     "Boca Juniors."),
-                    ("dad_a", "With her dad being a Boca Juniors fan, football is your easiest way into his heart, "
+                    ("dad", ("What should I bring her parents as a gift? Her dad is really into football and supports "
+                     "Boca Juniors.")),
+                    ("dad_a", ("With her dad being a Boca Juniors fan, football is your easiest way into his heart, "
                      "but be careful: a Boca shirt from a stranger can feel a bit too much, and you don't want to pick "
                      "the wrong design. Something from home works better: a scarf or a book from your local club, or a "
                      "good bottle of whisky, which is popular in Argentina and expensive there. Learn a few football "
                      "phrases like '¿Viste el partido?', did you see the match, and be ready to hear about the rivalry "
-                     "with River Plate."),
+                     "with River Plate.")),
                     ("mum", "Her mum is a retired literature teacher who loves Borges."),
-                    ("mum_a", "A retired literature teacher who loves Borges would appreciate something thoughtful "
+                    ("mum_a", ("A retired literature teacher who loves Borges would appreciate something thoughtful "
                      "and literary. A beautiful English edition of a book she might not have, a book by a British "
                      "writer Borges admired, like Stevenson or Chesterton, or a handwritten card in Spanish with a "
                      "short quote from Borges would all be lovely. You could even learn to say a line from one of his "
-                     "poems, which would probably make her day."),
+                     "poems, which would probably make her day.")),
                     ("toast", "Sofía says I'll have to give a short speech at Christmas dinner. Help!"),
-                    "A short, simple toast is perfect, and nobody expects you to be eloquent. Something like: "
+                    ("A short, simple toast is perfect, and nobody expects you to be eloquent. Something like: "
                     "'Muchas gracias por recibirme en su casa. Estoy muy feliz de estar aquí con ustedes. Sofía me "
                     "habló mucho de ustedes y ahora entiendo por qué es tan especial. ¡Feliz Navidad y salud!' That "
                     "means: Thank you for welcoming me into your home. I'm very happy to be here with you. Sofía told "
                     "me a lot about you and now I understand why she is so special. Merry Christmas and cheers! "
-                    "Practise it with Martín until you can say it without reading it.",
+                    "Practise it with Martín until you can say it without reading it."),
                     ("flights", "We booked our flights this morning, leaving London on the 20th of December."),
-                    ("flights_a", "Great, leaving on 20 December gives you a few days to get over the jet lag before "
+                    ("flights_a", ("Great, leaving on 20 December gives you a few days to get over the jet lag before "
                      "Christmas Eve, which is the main celebration in Argentina, with dinner late at night and "
                      "fireworks at midnight. Remember it will be summer, often over 30 degrees, so pack accordingly. "
                      "It's also a good idea to download an offline map and learn the phrases for the taxi and the "
-                     "airport."),
+                     "airport.")),
                 ],
             ),
         ],
@@ -2289,8 +2289,8 @@ CHATS_DEV: list[Chat] = [
             ("How long was my Duolingo streak in October?", "45 days", ("streak", "streak_a"), 4),
             ("Which Spanish city did I visit last year, and why?", "Valencia, for a friend's stag do",
              ("valencia", "valencia_a"), 4),
-            ("When did I accidentally say I was pregnant in Spanish?", "26 October 2024, on a video call with "
-             "Sofía's sister", ("oops", "oops_a"), 2),
+            ("When did I accidentally say I was pregnant in Spanish?", ("26 October 2024, on a video call with "
+             "Sofía's sister"), ("oops", "oops_a"), 2),
             ("What does my girlfriend's sister do, and where?", "Lucía is a vet in Mendoza", ("lucia", "lucia_a"), 4),
             ("Which exam does my tutor want me to take?", "The DELE A2, in May", ("dele", "dele_a"), 4),
             ("Which football club does my girlfriend's father support?", "Boca Juniors", ("dad", "dad_a"), 4),
@@ -2308,131 +2308,131 @@ CHATS_DEV: list[Chat] = [
             (
                 "1:30 pm on 7 January, 2024",
                 [
-                    ("engaged", "My fiancé Tom proposed on New Year's Eve, and we want to get married this August. "
-                     "Is that crazy?"),
-                    ("engaged_a", "Congratulations to you and Tom! It's not crazy at all. Seven or eight months is "
+                    ("engaged", ("My fiancé Tom proposed on New Year's Eve, and we want to get married this August. "
+                     "Is that crazy?")),
+                    ("engaged_a", ("Congratulations to you and Tom! It's not crazy at all. Seven or eight months is "
                      "shorter than the traditional year or more, but plenty of couples plan lovely weddings in that "
                      "time. The main constraint is venue availability, because popular August Saturdays book up early, "
                      "so that's the first thing to secure. Being flexible helps a lot: a Friday or Sunday, or a less "
                      "famous venue, can open up options and save money. Once the venue and date are fixed, book the "
                      "photographer, the caterer if the venue doesn't provide one, and the registrar or celebrant, then "
-                     "send save-the-dates."),
+                     "send save-the-dates.")),
                     ("guests", "We want it small, about 60 guests, and our budget is 15,000 pounds."),
-                    ("guests_a", "Sixty guests and 15,000 pounds is a workable combination, roughly 250 pounds per "
+                    ("guests_a", ("Sixty guests and 15,000 pounds is a workable combination, roughly 250 pounds per "
                      "guest, if you prioritise. A typical split: around 40 to 50 percent on venue and food, 10 to 15 "
                      "percent on photography, 10 percent on clothes and rings, 5 to 10 percent on music, and the rest "
                      "on flowers, stationery, cake, transport and a contingency of about 10 percent. Decide together "
                      "on your top three priorities and spend there, and be ready to trim the things guests won't "
-                     "remember. Keep a shared spreadsheet with every quote and payment date."),
+                     "remember. Keep a shared spreadsheet with every quote and payment date.")),
                     ("cotswolds", "I'd love a barn venue in the Cotswolds, because that's where Tom grew up."),
-                    ("cotswolds_a", "A Cotswolds barn is a beautiful choice, and there's something lovely about "
+                    ("cotswolds_a", ("A Cotswolds barn is a beautiful choice, and there's something lovely about "
                      "marrying near where Tom grew up; his family may also know local suppliers. Barns vary a lot, "
                      "though. Some are 'dry hire', meaning you bring in caterers, furniture, toilets and lighting, "
                      "which can add up, while others include everything. Ask each venue what's included, the "
                      "capacity for a seated meal, the curfew, the wet-weather plan, and whether they have a licence "
-                     "for ceremonies or whether you'd need a separate civil ceremony."),
+                     "for ceremonies or whether you'd need a separate civil ceremony.")),
                     ("mum", "My mum uses a wheelchair, so access matters a lot."),
-                    ("mum_a", "That's really important, and worth checking in person rather than trusting a website. "
+                    ("mum_a", ("That's really important, and worth checking in person rather than trusting a website. "
                      "For your mum, look for step-free access from the car park to the ceremony space, the dining "
                      "area and the toilets, an accessible toilet, a firm path rather than gravel or grass, and room "
                      "between tables. Think about where she'll sit during the ceremony so she has a good view and "
                      "isn't tucked at the end of a row. Many old barns have been adapted well, but some have steps "
-                     "or uneven floors, so visit with her if you can."),
+                     "or uneven floors, so visit with her if you can.")),
                 ],
             ),
             (
                 "8:45 pm on 11 February, 2024",
                 [
-                    ("venue", "We booked the venue! Hartwell Barn near Stow-on-the-Wold, for Saturday the 17th of "
-                     "August."),
-                    ("venue_a", "Brilliant news, and booking Hartwell Barn for 17 August means the biggest decision is "
+                    ("venue", ("We booked the venue! Hartwell Barn near Stow-on-the-Wold, for Saturday the 17th of "
+                     "August.")),
+                    ("venue_a", ("Brilliant news, and booking Hartwell Barn for 17 August means the biggest decision is "
                      "done. Now you can book the suppliers who depend on the date: the photographer, the celebrant or "
                      "registrar, the caterer, the music and the florist, roughly in that order. Ask the venue for a "
                      "list of recommended suppliers who know the space. Send save-the-dates soon, especially to "
                      "guests travelling from abroad, and set up a simple wedding website with the date, the venue, "
-                     "accommodation nearby and travel tips."),
+                     "accommodation nearby and travel tips.")),
                     ("elmwood", "We almost went for Elmwood Farm instead, but it had steps everywhere."),
-                    ("elmwood_a", "You made the right call. A venue with steps everywhere at Elmwood Farm would have "
+                    ("elmwood_a", ("You made the right call. A venue with steps everywhere at Elmwood Farm would have "
                      "made the day harder for your mum, and temporary ramps don't always solve it. It's easy to fall "
                      "for a pretty venue and overlook access, so it's great you put her first. Make sure Hartwell's "
-                     "team knows about her needs too, so they can plan the layout and seating with her in mind."),
+                     "team knows about her needs too, so they can plan the layout and seating with her in mind.")),
                     ("diet", "Tom's brother is coeliac, and about ten of the guests are vegetarian."),
-                    ("diet_a", "Share those needs with your caterer early. For Tom's brother, coeliac disease means "
+                    ("diet_a", ("Share those needs with your caterer early. For Tom's brother, coeliac disease means "
                      "strict gluten-free food with no cross-contamination, so ask the caterer how they handle that in "
                      "the kitchen, not just which dishes are gluten-free. For the ten or so vegetarians, ask for a main "
                      "that's genuinely good rather than an afterthought; many couples choose a vegetarian starter "
                      "for everyone. Collect dietary needs on the RSVP and give the caterer a final list with names "
-                     "and table numbers."),
+                     "and table numbers.")),
                     "Should we do a sit-down meal or a buffet?",
-                    "Both can work, so it depends on the atmosphere you want. A sit-down meal feels more formal, keeps "
+                    ("Both can work, so it depends on the atmosphere you want. A sit-down meal feels more formal, keeps "
                     "everyone together for speeches, and makes dietary requirements easier to manage, because each "
                     "plate goes to a named guest. A buffet or sharing platters feel more relaxed and sociable, but "
                     "queues can form and portions are harder to control. Family-style sharing platters are a popular "
                     "middle ground, where dishes are placed on each table. Ask your caterer about the cost difference, "
-                    "because buffets aren't always cheaper once you add more food to be safe.",
+                    "because buffets aren't always cheaper once you add more food to be safe."),
                 ],
             ),
             (
                 "5:10 pm on 14 April, 2024",
                 [
-                    ("dress", "I found my dress yesterday! It's an ivory slip dress with a lace back, from a little "
-                     "shop in Bath."),
-                    ("dress_a", "How exciting, an ivory slip dress with a lace back sounds elegant and perfect for a "
+                    ("dress", ("I found my dress yesterday! It's an ivory slip dress with a lace back, from a little "
+                     "shop in Bath.")),
+                    ("dress_a", ("How exciting, an ivory slip dress with a lace back sounds elegant and perfect for a "
                      "summer barn wedding. Ask the shop in Bath about the alteration schedule now: most dresses need "
                      "two or three fittings, with the final one about two weeks before the wedding. Bring the shoes "
                      "and underwear you'll wear on the day to every fitting, because they change the hem and the fit. "
-                     "Silky fabrics show creases, so ask how best to steam it on the morning."),
-                    ("jumpsuit", "I'm also getting a second outfit for the evening, a jumpsuit, because I want to "
-                     "dance."),
-                    ("jumpsuit_a", "A jumpsuit for the evening is a great idea, and very practical if the dancing will "
+                     "Silky fabrics show creases, so ask how best to steam it on the morning.")),
+                    ("jumpsuit", ("I'm also getting a second outfit for the evening, a jumpsuit, because I want to "
+                     "dance.")),
+                    ("jumpsuit_a", ("A jumpsuit for the evening is a great idea, and very practical if the dancing will "
                      "be energetic. Choose a fabric that breathes, since barns get warm on August nights, and "
                      "comfortable shoes to go with it. Plan when you'll change, usually after the meal and before the "
                      "first dance or the evening guests arrive, and ask a bridesmaid to help and to look after the "
-                     "dress."),
+                     "dress.")),
                     ("anika", "My best friend Anika is my maid of honour. She's flying in from Singapore."),
-                    ("anika_a", "Having Anika as your maid of honour is lovely, and it's worth planning around her "
+                    ("anika_a", ("Having Anika as your maid of honour is lovely, and it's worth planning around her "
                      "long journey from Singapore. Help her book flights early and arrive a few days before the "
                      "wedding, so she can get over the jet lag and join the last-minute preparations. Since she's far "
                      "away, share your planning documents online and include her in video calls for dress fittings. "
-                     "Give her clear tasks for the day itself, like keeping the timeline on track."),
-                    ("music", "Tom wants a ceilidh band for the evening and I wanted a DJ. We compromised: ceilidh "
-                     "first, then a DJ."),
-                    ("music_a", "That's a great compromise and very popular. A ceilidh gets everyone on the dance floor, "
+                     "Give her clear tasks for the day itself, like keeping the timeline on track.")),
+                    ("music", ("Tom wants a ceilidh band for the evening and I wanted a DJ. We compromised: ceilidh "
+                     "first, then a DJ.")),
+                    ("music_a", ("That's a great compromise and very popular. A ceilidh gets everyone on the dance floor, "
                      "from grandparents to children, because a caller explains each dance, and then the DJ can keep "
                      "the party going later. Book the ceilidh band for about two hours straight after the first dance, "
                      "and the DJ from around ten. Check the venue's rules on sound limits and curfew, and make sure "
-                     "there's space and power for both."),
+                     "there's space and power for both.")),
                 ],
             ),
             (
                 "10:30 am on 19 May, 2024",
                 [
-                    ("honeymoon", "We've booked the honeymoon: ten days in the Azores, leaving the Monday after the "
-                     "wedding."),
-                    ("honeymoon_a", "Ten days in the Azores sounds wonderful, with volcanic lakes, hot springs, whale "
+                    ("honeymoon", ("We've booked the honeymoon: ten days in the Azores, leaving the Monday after the "
+                     "wedding.")),
+                    ("honeymoon_a", ("Ten days in the Azores sounds wonderful, with volcanic lakes, hot springs, whale "
                      "watching and hiking. Leaving on the Monday gives you a day to recover after the wedding, which "
                      "is wise. Pack layers and a waterproof jacket, because the weather changes quickly there, and "
                      "consider splitting your time between two islands, such as São Miguel and Pico. Book whale "
-                     "watching and any car hire in advance, as August is busy."),
+                     "watching and any car hire in advance, as August is busy.")),
                     ("invites", "We sent out the invitations last week, and 52 people have already said yes."),
-                    ("invites_a", "Fifty-two yeses already is a fantastic response, so you're well on your way to your "
+                    ("invites_a", ("Fifty-two yeses already is a fantastic response, so you're well on your way to your "
                      "guest count. Set a firm RSVP deadline, usually six to eight weeks before the wedding, and chase "
                      "the stragglers after that. Track replies and dietary requirements in one spreadsheet. Once most "
-                     "replies are in, you can start the seating plan, which always takes longer than expected."),
+                     "replies are in, you can start the seating plan, which always takes longer than expected.")),
                     ("vows", "We're writing our own vows, and I'm terrified of crying all the way through mine."),
-                    "Lots of people cry during their vows, and guests find it moving rather than awkward. Still, a few "
+                    ("Lots of people cry during their vows, and guests find it moving rather than awkward. Still, a few "
                     "things help you get through them. Keep the vows short, around one to two minutes. Read them out "
                     "loud many times before the day, including in front of a friend, so the words lose some of their "
                     "emotional surprise. Print them on a card in large type. Take a slow breath before you start and "
                     "pause whenever you need to. Have tissues nearby, and remember that nobody there wants anything "
-                    "except for you to be happy.",
+                    "except for you to be happy."),
                     "Any tips for the week before the wedding?",
-                    "Try to finish all the decisions a week before, so the last days are about confirming, not "
+                    ("Try to finish all the decisions a week before, so the last days are about confirming, not "
                     "creating. Send a final timeline with contact numbers to your suppliers, the venue and the key "
                     "people in the wedding party. Make a list of who is bringing what and when. Pack an emergency kit "
                     "with safety pins, plasters, painkillers and a phone charger. Get the outfits pressed and ready. "
                     "Plan something relaxing and unrelated to the wedding, eat properly, drink water and go to bed "
-                    "early. And spend some time with your partner that isn't about logistics.",
+                    "early. And spend some time with your partner that isn't about logistics."),
                 ],
             ),
         ],
@@ -2468,127 +2468,127 @@ CHATS_DEV: list[Chat] = [
             (
                 "12:40 pm on 8 September, 2024",
                 [
-                    ("mot", "My 2009 Honda Civic failed its MOT on Friday, and the garage says the repairs would "
-                     "cost more than it's worth."),
-                    ("mot_a", "Sorry to hear it. A 2009 Civic has probably served you well, and it's common for the "
+                    ("mot", ("My 2009 Honda Civic failed its MOT on Friday, and the garage says the repairs would "
+                     "cost more than it's worth.")),
+                    ("mot_a", ("Sorry to hear it. A 2009 Civic has probably served you well, and it's common for the "
                      "repair bill on a fifteen-year-old car to exceed its value. Before you write it off, ask the "
                      "garage for an itemised list of the failures, because some may be minor, and consider a second "
                      "opinion. If it really isn't worth fixing, you can still sell it to a scrap dealer or to someone "
                      "who wants it for parts, which usually gives you a few hundred pounds. Remember you can't drive "
-                     "it on public roads with a failed MOT unless you're taking it to a pre-booked test or a repair."),
-                    ("commute", "I need something reliable. I drive 35 miles each way to work in Swindon, mostly "
-                     "motorway."),
-                    ("commute_a", "Seventy miles a day, mostly motorway, is about 16,000 miles a year, which shapes "
+                     "it on public roads with a failed MOT unless you're taking it to a pre-booked test or a repair.")),
+                    ("commute", ("I need something reliable. I drive 35 miles each way to work in Swindon, mostly "
+                     "motorway.")),
+                    ("commute_a", ("Seventy miles a day, mostly motorway, is about 16,000 miles a year, which shapes "
                      "the choice. For long motorway runs, a diesel or a full hybrid makes sense: diesels are very "
                      "efficient at steady speeds, while hybrids like Toyota's do well in mixed driving and are "
                      "famously reliable. Comfort matters more than usual with that much driving, so pay attention to "
                      "seat support, road noise and adaptive cruise control. Factor in fuel costs: at your mileage, "
-                     "the difference between 45 and 60 miles per gallon is several hundred pounds a year."),
+                     "the difference between 45 and 60 miles per gallon is several hundred pounds a year.")),
                     ("otto", "We've got two kids in car seats and a big dog, a Bernese mountain dog called Otto."),
-                    ("otto_a", "With two car seats and a Bernese mountain dog, space is going to drive the decision. "
+                    ("otto_a", ("With two car seats and a Bernese mountain dog, space is going to drive the decision. "
                      "Otto will need a big, flat boot with a low loading lip, and ideally a dog guard or a crate, which "
                      "is the safest way for a large dog to travel. That points strongly towards an estate or a large "
                      "SUV. Check the rear seats for ISOFIX points and how easily the car seats fit, and whether "
                      "there's room for a third passenger between them. Bring the car seats, and measure Otto's crate, "
-                     "before any test drive."),
+                     "before any test drive.")),
                     ("budget", "My budget is around 14,000 pounds, and I'd rather not take out finance."),
-                    ("budget_a", "Paying cash with a 14,000 pound budget gives you good choices in the used market, "
+                    ("budget_a", ("Paying cash with a 14,000 pound budget gives you good choices in the used market, "
                      "typically a three- to six-year-old family car with moderate mileage. Keep back a few hundred "
                      "pounds for the first service, new tyres if needed, and insurance. Buying from a dealer costs a "
                      "little more than a private sale, but gives you some legal protection and often a warranty. "
                      "Always check the full service history and run a history check for outstanding finance and "
-                     "accident damage."),
+                     "accident damage.")),
                 ],
             ),
             (
                 "7:00 pm on 29 September, 2024",
                 [
-                    ("shortlist", "I've narrowed it down to a Skoda Octavia estate or a Toyota Corolla Touring Sports "
-                     "hybrid."),
-                    ("shortlist_a", "Both are excellent choices for your situation, and they're very different cars. "
+                    ("shortlist", ("I've narrowed it down to a Skoda Octavia estate or a Toyota Corolla Touring Sports "
+                     "hybrid.")),
+                    ("shortlist_a", ("Both are excellent choices for your situation, and they're very different cars. "
                      "The Skoda Octavia estate has one of the biggest boots in its class, a comfortable motorway ride "
                      "and efficient diesel engines, and it's good value used. The Toyota Corolla Touring Sports "
                      "hybrid is quieter in traffic, very reliable, and often cheaper to run, but its boot is noticeably "
                      "smaller than the Octavia's. Test drive both on the same day if you can, on a route that includes "
-                     "a stretch of motorway, and bring Otto's crate and the car seats."),
-                    ("drive1", "I test drove the Octavia yesterday. Loads of space, Otto fit easily in the boot, but "
-                     "the ride felt a bit harsh."),
-                    ("drive1_a", "That's useful feedback. A firm ride in an Octavia is often down to larger wheels or "
+                     "a stretch of motorway, and bring Otto's crate and the car seats.")),
+                    ("drive1", ("I test drove the Octavia yesterday. Loads of space, Otto fit easily in the boot, but "
+                     "the ride felt a bit harsh.")),
+                    ("drive1_a", ("That's useful feedback. A firm ride in an Octavia is often down to larger wheels or "
                      "a sportier trim. The same car on smaller wheels with taller tyres usually feels much softer, so "
                      "look for an SE or SE L trim with 16- or 17-inch wheels. Tyre pressures can make a difference too. "
                      "The fact that Otto fits easily is a big point in its favour, because space is hard to fix later, "
-                     "while ride comfort can be improved with the right wheels."),
+                     "while ride comfort can be improved with the right wheels.")),
                     ("ana", "My wife Ana is worried that the Corolla's boot is smaller."),
-                    ("ana_a", "Ana's concern is well founded. The Corolla Touring Sports' boot is smaller than the "
+                    ("ana_a", ("Ana's concern is well founded. The Corolla Touring Sports' boot is smaller than the "
                      "Octavia's, partly because of the hybrid battery. On paper it's still a decent size, but with a "
                      "large dog crate, a buggy and shopping, every centimetre counts. The only real test is to take the "
-                     "crate to the dealer and try it, with the parcel shelf in and out."),
+                     "crate to the dealer and try it, with the parcel shelf in and out.")),
                     "What should I check on a used car before buying it?",
-                    "Start with the paperwork: make sure the V5C logbook matches the seller and the car, check the "
+                    ("Start with the paperwork: make sure the V5C logbook matches the seller and the car, check the "
                     "MOT history online, which shows past failures and mileage, and run a history check for finance "
                     "and accident damage. Look at the service history for regular services, and for a cambelt change "
                     "if the engine has one. On the car itself, check the tyres for even wear, look along the body "
                     "for mismatched paint, start it from cold and listen for rattles, test every electric feature and "
                     "the air conditioning, and look for warning lights. On the test drive, check the brakes, gear "
-                    "changes and steering.",
+                    "changes and steering."),
                 ],
             ),
             (
                 "11:15 am on 20 October, 2024",
                 [
-                    ("drive2", "Drove the Corolla on Wednesday. So quiet, and the economy display showed 62 mpg on the "
-                     "motorway."),
-                    ("drive2_a", "62 mpg on the motorway is excellent and would save you a fair amount over a year at "
+                    ("drive2", ("Drove the Corolla on Wednesday. So quiet, and the economy display showed 62 mpg on the "
+                     "motorway.")),
+                    ("drive2_a", ("62 mpg on the motorway is excellent and would save you a fair amount over a year at "
                      "your mileage. Hybrids are usually at their best in town and mixed driving, so matching that on "
                      "the motorway is impressive. The quietness is typical of Toyota's hybrids, especially at low "
                      "speeds. The question is whether the running-cost savings outweigh the smaller boot for your "
-                     "family."),
+                     "family.")),
                     ("crate", "But Otto's crate didn't fit in the Corolla's boot. That's a deal breaker for Ana."),
-                    ("crate_a", "That settles it, then. If Otto's crate doesn't fit, the Corolla isn't practical for "
+                    ("crate_a", ("That settles it, then. If Otto's crate doesn't fit, the Corolla isn't practical for "
                      "your family, however good its fuel economy. Safety matters here too: a large dog loose in the "
                      "back of a car is a risk to everyone in a crash. The Octavia estate it is, and you can look for "
-                     "a trim with smaller wheels to soften the ride."),
+                     "a trim with smaller wheels to soften the ride.")),
                     ("found", "I found a 2020 Octavia estate with 41,000 miles at a dealer in Reading for 13,500."),
-                    ("found_a", "A 2020 Octavia estate with 41,000 miles for 13,500 sounds like a fair price and fits "
+                    ("found_a", ("A 2020 Octavia estate with 41,000 miles for 13,500 sounds like a fair price and fits "
                      "your budget, leaving some room for extras. Before committing, ask the Reading dealer for the "
                      "full service history, check the MOT history online, ask what warranty they offer and whether it "
                      "includes the gearbox, and check the wheel size and trim. Ask if they'll include a fresh service "
-                     "or new tyres in the price, which can be easier to negotiate than a cash discount."),
-                    ("electric", "My brother keeps telling me to go electric, but I can't charge at home: we live in a "
-                     "terraced house with no driveway."),
-                    ("electric_a", "That's the most common reason people hold off on electric cars, and it's a fair "
+                     "or new tyres in the price, which can be easier to negotiate than a cash discount.")),
+                    ("electric", ("My brother keeps telling me to go electric, but I can't charge at home: we live in a "
+                     "terraced house with no driveway.")),
+                    ("electric_a", ("That's the most common reason people hold off on electric cars, and it's a fair "
                      "one. Without a driveway, you'd rely on public chargers, which cost more per mile than charging "
                      "at home and can be less convenient, especially with a long daily commute and a family. Some "
                      "councils are installing street chargers, and some workplaces offer charging, so it's worth "
-                     "checking in Swindon. For now, a petrol or diesel estate is a very sensible choice."),
+                     "checking in Swindon. For now, a petrol or diesel estate is a very sensible choice.")),
                 ],
             ),
             (
                 "6:20 pm on 10 November, 2024",
                 [
                     ("bought", "We bought the Octavia! We picked it up on Friday, after a 200 pound discount."),
-                    ("bought_a", "Congratulations on the new car! Getting 200 pounds off a dealer price is a good "
+                    ("bought_a", ("Congratulations on the new car! Getting 200 pounds off a dealer price is a good "
                      "result. In the first few weeks, read the manual for the service intervals and features, set up "
                      "the seats and mirrors for both drivers, and fit the dog guard or crate properly. Check the tyre "
-                     "pressures when the tyres are cold, and keep the paperwork and the warranty details together."),
+                     "pressures when the tyres are cold, and keep the paperwork and the warranty details together.")),
                     ("scrap", "I sold the Civic for scrap for 250 pounds."),
-                    ("scrap_a", "250 pounds for a car that failed its MOT is a reasonable outcome. Make sure the scrap "
+                    ("scrap_a", ("250 pounds for a car that failed its MOT is a reasonable outcome. Make sure the scrap "
                      "dealer gives you a certificate of destruction, and tell the DVLA that you no longer own the car, "
                      "so you're not liable for anything afterwards. You should also get a refund for any full months "
-                     "left on the car tax, and cancel the old insurance."),
+                     "left on the car tax, and cancel the old insurance.")),
                     ("insurance", "Insurance went up to 620 a year because it's a bigger car."),
-                    "An increase is normal when you move to a larger car. To bring it down at renewal, compare prices "
+                    ("An increase is normal when you move to a larger car. To bring it down at renewal, compare prices "
                     "on several comparison sites and also check insurers that don't appear on them, try different "
                     "excess levels, add your wife as a named driver, which can lower the price if she has a good "
                     "record, and make sure the annual mileage is accurate. Paying annually instead of monthly avoids "
-                    "interest. A dashcam can also help with disputed claims.",
+                    "interest. A dashcam can also help with disputed claims."),
                     "Any tips for keeping a used car in good shape?",
-                    "Follow the service schedule, because regular oil changes and filters matter far more than "
+                    ("Follow the service schedule, because regular oil changes and filters matter far more than "
                     "anything else. Check the oil, coolant and screenwash levels once a month, and the tyre pressures "
                     "and tread too. Don't ignore new noises or warning lights. Wash the car regularly in winter to "
                     "get road salt off the underside. Clean the dog hair out of the boot often, since it clogs the "
                     "cabin air filter. Keep a folder of receipts and services, which will help when you sell it. "
-                    "And drive smoothly: gentle acceleration and braking save fuel, brakes and tyres.",
+                    "And drive smoothly: gentle acceleration and braking save fuel, brakes and tyres."),
                 ],
             ),
         ],
@@ -2633,124 +2633,124 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "10:05 am on 5 March, 2023",
                 [
-                    ("camera", "I bought a second-hand Fujifilm X-T30 last week and I want to learn to shoot in manual "
-                     "mode."),
-                    ("camera_a", "A second-hand X-T30 is a great camera to learn on, and Fujifilm's physical dials make "
+                    ("camera", ("I bought a second-hand Fujifilm X-T30 last week and I want to learn to shoot in manual "
+                     "mode.")),
+                    ("camera_a", ("A second-hand X-T30 is a great camera to learn on, and Fujifilm's physical dials make "
                      "manual mode much more intuitive than menus do. Everything in manual comes down to three settings "
                      "that balance each other. Shutter speed controls how long light hits the sensor and whether "
                      "movement is frozen or blurred. Aperture, the f-number, controls how much light comes through the "
                      "lens and how much of the scene is in focus. ISO controls how sensitive the sensor is, with higher "
                      "values adding grain. A good way to start is aperture priority: you choose the aperture and the "
-                     "camera picks the shutter speed, then move to full manual once that feels natural."),
+                     "camera picks the shutter speed, then move to full manual once that feels natural.")),
                     ("lenses", "It came with the 15-45 kit lens, and I'm also borrowing my uncle's old 35mm f/1.4."),
-                    ("lenses_a", "That's a nice pair to learn with. The 15-45 kit zoom covers wide landscapes to "
+                    ("lenses_a", ("That's a nice pair to learn with. The 15-45 kit zoom covers wide landscapes to "
                      "moderate portraits and is small and light. Your uncle's 35mm f/1.4 is a classic prime: the wide "
                      "aperture lets in lots of light, which is great indoors and at night, and gives that soft, "
                      "blurred background. Try spending a week using only the 35mm. Not being able to zoom forces you "
-                     "to move your feet and think about composition, which is one of the fastest ways to improve."),
-                    ("birds", "What I really want to photograph is birds, especially the kingfishers on the canal near "
-                     "my flat."),
-                    ("birds_a", "Kingfishers are a wonderful but demanding subject, so it's good to know your goal "
+                     "to move your feet and think about composition, which is one of the fastest ways to improve.")),
+                    ("birds", ("What I really want to photograph is birds, especially the kingfishers on the canal near "
+                     "my flat.")),
+                    ("birds_a", ("Kingfishers are a wonderful but demanding subject, so it's good to know your goal "
                      "early. They're small, fast and shy, so neither the 15-45 nor the 35mm will get you close "
                      "enough. You'll eventually want a telephoto lens of at least 300mm, which you can rent before "
                      "buying. In the meantime, learn their habits on the canal: kingfishers often return to the same "
                      "perches, so find one, wait quietly at a distance, and practise with ducks and pigeons, which are "
-                     "far more patient models."),
+                     "far more patient models.")),
                     ("job", "I work shifts as a train driver, so my free time is usually on weekday mornings."),
-                    ("job_a", "Weekday mornings are actually ideal for bird photography. Birds are most active in the "
+                    ("job_a", ("Weekday mornings are actually ideal for bird photography. Birds are most active in the "
                      "first few hours after sunrise, and the light is soft and warm. The canal will also be quieter "
                      "on weekdays than at weekends, with fewer walkers disturbing the birds. With a train driver's "
-                     "shift pattern, you can plan sessions around the forecast and pick bright, still mornings."),
+                     "shift pattern, you can plan sessions around the forecast and pick bright, still mornings.")),
                 ],
             ),
             (
                 "6:40 pm on 26 March, 2023",
                 [
-                    ("rent", "I rented a 100-400 lens for the weekend and got my first sharp kingfisher shot on "
-                     "Saturday!"),
-                    ("rent_a", "That's a real milestone. A sharp kingfisher is one of the hardest shots in British "
+                    ("rent", ("I rented a 100-400 lens for the weekend and got my first sharp kingfisher shot on "
+                     "Saturday!")),
+                    ("rent_a", ("That's a real milestone. A sharp kingfisher is one of the hardest shots in British "
                      "wildlife photography. The 100-400 is a great lens for it, though heavy, so well done for "
                      "handling it. Look closely at what made that shot work, such as the light, the distance, and "
                      "where you focused, because knowing why a photo worked is how you repeat it. Back up the file "
-                     "in two places tonight."),
+                     "in two places tonight.")),
                     ("settings", "I used a shutter speed of 1/2000 and auto ISO, which went up to 3200."),
-                    ("settings_a", "1/2000 is a good choice for freezing a kingfisher's movement, and auto ISO is a "
+                    ("settings_a", ("1/2000 is a good choice for freezing a kingfisher's movement, and auto ISO is a "
                      "sensible way to keep that shutter speed. ISO 3200 on the X-T30 produces some grain but is very "
                      "usable, especially if the bird is sharp and well exposed. Modern noise reduction software can "
                      "clean it up well. On brighter days, the ISO will drop by itself. If you want less noise, try "
-                     "1/1000 when the bird is perched and save the fastest speeds for flight."),
+                     "1/1000 when the bird is perched and save the fastest speeds for flight.")),
                     "Should I edit in Lightroom or use something free?",
-                    "Both routes work. Lightroom is the industry standard for organising and editing large numbers of "
+                    ("Both routes work. Lightroom is the industry standard for organising and editing large numbers of "
                     "photos, with excellent noise reduction and masking tools, but it's a subscription. Free "
                     "alternatives like darktable and RawTherapee are powerful, handle Fujifilm raw files well, and "
                     "cost nothing, though they have a steeper learning curve. Fujifilm also offers a free raw "
                     "converter that reproduces its film simulations. Try a free option for a month and switch if you "
                     "find yourself fighting it. Whatever you choose, learn to edit a few photos well rather than "
-                    "many photos quickly.",
-                    ("club", "My friend Dev invited me to join his camera club, which meets on the first Monday of "
-                     "each month."),
-                    ("club_a", "Joining Dev's camera club is a great idea. Clubs are full of people happy to share "
+                    "many photos quickly."),
+                    ("club", ("My friend Dev invited me to join his camera club, which meets on the first Monday of "
+                     "each month.")),
+                    ("club_a", ("Joining Dev's camera club is a great idea. Clubs are full of people happy to share "
                      "their knowledge, and regular feedback on your photos will help you improve quickly. Monthly "
                      "meetings on the first Monday are easy to plan around, even with shift work. Many clubs run "
                      "competitions, talks and group outings, and some members may know the best local wildlife "
-                     "spots."),
+                     "spots.")),
                 ],
             ),
             (
                 "2:15 pm on 16 April, 2023",
                 [
                     ("gig", "Dev asked me to photograph his band's gig at a pub next Friday."),
-                    ("gig_a", "Photographing Dev's gig will be a fun change from birds. Pub gigs are dark and the "
+                    ("gig_a", ("Photographing Dev's gig will be a fun change from birds. Pub gigs are dark and the "
                      "lighting changes constantly, so this is where your uncle's 35mm f/1.4 will shine. Shoot wide "
                      "open or close to it, keep the shutter around 1/200 to freeze movement, and let the ISO go "
                      "high. Arrive early to check the light and the best angles. Capture the details as well as the "
-                     "performance: hands on instruments, the crowd, and the band before they go on."),
+                     "performance: hands on instruments, the crowd, and the band before they go on.")),
                     "I'm nervous about using flash. I don't want to annoy people.",
-                    "That's a considerate instinct, and at many gigs flash is frowned upon, because it distracts "
+                    ("That's a considerate instinct, and at many gigs flash is frowned upon, because it distracts "
                     "the performers and flattens the atmosphere. With a fast lens, you usually don't need it. If the "
                     "venue is very dark, ask Dev and the other band members first. Bouncing a flash off a low ceiling "
                     "is softer and less intrusive than pointing it directly at the stage. Otherwise, embrace the "
-                    "grain: gig photos with a bit of noise often feel more authentic.",
-                    ("save", "I've decided to save up for my own 70-300 lens instead of renting every time. It's "
-                     "about 700 pounds."),
-                    ("save_a", "Saving for the 70-300 makes sense if you're renting often, because rental fees add up "
+                    "grain: gig photos with a bit of noise often feel more authentic."),
+                    ("save", ("I've decided to save up for my own 70-300 lens instead of renting every time. It's "
+                     "about 700 pounds.")),
+                    ("save_a", ("Saving for the 70-300 makes sense if you're renting often, because rental fees add up "
                      "quickly. At about 700 pounds, it's much lighter and cheaper than the 100-400, and still long "
                      "enough for kingfishers if you get close. Keep an eye on the second-hand market, as lenses hold "
                      "up well and you might save a couple of hundred pounds. Check the return policy and test it on "
-                     "your camera before paying."),
+                     "your camera before paying.")),
                 ],
             ),
             (
                 "8:30 pm on 14 May, 2023",
                 [
-                    ("gig_photos", "The gig photos came out great. The 35mm was perfect, and the band used one of my "
-                     "shots as the cover of their new album."),
-                    ("gig_photos_a", "That's fantastic! Having your photo on an album cover after only a few months "
+                    ("gig_photos", ("The gig photos came out great. The 35mm was perfect, and the band used one of my "
+                     "shots as the cover of their new album.")),
+                    ("gig_photos_a", ("That's fantastic! Having your photo on an album cover after only a few months "
                      "of shooting is a big achievement, and the 35mm was clearly the right call in that light. Make "
                      "sure you're credited on the album and on their social media, and keep a copy of the cover in "
                      "your portfolio. If they want to use your photos commercially, it's worth agreeing simple terms "
-                     "in writing, even between friends."),
+                     "in writing, even between friends.")),
                     ("entered", "I also entered my kingfisher photo in the club's spring competition."),
-                    "Entering competitions is a great way to get honest feedback. Judges usually look at technical "
+                    ("Entering competitions is a great way to get honest feedback. Judges usually look at technical "
                     "quality, like sharpness, exposure and noise, composition and the story or impact of the image. "
                     "For wildlife, a clean background and the bird's eye in sharp focus matter a lot. Whatever the "
                     "result, ask the judges or experienced members for their comments, because that feedback is "
-                    "often more valuable than a placing.",
+                    "often more valuable than a placing."),
                     ("second", "I just heard this morning that it came second out of forty entries!"),
-                    ("second_a", "Congratulations, second out of forty entries is an excellent result, especially for "
+                    ("second_a", ("Congratulations, second out of forty entries is an excellent result, especially for "
                      "your first competition. Your kingfisher clearly impressed the judges. Use it as motivation, but "
                      "also ask what kept it from first place; small details often decide the top spots. It's a great "
                      "photo to print large for your wall. "
                      "When you print it, ask a lab for proofs on two or three papers, because a glossy finish and a matte "
-                     "fine-art paper can make the same image feel very different."),
+                     "fine-art paper can make the same image feel very different.")),
                     "How could I start selling prints?",
-                    "Start small and see what people like. Set up a simple online shop through a print-on-demand "
+                    ("Start small and see what people like. Set up a simple online shop through a print-on-demand "
                     "service, which handles printing and shipping, or sell directly through a website or social "
                     "media. Local craft fairs, cafés and galleries often display and sell work by local "
                     "photographers. Price your prints to cover printing, framing and your time, and consider limited "
                     "editions to increase their value. High-quality printing on good paper makes a huge difference, "
                     "so order a test print before selling. Your competition-winning kingfisher would be a great "
-                    "first print.",
+                    "first print."),
                 ],
             ),
         ],
@@ -2773,8 +2773,8 @@ CHATS_HOLDOUT: list[Chat] = [
              ("save", "save_a"), 4),
             ("What did the band do with one of my photos?", "They used it as the cover of their new album",
              ("gig_photos", "gig_photos_a"), 4),
-            ("How did my kingfisher photo do in the competition?", "It came second out of forty in the club's spring "
-             "competition", ("entered", "second", "second_a"), 1),
+            ("How did my kingfisher photo do in the competition?", ("It came second out of forty in the club's spring "
+             "competition"), ("entered", "second", "second_a"), 1),
             ("When did I find out the competition result?", "The morning of 14 May 2023", ("second",), 2),
         ],
     ),
@@ -2785,136 +2785,136 @@ CHATS_HOLDOUT: list[Chat] = [
                 "9:00 pm on 15 January, 2023",
                 [
                     ("due", "My wife Hannah and I are expecting our first baby! The due date is the 2nd of June."),
-                    ("due_a", "Congratulations to you and Hannah! A due date of 2 June gives you about four and a half "
+                    ("due_a", ("Congratulations to you and Hannah! A due date of 2 June gives you about four and a half "
                      "months to prepare, which is plenty, even if it doesn't feel like it. The second trimester is "
                      "often the most comfortable stretch of pregnancy, so it's a good time for practical tasks: "
                      "looking into parental leave, thinking about where the baby will sleep, and booking antenatal "
                      "classes, which fill up early in many areas. Remember that only a small share of babies arrive "
-                     "on their due date; anywhere from about three weeks before to two weeks after is normal."),
+                     "on their due date; anywhere from about three weeks before to two weeks after is normal.")),
                     ("scan", "We had the 12-week scan on Thursday and everything looked fine."),
-                    ("scan_a", "That's wonderful news and a big relief for many parents. The 12-week scan is an "
+                    ("scan_a", ("That's wonderful news and a big relief for many parents. The 12-week scan is an "
                      "important milestone, because it confirms the dates and checks the baby's early development. "
                      "Many couples start telling friends and colleagues after it. The next routine scan is usually "
                      "the anomaly scan at around 20 weeks, which looks at the baby's organs and growth in more "
-                     "detail, and where you can often find out the sex if you want to."),
+                     "detail, and where you can often find out the sex if you want to.")),
                     ("flat", "We live in a one-bedroom flat in Manchester, so space is going to be tight."),
-                    ("flat_a", "Lots of families start out in a one-bedroom flat, and babies need less space than the "
+                    ("flat_a", ("Lots of families start out in a one-bedroom flat, and babies need less space than the "
                      "baby industry suggests. For the first six months, the recommendation is for the baby to sleep in "
                      "your room anyway, so a cot or bedside crib in your bedroom is exactly right. Focus on compact, "
                      "multi-purpose items: a chest of drawers with a changing mat on top, a foldable bath, and a "
                      "pram that folds small. Borrow or buy second-hand where you can, since babies outgrow things in "
-                     "weeks, and resist buying gadgets until you know you need them."),
+                     "weeks, and resist buying gadgets until you know you need them.")),
                     ("cat", "And we have an old cat, Mr Whiskers, who gets very jealous."),
-                    ("cat_a", "Cats and babies usually get along fine, but it helps to prepare Mr Whiskers in advance. "
+                    ("cat_a", ("Cats and babies usually get along fine, but it helps to prepare Mr Whiskers in advance. "
                      "Make changes to his routine now rather than when the baby arrives, for example if his bed or "
                      "food bowl needs to move, or if certain rooms will be off limits. Let him explore the new baby "
                      "furniture, but keep him out of the cot. Playing recordings of a baby crying at a low volume can "
                      "help him get used to the noise. Once the baby is home, keep giving him attention and quiet "
-                     "spaces, so he doesn't feel pushed out."),
+                     "spaces, so he doesn't feel pushed out.")),
                 ],
             ),
             (
                 "7:30 pm on 12 February, 2023",
                 [
-                    ("leave", "I've checked, and I get two weeks' paternity leave, but I'm thinking of taking shared "
-                     "parental leave too."),
-                    ("leave_a", "Two weeks of paternity leave goes by very quickly, so it's great that you're looking "
+                    ("leave", ("I've checked, and I get two weeks' paternity leave, but I'm thinking of taking shared "
+                     "parental leave too.")),
+                    ("leave_a", ("Two weeks of paternity leave goes by very quickly, so it's great that you're looking "
                      "at shared parental leave. It lets Hannah and you split up to 50 weeks of leave between you, "
                      "after the first two weeks she must take, and you can take it at the same time or one after the "
                      "other. The statutory pay is low, so check whether either of your employers enhances it. You'll "
                      "need to give notice at least eight weeks before the leave starts, so speak to your HR "
-                     "department soon."),
-                    ("teacher", "I'm a secondary school science teacher, so the timing with the summer holidays is "
-                     "actually lucky."),
-                    ("teacher_a", "That's a lucky coincidence. As a teacher, a baby due in early June means your "
+                     "department soon.")),
+                    ("teacher", ("I'm a secondary school science teacher, so the timing with the summer holidays is "
+                     "actually lucky.")),
+                    ("teacher_a", ("That's a lucky coincidence. As a teacher, a baby due in early June means your "
                      "paternity leave and the end of the school year run almost straight into the summer holidays, "
                      "giving you several weeks at home during those first months. Let your school know your plans "
                      "early so they can arrange cover for exams and the end of term. You might also be able to use "
-                     "shared parental leave later, for example in the autumn, if that suits your family better."),
+                     "shared parental leave later, for example in the autumn, if that suits your family better.")),
                     ("names", "We're arguing about names. I like Arthur for a boy, and Hannah likes Felix."),
-                    "Name debates are part of the fun, and most couples end up somewhere neither expected at the "
+                    ("Name debates are part of the fun, and most couples end up somewhere neither expected at the "
                     "start. A few strategies help. Each of you writes a list of ten names you like, and you look for "
                     "overlaps or similar styles. Say each name out loud with your surname and any middle names, and "
                     "imagine shouting it across a playground. Think about nicknames and initials. Some couples keep "
                     "a shortlist and decide only after meeting the baby. And if the scan can tell you the sex, you'll "
-                    "only need to agree on one list.",
+                    "only need to agree on one list."),
                 ],
             ),
             (
                 "11:00 am on 19 March, 2023",
                 [
                     ("girl", "We found out at the 20-week scan on Tuesday that it's a girl!"),
-                    ("girl_a", "How lovely, congratulations on your daughter! Finding out at the 20-week scan often "
+                    ("girl_a", ("How lovely, congratulations on your daughter! Finding out at the 20-week scan often "
                      "makes things feel more real, and it settles the Arthur versus Felix debate for now. The anomaly "
                      "scan also checks the baby's development in detail, so a good result there is reassuring. This is "
                      "a nice time to start thinking about girls' names and to share the news with family if you want "
-                     "to."),
+                     "to.")),
                     ("iris", "We've more or less agreed on Iris, after Hannah's grandmother."),
-                    ("iris_a", "Iris is a beautiful name, and naming her after Hannah's grandmother gives it a special "
+                    ("iris_a", ("Iris is a beautiful name, and naming her after Hannah's grandmother gives it a special "
                      "family meaning. It's classic but not overused, easy to spell, and works well at every age. "
                      "Some couples keep the chosen name secret until the birth to avoid unwanted opinions, while "
                      "others enjoy using it during the pregnancy. Either way is fine. "
                      "If relatives ask about middle names, it can help to decide those together early, so that the full "
-                     "name feels settled well before the birth."),
+                     "name feels settled well before the birth.")),
                     ("pram", "My parents want to buy us the pram. What should we look for?"),
-                    "That's a generous gift. For a one-bedroom flat in a city, the most important features are a "
+                    ("That's a generous gift. For a one-bedroom flat in a city, the most important features are a "
                     "compact fold, a light frame if you'll carry it up stairs, and a good fit on buses and trams. Look "
                     "for a pram that starts with a lie-flat carrycot or seat for newborns and converts to a pushchair "
                     "later. Check that it fits through your front door and in a lift, if you have one. Good brakes, "
                     "a big basket and a rain cover matter more than style. Test a few in a shop, fold them with one "
-                    "hand, and check the second-hand market too.",
+                    "hand, and check the second-hand market too."),
                     ("classes", "We've signed up for antenatal classes starting on the 3rd of April."),
-                    ("classes_a", "Starting antenatal classes on 3 April is good timing, early enough to learn and "
+                    ("classes_a", ("Starting antenatal classes on 3 April is good timing, early enough to learn and "
                      "late enough that it's fresh in your mind when the baby comes. Classes usually cover labour and "
                      "birth, pain relief, feeding, and caring for a newborn. An often overlooked benefit is meeting "
                      "other expectant parents nearby, who can become an important support network in the first "
-                     "months. Go to the sessions together, and ask about anything that worries you."),
+                     "months. Go to the sessions together, and ask about anything that worries you.")),
                 ],
             ),
             (
                 "4:45 pm on 23 April, 2023",
                 [
                     ("cot", "I spent yesterday building the cot and painting a corner of our bedroom green."),
-                    ("cot_a", "Building the cot and painting a corner of your bedroom is a lovely milestone, and green "
+                    ("cot_a", ("Building the cot and painting a corner of your bedroom is a lovely milestone, and green "
                      "is a calm colour for a baby's space. Let the room air well for a few days after painting before "
                      "the baby sleeps there. Check the cot instructions once more to make sure every bolt is tight, "
                      "and use a firm, flat mattress that fits without gaps at the sides. Keep the cot clear of "
-                     "pillows, bumpers and soft toys, which are a safety risk for young babies."),
+                     "pillows, bumpers and soft toys, which are a safety risk for young babies.")),
                     "Hannah's got really bad back pain now.",
-                    "Back pain is very common in the third trimester, as the baby grows and the body releases hormones "
+                    ("Back pain is very common in the third trimester, as the baby grows and the body releases hormones "
                     "that loosen ligaments. Gentle things often help: a warm bath, a pillow between the knees in bed, "
                     "supportive shoes, and pregnancy yoga or swimming. Avoid heavy lifting and try to sit with the back "
                     "supported. She should mention it to her midwife, who can refer her to a physiotherapist if "
-                    "needed. Seek advice promptly if the pain is severe, comes in waves or comes with other symptoms.",
+                    "needed. Seek advice promptly if the pain is severe, comes in waves or comes with other symptoms."),
                     ("nocar", "We don't own a car. How do we get home from the hospital?"),
-                    ("nocar_a", "Plenty of city families don't have a car, and there are several safe options. The most "
+                    ("nocar_a", ("Plenty of city families don't have a car, and there are several safe options. The most "
                      "common is a taxi, but you'll need to bring your own infant car seat and know how to fit it "
                      "with a seatbelt, so practise beforehand. Some families ask a friend or relative with a car to "
                      "collect them. Another option is walking or public transport with a pram that has a carrycot, if "
-                     "the hospital is close. Whatever you choose, plan it now rather than on the day."),
+                     "the hospital is close. Whatever you choose, plan it now rather than on the day.")),
                 ],
             ),
             (
                 "10:15 pm on 21 May, 2023",
                 [
                     ("born", "She's here! Iris was born on Wednesday, just over two weeks early, weighing 3.1 kilos."),
-                    ("born_a", "Congratulations! Welcome to the world, Iris. A healthy weight of 3.1 kilos is "
+                    ("born_a", ("Congratulations! Welcome to the world, Iris. A healthy weight of 3.1 kilos is "
                      "excellent, and babies born a couple of weeks early are considered full term. The first days "
                      "are a whirlwind of feeding, changing and very little sleep, so be kind to yourselves. Accept "
                      "help with meals and housework, and don't worry about visitors; it's fine to say no or keep "
-                     "visits short."),
+                     "visits short.")),
                     ("whiskers", "Mr Whiskers sniffed her and walked off. I think that's approval."),
-                    ("whiskers_a", "That's a very cat-like seal of approval. For Mr Whiskers, sniffing and walking "
+                    ("whiskers_a", ("That's a very cat-like seal of approval. For Mr Whiskers, sniffing and walking "
                      "away is a good sign: he's curious but not stressed. Keep his routine as normal as possible, "
                      "give him quiet attention when you can, and keep him out of the room where Iris sleeps. Most "
-                     "cats become calm companions to children once they've adjusted."),
+                     "cats become calm companions to children once they've adjusted.")),
                     "How do we survive the sleep deprivation?",
-                    "Honestly, it helps to expect it, because newborns wake every two to three hours to feed. A few "
+                    ("Honestly, it helps to expect it, because newborns wake every two to three hours to feed. A few "
                     "strategies make a big difference. Sleep in shifts, so each of you gets one longer block of sleep "
                     "each night. Nap when the baby naps, at least once a day, instead of catching up on chores. Keep "
                     "night feeds calm and dark, with minimal talking, which helps the baby learn the difference "
                     "between day and night. Accept help from family and friends. And remember that it gets better: "
-                    "most babies sleep longer stretches after a few months.",
+                    "most babies sleep longer stretches after a few months."),
                 ],
             ),
         ],
@@ -2948,133 +2948,133 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "8:20 am on 2 July, 2023",
                 [
-                    ("hobby", "I've been making pottery as a hobby for five years, and I want to start selling my "
-                     "mugs and bowls."),
-                    ("hobby_a", "Five years of practice is a solid foundation, and mugs and bowls are a smart place to "
+                    ("hobby", ("I've been making pottery as a hobby for five years, and I want to start selling my "
+                     "mugs and bowls.")),
+                    ("hobby_a", ("Five years of practice is a solid foundation, and mugs and bowls are a smart place to "
                      "start because people buy and use them every day. Before your first sale, check a few basics: "
                      "that your clay and glazes are food-safe and suitable for the dishwasher and microwave if you "
                      "say so; that you have product liability insurance, which many markets require; and that you "
                      "register as self-employed once your income passes the trading allowance. Start with a small, "
                      "consistent range in a few sizes and colours, so your table looks like a collection rather than "
-                     "a sample of everything you've made."),
+                     "a sample of everything you've made.")),
                     ("studio", "I rent kiln space at a community studio in Sheffield for 45 pounds a month."),
-                    ("studio_a", "Renting kiln space for 45 pounds a month in a Sheffield community studio is a "
+                    ("studio_a", ("Renting kiln space for 45 pounds a month in a Sheffield community studio is a "
                      "cost-effective way to start, since a kiln and its installation can cost thousands. Add that "
                      "monthly fee to your costs when you price your work, along with clay, glaze materials, packaging "
                      "and market fees. Community studios are also great for advice: other potters there will have "
                      "dealt with cracked pots, glaze problems and awkward customers, and may know which local markets "
-                     "are worth it."),
-                    ("hygienist", "I still work full time as a dental hygienist, so this would be weekends only at "
-                     "first."),
-                    ("hygienist_a", "Keeping your job as a dental hygienist while you test the business is a wise "
+                     "are worth it.")),
+                    ("hygienist", ("I still work full time as a dental hygienist, so this would be weekends only at "
+                     "first.")),
+                    ("hygienist_a", ("Keeping your job as a dental hygienist while you test the business is a wise "
                      "approach. It takes pressure off early sales and lets you grow at your own pace. With only "
                      "weekends available, plan your making in batches: throwing one weekend, trimming and glazing "
                      "the next, and firing when the studio's kiln is available. Keep track of the hours you spend, "
                      "because that information will help you decide later whether the business can replace part of "
-                     "your income."),
+                     "your income.")),
                     "How should I price a mug? I've been giving them away to friends.",
-                    "Most makers underprice at first, so it's worth using a simple formula. Add up the cost of "
+                    ("Most makers underprice at first, so it's worth using a simple formula. Add up the cost of "
                     "materials for one mug, including clay, glaze and a share of the kiln rent, then add your time "
                     "at an hourly rate you'd be happy with, including throwing, trimming, glazing and packing. Add a "
                     "margin for overheads like market fees, insurance and breakages. That gives your wholesale price; "
                     "retail is often about double. Then compare with similar handmade mugs locally and online. For "
                     "handmade stoneware in the UK, 20 to 35 pounds a mug is common. Pricing too low can make "
-                    "customers doubt the quality.",
+                    "customers doubt the quality."),
                 ],
             ),
             (
                 "5:00 pm on 23 July, 2023",
                 [
                     ("market", "I've booked a stall at the Sheffield makers' market on the first Saturday of August."),
-                    ("market_a", "Well done on booking the Sheffield makers' market. Your first stall is a big step. "
+                    ("market_a", ("Well done on booking the Sheffield makers' market. Your first stall is a big step. "
                      "Prepare a checklist: a table and a tablecloth, different heights for displaying pieces, clear "
                      "price labels, a card reader and some change, wrapping paper and bags, business cards and a sign "
                      "with your name. Bring more stock than you expect to sell, and practise setting up at home to see "
                      "how long it takes. Chat with visitors about how you make your pieces; people love hearing the "
-                     "story behind handmade work."),
+                     "story behind handmade work.")),
                     ("glaze", "My signature glaze is a speckled blue that I mix myself."),
-                    ("glaze_a", "A signature glaze is a real asset, because it makes your work instantly recognisable "
+                    ("glaze_a", ("A signature glaze is a real asset, because it makes your work instantly recognisable "
                      "on a crowded market. Since you mix the speckled blue yourself, keep a detailed recipe book with "
                      "exact weights, batch numbers and firing notes, so you can reproduce it reliably and match "
                      "orders later. Test each new batch on a tile before glazing a full kiln load. Make sure the "
-                     "glaze has been tested as food-safe, especially if it contains colourants like cobalt or copper."),
+                     "glaze has been tested as food-safe, especially if it contains colourants like cobalt or copper.")),
                     ("etsy", "My sister Rosa set up an Etsy shop for me yesterday."),
-                    ("etsy_a", "That's a great help from Rosa. Selling online opens up a much bigger audience than "
+                    ("etsy_a", ("That's a great help from Rosa. Selling online opens up a much bigger audience than "
                      "markets alone. Good photos matter most on Etsy: shoot in natural daylight against a plain "
                      "background, and include a photo of a mug in someone's hand to show the size. Write honest "
                      "descriptions with dimensions, capacity and care instructions, and be clear about shipping "
                      "times. Pottery is fragile, so invest in good packaging and test it by posting a mug to a friend "
-                     "before your first order."),
+                     "before your first order.")),
                     ("name", "I'm calling the business Hollow Hill Pottery, after the street I grew up on."),
-                    ("name_a", "Hollow Hill Pottery is a lovely name, memorable, easy to say, and with a personal "
+                    ("name_a", ("Hollow Hill Pottery is a lovely name, memorable, easy to say, and with a personal "
                      "story behind it that customers will enjoy. Before you print anything, check that the name isn't "
                      "already used by another business, and try to get the matching social media handles and a web "
                      "domain. Stamp the name or initials into the base of each piece, which makes your work "
-                     "recognisable and looks professional."),
+                     "recognisable and looks professional.")),
                 ],
             ),
             (
                 "9:40 pm on 20 August, 2023",
                 [
                     ("sold", "The market was amazing. I sold 34 mugs and 12 bowls!"),
-                    ("sold_a", "That's a brilliant first market. Selling 34 mugs and 12 bowls shows there's real demand "
+                    ("sold_a", ("That's a brilliant first market. Selling 34 mugs and 12 bowls shows there's real demand "
                      "for your work. Write down what sold first, which colours and sizes people asked for, and which "
                      "questions came up, because that information shapes your next batch. Collect email addresses or "
                      "followers from interested visitors, since many people come back to buy later. "
                      "It's also worth working out your real profit from the day, after the stall fee, travel and "
-                     "materials, so you know which markets are worth repeating."),
-                    ("cracked", "But three of the mugs I sold cracked in the dishwasher, and the customers emailed "
-                     "me."),
-                    ("cracked_a", "That's disappointing, but it happens to many potters, and dealing with it well will "
+                     "materials, so you know which markets are worth repeating.")),
+                    ("cracked", ("But three of the mugs I sold cracked in the dishwasher, and the customers emailed "
+                     "me.")),
+                    ("cracked_a", ("That's disappointing, but it happens to many potters, and dealing with it well will "
                      "build trust. Cracks after dishwashing often point to a glaze fit problem, where the glaze and "
                      "clay expand and contract at different rates, or to clay that isn't fully vitrified at your "
                      "firing temperature. Talk to the community studio about the firing schedule, and test some mugs "
                      "from the same batch in your own dishwasher. Until you've solved it, label your work as hand "
-                     "wash only."),
-                    ("fairs", "I've been invited to a Christmas fair in York in December, and there's a craft fair in "
-                     "Leeds in October."),
-                    ("fairs_a", "Two invitations after your first market is a great sign. The York Christmas fair in "
+                     "wash only.")),
+                    ("fairs", ("I've been invited to a Christmas fair in York in December, and there's a craft fair in "
+                     "Leeds in October.")),
+                    ("fairs_a", ("Two invitations after your first market is a great sign. The York Christmas fair in "
                      "December is likely to be the bigger opportunity, since people buy gifts then, while the Leeds "
                      "craft fair in October would be a good testing ground. Both will need a lot of stock, so plan "
                      "your making schedule backwards from the dates. Check the stall fees, the expected number of "
-                     "visitors and whether they are indoor or outdoor."),
+                     "visitors and whether they are indoor or outdoor.")),
                     "How should I handle the returns?",
-                    "Respond quickly, apologise, and offer a choice of a full refund or a replacement, whichever the "
+                    ("Respond quickly, apologise, and offer a choice of a full refund or a replacement, whichever the "
                     "customer prefers. Ask for a photo of the crack, which helps you understand the problem and "
                     "keeps a record, but don't make them send the mug back if shipping it would cost more than it's "
                     "worth. A generous response often turns an unhappy customer into a loyal one. Write a simple "
-                    "returns policy for your Etsy shop and your market stall, so people know what to expect.",
+                    "returns policy for your Etsy shop and your market stall, so people know what to expect."),
                 ],
             ),
             (
                 "1:10 pm on 24 September, 2023",
                 [
                     ("wheel", "I bought my own wheel second-hand on Tuesday for 350 pounds."),
-                    ("wheel_a", "350 pounds for a second-hand wheel is a good price, and having your own means you can "
+                    ("wheel_a", ("350 pounds for a second-hand wheel is a good price, and having your own means you can "
                      "throw at home whenever you have time, rather than only at the studio. Clean and check it "
                      "carefully: the pedal, the motor at different speeds and any wobble in the wheel head. Set it "
                      "up near a water supply with a floor that's easy to clean, as clay dust is a health hazard when "
-                     "it dries. A damp mop is better than sweeping."),
+                     "it dries. A damp mop is better than sweeping.")),
                     ("kiln", "Next, I'd like my own kiln, but I'd need a new electric circuit in the garage."),
-                    ("kiln_a", "Most electric kilns need a dedicated circuit, so a new circuit in the garage is normal. "
+                    ("kiln_a", ("Most electric kilns need a dedicated circuit, so a new circuit in the garage is normal. "
                      "Have a qualified electrician check your supply before you buy, because some larger kilns need "
                      "more power than a home can easily provide. Kilns also need space around them, ventilation and "
                      "a non-flammable floor. Tell your home insurer too. Given the cost, keep renting the studio kiln "
-                     "until your sales justify the investment."),
+                     "until your sales justify the investment.")),
                     ("york", "I've decided to skip the Leeds fair and focus on York."),
-                    ("york_a", "Focusing on York makes sense, especially while you're solving the dishwasher issue. One "
+                    ("york_a", ("Focusing on York makes sense, especially while you're solving the dishwasher issue. One "
                      "well-stocked stall at a big Christmas fair is better than two rushed ones. Use the extra time "
                      "to build stock in your best-selling sizes, make some smaller gift items at lower prices, and "
                      "prepare festive packaging. "
                      "Look at the fair's website and social media to see what other makers sell there, so your table "
-                     "stands out, and plan a simple festive display with battery-powered lights."),
+                     "stands out, and plan a simple festive display with battery-powered lights.")),
                     ("four_days", "I'm thinking of dropping to four days a week at the dental practice."),
-                    ("four_days_a", "That's a big decision, so it's worth looking at the numbers first. Work out how much income you'd "
+                    ("four_days_a", ("That's a big decision, so it's worth looking at the numbers first. Work out how much income you'd "
                      "lose from the fifth day, and compare it with what your pottery realistically earns now, after "
                      "all costs. Look at how steady your sales are over several months, not just one good market. "
                      "Consider whether four days would give you enough time to grow the business, and whether your "
                      "practice would let you return to full time later. A trial period, if possible, is a good way to "
-                     "find out."),
+                     "find out.")),
                 ],
             ),
         ],
@@ -3111,117 +3111,117 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "7:50 pm on 10 September, 2023",
                 [
-                    ("start", "I'm 52 and I've finally started learning guitar. My late uncle left me his 1970s Yamaha "
-                     "acoustic."),
-                    ("start_a", "It's never too late, and plenty of people start at 52 and play for decades. Learning "
+                    ("start", ("I'm 52 and I've finally started learning guitar. My late uncle left me his 1970s Yamaha "
+                     "acoustic.")),
+                    ("start_a", ("It's never too late, and plenty of people start at 52 and play for decades. Learning "
                      "on your uncle's 1970s Yamaha is a lovely way to keep his memory alive, and Yamaha acoustics "
                      "from that era are known for being sturdy and good-sounding. Before you go further, have it "
                      "checked by a guitar technician: old guitars often have high strings, worn frets or a neck that "
                      "needs adjusting, which makes them much harder to play. A setup usually costs less than a lesson "
-                     "package and can make the difference between frustration and progress."),
+                     "package and can make the difference between frustration and progress.")),
                     ("fingers", "My fingertips are killing me after three days."),
-                    ("fingers_a", "Sore fingertips in the first weeks are completely normal, and after three days "
+                    ("fingers_a", ("Sore fingertips in the first weeks are completely normal, and after three days "
                      "they're at their worst. The skin is building calluses, which takes two to four weeks of regular "
                      "playing. Keep practice sessions short and frequent rather than long, stop if you feel sharp pain "
                      "or see blisters, and press the strings just hard enough for a clean note, since most beginners "
                      "press much harder than they need to. Playing right after a shower or with wet hands makes the "
-                     "skin softer, so avoid that."),
+                     "skin softer, so avoid that.")),
                     ("goal", "My goal is to play 'Wish You Were Here' at my daughter's 30th birthday in March."),
-                    ("goal_a", "'Wish You Were Here' is a great goal for your daughter's 30th in March. It's "
+                    ("goal_a", ("'Wish You Were Here' is a great goal for your daughter's 30th in March. It's "
                      "recognisable, emotional, and built on a handful of open chords, with a famous intro riff that "
                      "you can learn in small pieces. Six months is enough time if you practise regularly. Break it "
                      "into three parts: the chords for the verse and chorus, the strumming pattern, and the intro. "
                      "Learn the chords first, then the intro, and record yourself every few weeks to hear your "
-                     "progress."),
+                     "progress.")),
                     ("practice", "I can practise about twenty minutes a day, in the evenings after I walk the dog."),
-                    ("practice_a", "Twenty minutes a day in the evening is a very effective routine; daily short "
+                    ("practice_a", ("Twenty minutes a day in the evening is a very effective routine; daily short "
                      "sessions beat one long session a week. A simple structure: five minutes warming up with finger "
                      "exercises or single notes, ten minutes on chord changes or the current song section, and five "
                      "minutes playing something you enjoy. Keep the guitar on a stand where you can see it, not in "
-                     "its case, because you're far more likely to pick it up."),
+                     "its case, because you're far more likely to pick it up.")),
                 ],
             ),
             (
                 "8:10 pm on 1 October, 2023",
                 [
-                    ("teacher", "I started lessons with a teacher called Grace at the music shop on the high street, "
-                     "every Thursday."),
-                    ("teacher_a", "Weekly lessons with Grace will speed things up a lot. A teacher spots bad habits "
+                    ("teacher", ("I started lessons with a teacher called Grace at the music shop on the high street, "
+                     "every Thursday.")),
+                    ("teacher_a", ("Weekly lessons with Grace will speed things up a lot. A teacher spots bad habits "
                      "early, such as tension in your wrist or thumb position, before they become hard to fix. Tell "
                      "her about your goal of 'Wish You Were Here' so she can build lessons towards it. Between "
                      "Thursdays, write down questions as they come up, and ask her to give you a short list of "
-                     "practice tasks for the week."),
+                     "practice tasks for the week.")),
                     ("chords", "I can now do G, C, D and E minor, but the change from C to G is slow."),
-                    ("chords_a", "G, C, D and E minor are the core chords of thousands of songs, so that's excellent "
+                    ("chords_a", ("G, C, D and E minor are the core chords of thousands of songs, so that's excellent "
                      "progress in a few weeks. The C to G change is one of the trickiest early changes, because "
                      "every finger moves. A few tips: look for a 'pivot' finger that stays close to the same place; "
                      "practise only the change for a minute at a time, slowly, without strumming; and try the one-"
                      "minute challenge, counting how many clean changes you can make in sixty seconds and trying to "
-                     "beat it each day."),
+                     "beat it each day.")),
                     ("telecaster", "My son wants me to try his electric guitar, a Fender Telecaster."),
-                    ("telecaster_a", "Trying your son's Telecaster is a good idea, and you might be surprised how much "
+                    ("telecaster_a", ("Trying your son's Telecaster is a good idea, and you might be surprised how much "
                      "easier it feels. Electric guitars usually have lighter strings and a lower action, so chords "
                      "take less pressure, which can be a relief for sore fingertips. The skills transfer both ways, "
                      "so anything you learn on one will help on the other. Just be aware that electrics hide some "
-                     "mistakes that an acoustic exposes, so keep practising on the Yamaha too."),
+                     "mistakes that an acoustic exposes, so keep practising on the Yamaha too.")),
                 ],
             ),
             (
                 "6:25 pm on 22 October, 2023",
                 [
                     ("strings", "Grace restrung the Yamaha yesterday with lighter strings, and it's so much easier."),
-                    ("strings_a", "Lighter strings make a big difference on an acoustic, especially an older guitar. "
+                    ("strings_a", ("Lighter strings make a big difference on an acoustic, especially an older guitar. "
                      "They need less pressure, which is kinder to your fingertips and your hands, and chord changes "
                      "become quicker. The sound will be a little thinner than heavier strings, but for learning, "
                      "comfort matters more. Strings lose their brightness after a few months of regular playing, so "
-                     "ask Grace to show you how to change them yourself."),
+                     "ask Grace to show you how to change them yourself.")),
                     "F is impossible. I can't press the barre at all.",
-                    "Almost everyone finds the F chord impossible at first; it's one of the classic hurdles. Start "
+                    ("Almost everyone finds the F chord impossible at first; it's one of the classic hurdles. Start "
                     "with an easier version: the small F, which only uses four strings and no full barre. For the full "
                     "barre, don't squeeze harder. Instead, roll your first finger slightly onto its bony side, place "
                     "it just behind the fret, and use the weight of your arm rather than the strength of your thumb. "
-                    "Practise it for a minute or two each day, then move on. It usually clicks after a few weeks.",
-                    ("band", "A few colleagues from the council office have a band and asked me to join on rhythm "
-                     "guitar."),
-                    ("band_a", "How exciting to be asked to join your colleagues' band on rhythm guitar. Playing with "
+                    "Practise it for a minute or two each day, then move on. It usually clicks after a few weeks."),
+                    ("band", ("A few colleagues from the council office have a band and asked me to join on rhythm "
+                     "guitar.")),
+                    ("band_a", ("How exciting to be asked to join your colleagues' band on rhythm guitar. Playing with "
                      "others is one of the fastest ways to improve, because it forces you to keep time and change "
                      "chords without stopping. Ask for their set list and the chords early, and practise with "
                      "recordings of the songs. Rhythm guitar is all about steady strumming, so a metronome will be "
-                     "your best friend."),
+                     "your best friend.")),
                     ("thumb", "I have mild arthritis in my left thumb, so I have to be careful."),
-                    ("thumb_a", "Thanks for mentioning it, because it's important to protect your left thumb. Warm up "
+                    ("thumb_a", ("Thanks for mentioning it, because it's important to protect your left thumb. Warm up "
                      "your hands before playing, for example with warm water or gentle finger stretches, and keep "
                      "sessions short. Avoid clamping the neck with your thumb; let it rest lightly behind the neck "
                      "and use your arm's weight for chords. The lighter strings Grace fitted will help, and so would "
-                     "a guitar with a slimmer neck. If it flares up, rest and talk to your doctor or a hand therapist."),
+                     "a guitar with a slimmer neck. If it flares up, rest and talk to your doctor or a hand therapist.")),
                 ],
             ),
             (
                 "9:35 pm on 26 November, 2023",
                 [
                     ("rehearsal", "I played two songs with the office band at the Christmas party rehearsal on Friday."),
-                    ("rehearsal_a", "That's a big step: playing two songs with the office band means you're now a "
+                    ("rehearsal_a", ("That's a big step: playing two songs with the office band means you're now a "
                      "musician who plays with other people, not just a learner. How did it feel? Rehearsals are where "
                      "you learn the most, so note which parts felt shaky and practise those before the party. Stay "
-                     "relaxed if you miss a chord; in a band, keeping the rhythm going matters more than every note."),
-                    ("squier", "I've ordered my own electric guitar, a Squier, so I don't have to keep borrowing my "
-                     "son's."),
-                    ("squier_a", "A Squier is a great choice for a first electric guitar. They're affordable, well "
+                     "relaxed if you miss a chord; in a band, keeping the rhythm going matters more than every note.")),
+                    ("squier", ("I've ordered my own electric guitar, a Squier, so I don't have to keep borrowing my "
+                     "son's.")),
+                    ("squier_a", ("A Squier is a great choice for a first electric guitar. They're affordable, well "
                      "made and very similar to the Fenders they're modelled on. Have it set up when it arrives, just "
                      "like your Yamaha, and pick a small practice amp with headphone output so you can practise in the "
-                     "evenings without disturbing anyone. Now your son can have his Telecaster back."),
+                     "evenings without disturbing anyone. Now your son can have his Telecaster back.")),
                     ("intro", "I can play the whole intro to 'Wish You Were Here' now."),
-                    ("intro_a", "That's fantastic progress. The intro is the hardest part of 'Wish You Were Here', so "
+                    ("intro_a", ("That's fantastic progress. The intro is the hardest part of 'Wish You Were Here', so "
                      "being able to play the whole thing in under three months means you're well ahead of schedule "
                      "for your daughter's birthday. Now work on playing the song all the way through without stopping, "
-                     "at a slower tempo if needed, and play it for a family member to get used to an audience."),
+                     "at a slower tempo if needed, and play it for a family member to get used to an audience.")),
                     "How do I keep improving once the big goal is done?",
-                    "Set a new goal before the old one is finished, so momentum doesn't fade. Good options include "
+                    ("Set a new goal before the old one is finished, so momentum doesn't fade. Good options include "
                     "learning a new style, like fingerpicking or blues; learning some basic music theory, such as "
                     "how chords are built and what keys are; learning a song a month from a list you choose; or "
                     "writing a simple song of your own. Keep the daily practice habit, even if it's only ten minutes. "
                     "Playing regularly with others, like your office band, will also push you, because there's "
-                    "always a new song to learn.",
+                    "always a new song to learn."),
                 ],
             ),
         ],
@@ -3234,17 +3234,17 @@ CHATS_HOLDOUT: list[Chat] = [
             ("When is my daughter's 30th birthday?", "In March 2024", ("goal", "goal_a"), 2),
             ("How long do I practise each day, and when?", "About twenty minutes, in the evening after walking the dog",
              ("practice", "practice_a"), 4),
-            ("Who is my guitar teacher, and when are the lessons?", "Grace, at the high street music shop, every "
-             "Thursday", ("teacher", "teacher_a"), 4),
+            ("Who is my guitar teacher, and when are the lessons?", ("Grace, at the high street music shop, every "
+             "Thursday"), ("teacher", "teacher_a"), 4),
             ("Which chord change did I find slow?", "C to G", ("chords", "chords_a"), 4),
             ("What electric guitar does my son have?", "A Fender Telecaster", ("telecaster", "telecaster_a"), 4),
             ("When were the strings on my acoustic replaced?", "21 October 2023", ("strings",), 2),
-            ("Who asked me to join their band, and on which part?", "Colleagues from the council office, on rhythm "
-             "guitar", ("band", "band_a"), 4),
+            ("Who asked me to join their band, and on which part?", ("Colleagues from the council office, on rhythm "
+             "guitar"), ("band", "band_a"), 4),
             ("What health problem affects the user's playing?", "Mild arthritis in the left thumb",
              ("thumb", "thumb_a"), 4),
-            ("When did I first play with the office band?", "Friday, 24 November 2023, at the Christmas party "
-             "rehearsal", ("rehearsal", "rehearsal_a"), 2),
+            ("When did I first play with the office band?", ("Friday, 24 November 2023, at the Christmas party "
+             "rehearsal"), ("rehearsal", "rehearsal_a"), 2),
             ("Which electric guitar did I order for myself?", "A Squier", ("squier", "squier_a"), 4),
             ("Who restrung the guitar that my uncle left me?", "Grace, my teacher, with lighter strings",
              ("start", "start_a", "strings", "strings_a"), 1),
@@ -3259,134 +3259,134 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "10:30 am on 4 June, 2023",
                 [
-                    ("house", "We bought a 1930s semi in Nottingham last year, and the kitchen is original and falling "
-                     "apart."),
-                    ("house_a", "A 1930s semi is a great house to renovate: solid construction, good ceiling heights and "
+                    ("house", ("We bought a 1930s semi in Nottingham last year, and the kitchen is original and falling "
+                     "apart.")),
+                    ("house_a", ("A 1930s semi is a great house to renovate: solid construction, good ceiling heights and "
                      "usually a sensible layout. Original kitchens from that era are often small and separate from "
                      "the dining room, which is why so many owners open them up. Before designing anything, check the "
                      "basics that hide behind old kitchens: the wiring, which may need updating to current "
                      "regulations, the plumbing and drainage, any damp in the walls and floor, and the condition of "
                      "the floor joists. Surprises are common in houses of that age, so keep a contingency in your "
-                     "budget."),
+                     "budget.")),
                     ("budget", "Our budget for the kitchen is 25,000 pounds, including appliances."),
-                    ("budget_a", "25,000 pounds including appliances is a realistic mid-range budget, but it goes "
+                    ("budget_a", ("25,000 pounds including appliances is a realistic mid-range budget, but it goes "
                      "quickly once building work is involved. As a rough guide, the building work, electrics, "
                      "plumbing and plastering can take 40 to 50 percent, cabinets and worktops 25 to 35 percent, "
                      "appliances 10 to 15 percent, and flooring, lighting and finishing the rest. Hold back 10 to 15 "
                      "percent as a contingency, especially in an older house. Decide where you want to spend, for "
                      "example worktops or a good oven, and where you can save, such as standard cabinet carcasses "
-                     "with nicer doors."),
+                     "with nicer doors.")),
                     ("wall", "We want to knock through the wall between the kitchen and the dining room."),
-                    ("wall_a", "Knocking the kitchen and dining room together is one of the most popular changes in "
+                    ("wall_a", ("Knocking the kitchen and dining room together is one of the most popular changes in "
                      "1930s houses, and it often transforms how the ground floor works. First, find out whether the "
                      "wall is load-bearing. If it is, you'll need a structural engineer to design a steel or timber "
                      "beam, and building control approval. Your neighbours may need a party wall notice if the beam "
                      "sits in the shared wall. Also consider where the radiators, sockets and light switches on that "
-                     "wall will go."),
-                    ("hob", "My husband Kofi is the cook in our house, and he wants a gas hob, but I'd prefer "
-                     "induction."),
-                    ("hob_a", "It's a common debate, and there are good arguments on both sides. Kofi probably likes "
+                     "wall will go.")),
+                    ("hob", ("My husband Kofi is the cook in our house, and he wants a gas hob, but I'd prefer "
+                     "induction.")),
+                    ("hob_a", ("It's a common debate, and there are good arguments on both sides. Kofi probably likes "
                      "gas for its visible flame and instant control, which many keen cooks are used to. Induction is "
                      "just as responsive, often faster to boil, much easier to clean, safer with children around, "
                      "and better for indoor air quality. The main downside is that you need pans with a magnetic "
                      "base. A good way to settle it is for Kofi to try cooking on an induction hob, at a showroom or a "
-                     "friend's house, before you decide."),
+                     "friend's house, before you decide.")),
                 ],
             ),
             (
                 "3:15 pm on 25 June, 2023",
                 [
-                    ("darren", "We've picked a builder, Darren, who did our neighbour's extension. He quoted 18,500 "
-                     "for the building work."),
-                    ("darren_a", "Choosing Darren on the strength of your neighbour's extension is one of the best ways "
+                    ("darren", ("We've picked a builder, Darren, who did our neighbour's extension. He quoted 18,500 "
+                     "for the building work.")),
+                    ("darren_a", ("Choosing Darren on the strength of your neighbour's extension is one of the best ways "
                      "to find a builder, because you've seen the quality of his work and can ask how he was to deal "
                      "with. Make sure the 18,500 quote is itemised, and check what it includes: the steel beam, "
                      "plastering, electrics, plumbing, flooring and removing waste. Agree a written contract with a "
                      "payment schedule tied to stages of the work, never paying large sums up front, and ask about "
-                     "his insurance."),
+                     "his insurance.")),
                     ("engineer", "The structural engineer came on Wednesday and said we need a steel beam."),
-                    ("engineer_a", "That's expected for a load-bearing wall in a house like yours. The engineer will "
+                    ("engineer_a", ("That's expected for a load-bearing wall in a house like yours. The engineer will "
                      "produce calculations and drawings for the steel beam, which you'll need for building control. "
                      "Share them with Darren so he can price accurately. The beam will probably sit on padstones at "
                      "each end, and sometimes it can be hidden in the ceiling for a flush finish, which looks cleaner "
-                     "but costs more. Ask building control about inspections during the work."),
-                    ("cabinets", "For the cabinets, we're choosing between a Howdens kitchen and a handmade one from a "
-                     "local joiner."),
-                    ("cabinets_a", "Both can be great; it depends on your priorities. A trade kitchen like Howdens is usually cheaper "
+                     "but costs more. Ask building control about inspections during the work.")),
+                    ("cabinets", ("For the cabinets, we're choosing between a Howdens kitchen and a handmade one from a "
+                     "local joiner.")),
+                    ("cabinets_a", ("Both can be great; it depends on your priorities. A trade kitchen like Howdens is usually cheaper "
                      "and quick to deliver, with a wide range of styles and reliable carcasses, and builders know how "
                      "to fit it. A handmade kitchen from a local joiner can be made to measure for awkward spaces, "
                      "which is common in older houses, and uses solid wood, but it costs more and takes longer. A "
                      "middle route is standard carcasses with bespoke doors and a hand-built island. Get a quote from "
-                     "both and compare them like for like."),
+                     "both and compare them like for like.")),
                     ("start", "Darren can start on the 10th of July, and he says it'll take six weeks."),
-                    ("start_a", "A start on 10 July and six weeks of work would mean finishing around the third week "
+                    ("start_a", ("A start on 10 July and six weeks of work would mean finishing around the third week "
                      "of August, though renovations often overrun, so plan for a little longer. Living without a "
                      "kitchen for that long is the hardest part for many families, so set up a temporary kitchen in "
                      "another room now: a microwave, a kettle, a small hob, the fridge if it can be moved, and a "
-                     "washing-up bowl. Paper plates and simple meals will make life easier."),
+                     "washing-up bowl. Paper plates and simple meals will make life easier.")),
                 ],
             ),
             (
                 "8:00 pm on 16 July, 2023",
                 [
-                    ("asbestos", "Bad news: they found asbestos in the old ceiling tiles on Tuesday, so work has "
-                     "stopped."),
-                    ("asbestos_a", "That's frustrating, but stopping work was the right thing to do, and it's a common "
+                    ("asbestos", ("Bad news: they found asbestos in the old ceiling tiles on Tuesday, so work has "
+                     "stopped.")),
+                    ("asbestos_a", ("That's frustrating, but stopping work was the right thing to do, and it's a common "
                      "find in houses of that age. Asbestos-containing ceiling tiles are usually low risk if they're "
                      "not disturbed, but they must be removed by a licensed or trained contractor, depending on the "
                      "type, before work continues. Don't try to remove them yourself. Ask for the test results in "
-                     "writing, and keep the family out of the area until it's been cleared."),
+                     "writing, and keep the family out of the area until it's been cleared.")),
                     ("removal", "Removal will cost an extra 1,800 pounds."),
-                    ("removal_a", "1,800 pounds for removal is within the normal range, and this is exactly what a "
+                    ("removal_a", ("1,800 pounds for removal is within the normal range, and this is exactly what a "
                      "contingency is for. Ask for the removal contractor's licence or training certificate and a "
                      "clearance certificate afterwards. Update your budget spreadsheet now, and look for small savings "
                      "elsewhere, such as choosing a simpler splashback or doing some of the painting yourselves, so "
-                     "the total doesn't creep too far."),
+                     "the total doesn't creep too far.")),
                     ("camping", "We're cooking on a two-ring camping stove in the living room."),
-                    ("camping_a", "A camping stove can get you through, but keep safety in mind. Use it only in a well-"
+                    ("camping_a", ("A camping stove can get you through, but keep safety in mind. Use it only in a well-"
                      "ventilated space, never leave it unattended, keep it away from curtains and children, and store "
                      "the gas canisters outside. Plan simple one-pot meals, batch cook when you can, and use a slow "
                      "cooker or a microwave for some meals. It's also a good excuse to eat out or have takeaways now "
-                     "and then."),
+                     "and then.")),
                     ("induction", "Kofi finally agreed to induction after trying one at his sister's house."),
-                    ("induction_a", "Great, trying it first is the best way to be convinced. Since Kofi is the main "
+                    ("induction_a", ("Great, trying it first is the best way to be convinced. Since Kofi is the main "
                      "cook, let him choose the model: look for a hob with bridge zones for large pans, a good power "
                      "boost, and controls that are easy to use with wet hands. Check your existing pans with a magnet; "
                      "any that don't stick won't work on induction. The electrician will need to run a dedicated "
-                     "circuit for it."),
+                     "circuit for it.")),
                 ],
             ),
             (
                 "11:45 am on 6 August, 2023",
                 [
                     ("done", "The kitchen is finished! Darren's team finished on Friday, only a week late."),
-                    ("done_a", "Congratulations! Only a week late, despite the asbestos, is a very good result for a "
+                    ("done_a", ("Congratulations! Only a week late, despite the asbestos, is a very good result for a "
                      "renovation. Before the final payment, walk around with Darren and make a snagging list of any "
                      "small issues, like doors that don't close properly or gaps in the sealant. Collect all the "
                      "certificates, including the electrical certificate, building control sign-off and the appliance "
-                     "warranties, and keep them together."),
+                     "warranties, and keep them together.")),
                     ("total", "The total came to 27,200 pounds, a bit over budget."),
-                    ("total_a", "27,200 pounds against a 25,000 budget is about nine percent over, which is very "
+                    ("total_a", ("27,200 pounds against a 25,000 budget is about nine percent over, which is very "
                      "normal, especially with an unexpected asbestos removal. Many renovations go over by 20 percent "
                      "or more. Put the final figures in your records, as they're useful when you sell the house and "
                      "for future projects. "
                      "If you can, set aside a little money for the small finishing jobs that tend to appear in the months "
-                     "after a renovation, such as touching up paint or adding shelves."),
-                    ("island", "The island with the breakfast bar is my favourite part; the kids do their homework "
-                     "there."),
-                    ("island_a", "An island with a breakfast bar is often the heart of an open-plan kitchen, and having "
+                     "after a renovation, such as touching up paint or adding shelves.")),
+                    ("island", ("The island with the breakfast bar is my favourite part; the kids do their homework "
+                     "there.")),
+                    ("island_a", ("An island with a breakfast bar is often the heart of an open-plan kitchen, and having "
                      "the kids do homework there while dinner is made is exactly how these spaces work best. Add a "
                      "couple of sockets with USB chargers if you haven't already, and good lighting over the island, "
                      "so it works for homework as well as cooking. "
                      "Pendant lights on a dimmer let you switch between bright task light and a softer evening mood, and "
-                     "stools with footrests are more comfortable for long homework sessions."),
+                     "stools with footrests are more comfortable for long homework sessions.")),
                     ("oak", "How do I look after the oak worktops?"),
-                    ("oak_a", "Oak worktops are beautiful but need regular care. Oil them before use, then every few weeks for "
+                    ("oak_a", ("Oak worktops are beautiful but need regular care. Oil them before use, then every few weeks for "
                      "the first months, and every few months after that, using a worktop oil such as Danish oil. Wipe "
                      "up water quickly, especially around the sink and the tap, because standing water causes black "
                      "marks. Use chopping boards and trivets rather than cutting or putting hot pans directly on the "
                      "wood. Light scratches can be sanded out with fine sandpaper and re-oiled. Avoid harsh cleaning "
-                     "products; warm soapy water is enough."),
+                     "products; warm soapy water is enough.")),
                 ],
             ),
         ],
@@ -3401,8 +3401,8 @@ CHATS_HOLDOUT: list[Chat] = [
              ("darren", "darren_a"), 4),
             ("When did the structural engineer visit?", "Wednesday, 21 June 2023", ("engineer",), 2),
             ("What did the engineer say we need?", "A steel beam", ("engineer", "engineer_a"), 4),
-            ("Which two kinds of cabinets were we choosing between?", "A Howdens kitchen or a handmade one from a local "
-             "joiner", ("cabinets", "cabinets_a"), 4),
+            ("Which two kinds of cabinets were we choosing between?", ("A Howdens kitchen or a handmade one from a local "
+             "joiner"), ("cabinets", "cabinets_a"), 4),
             ("When was the building work due to start?", "10 July 2023", ("start", "start_a"), 2),
             ("Why did the work stop in July?", "Asbestos was found in the old ceiling tiles",
              ("asbestos", "asbestos_a"), 4),
@@ -3425,126 +3425,126 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "9:20 pm on 5 February, 2023",
                 [
-                    ("plan", "My partner Jess and I want to do the North Coast 500 in a hired campervan this June. "
-                     "Neither of us has driven anything that big."),
-                    ("plan_a", "The North Coast 500 in a campervan is a fantastic trip, and June is a great month, "
+                    ("plan", ("My partner Jess and I want to do the North Coast 500 in a hired campervan this June. "
+                     "Neither of us has driven anything that big.")),
+                    ("plan_a", ("The North Coast 500 in a campervan is a fantastic trip, and June is a great month, "
                      "with long daylight hours. Since neither of you has driven a large vehicle, a few things help. "
                      "Choose a van under six metres if you can, which is much easier on the narrow roads. Many "
                      "stretches in the north-west are single-track with passing places: pull into a passing place "
                      "on your left, or wait opposite one on your right, to let oncoming traffic through, and let "
                      "faster cars overtake. Take it slowly at first, and swap drivers regularly so neither of you "
-                     "gets too tired."),
+                     "gets too tired.")),
                     ("biscuit", "We're bringing our dog, Biscuit, a nervous whippet who hates the car."),
-                    ("biscuit_a", "A nervous whippet in a campervan needs a bit of preparation, but many dogs end up "
+                    ("biscuit_a", ("A nervous whippet in a campervan needs a bit of preparation, but many dogs end up "
                      "loving van trips because their people are always close by. Get Biscuit used to car journeys "
                      "gradually before June: short trips to places he enjoys, like a beach or a park, with treats and "
                      "praise. Give him a secure, comfortable travel crate or a harness attached to a seatbelt, and a "
                      "familiar blanket. Whippets feel the cold, so pack a coat for him, even in June. Talk to your "
-                     "vet about travel anxiety if it's severe."),
+                     "vet about travel anxiety if it's severe.")),
                     ("dates", "We've got twelve days off work, from the 10th to the 21st of June."),
-                    ("dates_a", "Twelve days is a good length for the North Coast 500. The route itself is about 500 "
+                    ("dates_a", ("Twelve days is a good length for the North Coast 500. The route itself is about 500 "
                      "miles, but the roads are slow and the scenery makes you want to stop, so plan on driving no "
                      "more than two or three hours a day. That leaves time for walks, beaches and rest days. Book "
                      "campsites for the busiest spots in advance, because June is popular, and leave a couple of "
-                     "days unplanned for bad weather or places you fall in love with."),
+                     "days unplanned for bad weather or places you fall in love with.")),
                     ("jess", "Jess is vegan, and I'm a terrible cook."),
-                    ("jess_a", "Campervan cooking is simple by necessity, which works in your favour. For vegan meals "
+                    ("jess_a", ("Campervan cooking is simple by necessity, which works in your favour. For vegan meals "
                      "that are hard to get wrong: pasta with a jar of good sauce and chickpeas, curries from a paste "
                      "and a tin of coconut milk, couscous salads, bean chilli, and porridge with fruit for breakfast. "
                      "Stock up on supplies in Inverness before you head north, as shops are sparse on the north and "
                      "west coasts and vegan options can be limited. Many cafés along the route now have vegan dishes, "
-                     "so you won't have to cook every night."),
+                     "so you won't have to cook every night.")),
                 ],
             ),
             (
                 "7:00 pm on 26 February, 2023",
                 [
-                    ("van", "We booked the van yesterday from a company in Inverness. It's a converted Fiat Ducato "
-                     "with a fixed bed."),
-                    ("van_a", "A converted Fiat Ducato is a very common and reliable campervan base, and a fixed bed "
+                    ("van", ("We booked the van yesterday from a company in Inverness. It's a converted Fiat Ducato "
+                     "with a fixed bed.")),
+                    ("van_a", ("A converted Fiat Ducato is a very common and reliable campervan base, and a fixed bed "
                      "means you don't have to make the bed up every night, which is great on a long trip. Picking it "
                      "up in Inverness is ideal, because that's where the route starts and finishes. When you collect "
                      "it, ask for a full walk-through of the gas, water, electrics and toilet, take photos of any "
-                     "existing damage, and check the insurance excess."),
-                    ("skye", "I also want to add a detour to the Isle of Skye, but the ferry to Harris looks "
-                     "expensive."),
-                    ("skye_a", "Skye is beautiful but gets very busy in June, and adding it to the North Coast 500 "
+                     "existing damage, and check the insurance excess.")),
+                    ("skye", ("I also want to add a detour to the Isle of Skye, but the ferry to Harris looks "
+                     "expensive.")),
+                    ("skye_a", ("Skye is beautiful but gets very busy in June, and adding it to the North Coast 500 "
                      "means a long detour. The ferry to Harris is expensive for a campervan, so it's worth deciding "
                      "which island matters more to you. Harris has some of the most beautiful beaches in Scotland and "
                      "is quieter than Skye. Skye has the famous mountains and the Fairy Pools. With twelve days, you "
-                     "probably have time for one island, not both."),
+                     "probably have time for one island, not both.")),
                     "Everyone warns me about midges. How bad are they?",
-                    "Midges can be truly unpleasant in the Highlands, especially on still, damp evenings and near "
+                    ("Midges can be truly unpleasant in the Highlands, especially on still, damp evenings and near "
                     "water, from late May to September. They're tiny biting insects that come out in clouds. The good "
                     "news: they're much less of a problem in wind and bright sunshine, so coastal spots with a breeze "
                     "are better. Bring a repellent like Smidge, which works well, a head net for evenings, and fit "
                     "mesh screens on the van's windows and doors. Check the midge forecast online before choosing "
-                    "where to stay.",
+                    "where to stay."),
                     ("suilven", "I'd really like to climb Suilven. Jess is less keen on long hikes."),
-                    ("suilven_a", "Suilven is one of the most spectacular mountains in Scotland, and climbing it is a "
+                    ("suilven_a", ("Suilven is one of the most spectacular mountains in Scotland, and climbing it is a "
                      "great goal. It's a long day, about 20 kilometres and eight to ten hours from Glencanisp, with "
                      "a steep final climb, so you need good weather and an early start. Since Jess isn't keen on long "
                      "hikes, she could spend the day at one of the nearby beaches, like Achmelvich, with Biscuit. "
-                     "Tell someone your route and time, and bring a map and compass, because phone signal is poor."),
+                     "Tell someone your route and time, and bring a map and compass, because phone signal is poor.")),
                 ],
             ),
             (
                 "8:40 pm on 2 April, 2023",
                 [
-                    ("clockwise", "We've decided to go clockwise, starting in Inverness and going up the east coast "
-                     "first."),
-                    ("clockwise_a", "Going clockwise from Inverness up the east coast is a good choice. The east coast "
+                    ("clockwise", ("We've decided to go clockwise, starting in Inverness and going up the east coast "
+                     "first.")),
+                    ("clockwise_a", ("Going clockwise from Inverness up the east coast is a good choice. The east coast "
                      "roads are easier and wider, which gives you time to get used to the van before the narrow, "
                      "winding west coast. It also saves the most dramatic scenery for the second half of the trip. "
                      "One tip: the Bealach na Bà pass to Applecross is very steep and not recommended for large vans "
-                     "or nervous drivers, so take the coastal road instead."),
+                     "or nervous drivers, so take the coastal road instead.")),
                     ("ferry", "We booked the ferry from Ullapool to Stornoway for the 15th of June and skipped Skye."),
-                    ("ferry_a", "Ullapool to Stornoway on 15 June is a great way to include the Outer Hebrides. The "
+                    ("ferry_a", ("Ullapool to Stornoway on 15 June is a great way to include the Outer Hebrides. The "
                      "crossing is about two and a half hours, and the ferry has space for dogs in designated areas. "
                      "From Stornoway, you can drive to the beaches of Harris, like Luskentyre. Skipping Skye makes "
-                     "sense; it's easier to enjoy a few places properly than to rush."),
+                     "sense; it's easier to enjoy a few places properly than to rush.")),
                     ("lesson", "I did a driving lesson in a big van on Saturday to practise."),
-                    ("lesson_a", "That's a really sensible idea. A lesson in a large van will help you get used to its "
+                    ("lesson_a", ("That's a really sensible idea. A lesson in a large van will help you get used to its "
                      "width, blind spots and braking distances before the trip. Practise reversing with the mirrors, "
                      "because you'll need to do it on single-track roads, and get used to judging the width of the van "
-                     "in narrow spaces. Ask Jess to try it too, so you can share the driving."),
+                     "in narrow spaces. Ask Jess to try it too, so you can share the driving.")),
                     ("calming", "The vet gave us some calming tablets for Biscuit for the long drives."),
-                    ("calming_a", "Good to have them on hand. Try Biscuit on the calming tablets on a short trip at home "
+                    ("calming_a", ("Good to have them on hand. Try Biscuit on the calming tablets on a short trip at home "
                      "first, to see how he reacts and how long they take to work. Combine them with the other things "
                      "that help: a familiar blanket, regular breaks every couple of hours for a walk and a drink, and "
-                     "not feeding him right before driving. Check with the vet how often he can take them."),
+                     "not feeding him right before driving. Check with the vet how often he can take them.")),
                 ],
             ),
             (
                 "6:15 pm on 25 June, 2023",
                 [
-                    ("dolphins", "We're back! The highlight was seeing dolphins at Chanonry Point on our first "
-                     "morning."),
-                    ("dolphins_a", "What a start to a trip. Chanonry Point is one of the best places in Europe to see "
+                    ("dolphins", ("We're back! The highlight was seeing dolphins at Chanonry Point on our first "
+                     "morning.")),
+                    ("dolphins_a", ("What a start to a trip. Chanonry Point is one of the best places in Europe to see "
                      "bottlenose dolphins from land, and seeing them on the first morning must have set the tone for "
                      "everything else. Welcome back. It's nice to write down your favourite moments while they're "
-                     "fresh, and to sort your photos before they disappear into your phone forever."),
+                     "fresh, and to sort your photos before they disappear into your phone forever.")),
                     ("climbed", "I climbed Suilven on my own while Jess and Biscuit stayed on the beach at Achmelvich."),
-                    ("climbed_a", "Congratulations on climbing Suilven, a real achievement. And it sounds like Jess "
+                    ("climbed_a", ("Congratulations on climbing Suilven, a real achievement. And it sounds like Jess "
                      "and Biscuit had the better deal on the beach at Achmelvich, one of the loveliest beaches in "
                      "the north-west. That kind of compromise is what makes trips work for everyone. Suilven rewards a clear day with views "
                      "over lochs and isolated peaks that look almost unreal. If you enjoyed it, the nearby Assynt "
                      "mountains, like Quinag and Stac Pollaidh, are good next challenges, and Stac Pollaidh is short "
-                     "enough that Jess might enjoy it too."),
-                    ("scrape", "I scraped the side of the van on a stone wall near Durness. The repair cost us 400 "
-                     "pounds out of the deposit."),
-                    ("scrape_a", "That's frustrating, but don't be too hard on yourself: stone walls on narrow "
+                     "enough that Jess might enjoy it too.")),
+                    ("scrape", ("I scraped the side of the van on a stone wall near Durness. The repair cost us 400 "
+                     "pounds out of the deposit.")),
+                    ("scrape_a", ("That's frustrating, but don't be too hard on yourself: stone walls on narrow "
                      "Highland roads catch out many campervan drivers, and 400 pounds is a fairly typical repair "
                      "cost. Check that the hire company gives you an itemised invoice for the repair. If you plan "
                      "another campervan trip, consider excess insurance, which can cover this kind of damage for a "
-                     "small fee."),
+                     "small fee.")),
                     "Where should we go next year?",
-                    "If you loved the North Coast 500, there are several options. The Outer Hebrides in more depth, "
+                    ("If you loved the North Coast 500, there are several options. The Outer Hebrides in more depth, "
                     "from Lewis down to Barra, would give you more beaches and quiet roads. Northumberland and the "
                     "Scottish Borders are closer and easier to drive. For a change, Norway's fjords are spectacular "
                     "in a campervan, with well-equipped campsites. Ireland's Wild Atlantic Way offers similar coastal "
                     "scenery. Think about what you enjoyed most, whether it was hiking, beaches or wildlife, and "
-                    "plan around that.",
+                    "plan around that."),
                 ],
             ),
         ],
@@ -3559,8 +3559,8 @@ CHATS_HOLDOUT: list[Chat] = [
             ("What kind of campervan did we hire, and where from?",
              "A converted Fiat Ducato with a fixed bed, from a company in Inverness", ("van", "van_a"), 4),
             ("Which mountain did I want to climb?", "Suilven", ("suilven", "suilven_a"), 4),
-            ("Which way round did we drive the route, and where did we start?", "Clockwise, from Inverness up the east "
-             "coast", ("clockwise", "clockwise_a"), 4),
+            ("Which way round did we drive the route, and where did we start?", ("Clockwise, from Inverness up the east "
+             "coast"), ("clockwise", "clockwise_a"), 4),
             ("Which ferry did we book, and for which day?", "Ullapool to Stornoway, on 15 June",
              ("ferry", "ferry_a"), 4),
             ("Did we go to Skye in the end?", "No: we skipped Skye and took the ferry to Stornoway instead",
@@ -3581,120 +3581,120 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "10:00 am on 1 October, 2023",
                 [
-                    ("shadow", "Our old collie, Shadow, died in the spring at fifteen, and we're finally ready for "
-                     "another dog."),
-                    ("shadow_a", "I'm sorry about Shadow. Fifteen is a long and well-loved life for a collie, and it's "
+                    ("shadow", ("Our old collie, Shadow, died in the spring at fifteen, and we're finally ready for "
+                     "another dog.")),
+                    ("shadow_a", ("I'm sorry about Shadow. Fifteen is a long and well-loved life for a collie, and it's "
                      "natural to take time before being ready for another dog. A new dog won't replace him, and it "
                      "helps to expect a different personality rather than looking for the same one. Think about what "
                      "kind of dog would suit your life now, which may be different from when Shadow joined you: "
                      "energy level, size, age, and how much time you have for training. An adult rescue dog often "
-                     "has a more predictable temperament than a puppy."),
-                    ("flat", "We live in a ground-floor flat with a small garden in Brighton, and I work from home "
-                     "three days a week."),
-                    ("flat_a", "A ground-floor flat with a garden in Brighton is a good setup for a dog, and working "
+                     "has a more predictable temperament than a puppy.")),
+                    ("flat", ("We live in a ground-floor flat with a small garden in Brighton, and I work from home "
+                     "three days a week.")),
+                    ("flat_a", ("A ground-floor flat with a garden in Brighton is a good setup for a dog, and working "
                      "from home three days a week means the dog won't be alone for long on those days. For the other "
                      "two days, plan how the dog will be looked after: a dog walker, a neighbour, or a doggy day care. "
                      "Most rescues prefer that dogs aren't left alone for more than four hours. A small garden is "
-                     "great for toilet breaks but doesn't replace walks, especially near the Downs and the beach."),
+                     "great for toilet breaks but doesn't replace walks, especially near the Downs and the beach.")),
                     ("alfie", "My partner Sam and I have a six-year-old, Alfie, who's desperate for a dog."),
-                    ("alfie_a", "A dog can be a wonderful companion for Alfie, and at six he's old enough to learn how "
+                    ("alfie_a", ("A dog can be a wonderful companion for Alfie, and at six he's old enough to learn how "
                      "to behave around dogs and help with simple tasks, like filling the water bowl. Teach him a few "
                      "rules early: leave the dog alone when it's eating or sleeping, don't hug it around the neck, "
                      "and let the dog come to him. Always supervise them together at first. Rescues usually want to "
-                     "meet the whole family, including Alfie, before placing a dog."),
+                     "meet the whole family, including Alfie, before placing a dog.")),
                     ("rescue", "We've applied to adopt from the Downs Dog Rescue."),
-                    "Applying to a rescue is a great step. Most rescues follow a similar process: an application form "
+                    ("Applying to a rescue is a great step. Most rescues follow a similar process: an application form "
                     "about your home, work and experience, a phone chat, meeting some dogs who might suit you, a "
                     "home check to see where the dog will live, and then a trial or adoption. It can take a few weeks, "
                     "so be patient. Be honest in your application about your routine and Alfie's age, because the "
                     "rescue wants a good match as much as you do. Ask about the support they offer after adoption, "
-                    "as many have behaviourists you can call.",
+                    "as many have behaviourists you can call."),
                 ],
             ),
             (
                 "9:30 pm on 22 October, 2023",
                 [
                     ("mabel", "We met a dog yesterday: a three-year-old greyhound-lurcher cross called Mabel."),
-                    ("mabel_a", "How exciting! A three-year-old greyhound-lurcher cross like Mabel can be an ideal "
+                    ("mabel_a", ("How exciting! A three-year-old greyhound-lurcher cross like Mabel can be an ideal "
                      "family dog. Lurchers are usually gentle, affectionate and surprisingly lazy at home, happy with "
                      "a couple of good walks and a comfy sofa. At three, her personality is mostly settled, so what "
                      "you saw is close to what you'll get. Ask the rescue about her history, her behaviour with other "
-                     "dogs and children, and how she copes with being alone."),
+                     "dogs and children, and how she copes with being alone.")),
                     ("small", "The rescue said she's fine with children but can't be trusted with small animals."),
-                    ("small_a", "That's very common for lurchers and greyhounds, because many were bred to chase, and "
+                    ("small_a", ("That's very common for lurchers and greyhounds, because many were bred to chase, and "
                      "it's good the rescue has told you honestly. Being fine with children is the most important thing "
                      "for your family. For small animals, it means keeping Mabel on the lead in places with squirrels, "
                      "rabbits or cats, and being careful if friends visit with small pets. Many owners use a muzzle on "
-                     "walks in busy areas as a precaution."),
+                     "walks in busy areas as a precaution.")),
                     ("homecheck", "We have a home check on Wednesday."),
-                    ("homecheck_a", "Home checks are usually friendly, so don't worry. The rescue mainly wants to see "
+                    ("homecheck_a", ("Home checks are usually friendly, so don't worry. The rescue mainly wants to see "
                      "that the home is safe and suitable. They'll look at the garden fence and gates, where Mabel will "
                      "sleep, and any hazards. They may ask about your routine and your plans for the days you're not "
                      "at home. Have Sam and Alfie there if you can, and prepare a couple of questions of your own "
-                     "about Mabel's routine."),
+                     "about Mabel's routine.")),
                     ("fence", "They said our garden fence needs to be at least five feet high for a lurcher."),
-                    ("fence_a", "Five feet is a common requirement for lurchers, because many can jump surprisingly "
+                    ("fence_a", ("Five feet is a common requirement for lurchers, because many can jump surprisingly "
                      "high when they see something worth chasing. Check the whole fence for gaps and weak panels, "
                      "including at the bottom, as some dogs dig or squeeze through small holes. Trellis on top of "
                      "an existing fence is a cheap way to add height. Make sure gates close automatically or have a "
-                     "secure latch, and ask visitors to close them."),
+                     "secure latch, and ask visitors to close them.")),
                 ],
             ),
             (
                 "7:20 pm on 12 November, 2023",
                 [
                     ("home", "Mabel has been home for just over a week now. We picked her up on the 4th."),
-                    ("home_a", "Congratulations on your first week with Mabel! The first few weeks are an adjustment period for "
+                    ("home_a", ("Congratulations on your first week with Mabel! The first few weeks are an adjustment period for "
                      "a rescue dog, often described as the 'three, three, three' rule: three days to decompress, "
                      "three weeks to learn the routine, and three months to feel at home. Keep things calm and "
                      "predictable, with regular meal and walk times, and don't worry if she seems quiet or unsure. "
-                     "Her true personality will come out gradually."),
+                     "Her true personality will come out gradually.")),
                     ("scared", "She's scared of the stairs at the vet and the sound of the bin lorry."),
-                    ("scared_a", "Fears like these are common in rescue dogs, and greyhounds especially often find "
+                    ("scared_a", ("Fears like these are common in rescue dogs, and greyhounds especially often find "
                      "stairs strange if they've never lived in a house. Don't force her; instead, pair the scary "
                      "thing with something nice. Practise on a few steps with treats, one step at a time. For the bin "
                      "lorry, give her a chew or a treat when she hears it, and keep her in a quiet room on bin day. "
-                     "Over time, she'll learn to expect something good rather than something scary."),
+                     "Over time, she'll learn to expect something good rather than something scary.")),
                     "She sleeps on the sofa all day. Is that normal?",
-                    "Completely normal. Greyhounds and lurchers are famous for being 'forty-mile-an-hour couch "
+                    ("Completely normal. Greyhounds and lurchers are famous for being 'forty-mile-an-hour couch "
                     "potatoes': they can sleep up to eighteen hours a day. They're sprinters, not endurance dogs, so "
                     "they need short bursts of exercise and lots of rest. Give her a comfortable bed of her own if you "
                     "don't want her on the sofa all the time, as their thin skin and lack of body fat mean they like "
-                    "soft surfaces. If she seems lethargic when she's awake or stops eating, talk to the vet.",
+                    "soft surfaces. If she seems lethargic when she's awake or stops eating, talk to the vet."),
                     "Should I let her off the lead on the beach?",
-                    "Not yet. With sighthounds like lurchers, recall can be difficult, because if they see something "
+                    ("Not yet. With sighthounds like lurchers, recall can be difficult, because if they see something "
                     "to chase, instinct often wins, and they're very fast. Work on recall in a secure, fenced space "
                     "first, using high-value treats, and only try a long training lead in open spaces. Many owners "
                     "use secure dog fields, which can be hired by the hour, for safe off-lead running. Wait until "
-                    "she's settled and her recall is reliable, and even then, be careful near roads and wildlife.",
+                    "she's settled and her recall is reliable, and even then, be careful near roads and wildlife."),
                 ],
             ),
             (
                 "5:45 pm on 3 December, 2023",
                 [
                     ("murmur", "The vet found she has a heart murmur, but it's mild, nothing to treat yet."),
-                    ("murmur_a", "It's reassuring that it's mild. Heart murmurs are fairly common, and many dogs with a "
+                    ("murmur_a", ("It's reassuring that it's mild. Heart murmurs are fairly common, and many dogs with a "
                      "mild murmur live normal lives without treatment. Ask the vet how often they want to check it, "
                      "and which signs to watch for, such as coughing, tiring quickly on walks, or breathing fast at "
-                     "rest. Keep Mabel at a healthy weight, and make a note of the murmur for your insurance."),
+                     "rest. Keep Mabel at a healthy weight, and make a note of the murmur for your insurance.")),
                     ("insurance", "We've got pet insurance with a 250 pound excess."),
-                    ("insurance_a", "Good to have insurance in place. With a 250 pound excess, you'll pay the first 250 "
+                    ("insurance_a", ("Good to have insurance in place. With a 250 pound excess, you'll pay the first 250 "
                      "pounds of each claim, so it's mainly there for larger bills. Check whether the murmur will be "
                      "treated as a pre-existing condition, since it was found after you took out the policy, and read "
                      "how the policy covers ongoing conditions. Lifetime policies usually cover long-term conditions "
-                     "year after year, while other types don't."),
+                     "year after year, while other types don't.")),
                     ("class", "We started a training class at the village hall on Tuesday evenings."),
-                    ("class_a", "A Tuesday evening class at the village hall is a great way to build Mabel's "
+                    ("class_a", ("A Tuesday evening class at the village hall is a great way to build Mabel's "
                      "confidence and your bond. Group classes help with socialising around other dogs and people in a "
                      "controlled setting. Practise a few minutes each day at home between classes, and take Alfie "
-                     "to a class if the trainer allows it, so he learns the commands too."),
+                     "to a class if the trainer allows it, so he learns the commands too.")),
                     ("reads", "Alfie reads to her every night before bed, and she lies next to him."),
-                    ("reads_a", "That's lovely. Reading to a calm dog is great for children's confidence in reading, "
+                    ("reads_a", ("That's lovely. Reading to a calm dog is great for children's confidence in reading, "
                      "and Mabel seems to enjoy the company. It's a sign that she's settling in and trusts Alfie. "
                      "Keep supervising them, but it sounds like the start of a great friendship. "
                      "Some libraries and schools run reading-to-dogs schemes, because children who feel self-conscious "
                      "reading aloud to people often relax with a dog. A calm routine like this also helps a rescue dog "
-                     "settle, since she learns to expect quiet time before bed."),
+                     "settle, since she learns to expect quiet time before bed.")),
                 ],
             ),
         ],
@@ -3730,130 +3730,130 @@ CHATS_HOLDOUT: list[Chat] = [
             (
                 "8:00 pm on 8 January, 2023",
                 [
-                    ("income", "I'm 29, I work as a junior architect earning 34,000, and I want to finally sort my "
-                     "money out."),
-                    ("income_a", "Great decision, and 29 is a very good age to start, because the habits you build now "
+                    ("income", ("I'm 29, I work as a junior architect earning 34,000, and I want to finally sort my "
+                     "money out.")),
+                    ("income_a", ("Great decision, and 29 is a very good age to start, because the habits you build now "
                      "compound for decades. On 34,000 as a junior architect, your take-home pay is roughly 2,300 a "
                      "month after tax, National Insurance and a basic pension contribution, depending on your student "
                      "loan plan. The first step is to get a clear picture: list your income, your fixed costs, your "
                      "debts with their interest rates, and your savings. Don't judge yourself for what you find; the "
-                     "point is just to see where you are."),
-                    ("debts", "I have 4,200 on a credit card at 22 percent and a car loan with 3,100 left at 7 "
-                     "percent."),
-                    ("debts_a", "Thanks, that's useful. The credit card at 22 percent is clearly the priority: 4,200 "
+                     "point is just to see where you are.")),
+                    ("debts", ("I have 4,200 on a credit card at 22 percent and a car loan with 3,100 left at 7 "
+                     "percent.")),
+                    ("debts_a", ("Thanks, that's useful. The credit card at 22 percent is clearly the priority: 4,200 "
                      "at that rate costs you around 900 pounds a year in interest if you only make minimum payments. "
                      "The car loan at 7 percent is much cheaper, so keep paying it as agreed. This is the 'avalanche' "
                      "approach: pay the minimum on everything and put every extra pound towards the debt with the "
-                     "highest interest rate. Stop using the credit card for new spending while you pay it down."),
+                     "highest interest rate. Stop using the credit card for new spending while you pay it down.")),
                     ("rent", "My rent is 950 a month for a room in a shared house in Bristol."),
-                    ("rent_a", "950 a month for a room in Bristol is unfortunately typical, and it's likely your "
+                    ("rent_a", ("950 a month for a room in Bristol is unfortunately typical, and it's likely your "
                      "biggest expense, probably around 40 percent of your take-home pay. It's worth checking whether "
                      "bills are included, because that changes the picture. Rent is hard to cut quickly, so for now "
-                     "focus on the costs you can change, but keep it in mind if your tenancy comes up for renewal."),
+                     "focus on the costs you can change, but keep it in mind if your tenancy comes up for renewal.")),
                     ("savings", "I've got about 800 pounds in savings, which isn't much."),
-                    ("savings_a", "800 pounds is a start, and it's better than many people have. Keep it as a small "
+                    ("savings_a", ("800 pounds is a start, and it's better than many people have. Keep it as a small "
                      "emergency buffer, so that an unexpected bill doesn't go on the credit card. Once the card is "
                      "paid off, build an emergency fund of three to six months' essential spending in an easy-access "
                      "savings account. Until then, aim for a buffer of around 1,000 pounds and put everything else "
-                     "into the high-interest debt."),
+                     "into the high-interest debt.")),
                 ],
             ),
             (
                 "7:45 pm on 29 January, 2023",
                 [
                     ("app", "I set up a budgeting app on Monday and tracked everything."),
-                    ("app_a", "Well done. Tracking everything, even for a week, is eye-opening. Budgeting apps that "
+                    ("app_a", ("Well done. Tracking everything, even for a week, is eye-opening. Budgeting apps that "
                      "connect to your bank accounts make it much easier to see patterns. Give each transaction a "
                      "category, and check the totals at the end of the month rather than every day. Many people find "
-                     "that a few categories, like eating out or subscriptions, account for most of the surprises."),
+                     "that a few categories, like eating out or subscriptions, account for most of the surprises.")),
                     ("takeaways", "It turns out I spent 310 pounds on takeaways and coffee last month."),
-                    ("takeaways_a", "310 pounds a month on takeaways and coffee is very common, and it's a good place "
+                    ("takeaways_a", ("310 pounds a month on takeaways and coffee is very common, and it's a good place "
                      "to find money for the credit card without feeling deprived. Rather than cutting it to zero, set "
                      "a realistic target, like 150 pounds, and move the difference to the card as soon as you're "
                      "paid. Small changes help, such as a reusable cup and coffee at home on weekdays, or batch "
-                     "cooking a couple of meals at the weekend."),
+                     "cooking a couple of meals at the weekend.")),
                     ("transfer", "Should I move the credit card balance to a 0 percent balance transfer card?"),
-                    "A 0 percent balance transfer can be a great move, as long as you use it carefully. It moves your "
+                    ("A 0 percent balance transfer can be a great move, as long as you use it carefully. It moves your "
                     "debt to a new card that charges no interest for a set period, usually between 12 and 24 months, "
                     "in exchange for a one-off fee of around 2 to 4 percent. To make it work: divide the balance by "
                     "the number of interest-free months and pay at least that each month, so it's cleared before the "
                     "rate goes up; never miss a payment, because that can end the deal; and don't use the new card or "
-                    "the old one for spending. Use an eligibility checker first to avoid hurting your credit score.",
+                    "the old one for spending. Use an eligibility checker first to avoid hurting your credit score."),
                 ],
             ),
             (
                 "9:15 pm on 19 February, 2023",
                 [
-                    ("approved", "I got approved for a balance transfer card with 0 percent for 20 months. The fee "
-                     "was 3 percent."),
-                    ("approved_a", "That's a very good deal. With a 3 percent fee on 4,200, you've paid about 126 "
+                    ("approved", ("I got approved for a balance transfer card with 0 percent for 20 months. The fee "
+                     "was 3 percent.")),
+                    ("approved_a", ("That's a very good deal. With a 3 percent fee on 4,200, you've paid about 126 "
                      "pounds, far less than a year of interest at 22 percent. To clear it within the 20 months, you "
                      "need to pay around 216 pounds a month. Set up a direct debit for that amount, not the minimum, "
                      "and note the date the 0 percent period ends in your calendar. Consider cutting up the old card "
-                     "or at least removing it from your online shopping accounts."),
-                    ("pension", "My employer matches pension contributions up to 5 percent, but I only put in 3 "
-                     "percent."),
-                    ("pension_a", "Your employer matching up to 5 percent means that by putting in only 3 percent, "
+                     "or at least removing it from your online shopping accounts.")),
+                    ("pension", ("My employer matches pension contributions up to 5 percent, but I only put in 3 "
+                     "percent.")),
+                    ("pension_a", ("Your employer matching up to 5 percent means that by putting in only 3 percent, "
                      "you're leaving free money on the table. Raising your contribution to 5 percent would cost you "
                      "less than you think, because of tax relief, and your employer would add the same amount. That's "
                      "an instant 100 percent return that no savings account or investment can match. Ask your HR or "
-                     "payroll team how to change it; it's usually a quick form."),
-                    ("deposit", "My big goal is a deposit for a flat, ideally within four years. My sister bought hers "
-                     "last year with a Lifetime ISA."),
-                    ("deposit_a", "A flat deposit in four years is a great goal, and your sister's Lifetime ISA is a "
+                     "payroll team how to change it; it's usually a quick form.")),
+                    ("deposit", ("My big goal is a deposit for a flat, ideally within four years. My sister bought hers "
+                     "last year with a Lifetime ISA.")),
+                    ("deposit_a", ("A flat deposit in four years is a great goal, and your sister's Lifetime ISA is a "
                      "good example to follow. You can open a LISA if you're between 18 and 39, and pay in up to 4,000 "
                      "a year; the government adds a 25 percent bonus, up to 1,000 a year. It can be used for a first "
                      "home costing up to 450,000, or for retirement after 60. The account must be open for at least a "
-                     "year before you use it to buy, so open it soon, even with a small amount."),
+                     "year before you use it to buy, so open it soon, even with a small amount.")),
                 ],
             ),
             (
                 "6:30 pm on 19 March, 2023",
                 [
                     ("raise", "I got a pay rise yesterday! I'm now on 37,500."),
-                    ("raise_a", "Congratulations! Going from 34,000 to 37,500 is a good jump. The best thing to do "
+                    ("raise_a", ("Congratulations! Going from 34,000 to 37,500 is a good jump. The best thing to do "
                      "with a pay rise is to decide where it goes before you get used to it. After tax and National "
                      "Insurance, it's roughly 200 more a month. You could split it, for example, between raising your "
                      "pension contribution to get the full employer match, a deposit savings account, and a little "
-                     "extra for yourself, so that the rise feels like a reward."),
+                     "extra for yourself, so that the rise feels like a reward.")),
                     ("lisa", "I opened a Lifetime ISA, and I'll put in 200 a month."),
-                    ("lisa_a", "Great. With 200 a month, you'll pay in 2,400 a year, and the government bonus will add "
+                    ("lisa_a", ("Great. With 200 a month, you'll pay in 2,400 a year, and the government bonus will add "
                      "600, giving you 3,000 a year before any interest or growth. Over four years, that's about "
                      "12,000. Set up a standing order for the day after payday, so you never see the money. Keep the "
                      "withdrawal rules in mind: if you take the money out for anything other than a first home or "
-                     "retirement, you lose the bonus and pay a penalty."),
+                     "retirement, you lose the bonus and pay a penalty.")),
                     ("car", "I'm wondering whether to sell my car. I only use it at weekends."),
-                    ("car_a", "It's worth doing the maths. Add up the yearly costs of keeping the car: loan payments, insurance, "
+                    ("car_a", ("It's worth doing the maths. Add up the yearly costs of keeping the car: loan payments, insurance, "
                      "road tax, MOT, servicing, parking, fuel and depreciation. For a car used only at weekends, that "
                      "often comes to 2,000 to 3,000 pounds a year. Then estimate what you'd spend without it: car club "
                      "hire, occasional rentals, trains and taxis. In a city like Bristol, many people find they're "
                      "better off without a car. If the car is worth more than the loan balance, selling it could also "
-                     "clear that debt."),
+                     "clear that debt.")),
                 ],
             ),
             (
                 "8:50 pm on 30 April, 2023",
                 [
                     ("sold", "I sold the car last weekend and used the money to pay off the car loan."),
-                    ("sold_a", "That's a big step. Paying off the car loan means one debt completely gone, and you no "
+                    ("sold_a", ("That's a big step. Paying off the car loan means one debt completely gone, and you no "
                      "longer pay insurance, tax and running costs. Check that the lender confirms the loan is closed "
                      "and that you get a settlement letter. Cancel the car insurance and get a refund for the unused "
-                     "months. Now put the money you were paying on the loan to work."),
+                     "months. Now put the money you were paying on the loan to work.")),
                     ("card", "The credit card balance is down to 3,300."),
-                    ("card_a", "Down to 3,300 is great progress in just a few months, and with 0 percent interest, "
+                    ("card_a", ("Down to 3,300 is great progress in just a few months, and with 0 percent interest, "
                      "every pound you pay reduces the debt. Keep your direct debit going, and consider adding a "
                      "little more each month now that the car loan is gone, so you clear it well before the 0 percent "
                      "period ends. "
                      "Check your statement each month to make sure the payments are going where you expect, and set a "
                      "reminder two months before the promotional period ends, so you have time to clear or move any "
-                     "remaining balance."),
+                     "remaining balance.")),
                     "What should I do with the money I was paying on the car loan?",
-                    "This is where you can speed up everything. A sensible order: first, top up your emergency "
+                    ("This is where you can speed up everything. A sensible order: first, top up your emergency "
                     "buffer to at least one month of expenses. Then split the freed-up money between the credit card, "
                     "to clear it sooner and be safe when the 0 percent period ends, and your deposit savings. If you "
                     "haven't already, increase your pension contribution to get the full employer match. Set up the "
                     "transfers automatically on payday, so you don't have to think about them, and review your "
-                    "progress every few months.",
+                    "progress every few months."),
                 ],
             ),
         ],

@@ -21,7 +21,8 @@ append follows in a group; storage/write_behind.py owns that protocol end to end
 its text is embedded; the embedding follows in the background a moment later, batched
 with whatever else waits, or with the next search, which embeds the waiting memories
 beside its query, so every search finds every add that returned. At most
-``EMBED_BEHIND_MAX`` wait; ``flush()``, updates, deletes and close embed them first.
+``EMBED_BEHIND_MAX`` wait; ``flush()``, updates, deletes and close embed them first;
+embed_behind.py states the protocol.
 
 **Recovery** on open: the pending vectors a killed process had acknowledged are
 appended (``recover``, storage/write_behind.py), embedded first where they never were.
@@ -41,36 +42,43 @@ import os
 import socket
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from . import validation as v
 from .config import MemoryConfig
+from .embed_behind import EmbedBehind
 from .errors import ConsistencyError, InvalidInputError, NotFoundError, RecordStoreError
 from .fusion import fuse
-from .models import STAGES, AddResult, CallTiming, CoreBlock, HistoryEvent, MemoryRecord, RepairReport, SearchHit, VerifyReport
+from .models import (
+    AddResult,
+    CallTiming,
+    CoreBlock,
+    HistoryEvent,
+    MemoryRecord,
+    RepairReport,
+    SearchHit,
+    VerifyReport,
+)
 from .storage.base import NewMemory
 from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
-from .storage.scopes import scope_of
 from .storage.libsql import RecordStore
+from .storage.scopes import scope_of
 from .storage.write_behind import WriteBehind
+from .timing import StageClock, timed_write
 from .vector_reads import VectorReads
 
-__all__ = ["Orchestrator", "Embedderlike", "StageClock"]
+__all__ = ["Embedderlike", "Orchestrator", "StageClock"]
 
 log = logging.getLogger(__name__)
 
 TIMINGS_KEPT = 200_000
-#: Memories at most waiting to be embedded (embed-behind); an add that finds this many embeds them.
-EMBED_BEHIND_MAX = 64
-#: How long a memory waits for a search to embed it before the background does.
-EMBED_BEHIND_DELAY_S = 0.02
 
 
 class Embedderlike(Protocol):
@@ -80,33 +88,6 @@ class Embedderlike(Protocol):
     async def embed(self, texts: Sequence[str]) -> np.ndarray: ...
     def stats(self) -> dict[str, Any]: ...
     def clear_cache(self) -> None: ...
-
-
-class StageClock:
-    """The one timer of a call: seconds per stage, and the wall time around them."""
-
-    def __init__(self, op: str, items: int) -> None:
-        self.op = op
-        self.items = items
-        self.start = time.perf_counter()
-        self.stages = dict.fromkeys(STAGES[:-1], 0.0)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[name] += time.perf_counter() - start
-
-    def add(self, name: str, seconds: float) -> None:
-        self.stages[name] += seconds
-
-    def finish(self) -> CallTiming:
-        wall = time.perf_counter() - self.start
-        stages = dict(self.stages)
-        stages["other"] = max(0.0, wall - sum(stages.values()))
-        return CallTiming(op=self.op, items=self.items, wall=wall, stages=stages)
 
 
 def now() -> datetime:
@@ -160,11 +141,9 @@ class Orchestrator:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{os.urandom(6).hex()}"
         self.recovered = 0
         self.write_behind = WriteBehind(records, vectors, owner=self.owner)  # its protocol: write_behind.py
-        # embed-behind: memories committed to the records store, not embedded yet (in
-        # order), the futures of the embeddings under way, and the background task
-        self._unembedded: list[NewMemory] = []
-        self._embedding: set[asyncio.Future[None]] = set()
-        self._embed_task: asyncio.Future[None] | None = None
+        # memories committed to the records store, not embedded yet: embed_behind.py
+        self.embed_behind = EmbedBehind(records, self.write_behind, owner=self.owner, history=config.write_history,
+                                        embed=self.embed, embed_query=self.embed_query)
 
     @contextmanager
     def clock(self, op: str, items: int) -> Iterator[StageClock]:
@@ -293,7 +272,7 @@ class Orchestrator:
         if not items:
             return
         if vectors is None and self._embed_behind_ok(items):
-            await self._store_unembedded(items, clock, {} if taken is None else taken)
+            await self.embed_behind.commit(items, clock, {} if taken is None else taken)
             return
         # Chunks exist to overlap embedding with writes; given vectors, there is nothing to
         # overlap and bigger appends are cheaper (a LanceDB append costs ~2 ms + ~5 us a row).
@@ -336,7 +315,7 @@ class Orchestrator:
             clock.add("vectors", await self.vectors.add(chunk, vecs))
 
         async def records() -> None:
-            await self._write_records(self.records.insert(chunk, history=self.config.write_history, taken=taken), clock)
+            await timed_write(self.records.insert(chunk, history=self.config.write_history, taken=taken), clock)
 
         if not self.config.persist_records:
             await vectors()
@@ -344,7 +323,7 @@ class Orchestrator:
         if self._behind_ok(chunk):
             # Write-behind: the records transaction holds the vectors too (pending_vectors),
             # so the add is durable when it commits; the LanceDB append follows in a group.
-            await self._write_records(
+            await timed_write(
                 self.records.insert(chunk, history=self.config.write_history, taken=taken, pending=(vecs, self.owner)),
                 clock,
             )
@@ -371,13 +350,6 @@ class Orchestrator:
             with clock.stage("vectors"):
                 await self.vectors.delete_ids(losers)
 
-    @staticmethod
-    async def _write_records(write: Awaitable[dict[str, float]], clock: StageClock) -> None:
-        """Run a records write and add its time inside the transaction to records and history."""
-        stages = await write
-        clock.add("records", stages.get("records", 0.0))
-        clock.add("history", stages.get("history", 0.0))
-
     def _behind_ok(self, chunk: Sequence[NewMemory]) -> bool:
         """Small writes to a local records file go write-behind (``WriteBehind.applies``)."""
         return self.write_behind.applies(chunk, self.config.write_behind_rows)
@@ -385,68 +357,6 @@ class Orchestrator:
     def _embed_behind_ok(self, items: Sequence[NewMemory]) -> bool:
         # the memory waits for its embedding in the records store: none without records
         return self.config.embed_behind and self.config.persist_records and self._behind_ok(items)
-
-    async def _store_unembedded(self, items: list[NewMemory], clock: StageClock, taken: dict[str, str]) -> None:
-        """Embed-behind: commit the memories (with an empty pending vector) and return;
-        the embedding follows in the background or with the next search (``_embed_waiting``)."""
-        await self._write_records(
-            self.records.insert(items, history=self.config.write_history, taken=taken, pending=(None, self.owner)), clock
-        )
-        self._unembedded.extend(m for m in items if m.hash not in taken)
-        if len(self._unembedded) >= EMBED_BEHIND_MAX:  # the background is behind: this add helps
-            await self._embed_waiting(None, clock)
-        elif self._unembedded and (self._embed_task is None or self._embed_task.done()):
-            self._embed_task = asyncio.ensure_future(self._embed_in_background())
-
-    async def _embed_in_background(self) -> None:
-        # A moment's wait: an agent's next search usually comes first and embeds the
-        # memory in one model call with its query; and adds arriving meanwhile share a call.
-        await asyncio.sleep(EMBED_BEHIND_DELAY_S)
-        while self._unembedded:
-            try:
-                await self._embed_waiting(None, StageClock("embed_behind", len(self._unembedded)))
-            except Exception:  # still waiting: the next search or drain tries again (and raises)
-                log.warning("embedding added memories in the background failed", exc_info=True)
-                return
-
-    async def _embed_waiting(self, query: str | None, clock: StageClock) -> np.ndarray | None:
-        """Embed every memory waiting for it (and ``query`` beside them), queue their vector
-        rows, and wait for embeddings others started: afterwards every add that returned
-        before this call is searchable. Returns the query's vector."""
-        items, self._unembedded = self._unembedded, []
-        others = list(self._embedding)
-        qv = None
-        if items or query is not None:
-            mine: asyncio.Future[None] | None = None
-            if items:
-                mine = asyncio.get_running_loop().create_future()
-                self._embedding.add(mine)
-            try:
-                texts = [m.content for m in items]
-                if query is None:
-                    vecs = await self.embed(texts, clock)
-                elif not items:
-                    qv = await self.embed_query(query, clock)
-                else:  # each on its model's thread, at once
-                    vecs, qv = await asyncio.gather(self.embed(texts, clock), self.embed_query(query, clock))
-                if items:
-                    with clock.stage("vectors"):
-                        self.write_behind.append(items, vecs)
-            except BaseException:
-                self._unembedded[:0] = items  # still pending in the records store: tried again
-                raise
-            finally:
-                if mine is not None:
-                    self._embedding.discard(mine)
-                    mine.set_result(None)
-        if others:
-            await asyncio.gather(*others)
-        return qv
-
-    async def _flush_embeds(self) -> None:
-        """Embed whatever adds left waiting (before changes to stored memories, flush, close)."""
-        while self._unembedded or self._embedding:
-            await self._embed_waiting(None, StageClock("embed_behind", len(self._unembedded)))
 
     async def recover(self) -> int:
         """Append the pending vectors a killed process left (``WriteBehind.recover``). Runs on
@@ -462,7 +372,7 @@ class Orchestrator:
     async def _undo_insert(self, items: Sequence[NewMemory], *, vectors: bool = True, records: bool = True) -> None:
         ids = [m.id for m in items]
         try:
-            await self._flush_embeds()
+            await self.embed_behind.flush()
             if vectors:
                 await self.vectors.delete_ids(ids)
             if records and self.config.persist_records:
@@ -480,8 +390,8 @@ class Orchestrator:
             # a scope-only filter (user/agent/run ids) is answered exactly from memory (scopes.py)
             scope = scope_of(conds)
             qv = None
-            if self._unembedded or self._embedding:  # adds that returned are found: embed them now
-                qv = await self._embed_waiting(query if mode in ("vector", "hybrid") else None, clock)
+            if self.embed_behind.pending:  # adds that returned are found: embed them now
+                qv = await self.embed_behind.embed_waiting(query if mode in ("vector", "hybrid") else None, clock)
             elif mode in ("vector", "hybrid"):
                 qv = await self.embed_query(query, clock)
             with clock.stage("vectors"):
@@ -559,7 +469,7 @@ class Orchestrator:
         return await self.records.list_blocks()
 
     async def update(self, memory_id: str, content: str | None, metadata: dict[str, Any] | None) -> MemoryRecord:
-        await self._flush_embeds()
+        await self.embed_behind.flush()
         with self.clock("update", 1) as clock:
             with clock.stage("records" if self.config.persist_records else "vectors"):
                 old = await self._reads.get(memory_id)
@@ -590,7 +500,7 @@ class Orchestrator:
                 await self.vectors.upsert([stored], vecs[:1])
             try:
                 if self.config.persist_records:
-                    await self._write_records(self.records.update(old, new, history=self.config.write_history), clock)
+                    await timed_write(self.records.update(old, new, history=self.config.write_history), clock)
             except BaseException as exc:
                 try:
                     await self.vectors.upsert([NewMemory.from_record(old)], vecs[1:])
@@ -605,12 +515,12 @@ class Orchestrator:
         with self.clock(op, len(olds)) as clock:
             if not olds:
                 return 0
-            await self._flush_embeds()
+            await self.embed_behind.flush()
             if not self.config.persist_records:  # the vector table holds the only copy
                 with clock.stage("vectors"):
                     await self.vectors.delete_ids([m.id for m in olds])
                 return len(olds)
-            await self._write_records(self.records.delete(olds, history=self.config.write_history, when=now()), clock)
+            await timed_write(self.records.delete(olds, history=self.config.write_history, when=now()), clock)
             try:
                 with clock.stage("vectors"):
                     await self.vectors.delete_ids([m.id for m in olds])
@@ -692,7 +602,7 @@ class Orchestrator:
     async def flush(self) -> None:
         """Let every write acknowledged so far reach both stores' readers (written-behind
         vectors included: ``refresh`` flushes them; memories not embedded yet are first)."""
-        await self._flush_embeds()
+        await self.embed_behind.flush()
         await self.vectors.refresh()
 
     async def wait_warm(self) -> float:
@@ -727,8 +637,8 @@ class Orchestrator:
         rows queued for LanceDB, no memory waiting to be embedded, no row outside the indexes."""
         round_ = info.get("upkeep", {})
         queued = int(info.get("queued_rows", 0) or 0)
-        unembedded = len(self._unembedded)
-        embedding = len(self._embedding)
+        unembedded = len(self.embed_behind.waiting)
+        embedding = self.embed_behind.embedding
         unindexed = int(needs.get("unindexed_rows", 0) or 0)
         running = bool(round_.get("running"))
         return {
@@ -795,20 +705,14 @@ class Orchestrator:
             return RepairReport(reembedded=reembedded, removed_orphans=removed, after=await self.verify())
 
     async def reset(self) -> None:
-        await self._flush_embeds()
+        await self.embed_behind.flush()
         await self.records.reset()
         await self.vectors.reset()
         self.embedder.clear_cache()
 
     async def close(self) -> None:
         try:
-            try:
-                await self._flush_embeds()
-            except Exception:  # left pending in the records store: embedded on the next open
-                log.warning("embedding waiting memories on close failed", exc_info=True)
-            if self._embed_task is not None and not self._embed_task.done():
-                self._embed_task.cancel()  # nothing is left for it (drained above)
-                await asyncio.gather(self._embed_task, return_exceptions=True)
+            await self.embed_behind.close()
             await self.vectors.close()
         finally:
             await self.records.close()

@@ -39,9 +39,9 @@ CHILD = textwrap.dedent(
             return None
         CommitQueue.commit_all = never
         if sys.argv[2] == "unembedded":  # nor the embedding: libSQL has their text only
-            from agentmem.orchestrator import Orchestrator
-            Orchestrator._embed_waiting = never
-            Orchestrator._embed_in_background = never
+            from agentmem.embed_behind import EmbedBehind
+            EmbedBehind.embed_waiting = never
+            EmbedBehind._in_background = never
     mem = Memory(MemoryConfig(data_dir=sys.argv[1]), embedder=HashEmbedder())
     n = 0
     while True:
@@ -171,7 +171,7 @@ def test_many_sequential_adds_wait_for_the_embedding_at_the_bound(tmp_path: Path
     """However fast adds come, at most EMBED_BEHIND_MAX memories wait to be embedded."""
     from standin import HashEmbedder
 
-    from agentmem.orchestrator import EMBED_BEHIND_MAX
+    from agentmem.embed_behind import EMBED_BEHIND_MAX
 
     with Memory(MemoryConfig(data_dir=tmp_path / "s"), embedder=HashEmbedder()) as mem:
         most = 0

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PACKAGES", "machine_facts"]
+__all__ = ["PACKAGES", "load_average", "machine_facts"]
 
 #: Distributions whose versions are recorded (the ones that decide the figures).
 PACKAGES = ("agentmem", "fastembed", "lancedb", "onnxruntime", "libsql-client", "pyarrow", "numpy", "mem0ai")
@@ -59,6 +59,15 @@ def _memory_gib() -> float | None:
     except (OSError, ValueError, IndexError):
         pass
     return None
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages, rounded to 2 decimals (None where the OS has none):
+    recorded beside a measurement, since a shared machine's load moves the figures."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def machine_facts(*, model: str | None = None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..config import DEFAULT_MODEL, MemoryConfig
+from .machine import load_average
 from .stats import latency, percentile, rounded_mean
 
 __all__ = ["PgPeer", "ensure_spacy_alias", "unavailable_reason"]
@@ -293,9 +294,7 @@ class PgPeer:
         total = int(self._one(f"SELECT pg_total_relation_size('{COLLECTION}')"))
         row["table_bytes"] = total
         row["disk_bytes_per_memory"] = round(total / max(1, self.stored))
-        import os
-
-        row["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+        row["load_avg"] = load_average()
         return row
 
     def _agent_loop(self, queries: Any, users: int, agents: int, turns: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .machine import load_average
 from .stats import nearest_percentile
 
 __all__ = ["bench_remote", "many_workers", "shared_text", "worker_texts"]
@@ -284,7 +285,7 @@ def bench_remote(workdir: str | os.PathLike[str], *, workers: list[int], batches
                     results, wall = _run_workers(spec, root / f"work-{name}", workers=n, batches=batches, size=size,
                                                  shared=0, searches=searches, env=env, same_user=False)
                     row = {"backend": backend, "workers": n, **_summary(results, wall),
-                           "lance_versions": _lance_versions(cfg), "load_avg": [round(x, 2) for x in os.getloadavg()]}
+                           "lance_versions": _lance_versions(cfg), "load_avg": load_average()}
                 finally:
                     if pid is not None:
                         stop_server(pid)

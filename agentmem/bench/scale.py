@@ -41,7 +41,7 @@ import numpy as np
 from ..config import MemoryConfig
 from .datasets import DatasetItem
 from .harness import run_sync
-from .machine import machine_facts
+from .machine import load_average, machine_facts
 from .stats import latency, percentile, rounded_mean
 from .synthetic import generate
 
@@ -429,7 +429,7 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             row["disk_bytes"] = disk_bytes(store)
             row["disk_bytes_per_memory"] = round(row["disk_bytes"] / max(1, final))
             row["peak_rss_mb"] = peak_rss_mb()
-            row["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+            row["load_avg"] = load_average()
             stored = final
             result["steps"].append(row)
             if on_step is not None:

@@ -34,7 +34,6 @@ average around each.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -53,7 +52,7 @@ from ..bench.datasets import (
     parse_spec,
 )
 from ..bench.harness import positive_int, workspace
-from ..bench.machine import machine_facts
+from ..bench.machine import load_average, machine_facts
 from ..bench.results import render_table
 from ..bench.stats import mean, median, percentile
 from ..config import MemoryConfig
@@ -241,13 +240,6 @@ def _summary(rows: Sequence[dict[str, Any]], excluded: Sequence[int]) -> dict[st
             for c in sorted({r["category"] for r in ans})
         },
     }
-
-
-def _loadavg() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
 
 
 @dataclass
@@ -555,16 +547,16 @@ def measure_cost(
                     store = root / f"cost{i}-{rep}"
                     dpath, setting = runs_of[i]
                     mem = Memory(setting.config(base).replace(data_dir=str(store)))
-                    load_before = _loadavg()
+                    load_before = load_average()
                     index = ingest(mem, datasets[i], chunk=max(base.chunk_size, 256), messages=dpath.messages)
                     runs[i].append({"ops_per_s": index["ops_per_s"], "seconds": index["seconds"],
                                     "load_before": load_before[0] if load_before else None,
-                                    "load_after": (_loadavg() or [None])[0]})
+                                    "load_after": (load_average() or [None])[0]})
                     mems[i] = mem
                     step += 1
                     if progress:
                         progress("cost", step, steps)
-            search_load = _loadavg()
+            search_load = load_average()
             for n, q in enumerate(questions):
                 for j in range(len(runs_of)):
                     i = (n + j) % len(runs_of)
@@ -586,5 +578,5 @@ def measure_cost(
              "searches": len(latencies[i]),
              "recall": mean(recalls[i]),
              "search_load_before": search_load[0] if search_load else None,
-             "search_load_after": (_loadavg() or [None])[0],
+             "search_load_after": (load_average() or [None])[0],
              "runs": runs[i]} for i in range(len(runs_of))]

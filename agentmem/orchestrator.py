@@ -42,7 +42,7 @@ import os
 import socket
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -50,6 +50,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from . import consistency
 from . import validation as v
 from .config import MemoryConfig
 from .embed_behind import EmbedBehind
@@ -111,17 +112,6 @@ def row_to_hit(row: dict[str, Any]) -> SearchHit:
 @dataclass(frozen=True, slots=True)
 class _Added:
     id: str
-
-
-@dataclass(slots=True)
-class RangeDiff:
-    """How the two stores differ on one id range (see ``Orchestrator._compare``)."""
-
-    records: int
-    vectors: int
-    missing: list[str]
-    orphans: list[str]
-    stale: list[str]
 
 
 class Orchestrator:
@@ -567,38 +557,6 @@ class Orchestrator:
 
     # --- both stores ---------------------------------------------------------------------
 
-    async def _compare(self, page: int) -> AsyncIterator[RangeDiff]:
-        """Both stores side by side, one id range at a time, in bounded memory.
-
-        The records store gives up to ``page`` (id, hash) pairs in id order; the vector
-        store streams its rows of the same id range (after the previous page's last id,
-        up to this page's last id; the last range is open), so every vector row falls in
-        exactly one range. Neither store is read whole: memory stays flat at 1M memories.
-        """
-        after: str | None = None
-        while True:
-            rec_page = await self.records.id_hash_page(after, page)
-            upto = rec_page[-1][0] if len(rec_page) == page else None
-            rec = dict(rec_page)
-            found: set[str] = set()
-            orphans: set[str] = set()
-            stale: set[str] = set()
-            async for batch in self.vectors.id_hash_batches(after, upto):
-                for i, h in zip(batch.column("id").to_pylist(), batch.column("hash").to_pylist()):
-                    want = rec.get(i)
-                    if want is None:
-                        orphans.add(i)
-                    elif i in found or h != want:  # another text's vector, or the id stored twice
-                        stale.add(i)
-                    found.add(i)
-            yield RangeDiff(
-                records=len(rec), vectors=len(found),
-                missing=[i for i, _ in rec_page if i not in found], orphans=sorted(orphans), stale=sorted(stale),
-            )
-            if upto is None:
-                return
-            after = upto
-
     async def flush(self) -> None:
         """Let every write acknowledged so far reach both stores' readers (written-behind
         vectors included: ``refresh`` flushes them; memories not embedded yet are first)."""
@@ -654,29 +612,14 @@ class Orchestrator:
         }
 
     async def verify(self) -> VerifyReport:
-        """Compare both stores range by range (see ``_compare``); exact counts, at most
+        """Compare both stores range by range (consistency.py); exact counts, at most
         ``VerifyReport.LISTED`` ids listed per kind, in id order. Without records
         (``persist_records=False``) the records store holds none and the vector table is the
         only copy: ``records`` is 0 and nothing is counted as differing."""
         await self.flush()
         if not self.config.persist_records:
             return VerifyReport(records=0, vectors=await self.vectors.count())
-        cap = VerifyReport.LISTED
-        records = vectors = 0
-        counts = {"missing": 0, "orphans": 0, "stale": 0}
-        listed: dict[str, list[str]] = {k: [] for k in counts}
-        async for diff in self._compare(self.config.page_size):
-            records += diff.records
-            vectors += diff.vectors
-            for kind in counts:
-                ids = getattr(diff, kind)
-                counts[kind] += len(ids)
-                listed[kind].extend(ids[: max(0, cap - len(listed[kind]))])
-        return VerifyReport(
-            records=records, vectors=vectors,
-            missing_vectors=listed["missing"], orphan_vectors=listed["orphans"], stale_vectors=listed["stale"],
-            **counts,
-        )
+        return await consistency.verify(self.records, self.vectors, self.config.page_size)
 
     async def repair(self) -> RepairReport:
         """Make the vector store match the records store, one id range at a time: missing
@@ -685,23 +628,10 @@ class Orchestrator:
             await self.flush()
             if not self.config.persist_records:  # one copy: nothing to match against
                 return RepairReport(reembedded=0, removed_orphans=0, after=await self.verify())
-            reembedded = removed = 0
-            async for diff in self._compare(self.config.page_size):
-                if diff.stale:  # drop every copy first: an id stored twice comes back once
-                    with clock.stage("vectors"):
-                        await self.vectors.delete_ids(diff.stale)
-                redo = diff.missing + diff.stale
-                for start in range(0, len(redo), self.config.chunk_size):
-                    records = await self.records.get_many(redo[start : start + self.config.chunk_size])
-                    items = [NewMemory.from_record(r) for r in records]
-                    vecs = await self.embed([m.content for m in items], clock)
-                    with clock.stage("vectors"):
-                        await self.vectors.upsert(items, vecs)
-                    reembedded += len(items)
-                if diff.orphans:
-                    with clock.stage("vectors"):
-                        await self.vectors.delete_ids(diff.orphans)
-                    removed += len(diff.orphans)
+            reembedded, removed = await consistency.repair(
+                self.records, self.vectors, page=self.config.page_size, chunk=self.config.chunk_size,
+                embed=self.embed, clock=clock,
+            )
             return RepairReport(reembedded=reembedded, removed_orphans=removed, after=await self.verify())
 
     async def reset(self) -> None:

@@ -97,8 +97,7 @@ class VectorStore:
         self.scopes = ScopeIndex(lambda key: self._warmer.load_scope(key, self.scopes.max_rows),
                                  budget_bytes=scan_budget_bytes)
         self.versions = Versions(db, lambda: self.table, self.scopes, dim)
-        self._warmer = Warmer(lambda: self.table, self.versions.lock, dim, enabled=self.scan)
-        self._warmer.scopes = self.scopes
+        self._warmer = Warmer(lambda: self.table, self.scopes, self.versions.lock, dim, enabled=self.scan)
         self.queue = CommitQueue(dim, self._append, added=self.scopes.added, appended=self._appended)
 
     # --- what other parts and callers read ------------------------------------------------

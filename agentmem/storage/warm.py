@@ -31,12 +31,14 @@ WARM_AFTER_ROWS = 1000
 class Warmer:
     """Loads scope blocks ahead of their first search, and reads a block's rows."""
 
-    def __init__(self, table: Callable[[], Any], lock: asyncio.Lock, dim: int, *, enabled: bool) -> None:
+    def __init__(
+        self, table: Callable[[], Any], scopes: ScopeIndex, lock: asyncio.Lock, dim: int, *, enabled: bool
+    ) -> None:
         self._table = table  # the store's current handle (a reset opens a new one)
+        self.scopes = scopes
         self._lock = lock  # Versions.lock: a load never runs beside a checkout of the same handle
         self._dim = dim
         self.enabled = enabled
-        self.scopes: ScopeIndex | None = None  # set by the store once its index exists
         self.closed = False
         self._task: asyncio.Future[None] | None = None
         self.warmed = 0  # blocks loaded ahead of their first search
@@ -70,7 +72,6 @@ class Warmer:
         """Load the blocks of the users no search has loaded yet, largest first, one at a
         time, while they fit in 90 % of the budget. A search never waits for it beyond one
         load in flight."""
-        assert self.scopes is not None
         scopes = self.scopes
         began = time.perf_counter()
         try:

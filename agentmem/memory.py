@@ -124,14 +124,14 @@ class AsyncMemory:
         except BaseException:
             await records.close()
             raise
-        core = Orchestrator(cfg, embedder, vectors, records)
-        self._blocks = AsyncCoreBlocks(core, cfg.core_block_limit)
+        orch = Orchestrator(cfg, embedder, vectors, records)
+        self._blocks = AsyncCoreBlocks(orch, cfg.core_block_limit)
         try:
-            await core.recover()  # vectors of adds a killed process had acknowledged
+            await orch.recover()  # vectors of adds a killed process had acknowledged
         except BaseException:
-            await core.close()
+            await orch.close()
             raise
-        return core
+        return orch
 
     @property
     def core(self) -> AsyncCoreBlocks:
@@ -223,8 +223,8 @@ class AsyncMemory:
             items = new_memories([text], **self._scope(user_id, agent_id, run_id),
                                  memory_type=v.memory_type(memory_type), metadata=[v.encoded_metadata(metadata)],
                                  contexts=[ctx], created_at=None if when is None else when[0])
-            core = await self._ready()
-            return (await core.add_batch(items, op="add"))[0]
+            orch = await self._ready()
+            return (await orch.add_batch(items, op="add"))[0]
         if context is not None:
             raise InvalidInputError("context", "is not taken with messages: each message's context is built from "
                                     "the turns before it (config.message_context_turns)")
@@ -243,16 +243,16 @@ class AsyncMemory:
             mds.append(md)
         texts = [text for _, text, _ in said]
         turns = self.config.message_context_turns
-        core = await self._ready()
+        orch = await self._ready()
         earlier: list[str] = []
         if turns and scope["run_id"] is not None:
             only_messages = {"role": {"in": list(v.ROLES)}, **{k: None for k, x in scope.items() if x is None}}
-            latest = await core.list(parse_filters(only_messages, **scope), limit=turns, offset=0)
+            latest = await orch.list(parse_filters(only_messages, **scope), limit=turns, offset=0)
             earlier = [r.content for r in reversed(latest)]
         items = new_memories(texts, **scope, memory_type=mtype, metadata=mds,
                              contexts=_message_contexts(texts, earlier, turns, line),
                              created_at=now() if when is None else when[0])
-        return ResultList(await core.add_batch(items, op="add"))
+        return ResultList(await orch.add_batch(items, op="add"))
 
     async def add_batch(
         self,
@@ -275,9 +275,9 @@ class AsyncMemory:
         """
         items = self._prepare(texts, user_id=user_id, agent_id=agent_id, run_id=run_id, metadata=metadata,
                               memory_type=memory_type, contexts=contexts)
-        core = await self._ready()
-        vecs = v.vectors(vectors, len(items), core.embedder.dim)
-        return ResultList(await core.add_batch(items, vecs))
+        orch = await self._ready()
+        vecs = v.vectors(vectors, len(items), orch.embedder.dim)
+        return ResultList(await orch.add_batch(items, vecs))
 
     def _prepare(self, texts: Any, *, user_id: Any = None, agent_id: Any = None, run_id: Any = None,
                  metadata: Any = None, memory_type: Any = "semantic", contexts: Any = None,
@@ -324,12 +324,12 @@ class AsyncMemory:
                 raise InvalidInputError(f"batches[{i}].{sorted(extra)[0]}", "is not an add_batch argument")
             vectors = call.pop("vectors", None)
             prepared.append((self._prepare(**call, prefix=f"batches[{i}]."), vectors))
-        core = await self._ready()
-        checked = [(items, v.vectors(vecs, len(items), core.embedder.dim, f"batches[{i}].vectors"))
+        orch = await self._ready()
+        checked = [(items, v.vectors(vecs, len(items), orch.embedder.dim, f"batches[{i}].vectors"))
                    for i, (items, vecs) in enumerate(prepared)]
 
         async def run(batch: tuple[list[NewMemory], np.ndarray | None]) -> ResultList[AddResult]:
-            return ResultList(await core.add_batch(batch[0], batch[1]))
+            return ResultList(await orch.add_batch(batch[0], batch[1]))
 
         async with AioPool(size=width) as pool:
             results = await pool.map(run, checked)
@@ -362,8 +362,8 @@ class AsyncMemory:
         n = v.limit(limit, maximum=v.MAX_SEARCH_HITS)
         m = v.mode(self.config.search_mode if mode is None else mode)
         t = v.threshold(threshold)
-        core = await self._ready()
-        return ResultList(await core.search(q, conds, limit=n, mode=m, threshold=t))
+        orch = await self._ready()
+        return ResultList(await orch.search(q, conds, limit=n, mode=m, threshold=t))
 
     async def get(self, memory_id: str) -> MemoryRecord | None:
         """The memory with this id, or None."""
@@ -383,8 +383,8 @@ class AsyncMemory:
         """Memories in the scope, newest first, a page at a time."""
         conds = parse_filters(filters, **self._scope(user_id, agent_id, run_id))
         n, off = v.limit(limit), v.offset(offset)
-        core = await self._ready()
-        return ResultList(await core.list(conds, limit=n, offset=off))
+        orch = await self._ready()
+        return ResultList(await orch.list(conds, limit=n, offset=off))
 
     def iter_all(
         self,
@@ -419,10 +419,10 @@ class AsyncMemory:
 
     async def _pages(self, conds: list[Any], size: int, *, newest_first: bool = True) -> AsyncIterator[list[MemoryRecord]]:
         """The pages of a keyset walk (``Orchestrator.page``)."""
-        core = await self._ready()
+        orch = await self._ready()
         after = None
         while True:
-            page, after = await core.page(conds, after=after, limit=size, newest_first=newest_first)
+            page, after = await orch.page(conds, after=after, limit=size, newest_first=newest_first)
             if page:
                 yield page
             if after is None:
@@ -463,11 +463,11 @@ class AsyncMemory:
     async def delete(self, memory_id: str) -> None:
         """Delete one memory (its history stays, ending in a DELETE event)."""
         mid = v.memory_id(memory_id)
-        core = await self._ready()
-        old = await core.get(mid)
+        orch = await self._ready()
+        old = await orch.get(mid)
         if old is None:
             raise NotFoundError(mid)
-        await core.delete([old])
+        await orch.delete([old])
 
     async def delete_all(
         self,
@@ -496,8 +496,8 @@ class AsyncMemory:
             raise InvalidInputError(
                 "user_id", "delete_all needs user_id, agent_id or run_id, or everything=True for the whole store"
             )
-        core = await self._ready()
-        return await core.delete_where(parse_filters(None, **scope))
+        orch = await self._ready()
+        return await orch.delete_where(parse_filters(None, **scope))
 
     async def reset(self) -> None:
         """Delete every memory, history event and core block in both stores."""
@@ -516,16 +516,16 @@ class AsyncMemory:
         """
         target = Path(path)
         kind = _file_kind(target, "path")
-        core = await self._ready()
-        await core.flush()
+        orch = await self._ready()
+        await orch.flush()
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        out = _ExportFile(tmp, kind, core.embedder.dim if include_vectors else None)
+        out = _ExportFile(tmp, kind, orch.embedder.dim if include_vectors else None)
         total = 0
         try:
             async for page in self._pages([], self.config.page_size, newest_first=False):
                 columns = ["id", FTS_COLUMN, "vector"] if include_vectors else ["id", FTS_COLUMN]
-                stored = await core.vector_rows([r.id for r in page], columns)
+                stored = await orch.vector_rows([r.id for r in page], columns)
                 await asyncio.to_thread(out.write, page, stored)  # formatting off the event loop
                 total += len(page)
             out.close()
@@ -553,8 +553,8 @@ class AsyncMemory:
         kind = _file_kind(source, "path")
         if not source.is_file():
             raise InvalidInputError("path", f"no such file: {source}")
-        core = await self._ready()
-        dim, size = core.embedder.dim, self.config.page_size
+        orch = await self._ready()
+        dim, size = orch.embedder.dim, self.config.page_size
 
         def check() -> None:  # pass 1, in a worker thread: the event loop stays free meanwhile
             for start, rows, given in _read_pages(source, kind, size, dim):
@@ -569,17 +569,17 @@ class AsyncMemory:
         try:
             while (page := await asyncio.to_thread(next, pages, None)) is not None:
                 items, vecs = await asyncio.to_thread(prepare, page)
-                existing = {r.id for r in await core.get_many([m.id for m in items])}
+                existing = {r.id for r in await orch.get_many([m.id for m in items])}
                 keep = [i for i, m in enumerate(items) if m.id not in existing]
                 if not keep:
                     continue
                 use_vectors = not reembed and all(vecs[i] is not None for i in keep)
                 arr = v.vectors(np.stack([vecs[i] for i in keep]), len(keep), dim) if use_vectors else None
-                results = await core.add_batch([items[i] for i in keep], arr, op="import")
+                results = await orch.add_batch([items[i] for i in keep], arr, op="import")
                 added.extend(r.id for r in results if r.event == "ADD")
         except BaseException:
             if added:
-                await core.undo_adds(added)
+                await orch.undo_adds(added)
             raise
         finally:
             pages.close()
@@ -663,8 +663,8 @@ class AsyncMemory:
             return
         self._closed = True
         if self._orchestrator is not None:
-            core, self._orchestrator = self._orchestrator, None
-            await core.close()
+            orch, self._orchestrator = self._orchestrator, None
+            await orch.close()
 
     @property
     def closed(self) -> bool:

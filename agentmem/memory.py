@@ -637,6 +637,13 @@ class AsyncMemory:
             "recovered": facts["recovered"],
         }
 
+    async def block_stats(self) -> dict[str, Any]:
+        """The counters of the in-memory scope blocks (blocks, rows, bytes, hits, misses,
+        drops, foreign_drops, foreign_rows, ...), read without touching a store: what a
+        benchmark reads right before timing searches, where ``stats()`` would read both
+        stores first. ``stats()["lance"]["scope_blocks"]`` reports the same counters."""
+        return (await self._ready()).block_stats()
+
     async def wait_warm(self) -> float:
         """Wait until the scope blocks loaded in the background after open are in memory;
         returns the seconds that warm-up took (0.0 when none ran). A benchmark calls it
@@ -1058,6 +1065,7 @@ class Memory:
     optimize = _sync("optimize")
     stats = _sync("stats")
     wait_warm = _sync("wait_warm")
+    block_stats = _sync("block_stats")
     embed = _sync("embed")
 
     def iter_all(

@@ -567,6 +567,10 @@ class Orchestrator:
         """Wait for the warm-up of scope blocks after open (if one runs); its seconds."""
         return await self.vectors.wait_warm()
 
+    def block_stats(self) -> dict[str, Any]:
+        """The in-memory scope blocks' counters (no store is read)."""
+        return {**self.vectors.scopes.stats(), "foreign_rows": self.vectors.foreign_rows}
+
     async def stats(self) -> dict[str, Any]:
         """Counts and facts of both stores, the embedder and background upkeep."""
         records, vectors, history, users, types, info, version, needs = await asyncio.gather(

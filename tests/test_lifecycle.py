@@ -85,6 +85,9 @@ def test_upkeep_state_settles_and_hooks(mem):
     mem.add_batch(["a fact about rivers", "a fact about hills"], user_id="r", vectors=vecs)
     mem.add("one more fact", user_id="r")  # embed-behind and write-behind
     assert mem.wait_warm() >= 0.0
+    blocks = mem.block_stats()
+    assert {"blocks", "hits", "misses", "drops", "foreign_drops", "foreign_rows"} <= set(blocks)
+    assert blocks["blocks"] == mem.stats()["lance"]["scope_blocks"]["blocks"]
     mem.flush()
     mem.optimize()
     up = mem.stats()["upkeep"]

@@ -1,5 +1,10 @@
 """The public facades: :class:`AsyncMemory` (the real implementation) and :class:`Memory`.
 
+A facade method checks and converts its arguments (validation.py), then calls the
+orchestrator, the one door to the stores (orchestrator.py); no facade reads or writes a
+store itself. The hooks benchmarks and tests need are public methods here too:
+``wait_warm()``, ``embed()``, ``block_stats()`` and ``stats()["upkeep"]``.
+
 ``Memory`` runs an ``AsyncMemory`` on a private event loop in a daemon thread and waits
 for each call, so it works in plain scripts and inside a running loop (Jupyter,
 Streamlit) alike, without nest_asyncio.

@@ -27,9 +27,9 @@ embed_behind.py states the protocol.
 **Recovery** on open: the pending vectors a killed process had acknowledged are
 appended (``recover``, storage/write_behind.py), embedded first where they never were.
 
-**Consistency**: the records store is the source of truth. ``verify`` compares both
-stores one id range at a time in bounded memory; ``repair`` re-embeds missing or stale
-vectors and removes orphans. Without records (``persist_records=False``) the vector table
+**Consistency** (consistency.py): the records store is the source of truth. ``verify``
+compares both stores one id range at a time in bounded memory; ``repair`` re-embeds
+missing or stale vectors and removes orphans. Without records (``persist_records=False``) the vector table
 is the only copy and every read uses it (vector_reads.py).
 """
 

@@ -29,8 +29,8 @@ appended (``recover``, storage/write_behind.py), embedded first where they never
 
 **Consistency** (consistency.py): the records store is the source of truth. ``verify``
 compares both stores one id range at a time in bounded memory; ``repair`` re-embeds
-missing or stale vectors and removes orphans. Without records (``persist_records=False``) the vector table
-is the only copy and every read uses it (vector_reads.py).
+missing or stale vectors and removes orphans. Without records (``persist_records=False``)
+the vector table is the only copy and every read uses it (vector_reads.py).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from agentmem import AsyncMemory, Memory, MemoryConfig  # noqa: E402
+from agentmem import AsyncMemory, Memory, MemoryConfig
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -52,6 +52,25 @@ def locomo_path() -> Path:
 
 # --- real servers on loopback (agentmem/stack.py): sqld for records, SeaweedFS S3 for vectors ---
 
+# Every test that needs one of these is a slow test: `python -m pytest -m "not slow"` starts no server.
+SERVER_FIXTURES = frozenset({"remote_stack", "sqld_url", "remote_config"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for a server fixture, directly or through another fixture, is marked
+    `slow` whether or not its file says so; a new server test cannot land in the fast set."""
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def _slow_tests_only(request: pytest.FixtureRequest) -> None:
+    """A server fixture reached at run time (``request.getfixturevalue``) escapes the marking
+    above; such a test must carry the `slow` marker itself."""
+    if request.node.get_closest_marker("slow") is None:
+        pytest.fail(f"{request.node.nodeid} starts a server: mark it @pytest.mark.slow", pytrace=False)
+
 
 @pytest.fixture(scope="session")
 def remote_stack(tmp_path_factory):
@@ -74,10 +93,11 @@ def remote_stack(tmp_path_factory):
 
 
 @pytest.fixture
-def sqld_url(tmp_path: Path):
+def sqld_url(tmp_path: Path, request: pytest.FixtureRequest):
     """A fresh sqld (empty database) for one test: its URL; stopped afterwards."""
     from agentmem.stack import StackError, start_sqld, stop_server
 
+    _slow_tests_only(request)
     try:
         pid, port = start_sqld(tmp_path / "sqld")
     except StackError as exc:

@@ -44,6 +44,7 @@ def sidebar_text(at) -> str:  # noqa: ANN001
     return "\n".join(shown(c).replace("`", "") for c in at.sidebar.caption)
 
 
+@pytest.mark.slow  # real servers
 def test_sidebar_connects_ingest_and_search_use_the_servers(store_dir, stack_env, sqld_url, tmp_path):
     vectors = stack_env.vectors_uri(f"app-{uuid.uuid4().hex[:8]}")
     at = connect(open_page(), records=sqld_url, vectors=vectors, options=options_text(stack_env))
@@ -116,6 +117,7 @@ def test_bad_settings_are_one_named_error_and_write_nothing(case, store_dir, tmp
         assert at.sidebar.text_input(key="_records_url_input").value == unreachable
 
 
+@pytest.mark.slow  # real servers
 def test_missing_bucket_is_named_and_writes_nothing(store_dir, stack_env, sqld_url):
     at = connect(open_page(), records=sqld_url, vectors="s3://no-such-bucket/agentmem", options=options_text(stack_env))
     errors = [shown(e) for e in at.sidebar.error]
@@ -124,6 +126,7 @@ def test_missing_bucket_is_named_and_writes_nothing(store_dir, stack_env, sqld_u
     assert f"Store: {store_dir.resolve()}" in sidebar_text(at)
 
 
+@pytest.mark.slow  # real servers
 def test_environment_fills_a_new_session(store_dir, stack_env, sqld_url, monkeypatch):
     """$AGENTMEM_RECORDS_URL / _VECTORS_URI / _STORAGE_OPTIONS: a new session (a reload) starts on the remote stores."""
     vectors = stack_env.vectors_uri(f"app-{uuid.uuid4().hex[:8]}")
@@ -146,6 +149,7 @@ def _all_text(node) -> str:  # noqa: ANN001
     return "\n".join(parts)
 
 
+@pytest.mark.slow  # real servers
 def test_secrets_from_the_environment_never_shown(store_dir, stack_env, sqld_url, monkeypatch):
     token = "tok-" + uuid.uuid4().hex
     monkeypatch.setenv("AGENTMEM_RECORDS_AUTH_TOKEN", token)

@@ -78,6 +78,7 @@ def test_bad_files_are_messages(store_dir, tmp_path):
     assert any("sizes: sizes must increase" in shown(e) for e in at.error)
 
 
+@pytest.mark.slow  # a bench-scale run from the page
 def test_tiny_run_from_the_page(store_dir):
     at = open_page(PAGE, timeout=TIMEOUT)
     at.text_input(key="scale_sizes").set_value("60,150")

@@ -71,6 +71,7 @@ def tiny_run(tmp_path_factory) -> dict:
     return json.loads(out.read_text())
 
 
+@pytest.mark.slow  # a bench-scale run at two sizes (the module's tiny_run)
 def test_tiny_run_measures_each_step(tiny_run):
     steps = tiny_run["steps"]
     assert [s["size"] for s in steps] == [120, 300]
@@ -104,6 +105,7 @@ def test_no_query_text_is_used_twice():
     assert len(set(texts)) == len(texts)
 
 
+@pytest.mark.slow  # a bench-scale run at two sizes (the module's tiny_run)
 def test_scale_frame_and_charts(tiny_run):
     import sys
 
@@ -125,6 +127,7 @@ def test_scale_frame_and_charts(tiny_run):
         charts.scale_latency(frame.drop(columns=["size"]))
 
 
+@pytest.mark.slow  # starts PostgreSQL with pgvector where the peer is installed
 def test_mem0_peer_on_pgvector(tmp_path):
     from agentmem.bench import mem0_pg
 
@@ -162,6 +165,7 @@ def test_peer_skipped_with_a_reason_when_not_installed(tmp_path):
     assert "not installed" in json.loads(out.read_text())["mem0"]["skipped"]
 
 
+@pytest.mark.slow  # a bench-scale run at two sizes (the module's tiny_run)
 def test_benchmarks_tables_render_a_scale_run(tiny_run):
     spec = importlib.util.spec_from_file_location(
         "benchmarks_report", Path(__file__).resolve().parent.parent / "scripts" / "benchmarks_report.py")

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workbench"))
 import e2e  # noqa: E402
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(not e2e.CHROMIUM.exists(), reason=f"no {e2e.CHROMIUM} (run scripts/install_browser.sh)"),
 ]

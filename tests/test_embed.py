@@ -338,6 +338,7 @@ def _build_in_child(cache: str) -> str:
     return str(ensure_model_folder(Path(cache), optimize=True, quantize=True).path)
 
 
+@pytest.mark.slow  # three processes each build the model folder from scratch
 def test_concurrent_builds_in_processes_agree(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(3) as pool:

@@ -16,6 +16,8 @@ from parts import catch_stores
 from agentmem import Memory, MemoryConfig
 from agentmem.bench.remote import many_workers
 
+pytestmark = pytest.mark.slow  # sqld and SeaweedFS, several processes
+
 HANG = 120  # a wait that only a hang reaches
 MODES = ("vector", "fts", "hybrid")
 

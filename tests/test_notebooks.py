@@ -23,6 +23,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_output
 
+pytestmark = pytest.mark.slow  # runs every notebook on a fresh kernel
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 NAMES = ("01_quickstart.ipynb", "02_optimization_phases.ipynb", "03_retrieval_quality.ipynb", "04_scale.ipynb")

@@ -21,6 +21,7 @@ def _server_count(url: str, table: str) -> int:
     return asyncio.run(q())
 
 
+@pytest.mark.slow  # real servers
 def test_memory_over_a_remote_libsql_url(tmp_path, sqld_url):
     cfg = MemoryConfig(data_dir=tmp_path / "s", records_url=sqld_url, pool_size=2)
     with Memory(cfg) as mem:
@@ -50,6 +51,7 @@ def test_unreachable_server_is_a_record_store_error(tmp_path):
     assert err.value.setting == "records_url"
 
 
+@pytest.mark.slow  # real servers
 def test_many_connections_opening_a_fresh_server_database_at_once(sqld_url):
     """Workers starting together against an empty sqld all migrate it: sqld answers some of
     them SQLITE_BUSY at once (seen as a worker dying on open); those calls are retried within
@@ -70,6 +72,7 @@ def test_many_connections_opening_a_fresh_server_database_at_once(sqld_url):
     assert _server_count(sqld_url, "memories") == 0
 
 
+@pytest.mark.slow  # real servers
 def test_busy_server_past_the_timeout_is_a_records_store_error(sqld_url):
     """With no time to wait, the same race surfaces as RecordStoreError, not a raw client error."""
     from agentmem.storage.libsql import RecordStore

@@ -38,6 +38,7 @@ def _lance_tables(cfg: MemoryConfig) -> list[str]:
     return asyncio.run(q())
 
 
+@pytest.mark.slow  # real servers
 def test_contract_on_sqld_and_s3(remote_config: MemoryConfig, tmp_path: Path):
     cfg = remote_config
     with Memory(cfg) as mem:
@@ -101,6 +102,7 @@ def test_contract_on_sqld_and_s3(remote_config: MemoryConfig, tmp_path: Path):
     assert {"memories", "history", "core_blocks", "leases"} <= set(server_tables(cfg.records_url))
 
 
+@pytest.mark.slow  # real servers
 def test_secrets_never_shown(remote_config: MemoryConfig):
     secret = remote_config.storage_options["aws_secret_access_key"]
     key_id = remote_config.storage_options["aws_access_key_id"]
@@ -118,6 +120,7 @@ def test_secrets_never_shown(remote_config: MemoryConfig):
         assert secret not in text and key_id not in text and cfg.records_auth_token not in text
 
 
+@pytest.mark.slow  # real servers
 @pytest.mark.parametrize("case", ["unreachable_records", "unreachable_s3", "missing_bucket", "bad_credentials"])
 def test_bad_remote_settings_are_named_and_write_nothing(case, remote_stack, sqld_url, tmp_path):
     good = remote_stack.storage_options()
@@ -164,6 +167,7 @@ def test_storage_options_values_are_strings():
     assert err.value.field == "storage_options.allow_http"
 
 
+@pytest.mark.slow  # real servers
 def test_credentials_from_the_environment(remote_stack, sqld_url, tmp_path):
     """storage_options without keys: LanceDB takes AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment.
     (Not tested: no credentials at all, where the AWS client would ask the cloud metadata
@@ -188,7 +192,7 @@ def test_credentials_from_the_environment(remote_stack, sqld_url, tmp_path):
 # --- the upkeep lease (RecordStore.try_lease / release_lease) --------------------------
 
 
-@pytest.fixture(params=["sqld", "file"])
+@pytest.fixture(params=[pytest.param("sqld", marks=pytest.mark.slow), "file"])
 def lease_url(request, tmp_path):
     if request.param == "file":
         return "file:" + str(tmp_path / "records.db")

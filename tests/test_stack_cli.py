@@ -13,6 +13,8 @@ import pytest
 
 from agentmem.stack import find_binary
 
+pytestmark = pytest.mark.slow  # starts sqld and SeaweedFS through the CLI
+
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "agentmem", *args], capture_output=True, text=True, timeout=180,

@@ -303,9 +303,10 @@ async def _settle(mem: Any, limit_s: float) -> float:
     return round(time.perf_counter() - t0, 1)
 
 
-def _block_counts(stats: dict[str, Any]) -> dict[str, int]:
-    """The scope-block counters of a ``stats()`` (none for a store without scope blocks)."""
-    st = stats.get("lance", {}).get("scope_blocks")
+async def _block_counts(mem: Any) -> dict[str, int]:
+    """The scope-block counters from memory (``block_stats()`` reads no store): they are taken
+    right before timed searches, which must start as the ingest ends."""
+    st = await mem.block_stats()
     if not st:
         return {}
     return {k: st[k] for k in ("blocks", "hits", "misses", "drops", "foreign_drops")}
@@ -403,12 +404,12 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             row: dict[str, Any] = {"size": size, "stored": count, "offered": len(items), "added": added,
                                    "ingest_s": round(secs, 2), "ingest_per_s": round(len(items) / secs) if secs else None}
             # within seconds of the ingest: upkeep is still catching up in the background
-            blocks_before = _block_counts(await _stats(mem))
             row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
+            blocks_before = await _block_counts(mem)
             row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end)
             row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
             # what the scope blocks did meanwhile: loads (misses), drops, drops for other writers
-            row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in _block_counts(await _stats(mem)).items()}
+            row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in (await _block_counts(mem)).items()}
             row["add"] = [await _adds(mem, qs, users, adds, rng) for _ in range(repeat)]
             row["freshness"] = await _freshness(mem, qs, users, probes, rng)
             row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns) for a in agents]

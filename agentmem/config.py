@@ -199,13 +199,14 @@ class MemoryConfig:
     dedupe: bool = True
     write_history: bool = True
     page_size: int = 5_000
-    # two turns before each turn, with the session date: LoCoMo recall@10 0.637 -> 0.74 (BENCHMARKS.md)
+    # add(messages): the two messages before each one, with the session date, become its
+    # full-text context (BENCHMARKS.md, retrieval quality: add(messages) against plain add_batch)
     message_context_turns: int = 2
 
     search_mode: SearchMode = "hybrid"
-    # minmax, 0.4, 50 candidates: kept by 2-fold cross-validation on the LoCoMo dev split
-    # (agentmem eval --cv 2, BENCHMARKS.md, retrieval). 100 candidates adds ~0.015 recall@10
-    # but costs +6.5 % search p50 (+10 % with the context): over the 10 % budget.
+    # the fusion and its weights are chosen by cross-validation over every evaluation data
+    # set and way in (agentmem eval, BENCHMARKS.md, retrieval quality); calibrated fusion
+    # weighs full text by how much signal it can carry in a scope of that size
     hybrid_fusion: Literal["calibrated", "minmax", "rrf", "adaptive"] = "calibrated"
     hybrid_vector_weight: float = 0.1
     hybrid_vector_floor: float = 0.0

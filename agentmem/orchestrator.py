@@ -182,7 +182,7 @@ class Orchestrator:
             for i, m in enumerate(items):
                 first.setdefault(m.hash, i) if self.config.dedupe else first.setdefault(f"{i}:{m.hash}", i)
             # One future per call (not per memory: a bulk batch made 100k of them): another
-            # in-flight call adding one of our hashes waits for it and reads its id there.
+            # in-flight call adding one of this call's hashes waits for it and reads its id there.
             call: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
             owned: list[str] = []
             waiting: dict[str, asyncio.Future[dict[str, str]]] = {}
@@ -215,7 +215,7 @@ class Orchestrator:
                 new_keys = [k for k in owned if k not in ids]
                 new_items = [items[first[k]] for k in new_keys]
                 new_vectors = None if vectors is None else vectors[[first[k] for k in new_keys]]
-                # hash -> id of a memory another process stored first (between our check and our write)
+                # hash -> id of a memory another process stored first (between this call's check and its write)
                 taken: dict[str, str] = {}
                 await self._store(new_items, new_vectors, clock, taken)
                 for k, m in zip(new_keys, new_items):
@@ -284,7 +284,7 @@ class Orchestrator:
                 vecs = await pending
                 pending = None
                 if self.config.pipeline and n + 1 < len(chunks):
-                    pending = embed_chunk(n + 1)  # runs in the model's thread while we write
+                    pending = embed_chunk(n + 1)  # runs in the model's thread while this chunk is written
                 await self._write(chunk, vecs, clock, {} if taken is None else taken)
                 written.extend(m for m in chunk if taken is None or m.hash not in taken)
                 if pending is None and n + 1 < len(chunks):

@@ -17,7 +17,29 @@ from typing import Any, Literal
 
 from .errors import InvalidInputError
 
-__all__ = ["MemoryConfig", "DEFAULT_MODEL", "SEARCH_MODES", "FUSIONS", "REMOTE_SCHEMES"]
+__all__ = [
+    "DATA_DIR_ENV",
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_MODEL",
+    "FUSIONS",
+    "REMOTE_SCHEMES",
+    "SEARCH_MODES",
+    "MemoryConfig",
+    "default_data_dir",
+]
+
+#: Where a store lives when nothing else is said: ``MemoryConfig()``, the workbench and the
+#: ``agentmem`` store commands all use it (relative to the current folder).
+DEFAULT_DATA_DIR = "data/agentmem"
+#: The environment variable that moves the workbench's and the command line's default store.
+DATA_DIR_ENV = "AGENTMEM_DATA_DIR"
+
+
+def default_data_dir() -> str:
+    """``$AGENTMEM_DATA_DIR`` or ``data/agentmem``: the data directory the workbench opens first and
+    the ``agentmem`` store commands use without ``--data-dir``."""
+    return os.environ.get(DATA_DIR_ENV, "").strip() or DEFAULT_DATA_DIR
+
 
 #: The offline default: all-MiniLM-L6-v2 as int8 ONNX, shipped by pip packages.
 DEFAULT_MODEL = "agentmem/all-MiniLM-L6-v2-int8"
@@ -172,7 +194,7 @@ class MemoryConfig:
         core_block_limit: default character limit of a core block.
     """
 
-    data_dir: str | os.PathLike[str] = "data/agentmem"
+    data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR
     records_url: str | None = None
     records_auth_token: str | None = field(default=None, repr=False)
     vectors_uri: str | None = None

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentmem.config import is_secret_option, is_uri, masked_options, redact_url
+from agentmem.config import (
+    DEFAULT_DATA_DIR,
+    default_data_dir,
+    is_secret_option,
+    is_uri,
+    masked_options,
+    redact_url,
+)
 from agentmem.errors import InvalidInputError
 
 from .parsing import parse_metadata
@@ -41,13 +48,9 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_DIR = "data/agentmem"
 DEFAULT_RESULTS_PATH = "data/results/bench_runs.jsonl"
-
-
-def default_data_dir() -> str:
-    """``$AGENTMEM_DATA_DIR`` or ``data/agentmem`` (under the repository when run from it)."""
-    return os.environ.get("AGENTMEM_DATA_DIR") or DEFAULT_DATA_DIR
+# DEFAULT_DATA_DIR and default_data_dir() come from agentmem.config: the command line's store
+# commands open the same folder by default.
 
 
 def default_results_path() -> str:

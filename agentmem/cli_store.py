@@ -232,7 +232,11 @@ def _open(path: Path, *, writes: bool) -> Iterator[Memory]:
     made = next((p for p in reversed((path, *path.parents)) if not p.exists()), None)  # the top folder created
     before = set(os.listdir(path)) if path.is_dir() else set()
     try:
-        with Memory(MemoryConfig(data_dir=str(path))) as mem:
+        try:
+            mem = Memory(MemoryConfig(data_dir=str(path)))
+        except OSError as exc:  # a folder the checks could not foresee (/proc, a full disk)
+            fail(f"argument --data-dir: cannot create or write {path}: {exc.strerror or exc}")
+        with mem:
             yield mem
     except BaseException:
         if fresh:
@@ -360,7 +364,8 @@ def _list(args: argparse.Namespace) -> int:
     rows = [[str(i), _when(r.created_at), r.id, *([r.user_id or "-"] if show_user else []), r.content]
             for i, r in enumerate(records, start=1)]
     print(_table(header, rows))
-    more = f"; --limit {min(total, validation.MAX_PAGE_ROWS)} shows them all" if total > len(records) else ""
+    more = "" if total <= len(records) else (f"; --limit {total} shows them all" if total <= validation.MAX_PAGE_ROWS
+                                             else "; agentmem export writes them all to a file")
     print(f"{len(records)} of {total} {'memory' if total == 1 else 'memories'} for {_scope_words(scope)}, "
           f"newest first{more}")
     return 0
@@ -393,7 +398,12 @@ def _import(args: argparse.Namespace) -> int:
         fail(f"argument PATH: {args.path} is not readable")
     path = _data_dir(args, existing_store=False)
     with _open(path, writes=True) as mem:
-        n = mem.import_(source, reembed=args.reembed)
+        try:
+            n = mem.import_(source, reembed=args.reembed)
+        except InvalidInputError as exc:  # a bad row: the library names it (rows[3].content)
+            fail(f"argument PATH: {args.path}: {exc.reason if exc.field == 'path' else exc}")
+        except UnicodeDecodeError:
+            fail(f"argument PATH: {args.path} is not UTF-8 text")
         total = mem.count()
     print(f"imported {n} new {'memory' if n == 1 else 'memories'} from {args.path}; the store now holds {total} "
           "(memories already in it were skipped)")

@@ -108,12 +108,12 @@ def add_parsers(sub: Any) -> None:
     def scope_args(p: argparse.ArgumentParser, *, user_required: bool) -> None:
         if user_required:
             p.add_argument("--user", required=True, metavar="U", help="the user the memory belongs to (required)")
+            p.add_argument("--agent", metavar="A", help="the agent the memory belongs to (default: none)")
+            p.add_argument("--run", metavar="R", help="the run (a session) the memory belongs to (default: none)")
         else:
             p.add_argument("--user", metavar="U", help="only this user's memories (default: every user)")
-        p.add_argument("--agent", metavar="A", help="the agent id of the scope (default: none" +
-                       (")" if user_required else ", any agent)"))
-        p.add_argument("--run", metavar="R", help="the run (session) id of the scope (default: none" +
-                       (")" if user_required else ", any run)"))
+            p.add_argument("--agent", metavar="A", help="only this agent's memories (default: every agent)")
+            p.add_argument("--run", metavar="R", help="only this run's (session's) memories (default: every run)")
 
     def json_arg(p: argparse.ArgumentParser, what: str, default: str = "a table") -> None:
         p.add_argument("--json", action="store_true", help=f"print {what} as one JSON document (default: {default})")

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workbench"))
-import charts  # noqa: E402
+import charts
 
 
 @pytest.fixture
@@ -108,6 +108,17 @@ def test_latency_distribution_has_p50_and_p95_boxes():
     assert list(fig.data[1].x) == ["p1", "p1", "p3"]
 
 
+def test_latency_distribution_colours_each_system_and_shades_p95():
+    runs = pd.DataFrame({"phase": ["p3", "storage-only", "mem0"], "p50_ms": [1.0, 2.0, 3.0],
+                         "p95_ms": [4.0, 5.0, 6.0]})
+    boxes = {t.name: t for t in charts.latency_distribution(runs).data}
+    assert set(boxes) == {"p50", "p95", "reference p50", "reference p95", "Mem0 p50", "Mem0 p95"}
+    assert boxes["p50"].marker.color == charts.SYSTEM_COLORS["agentmem"]
+    assert boxes["Mem0 p50"].marker.color == charts.SYSTEM_COLORS["mem0"]
+    assert boxes["p95"].marker.color == charts.system_color("agentmem", shade=0.5) != boxes["p50"].marker.color
+    assert {b.offsetgroup for b in boxes.values()} == {"p50", "p95"}  # p50 beside p95 whatever the system
+
+
 def test_sweep_chart_sorts_by_value_and_uses_log_axis_for_powers_of_two():
     sweep = pd.DataFrame(
         {"param": ["embed_batch_size"] * 4, "value": [64, 8, 16, 32], "ops_per_s": [40.0, 10.0, 20.0, 30.0]}
@@ -126,6 +137,14 @@ def test_sweep_chart_one_line_per_param_linear_axis():
     fig = charts.sweep_chart(sweep)
     assert [t.name for t in fig.data] == ["pool_size", "chunk_size"]
     assert fig.layout.xaxis.type is None
+
+
+def test_compare_runs_colours_bars_by_system_newest_run_darkest():
+    frame = pd.DataFrame({"run": ["new", "new", "old", "old"], "phase": ["p3", "mem0", "p3", "mem0"],
+                          "ops_per_s": [400.0, 80.0, 300.0, 70.0]})
+    new, old = charts.compare_runs(frame, run_column="run").data
+    assert list(new.marker.color) == [charts.SYSTEM_COLORS["agentmem"], charts.SYSTEM_COLORS["mem0"]]
+    assert list(old.marker.color) == [charts.system_color("p3", shade=0.65), charts.system_color("mem0", shade=0.65)]
 
 
 def test_compare_runs_groups_by_run():
@@ -173,6 +192,17 @@ def test_history_timeline_one_trace_per_event_with_old_and_new_in_hover():
     assert "old: likes tea" in update.hovertext[0] and "new: likes coffee" in update.hovertext[0]
 
 
+def test_history_timeline_of_one_event_spans_a_minute_of_clock_time():
+    at = datetime(2026, 1, 1, 12, 0, 0)
+    fig = charts.history_timeline(pd.DataFrame({"event": ["ADD"], "created_at": [at], "new_content": ["x"]}))
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert low == pd.Timestamp(at) - pd.Timedelta(seconds=30) and high == pd.Timestamp(at) + pd.Timedelta(seconds=30)
+    assert fig.layout.xaxis.tickformat.startswith("%H:%M:%S")
+    # events minutes apart keep the axis plotly picks for them
+    two = pd.DataFrame({"event": ["ADD", "UPDATE"], "created_at": [at, at + timedelta(minutes=5)]})
+    assert charts.history_timeline(two).layout.xaxis.range is None
+
+
 def test_counts_bar_and_ingest_outcome():
     counts = pd.DataFrame({"user_id": ["alice", None, "bob"], "count": [3, 1, 5]})
     fig = charts.counts_bar(counts, label="user_id")
@@ -186,3 +216,90 @@ def test_counts_bar_and_ingest_outcome():
 def test_not_a_frame_is_a_value_error():
     with pytest.raises(ValueError, match="DataFrame"):
         charts.phase_throughput([{"phase": "p1", "ops_per_s": 1.0}])  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- colours, dashes, log axes
+
+
+def test_one_colour_per_system_everywhere():
+    assert charts.system_of("agentmem") == charts.system_of("p2b") == "agentmem"
+    assert charts.system_of("mem0") == charts.system_of("mem0-pgvector") == charts.system_of("Mem0") == "mem0"
+    assert charts.system_of("embed-only") == charts.system_of("storage-only") == "reference"
+    assert len(set(charts.SYSTEM_COLORS.values())) == len(charts.SYSTEM_COLORS)
+    assert charts.system_color("mem0-pgvector") == charts.SYSTEM_COLORS["mem0"]
+    assert charts.system_color("agentmem", shade=1.0) != "#FFFFFF"  # a shade never fades to nothing
+
+
+def test_phase_throughput_uses_the_system_colours(summary):
+    bars = {t.name: t for t in charts.phase_throughput(summary).data if t.type == "bar"}
+    assert bars["phase"].marker.color == charts.SYSTEM_COLORS["agentmem"]
+    assert bars["Mem0"].marker.color == charts.SYSTEM_COLORS["mem0"]
+
+
+@pytest.mark.parametrize(("values", "ticks", "labels"), [
+    ([1000, 10_000, 99_995], [1e3, 1e4, 1e5], ["1,000", "10,000", "100,000"]),
+    ([100_000, 299_938, 999_691], [1e5, 1e6], ["100,000", "1M"]),
+    ([0.3, 4.5, 1200.0], [0.1, 1.0, 10.0, 100.0, 1e3, 1e4], ["0.1", "1", "10", "100", "1,000", "10,000"]),
+    ([1.6, 1.8], [1.0, 10.0], ["1", "10"]),  # within one decade: the two powers around it
+    ([10.0], [1.0, 10.0, 100.0], ["1", "10", "100"]),  # one value on a power of ten: one decade each side
+    ([None, float("nan"), 0, -3, 50.0], [10.0, 100.0], ["10", "100"]),  # nothing a log axis cannot show
+    ([], [], []),
+])
+def test_log_ticks_are_powers_of_ten_with_plain_labels(values, ticks, labels):
+    got, text = charts.log_ticks(values)
+    assert got == pytest.approx(ticks) and text == labels
+
+
+def scale_frame(sizes=(1000, 10_000), mem0_sizes=(1000,)) -> pd.DataFrame:
+    rows = [{"system": "agentmem", "size": n, "hybrid_p50_ms": 4.0 + i, "hybrid_p95_ms": 9.0 + i,
+             "vector_p50_ms": 3.0 + i, "fts_p50_ms": 0.6 + i, "hybrid_p50_ms_after_ingest": 6.0 + i,
+             "add_p50_ms": 3.5, "add_per_s": 250.0, "agents8_ops_per_s": 90.0 - i}
+            for i, n in enumerate(sizes)]
+    rows += [{"system": "mem0-pgvector", "size": n, "hybrid_p50_ms": 30.0, "hybrid_p95_ms": 60.0, "add_p50_ms": 9.0,
+              "add_per_s": 90.0, "agents8_ops_per_s": 40.0} for n in mem0_sizes]
+    return pd.DataFrame(rows)
+
+
+def test_scale_latency_log_axes_label_powers_of_ten_only():
+    fig = charts.scale_latency(scale_frame())
+    x, y = fig.layout.xaxis, fig.layout.yaxis
+    assert x.type == y.type == "log" and x.tickmode == y.tickmode == "array"
+    assert list(x.tickvals) == [1000.0, 10_000.0] and list(x.ticktext) == ["1,000", "10,000"]
+    assert list(y.tickvals) == [0.1, 1.0, 10.0, 100.0] and list(y.ticktext) == ["0.1", "1", "10", "100"]
+    # the range spans the outer ticks, so both are drawn
+    assert x.range[0] < 3 and x.range[1] > 4
+
+
+def test_scale_charts_colour_per_system_dash_per_mode():
+    fig = charts.scale_latency(scale_frame())
+    lines = {t.name: t for t in fig.data}
+    agentmem = [t for name, t in lines.items() if name.startswith("agentmem: ")]
+    mem0 = [t for name, t in lines.items() if name.startswith("Mem0 on pgvector: ")]
+    assert agentmem and mem0
+    assert {t.line.color for t in agentmem} == {charts.SYSTEM_COLORS["agentmem"]}
+    assert {t.line.color for t in mem0} == {charts.SYSTEM_COLORS["mem0"]}
+    assert lines["agentmem: vector p50"].line.dash == charts.MODE_DASH["vector"] == "dot"
+    assert lines["agentmem: full-text p50"].line.dash == charts.MODE_DASH["fts"] == "dash"
+    assert lines["agentmem: hybrid p50"].line.dash == lines["Mem0 on pgvector: hybrid p50"].line.dash == "solid"
+    assert lines["agentmem: hybrid p95"].line.dash == "solid"  # p95 of the same mode: same dash, thinner
+    assert lines["agentmem: hybrid p95"].line.width < lines["agentmem: hybrid p50"].line.width
+    assert lines["agentmem: single add p50"].line.dash == charts.OTHER_DASH
+    throughput = charts.scale_throughput(scale_frame())
+    assert {t.line.color for t in throughput.data if t.name.startswith("agentmem")} == {charts.SYSTEM_COLORS["agentmem"]}
+
+
+def test_scale_chart_of_one_size_is_labelled_bars():
+    fig = charts.scale_latency(scale_frame(sizes=(1500,), mem0_sizes=(1500,)))
+    assert [t.type for t in fig.data] == ["bar", "bar"] and [t.name for t in fig.data] == ["agentmem", "Mem0 on pgvector"]
+    assert fig.layout.title.text.startswith("Latency at 1,500 memories")
+    agentmem = fig.data[0]
+    assert "hybrid p50" in agentmem.x and agentmem.marker.color == charts.SYSTEM_COLORS["agentmem"]
+    assert list(agentmem.text) == [f"{v:,.3g}" for v in agentmem.y]  # every bar says its value
+    assert charts.scale_throughput(scale_frame(sizes=(1500,), mem0_sizes=())).data[0].type == "bar"
+
+
+def test_a_system_measured_at_one_size_is_a_labelled_point():
+    fig = charts.scale_latency(scale_frame(sizes=(1000, 10_000), mem0_sizes=(10_000,)))
+    mem0 = next(t for t in fig.data if t.name == "Mem0 on pgvector: hybrid p50")
+    assert mem0.mode == "markers+text" and list(mem0.text) == ["30"]
+    assert next(t for t in fig.data if t.name == "agentmem: hybrid p50").mode == "lines+markers"

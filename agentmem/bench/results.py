@@ -7,13 +7,20 @@ by the embed-only median of the same run. ``cpu_ms_per_item`` is this process's 
 time (every thread: onnxruntime, LanceDB, libSQL) per memory: on a shared machine it
 moves far less than the wall-clock rate. :class:`ResultsStore` appends each run's
 JSON as one line, so runs on different days or machines can be compared.
+
+:func:`find_runs` lists the runs saved on disk that a page can open: phase runs (JSON
+files and the lines of JSONL stores) and ``bench-scale`` runs, each checked for the
+shape it is drawn from and labelled with its date, commit and the machine's load when
+it started (:class:`SavedRun`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +32,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "BUSY_LOAD",
     "DEFAULT_RESULTS_PATH",
     "REFERENCE_ROWS",
     "RUN_COLUMNS",
     "SUMMARY_COLUMNS",
     "BenchResult",
     "ResultsStore",
+    "SavedRun",
+    "find_runs",
+    "phase_run_problem",
+    "results_dir",
     "run_row",
+    "scale_run_problem",
     "summarize_runs",
 ]
 
@@ -214,7 +227,7 @@ class BenchResult:
             "plain_embed_ops_per_s": ref_ops("plain-embed"),
             "mem0_ops_per_s": ref_ops("mem0"),
             "references": refs,
-            "mem0": self.mem0 if self.mem0 is not None else {"skipped": "not requested"},
+            "mem0": self.mem0 if self.mem0 is not None else {"skipped": "not asked for"},
             "targets": self.targets(),
             "machine": self.machine,
             "dataset": self.dataset,
@@ -311,7 +324,8 @@ class ResultsStore:
     """Benchmark runs, one JSON object per line; append-only.
 
     ``ResultsStore()`` uses ``data/results/bench_runs.jsonl`` (git-ignored) under the
-    current directory.
+    current directory, the command line's default; the workbench keeps the runs it
+    starts beside its store, in ``results_dir(data_dir) / "bench_runs.jsonl"``.
     """
 
     def __init__(self, path: str | Path = DEFAULT_RESULTS_PATH) -> None:
@@ -374,3 +388,303 @@ class ResultsStore:
 
         frames = [BenchResult.from_dict(run).runs_frame() for run in self.load()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RUN_COLUMNS))
+
+
+# ---------------------------------------------------------------------- saved runs
+
+#: A run is labelled "under load" when the machine's 1-minute load average was above this
+#: as it started: other work shared the CPUs, so its rates are lower and its latencies higher.
+BUSY_LOAD = 1.5
+#: Files up to this size are parsed whole to see whether they are a run; a larger one only
+#: when its first bytes say it is one of the kind looked for (a retrieval study can be MBs).
+_PARSE_WHOLE_BYTES = 256 * 1024
+_HEAD_BYTES = 4096
+_HEAD = {"scale": re.compile(r'"kind"\s*:\s*"scale"'), "phases": re.compile(r'"run_id"\s*:')}
+_MODES = ("vector", "fts", "hybrid")
+
+
+def results_dir(data_dir: str | Path) -> Path:
+    """Where the workbench keeps the benchmark runs it starts: ``results/`` in the data directory."""
+    return Path(data_dir).expanduser() / "results"
+
+
+def _missing(obj: Any, keys: Iterable[str], where: str) -> str | None:
+    if not isinstance(obj, dict):
+        return f"{where} is not an object"
+    lost = [k for k in keys if k not in obj]
+    return f"{where} has no {', '.join(lost)}" if lost else None
+
+
+def _first(obj: Any) -> Any:
+    return obj[0] if isinstance(obj, list) and obj else None
+
+
+def scale_run_problem(data: Any) -> str | None:
+    """Why ``data`` cannot be drawn as a ``bench-scale`` run, in a few words (None: it can).
+
+    Checks what the Scale page's table and charts read (``scale_frame``): every step's
+    searches per mode, adds, freshness, agent loop, disk and memory; Mem0's steps likewise.
+    """
+    if not isinstance(data, dict) or data.get("kind") != "scale":
+        return "not a bench-scale run (no \"kind\": \"scale\")"
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps:
+        return "no finished step"
+    for i, step in enumerate(steps, start=1):
+        where = f"step {i}"
+        problem = _missing(step, ("stored", "search_settled", "search_after_ingest", "add", "freshness",
+                                  "agent_loop", "disk_bytes_per_memory", "peak_rss_mb"), where)
+        if problem:
+            return problem
+        checks = [
+            _missing(_first(step["search_settled"]), _MODES, f"{where}'s settled searches"),
+            _missing(step["search_after_ingest"], _MODES, f"{where}'s searches after ingest"),
+            _missing(step["freshness"], _MODES, f"{where}'s freshness"),
+            _missing(_first(step["add"]), ("p50_ms", "p95_ms", "seq_per_s"), f"{where}'s adds"),
+            None if isinstance(step["agent_loop"], list) else f"{where}'s agent loop is not a list",
+        ]
+        problem = next((c for c in checks if c), None)
+        if problem:
+            return problem
+        for mode in _MODES:
+            problem = (_missing(step["search_settled"][0][mode], ("p50_ms", "p95_ms"), f"{where}'s {mode} search")
+                       or _missing(step["search_after_ingest"][mode], ("p50_ms", "p95_ms"),
+                                   f"{where}'s {mode} search after ingest")
+                       or _missing(step["freshness"][mode], ("max_ms",), f"{where}'s {mode} freshness"))
+            if problem:
+                return problem
+        for loop in step["agent_loop"]:
+            problem = _missing(loop, ("agents", "ops_per_s", "turn_p95_ms"), f"{where}'s agent loop")
+            if problem:
+                return problem
+    peer = data.get("mem0") or {}
+    if not isinstance(peer, dict):
+        return "its mem0 part is not an object"
+    for i, step in enumerate(peer.get("steps") or [], start=1):
+        problem = (_missing(step, ("stored", "add", "search"), f"Mem0 step {i}")
+                   or _missing(step["add"], ("p50_ms", "p95_ms", "seq_per_s"), f"Mem0 step {i}'s adds")
+                   or _missing(step["search"], ("p50_ms", "p95_ms"), f"Mem0 step {i}'s searches"))
+        if problem:
+            return problem
+    return None
+
+
+def phase_run_problem(data: Any) -> str | None:
+    """Why ``data`` cannot be read as a phase-benchmark run (``BenchResult.from_dict``); None: it can."""
+    if not isinstance(data, dict) or "run_id" not in data:
+        return "not a phase-benchmark run (no run_id)"
+    runs = data.get("runs")
+    if not isinstance(runs, list) or not runs:
+        return "no measured rows"
+    if not all(isinstance(r, dict) and "phase" in r for r in runs):
+        return "a row without its phase"
+    if not isinstance(data.get("phases", []), list) or not all(
+            isinstance(p, dict) and "phase" in p for p in data.get("phases", [])):
+        return "its phases are not a list of phases"
+    return None
+
+
+_PROBLEM = {"scale": scale_run_problem, "phases": phase_run_problem}
+
+
+def _short_size(n: Any) -> str:
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return "?"
+    if n >= 1_000_000 and n % 100_000 == 0:
+        return f"{n / 1_000_000:g}M"
+    if n >= 1000 and n % 100 == 0:
+        return f"{n / 1000:g}k"
+    return f"{n:,}"
+
+
+def _when(text: Any) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """One run on disk that a page can open: where it is and what its label says.
+
+    ``line`` is the line number in a JSONL store (None for a JSON file of its own);
+    ``load_avg`` the 1-minute load average when the run started (``machine.load_avg``).
+    """
+
+    path: Path
+    kind: str
+    timestamp: str
+    commit: str | None
+    load_avg: float | None
+    what: str
+    line: int | None = None
+    run_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Names this run among all the saved ones (the file, and the line in a store)."""
+        return str(self.path) if self.line is None else f"{self.path}:{self.line}"
+
+    @property
+    def under_load(self) -> bool:
+        return self.load_avg is not None and self.load_avg > BUSY_LOAD
+
+    @property
+    def when(self) -> datetime | None:
+        return _when(self.timestamp)
+
+    def label(self) -> str:
+        """``2026-12-01 17:31 UTC · commit 53ef026 · load 1.0 · 10k → 100k · scale_10k_100k.json``."""
+        when = self.when
+        parts = [when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if when else "date unknown",
+                 f"commit {self.commit[:7]}" if self.commit else "commit unknown"]
+        if self.load_avg is None:
+            parts.append("load unknown")
+        else:
+            parts.append(f"load {self.load_avg:.1f}" + (", under load" if self.under_load else ""))
+        parts.append(self.what)
+        parts.append(self.path.name if self.line is None else f"{self.path.name} line {self.line}")
+        return " · ".join(parts)
+
+    def short_label(self) -> str:
+        """``2026-12-01 17:31 UTC · commit 53ef026``: enough to tell runs apart in a legend."""
+        return " · ".join(self.label().split(" · ")[:2])
+
+    def load(self) -> dict[str, Any]:
+        """The run's data, read again (DatasetError when the file changed into something else)."""
+        try:
+            if self.line is None:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            else:
+                lines = self.path.read_text(encoding="utf-8").splitlines()
+                data = json.loads(lines[self.line - 1])
+        except (OSError, IndexError, json.JSONDecodeError) as exc:
+            raise DatasetError(f"{self.path.name}: cannot be read again ({type(exc).__name__})") from None
+        problem = _PROBLEM[self.kind](data)
+        if problem:
+            raise DatasetError(f"{self.path.name}: {problem}")
+        return data
+
+
+def _describe(kind: str, data: dict[str, Any]) -> str:
+    if kind == "scale":
+        sizes = (data.get("settings") or {}).get("sizes") or [s.get("size") for s in data["steps"]]
+        done = len(data["steps"])
+        text = " → ".join(_short_size(s) for s in sizes)
+        if done < len(sizes):
+            text += f" ({done} of {len(sizes)} steps finished)"
+        users = (data.get("settings") or {}).get("users")
+        if users:
+            text += f", {users:,} users"
+        peer = data.get("mem0") or {}
+        return text + (", with Mem0" if peer.get("steps") else ", agentmem only")
+    ds = data.get("dataset") or {}
+    n = ds.get("n")
+    text = f"{ds.get('name', 'dataset')}, {n:,} memories" if isinstance(n, int) else str(ds.get("name", "dataset"))
+    repeat = (data.get("params") or {}).get("repeat")
+    if repeat:
+        text += f", {repeat} repetition" + ("s" if repeat != 1 else "")
+    return text + (", with Mem0" if any(r.get("phase") == "mem0" for r in data["runs"]) else "")
+
+
+def _saved(kind: str, path: Path, data: dict[str, Any], line: int | None) -> SavedRun:
+    machine = data.get("machine") if isinstance(data.get("machine"), dict) else {}
+    load = machine.get("load_avg")
+    try:
+        load1 = float(load[0]) if isinstance(load, list) and load else None
+    except (TypeError, ValueError):
+        load1 = None
+    stamp = machine.get("timestamp") or data.get("timestamp") or ""
+    commit = machine.get("git_commit")
+    return SavedRun(path=path, kind=kind, timestamp=str(stamp), commit=str(commit) if commit else None,
+                    load_avg=load1, what=_describe(kind, data), line=line, run_id=data.get("run_id"))
+
+
+def _looks_like(path: Path, kind: str) -> bool:
+    try:
+        if path.stat().st_size <= _PARSE_WHOLE_BYTES:
+            return True
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            return bool(_HEAD[kind].search(fh.read(_HEAD_BYTES)))
+    except OSError:
+        return False
+
+
+def find_runs(places: Iterable[str | Path], kind: str) -> tuple[list[SavedRun], list[str]]:
+    """The runs of ``kind`` (``"scale"`` or ``"phases"``) saved in ``places``, newest first,
+    and a note for each file or line that looked like one but cannot be opened.
+
+    A place is a folder (its ``*.json`` files, and for phase runs its ``*.jsonl`` stores)
+    or a file; a place that does not exist is skipped. Files of other kinds (an eval, a
+    retrieval study) are passed over without a note.
+    """
+    if kind not in _PROBLEM:
+        raise InvalidInputError("kind", f"must be 'scale' or 'phases', got {kind!r}")
+    files: dict[Path, None] = {}
+    for place in places:
+        place = Path(place).expanduser()
+        if place.is_dir():
+            found = sorted(place.glob("*.json")) + (sorted(place.glob("*.jsonl")) if kind == "phases" else [])
+        elif place.is_file():
+            found = [place]
+        else:
+            continue
+        for f in found:
+            files.setdefault(f.resolve(), None)
+    runs: list[SavedRun] = []
+    notes: list[str] = []
+    problem_of = _PROBLEM[kind]
+    for path in files:
+        if path.suffix == ".jsonl":
+            if kind != "phases":
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                notes.append(f"{path.name}: cannot be read ({type(exc).__name__})")
+                continue
+            for number, row in enumerate(text.splitlines(), start=1):
+                if not row.strip():
+                    continue
+                try:
+                    data = json.loads(row)
+                except json.JSONDecodeError as exc:
+                    notes.append(f"{path.name} line {number}: bad JSON ({exc.msg})")
+                    continue
+                problem = problem_of(data)
+                if problem:
+                    notes.append(f"{path.name} line {number}: {problem}")
+                else:
+                    runs.append(_saved(kind, path, data, number))
+            continue
+        if not _looks_like(path, kind):
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue  # not JSON at all: not a run, nothing to say
+        if kind == "scale" and not (isinstance(data, dict) and data.get("kind") == "scale"):
+            continue
+        if kind == "phases" and not (isinstance(data, dict) and "run_id" in data and "runs" in data):
+            continue
+        problem = problem_of(data)
+        if problem:
+            notes.append(f"{path.name}: {problem}")
+        else:
+            runs.append(_saved(kind, path, data, None))
+
+    def newest(run: SavedRun) -> tuple[float, str]:
+        when = run.when
+        if when is None:
+            try:
+                return (run.path.stat().st_mtime, run.key)
+            except OSError:
+                return (0.0, run.key)
+        return (when.timestamp(), run.key)
+
+    runs.sort(key=newest, reverse=True)
+    return runs, notes

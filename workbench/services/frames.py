@@ -1,21 +1,107 @@
-"""Display tables from what the store returns (records, hits, history, counts, files on disk)."""
+"""Display tables from what the store returns (records, hits, history, counts, files on disk),
+and the text filter that picks which memories a table shows."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["compact_json", "count_frames", "directory_listing", "history_frame", "hits_frame", "records_frame"]
+__all__ = [
+    "HISTORY_COLUMNS",
+    "RECORD_COLUMNS",
+    "compact_json",
+    "containing",
+    "count_frames",
+    "directory_listing",
+    "history_frame",
+    "hits_frame",
+    "record_label",
+    "records_frame",
+    "same_metadata",
+    "short_id",
+]
+
+#: Plain-word headers for ``records_frame``'s columns (the Memories table and its CSV).
+RECORD_COLUMNS = {
+    "content": "Content",
+    "user_id": "User",
+    "agent_id": "Agent",
+    "run_id": "Run",
+    "memory_type": "Type",
+    "metadata": "Metadata",
+    "created_at": "Created",
+    "updated_at": "Updated",
+    "id": "Id",
+}
+#: Plain-word headers for ``history_frame``'s columns.
+HISTORY_COLUMNS = {
+    "created_at": "When",
+    "event": "Event",
+    "old_content": "Old content",
+    "new_content": "New content",
+    "old_metadata": "Old metadata",
+    "new_metadata": "New metadata",
+    "actor": "Changed by",
+}
+
 
 def compact_json(value: Any) -> str:
     """Metadata as one line of sorted JSON for a table cell or an edit box; empty for none."""
     if value in (None, {}):
         return ""
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def short_id(memory_id: str) -> str:
+    """The last 8 characters of an id: ids are time-ordered UUIDs, so a batch shares its first
+    characters and only the random tail tells its memories apart."""
+    return str(memory_id)[-8:]
+
+
+def record_label(record: Any, *, width: int = 80) -> str:
+    """One line naming a memory in a picker: its text (cut to ``width``), user and short id."""
+    text = " ".join(str(record.content).split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return f"{text}  ·  {record.user_id or '-'}  ·  …{short_id(record.id)}"
+
+
+def same_metadata(text: str | None, stored: Any) -> bool:
+    """Whether an edit box's metadata text says the same as the stored metadata (spacing and key
+    order aside); text that is not JSON differs."""
+    stored = stored or {}
+    if text is None or not str(text).strip():
+        return stored == {}
+    try:
+        return json.loads(text) == stored
+    except ValueError:
+        return False
+
+
+def containing(records: Iterable[Any], text: str, *, limit: int) -> tuple[list[Any], bool]:
+    """The records whose content contains ``text`` (any case), in the walk's order, at most
+    ``limit`` of them; and whether more matched (the walk stops at the first one past it).
+
+    ``records`` is a walk such as ``Memory.iter_all(...)``, read page by page from the store,
+    so the filter covers every memory of the scope, not just the rows on screen."""
+    needle = text.casefold()
+    found: list[Any] = []
+    walk: Iterator[Any] = iter(records)
+    try:
+        for record in walk:
+            if needle in str(record.content).casefold():
+                if len(found) == limit:
+                    return found, True
+                found.append(record)
+    finally:
+        close = getattr(walk, "close", None)
+        if close is not None:
+            close()  # ends the store's cursor walk now, not at garbage collection
+    return found, False
 
 
 def records_frame(records: Iterable[Any]) -> pd.DataFrame:

@@ -45,10 +45,11 @@ from .machine import load_average, machine_facts
 from .stats import latency, percentile, rounded_mean
 from .synthetic import generate
 
-__all__ = ["MODES", "ann_recall", "command_of", "parse_sizes", "run_scale", "scale_frame", "table"]
+__all__ = ["MODES", "ann_recall", "command_of", "parse_sizes", "planned_steps", "run_scale", "scale_frame", "table"]
 
 MODES = ("vector", "fts", "hybrid")
 Progress = Callable[[str, int, int], None]
+Tick = Callable[[int, int], None]
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 #: The largest step a run accepts: a step's rows and fill vectors are held in memory
 #: (~1.6 KB a memory), so 10M already needs ~16 GB.
@@ -175,7 +176,7 @@ async def _ingest(mem: Any, items: list[DatasetItem], fill: FillVectors, progres
 
 
 async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.Random,
-                    since: float | None = None, window_s: float = 5.0) -> dict[str, Any]:
+                    since: float | None = None, window_s: float = 5.0, tick: Tick | None = None) -> dict[str, Any]:
     """``n`` searches per mode, the modes taking turns (each mode sees the same stretch of time).
 
     With ``since`` (when the ingest ended), each mode also reports the searches that began
@@ -194,6 +195,8 @@ async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.
             returned[mode].append(len(hits))
             if since is not None and t - since <= window_s:
                 early[mode].append(took)
+            if tick:
+                tick(sum(map(len, ms.values())), n * len(MODES))
     # how many of the 10 asked for came back (a filtered ANN scan can return fewer)
     out: dict[str, Any] = {m: {**latency(ms[m]), "hits_mean": rounded_mean(returned[m])} for m in MODES}
     if since is not None:
@@ -202,7 +205,8 @@ async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.
     return out
 
 
-async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Random) -> dict[str, Any]:
+async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Random,
+                tick: Tick | None = None) -> dict[str, Any]:
     ms = []
     t0 = time.perf_counter()
     for i in range(n):
@@ -210,6 +214,8 @@ async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Rand
         t = time.perf_counter()
         await mem.add(text, user_id=_user(rng.randrange(users)))
         ms.append((time.perf_counter() - t) * 1000)
+        if tick:
+            tick(i + 1, n)
     # the rate counts until every add is embedded and in LanceDB (adds return before that)
     t = time.perf_counter()
     await mem.flush()
@@ -219,7 +225,7 @@ async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Rand
 
 
 async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: random.Random,
-                     limit_s: float = 10.0) -> dict[str, Any]:
+                     limit_s: float = 10.0, tick: Tick | None = None) -> dict[str, Any]:
     """Seconds from ``add`` returning to the memory being found by each mode (text as query)."""
     out: dict[str, Any] = {}
     for mode in MODES:
@@ -241,12 +247,15 @@ async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: r
                 waits.append((time.perf_counter() - t0) * 1000)
             else:
                 missed += 1
+            if tick:
+                tick(len(out) * probes + p + 1, len(MODES) * probes)
         out[mode] = {"probes": probes, "found": len(waits), "missed_after_s": limit_s if missed else None,
                      "p50_ms": percentile(waits, 50, digits=2), "max_ms": round(max(waits), 2) if waits else None}
     return out
 
 
-async def _agent_loop(mem: Any, queries: Queries, users: int, agents: int, turns: int) -> dict[str, Any]:
+async def _agent_loop(mem: Any, queries: Queries, users: int, agents: int, turns: int,
+                      tick: Tick | None = None) -> dict[str, Any]:
     turn_ms: list[float] = []
     search_ms: list[float] = []
     add_ms: list[float] = []
@@ -263,6 +272,8 @@ async def _agent_loop(mem: Any, queries: Queries, users: int, agents: int, turns
             search_ms.append((t1 - t0) * 1000)
             add_ms.append((t2 - t1) * 1000)
             turn_ms.append((t2 - t0) * 1000)
+            if tick:
+                tick(len(turn_ms), agents * turns)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(agent(a) for a in range(agents)))
@@ -286,7 +297,7 @@ async def _stats(mem: Any, tries: int = 5) -> dict[str, Any]:
     raise AssertionError("unreachable")
 
 
-async def _settle(mem: Any, limit_s: float) -> float:
+async def _settle(mem: Any, limit_s: float, tick: Tick | None = None) -> float:
     """Wait until background upkeep is idle with nothing left to fold in (or ``limit_s``).
 
     Idle means no upkeep round running, no written-behind rows queued and no row outside
@@ -299,7 +310,11 @@ async def _settle(mem: Any, limit_s: float) -> float:
         quiet = quiet + 1 if idle else 0
         if quiet >= 2:
             break
+        if tick:  # seconds waited of the most it waits
+            tick(min(int(time.perf_counter() - t0), int(limit_s)), int(limit_s))
         await asyncio.sleep(1.0)
+    if tick:
+        tick(int(limit_s), int(limit_s))
     return round(time.perf_counter() - t0, 1)
 
 
@@ -324,6 +339,24 @@ def _lance_facts(stats: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the run
 
 
+def planned_steps(sizes: Sequence[int], *, agents: Sequence[int] = (8, 32), repeat: int = 1,
+                  mem0_sizes: Sequence[int] = ()) -> list[str]:
+    """The names ``run_scale`` reports progress under, in the order it reaches them: per size
+    the ingest, each measurement of the module docstring, the wait for upkeep, ``verify``;
+    ``mem0 fill`` after each size when Mem0 runs beside (``mem0_sizes`` not empty)."""
+    names: list[str] = []
+    for size in sizes:
+        s = _short(size)
+        again = [f" ({r + 1} of {repeat})" if repeat > 1 else "" for r in range(repeat)]
+        names += [f"ingest {s}", f"searches right after ingest {s}", *(f"single adds {s}{a}" for a in again),
+                  f"freshness probes {s}", *(f"{n} agents {s}" for n in agents), f"waiting for upkeep {s}",
+                  *(f"searches settled {s}{a}" for a in again), *(f"single adds settled {s}{a}" for a in again),
+                  *(f"{n} agents settled {s}" for n in agents), f"verify {s}"]
+        if mem0_sizes:
+            names.append("mem0 fill")
+    return names
+
+
 def run_scale(
     sizes: Sequence[int],
     *,
@@ -343,7 +376,10 @@ def run_scale(
     on_step: Callable[[dict[str, Any]], None] | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """Grow one store through ``sizes`` and measure each step (see the module docstring)."""
+    """Grow one store through ``sizes`` and measure each step (see the module docstring).
+
+    ``progress(step, done, total)`` is called as each measurement goes, under the names
+    ``planned_steps`` lists."""
     return run_sync(_run(list(sizes), users=users, queries=queries, adds=adds, repeat=repeat, agents=list(agents),
                          agent_turns=agent_turns, probes=probes, settle_s=settle_s, include_mem0=include_mem0,
                          mem0_sizes=list(mem0_sizes) if mem0_sizes is not None else None, data_dir=data_dir,
@@ -395,7 +431,13 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
         qs = Queries(seed + 11)
         rng = random.Random(seed)
         stored = 0
+
+        def tick(name: str) -> Tick | None:
+            return (lambda done, total: progress(name, done, total)) if progress else None
+
         for step, size in enumerate(sizes):
+            s = _short(size)
+            again = [f" ({r + 1} of {repeat})" if repeat > 1 else "" for r in range(repeat)]
             items = step_items(step, size - stored, users)
             secs, vecs, _ = await _ingest(mem, items, fill, progress, f"ingest {_short(size)}")
             count = await mem.count()
@@ -406,22 +448,31 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             # within seconds of the ingest: upkeep is still catching up in the background
             row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
             blocks_before = await _block_counts(mem)
-            row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end)
+            row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end,
+                                                         tick=tick(f"searches right after ingest {s}"))
             row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
             # what the scope blocks did meanwhile: loads (misses), drops, drops for other writers
             row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in (await _block_counts(mem)).items()}
-            row["add"] = [await _adds(mem, qs, users, adds, rng) for _ in range(repeat)]
-            row["freshness"] = await _freshness(mem, qs, users, probes, rng)
-            row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns) for a in agents]
-            row["settle_s"] = await _settle(mem, settle_s)
-            row["search_settled"] = [await _searches(mem, qs, users, queries, rng) for _ in range(repeat)]
+            row["add"] = [await _adds(mem, qs, users, adds, rng, tick=tick(f"single adds {s}{a}")) for a in again]
+            row["freshness"] = await _freshness(mem, qs, users, probes, rng, tick=tick(f"freshness probes {s}"))
+            row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns, tick=tick(f"{a} agents {s}"))
+                                 for a in agents]
+            row["settle_s"] = await _settle(mem, settle_s, tick=tick(f"waiting for upkeep {s}"))
+            row["search_settled"] = [await _searches(mem, qs, users, queries, rng, tick=tick(f"searches settled {s}{a}"))
+                                     for a in again]
             # adds and the agent loop again on the settled store: Mem0 is measured on an idle
             # server after its index build, so these are the like-for-like figures
-            row["add_settled"] = [await _adds(mem, qs, users, adds, rng) for _ in range(repeat)]
-            row["agent_loop_settled"] = [await _agent_loop(mem, qs, users, a, agent_turns) for a in agents]
+            row["add_settled"] = [await _adds(mem, qs, users, adds, rng, tick=tick(f"single adds settled {s}{a}"))
+                                  for a in again]
+            row["agent_loop_settled"] = [await _agent_loop(mem, qs, users, a, agent_turns,
+                                                           tick=tick(f"{a} agents settled {s}")) for a in agents]
+            if progress:
+                progress(f"verify {s}", 0, 1)
             t = time.perf_counter()
             rep = await mem.verify()
             row["verify_s"] = round(time.perf_counter() - t, 2)
+            if progress:
+                progress(f"verify {s}", 1, 1)
             row["verify_ok"] = bool(getattr(rep, "ok", True))
             stats = await _stats(mem)
             row.update(_lance_facts(stats))

@@ -323,14 +323,17 @@ def sweep_chart(sweep: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     if sweep.empty:
         return _empty(title)
     fig = go.Figure()
-    for param in params:
+    for i, param in enumerate(params):
         rows = sweep[sweep["param"].astype(str) == param].sort_values("value")
+        color = system_color("agentmem", shade=0.25 * i)  # every sweep is agentmem's: its colour, then shades
         fig.add_scatter(
             x=rows["value"].tolist(),
             y=rows["ops_per_s"].tolist(),
             mode="lines+markers",
             name=param,
             text=[f"{v:,.0f} ops/s" for v in rows["ops_per_s"]],
+            line={"color": color},
+            marker={"color": color},
         )
     fig.update_layout(
         title=title,

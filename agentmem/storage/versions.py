@@ -193,6 +193,10 @@ class Versions:
         def num(v: int, key: str) -> int:
             return int(meta[v].get(key, 0) or 0)
 
+        def same_files(v: int) -> bool:  # as many fragments, files and rows as the version before
+            return {k: x for k, x in meta[v].items() if k != "total_files_size"} == {
+                k: x for k, x in meta[v - 1].items() if k != "total_files_size"}
+
         wrote: dict[int, int] = {}
         removed: dict[int, int] = {}
         for v in range(known + 1, latest + 1):
@@ -203,9 +207,12 @@ class Versions:
         reads: list[tuple[int, int, bool]] = []  # (offset, rows, replaces rows)
         after = 0
         deletes = []
+        silent = []  # same files and rows as before: an index build, or rows rewritten in place
         for v in range(latest, known, -1):
             if v in foreign and removed[v] and not wrote[v]:
                 deletes.append(v)
+            elif v in foreign and not removed[v] and not wrote[v] and same_files(v):
+                silent.append(v)
             if v in foreign and wrote[v]:
                 lo = max(end - after - wrote[v], 0)
                 reads.append((lo, min(end, end - after + slack) - lo, bool(removed[v])))
@@ -215,6 +222,10 @@ class Versions:
             return False  # a bulk import or delete: blocks reload on their next search
         for v in deletes:
             self._scopes.drop_scopes_of(await self._deleted_rows(v))
+        for v in silent:
+            # An update of the only rows of a fragment replaces that fragment with one of the
+            # same size: the counts do not move, but the rows' ids do.
+            self._scopes.drop_scopes_of(await self._deleted_rows(v, written=True))
         for offset, n, replaces in reversed(reads):
             if n <= 0:
                 continue
@@ -228,10 +239,11 @@ class Versions:
             self.foreign_rows += self._scopes.added(cols, vecs, texts, known=True)
         return True
 
-    async def _deleted_rows(self, version: int) -> pa.Table:
+    async def _deleted_rows(self, version: int, *, written: bool = False) -> pa.Table:
         """The scope columns of the rows a delete-only ``version`` removed: it changed no
         fragment, only marked rows deleted, so its rows are the row ids live before it and
-        not after (two scans of row ids only, then one read of those rows)."""
+        not after (two scans of row ids only, then one read of those rows). ``written``:
+        also the rows whose ids are live after it and not before (rows it rewrote)."""
         before = await guard("open table", lambda: self._db.open_table(TABLE))
         after = await guard("open table", lambda: self._db.open_table(TABLE))
         await guard("checkout", lambda: before.checkout(version - 1))
@@ -241,10 +253,16 @@ class Versions:
             tbl = await guard("read row ids", lambda t=t: t.query().select([]).with_row_id().to_arrow())
             ids.append(tbl.column("_rowid").to_numpy().astype(np.int64))
         # row ids are unique, which lets setdiff1d skip its general (much slower) uint64 path
-        gone = np.setdiff1d(ids[0], ids[1], assume_unique=True)
-        if not len(gone):
-            return pa.table({c: pa.array([], pa.string()) for c in ("id", "user_id", "agent_id", "run_id")})
-        where = f"_rowid IN ({', '.join(str(int(r)) for r in gone)})"
-        return await guard(
-            "read deleted rows", lambda: before.query().where(where).select(["id", "user_id", "agent_id", "run_id"]).to_arrow()
-        )
+        columns = ["id", "user_id", "agent_id", "run_id"]
+        parts = [(before, np.setdiff1d(ids[0], ids[1], assume_unique=True))]
+        if written:
+            parts.append((after, np.setdiff1d(ids[1], ids[0], assume_unique=True)))
+        found = [pa.table({c: pa.array([], pa.string()) for c in columns})]
+        for handle, rows in parts:
+            if not len(rows):
+                continue
+            where = f"_rowid IN ({', '.join(str(int(r)) for r in rows)})"
+            found.append(await guard(
+                "read changed rows", lambda h=handle, w=where: h.query().where(w).select(columns).to_arrow()
+            ))
+        return pa.concat_tables(found, promote_options="permissive")

@@ -68,6 +68,47 @@ TERMS: dict[str, str] = {
     "embed-only": "The model alone embedding the same texts: the fastest any phase could be.",
     "storage-only": "The write path with vectors given in advance: what the stores cost without the model.",
     "x ceiling": "A phase's rate divided by embed-only's.",
+    "phase": "One way of writing the same memories (p0 to p3), each adding one idea to the one before; "
+             "every phase starts on a fresh store.",
+    "plain-embed": "The model through fastembed's own loop (64 texts a call, no tuning): what the store's "
+                   "embedder gains over it.",
+    "reference rows": "Rows that are not phases: embed-only (the model alone), plain-embed (the model's own "
+                      "loop) and storage-only (the stores alone).",
+    "Mem0": "Another memory library (mem0ai), storing the same memories through its own add() with its "
+            "language-model step off (infer=False).",
+    "repetitions": "How many times each phase runs, each time on a fresh store: the figures are the median, "
+                   "the whiskers the slowest and the fastest run.",
+    "wall time": "Seconds from the first memory handed to the store until the last one is stored (opening "
+                 "and closing the store not counted).",
+    "stage seconds": "Seconds a phase spent in each part of the write: embed (the model), vectors (LanceDB), "
+                     "records (libSQL), history, other.",
+    "stored": "Memories the store holds after the phase: the distinct texts given, when nothing was lost.",
+    "CPU ms per memory": "Processor time per memory, all threads together; on a shared machine it moves far "
+                         "less than the rate does.",
+    "sweep": "One phase run again for each value of one setting, each on a fresh store, to see where the "
+             "rate peaks.",
+    "load average": "How many programs wanted a CPU, averaged over the minute before the run started (the "
+                    "first of the three figures the machine reports).",
+    "under load": "The load average was above 1.5 when the run started: other work shared the CPUs, so its "
+                  "rates are lower and its latencies higher than an idle machine gives.",
+    # scale
+    "system": "Which store a row measures: agentmem, or Mem0 on pgvector beside it.",
+    "Mem0 on pgvector": "Mem0 (mem0ai) storing in PostgreSQL with pgvector, measured through its own add and "
+                        "search on the same memories and queries.",
+    "store size": "Memories in the store when that row's figures were measured.",
+    "bulk ingest": "Memories per second of the step's add_batch calls, vectors given (the model is not timed).",
+    "single add": "One add() call: the text embedded by the model and stored; p50 and p95 over the adds.",
+    "sequential adds": "Single adds one after another, per second, counted until every vector is stored.",
+    "right after ingest": "Searches started within seconds of the bulk ingest, while upkeep still folds the "
+                          "new rows into the indexes.",
+    "upkeep settled": "Measured again once background upkeep had nothing left to do.",
+    "freshness": "How long after add() returns a search in that mode finds the new memory.",
+    "agent loop": "Agents working at once, each turn a hybrid search then an add: operations/s counts both, "
+                  "the turn p95 is one turn's time.",
+    "operations/s": "Searches and adds finished per second, all agents together.",
+    "disk per memory": "Bytes on disk (vectors, records, indexes) divided by the memories stored.",
+    "peak memory": "The most memory the benchmark's process had used by then (resident set size), in MB.",
+    "writer wait": "Seconds writes waited for their turn at the vector table, which takes one write at a time.",
     # retrieval quality
     "recall@k": "Share of a question's evidence turns found in the first k results (recall@10: the first 10), "
                 "averaged over the questions.",
@@ -146,13 +187,18 @@ PAGES: dict[str, tuple[str, ...]] = {
                "metadata", "history", "ADD", "UPDATE", "DELETE", "actor"),
     "Memories": ("memory", "scope", "user", "agent", "run", "memory type", "metadata", "memory id",
                  "history", "ADD", "UPDATE", "DELETE", "embedding", "core blocks", "persona", "human", "export"),
-    "Benchmarks": ("ops/s", "p50", "p95", "p0", "p1", "p2a", "p2b", "p2c", "p3",
-                   "embed-only", "storage-only", "x ceiling"),
+    "Benchmarks": ("phase", "p0", "p1", "p2a", "p2b", "p2c", "p3", "embed-only", "plain-embed", "storage-only",
+                   "reference rows", "Mem0", "memory", "repetitions", "batch size", "concurrency", "pool size",
+                   "ops/s", "wall time", "stage seconds", "p50", "p95", "stored", "x ceiling", "CPU ms per memory",
+                   "sweep", "load average", "under load"),
     "Retrieval": ("LoCoMo", "k", "search mode", "vector", "fts", "hybrid", "recall@k", "top-1", "MRR", "nDCG",
                   "session hit@5", "question category", "evidence", "p50", "p95", "fold", "train score", "path",
                   "row", "setting", "calibrated", "minmax", "rrf", "vector weight", "candidates", "turn evidence",
                   "vector centering", "ops/s"),
-    "Scale": ("p50", "p95", "ops/s", "hybrid", "vector", "fts", "upkeep"),
+    "Scale": ("system", "Mem0 on pgvector", "store size", "hybrid", "vector", "fts", "p50", "p95", "bulk ingest",
+              "single add", "sequential adds", "right after ingest", "upkeep", "upkeep settled", "freshness",
+              "agent loop", "operations/s", "disk per memory", "peak memory", "writer wait", "verify",
+              "load average", "under load"),
     "Storage": ("records", "schema version", "vectors", "history events", "scope", "table version",
                 "versions kept", "data files", "small data files", "index", "upkeep", "embedder", "verify", "repair"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def agentmem(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "agentmem", *args],
+        check=False,
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -58,6 +60,14 @@ def test_bench_writes_json_and_a_table(tmp_path):
         (("eval", "--dataset", "locomo:{badjson}", "--modes", "vector,magic"), "unknown search mode"),
         (("eval",), "--dataset"),
         (("frobnicate",), "invalid choice"),
+        # --json OUT must name a file in an existing folder, checked before any work (no folder is made)
+        (("bench-scale", "--json", "{missing}/out.json"), "argument --json: the folder"),
+        (("bench", "--dataset", "synthetic:10", "--json", "{missing}/out.json"), "argument --json: the folder"),
+        (("eval", "--dataset", "facts:{badjson}", "--json", "{missing}/out.json"), "argument --json: the folder"),
+        (("bench-remote", "--json", "{missing}/out.json"), "argument --json: the folder"),
+        (("bench-scale", "--json", "{tmp}"), "is a folder"),
+        (("stack",), "the following arguments are required: action"),
+        (("search",), "the following arguments are required: QUERY"),
     ],
 )
 def test_errors_are_one_line_and_exit_2(tmp_path, args, needle):
@@ -65,7 +75,7 @@ def test_errors_are_one_line_and_exit_2(tmp_path, args, needle):
     bad_csv.write_text("body\nhello\n")
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("[{oops")
-    args = tuple(a.format(bad=bad_csv, badjson=bad_json) for a in args)
+    args = tuple(a.format(bad=bad_csv, badjson=bad_json, missing=tmp_path / "no" / "such", tmp=tmp_path) for a in args)
     proc = agentmem(*args, "--no-save", cwd=tmp_path) if args[0] == "bench" else agentmem(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -74,6 +84,7 @@ def test_errors_are_one_line_and_exit_2(tmp_path, args, needle):
     assert needle in lines[0]
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+    assert not (tmp_path / "no").exists()
 
 
 def test_eval_on_a_small_locomo_file(tmp_path):
@@ -125,7 +136,41 @@ def test_eval_compare_scores_the_defaults_beside_vector_search(tmp_path):
     assert bad.returncode != 0 and "--compare" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_help_lists_both_commands(tmp_path):
-    proc = agentmem("--help", cwd=tmp_path)
-    assert proc.returncode == 0
-    assert "bench" in proc.stdout and "eval" in proc.stdout
+def _commands() -> list[str]:
+    from agentmem.cli import build_parser
+
+    return list(next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+
+def test_help_lists_every_command_on_one_line(tmp_path):
+    """``agentmem`` alone prints the same full help as ``--help`` and exits 0: it is how a
+    newcomer asks what the command does, not a mistake."""
+    from agentmem import cli
+
+    commands = _commands()
+    assert {"add", "search", "list", "export", "import", "stats", "bench", "eval", "bench-scale", "bench-remote",
+            "stack"} == set(commands)
+    bare, helped = agentmem(cwd=tmp_path), agentmem("--help", cwd=tmp_path)
+    assert bare.returncode == 0 and helped.returncode == 0 and bare.stderr == ""
+    assert bare.stdout == helped.stdout
+    lines = bare.stdout.splitlines()
+    for name in commands:
+        rows = [line for line in lines if line.startswith(f"  {name} ")]
+        assert len(rows) == 1, name
+        assert len(rows[0].split(maxsplit=1)) == 2  # the name and its help on the same line
+        assert f"``{name}``" in cli.__doc__  # the module docstring names it too
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_every_option_says_its_default():
+    from agentmem.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    silent = [
+        f"{name} {action.option_strings[0]}"
+        for name, parser in sub.choices.items()
+        for action in parser._actions
+        if action.option_strings and not isinstance(action, argparse._HelpAction)
+        and not any(word in (action.help or "") for word in ("default", "required"))
+    ]
+    assert silent == []

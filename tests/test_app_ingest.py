@@ -49,7 +49,7 @@ def test_paste_ingests_lines_and_counts_add_and_noop(store_dir):
     at.button(key="ingest_go").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
     m = metrics(at)
-    assert m["Added"] == "2" and m["NOOP (already stored)"] == "1" and m["Rejected"] == "0"
+    assert m["Added"] == "2" and m["Already stored"] == "1" and m["Rejected"] == "0"
     assert m["In the store now"] == "2"
     st.cache_resource.clear()
     records = stored(store_dir)
@@ -218,14 +218,16 @@ def test_a_second_click_while_an_ingest_runs_does_not_start_another(store_dir):
     services = sys.modules["services"]  # the module the running app uses
     release = threading.Event()
     key = f"ingest:{store_dir.resolve()}"
-    running, started = services.JOBS.start(key, "Ingest", lambda progress: release.wait(30) and None)
+    owner = at.session_state["_session_id"]  # this session's own ingest, started before the click
+    running, started = services.JOBS.start(key, "Ingest", lambda progress: release.wait(30) and None, owner=owner)
+    at.session_state["_own_jobs"] = {key: running}
     assert started
     threading.Timer(1.5, release.set).start()  # the page watches the job until it ends
     at.text_area(key="ingest_text").set_value("Alice likes green tea")
     at.button(key="ingest_go").click().run()
     assert not at.exception
     assert at.button(key="ingest_go").disabled
-    assert any("An ingest is running" in shown(i) for i in at.info)
+    assert any("Your ingest is running" in shown(i) for i in at.info)
     assert services.JOBS.get(key) is running  # the click did not replace or restart it
     assert "Added" not in metrics(at)
     # once it has ended, the button works again
@@ -245,8 +247,131 @@ def test_the_locomo_dev_file_on_this_machine(store_dir):
     at.button(key="ingest_go").click().run()
     assert not at.exception and not at.error, [shown(e) for e in at.error]
     m = metrics(at)
-    assert int(m["Added"]) + int(m["NOOP (already stored)"]) == 60 and m["Rejected"] == "0"
+    assert int(m["Added"]) + int(m["Already stored"]) == 60 and m["Rejected"] == "0"
     st.cache_resource.clear()
     records = stored(store_dir)
     assert len({r.user_id for r in records}) == 1  # the first 60 turns are one conversation
     assert all("dia_id" in r.metadata for r in records)
+
+
+# ---------------------------------------------------------------- results belong to a session and an action
+
+
+def ingest_pasted(at, text: str = "Alice likes green tea\nBob moved to Lisbon"):
+    at.text_area(key="ingest_text").set_value(text)
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    return at
+
+
+def test_a_second_browser_session_sees_no_result_of_the_first(store_dir):
+    a = ingest_pasted(open_page())
+    assert metrics(a)["Added"] == "2" and any("Ingest finished" in p.text for p in a.progress)
+    b = open_page()  # another browser session on the same store
+    assert not b.error and not b.progress and "Added" not in metrics(b)
+    assert not [h for h in b.subheader if h.value == "Summary"]
+    assert not b.button(key="ingest_go").disabled
+    # the first session keeps its own summary on its next run
+    a.run()
+    assert metrics(a)["Added"] == "2"
+
+
+def test_a_new_action_clears_the_previous_result(store_dir):
+    at = ingest_pasted(open_page())
+    assert metrics(at)["Added"] == "2"
+    at.text_area(key="ingest_text").set_value("")
+    at.button(key="ingest_go").click().run()
+    assert len(at.error) == 1 and "paste at least one line" in shown(at.error[0])
+    assert "Added" not in metrics(at) and not at.success and not at.progress
+    # and a new success replaces an error
+    ingest_pasted(at, "Carol plays the cello")
+    assert metrics(at)["Added"] == "1" and metrics(at)["In the store now"] == "3"
+
+
+def test_another_sessions_running_ingest_disables_the_button_and_shows_no_result(store_dir):
+    storage = open_page("pages/storage.py")  # before the other ingest starts: Ingest, the first page, would wait
+    services = sys.modules["services"]
+    key = f"ingest:{store_dir.resolve()}"
+    release = threading.Event()
+    other, started = services.JOBS.start(key, "Ingest", lambda progress: release.wait(30) and "theirs",
+                                         owner="another-session")
+    assert started
+    try:
+        storage.run()  # the Storage page says so in words, and reset is off, without waiting
+        assert any("another browser session" in c.value for c in storage.caption)
+        assert storage.button(key="storage_reset").disabled
+        threading.Timer(1.0, release.set).start()
+        at = open_page()  # watches the other session's ingest until it ends, then draws the page again
+        assert other.wait(5) and other.result == "theirs"
+        assert not at.progress and "Added" not in metrics(at) and not at.button(key="ingest_go").disabled
+    finally:
+        release.set()
+
+
+def test_one_speed_figure_on_the_progress_bar_and_in_the_summary(store_dir):
+    at = ingest_pasted(open_page(), "\n".join(f"note number {i}" for i in range(30)))
+    speed = metrics(at)["Speed"]
+    assert speed.endswith(" memories/s")
+    bar = next(p.text for p in at.progress if "Ingest finished" in p.text)
+    assert f"· {speed} ·" in bar, (bar, speed)
+    assert any("30 memories written in" in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- examples look like examples
+
+
+@pytest.mark.parametrize("source", ["Paste text", "Chat messages", "Upload a file", "Synthetic set",
+                                    "File on this machine"])
+def test_placeholders_are_marked_as_examples(store_dir, source):
+    at = open_page()
+    at.radio(key="ingest_source").set_value(source).run()
+    boxes = [*at.text_input, *at.text_area, *at.sidebar.text_input, *at.sidebar.text_area]
+    shown_examples = [b.placeholder for b in boxes if b.placeholder]
+    assert all(p.startswith("e.g.") for p in shown_examples), shown_examples
+    if source == "Paste text":
+        assert at.text_area(key="ingest_text").value == ""  # an example, not a value
+
+
+def test_the_prefilled_path_is_a_file_that_ingests(store_dir):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("File on this machine").run()
+    path = Path(at.text_input(key="ingest_disk_path").value)
+    assert path.is_file()
+    at.number_input(key="ingest_limit").set_value(20)
+    at.button(key="ingest_go").click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    m = metrics(at)
+    assert int(m["Added"]) + int(m["Already stored"]) == 20
+
+
+def test_the_sample_file_on_disk_offers_its_columns(store_dir):
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample_memories.jsonl"
+    at = open_page()
+    at.radio(key="ingest_source").set_value("File on this machine").run()
+    at.text_input(key="ingest_disk_path").set_value(str(sample)).run()
+    assert at.selectbox(key="ingest_disk_kind").value == "jsonl"
+    assert at.selectbox(key="ingest_user_col").value == "user_id"
+    at.number_input(key="ingest_limit").set_value(10)
+    at.button(key="ingest_go").click().run()
+    assert not at.error, [shown(e) for e in at.error]
+    assert metrics(at)["Added"] == "10"
+    st.cache_resource.clear()
+    assert len({r.user_id for r in stored(store_dir)}) > 1  # the file's own users
+
+
+def test_a_missing_path_is_one_red_line_naming_the_field(store_dir, tmp_path):
+    at = open_page()
+    at.radio(key="ingest_source").set_value("File on this machine").run()
+    at.text_input(key="ingest_disk_path").set_value(str(tmp_path / "nothing-here.jsonl")).run()
+    at.button(key="ingest_go").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and shown(at.error[0]).startswith("path: there is no file at")
+    assert "Added" not in metrics(at)
+
+
+def test_the_glossary_explains_the_summary_words(store_dir):
+    at = open_page()
+    words = next(e for e in at.expander if e.label == "What the words mean")
+    text = " ".join(m.value for m in words.markdown)
+    for term in ("already stored", "speed", "scope", "memory type"):
+        assert f"**{term}**" in text

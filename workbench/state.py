@@ -6,12 +6,21 @@ resolved settings. ``store()`` gives the one cached :class:`services.Store` of t
 settings. ``guard()`` turns any
 exception into a readable ``st.error`` (never a traceback), and ``follow()`` shows
 a running job's progress until it ends (``job_result()``: that, then its error or result).
+
+Results belong to the browser session and the action that made them. Background jobs
+live on a process-wide board (``services.JOBS``, one running job per store and kind),
+so ``start_job()`` records the job under this session (:func:`session_id`), and
+``job_result()`` shows only this session's last job: another session sees at most that
+a job of someone else is running on the store, in words, never its result. A page
+calls ``clear_result()`` when an action starts, so an error of the new action never
+stands above the result of the previous one.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +49,9 @@ _PENDING_KEY = "_remote_pending"  # "connect" or "local", set by the form's butt
 _ERROR_KEY = "_remote_error"  # why the last submitted fields are not in use
 _LAST_KEY = "_store_settings"  # the settings of the store this session used last
 #: What pages keep of one store's answers: dropped when the session switches to another store.
-STORE_RESULTS = ("search_hits", "search_label", "storage_report", "mem_export_file")
+STORE_RESULTS = ("search_hits", "search_label", "search_note", "storage_report", "mem_export_file")
+_SESSION_KEY = "_session_id"  # this browser session's id: the owner of the jobs it starts
+_OWN_JOBS_KEY = "_own_jobs"  # job key -> the job this session started last under it
 
 
 @st.cache_resource(show_spinner="Opening the memory store…", on_release=lambda held: held.close())
@@ -127,14 +138,14 @@ def _remote_form(applied: dict[str, str]) -> None:
     with st.expander("Remote stores", expanded=bool(error), icon=":material/cloud:"):
         with st.form("remote_stores", border=False):
             st.text_input("Records URL (libSQL server)", key=REMOTE_FIELDS["records_url"],
-                          placeholder="http://127.0.0.1:8080 or libsql://db.example.io",
+                          placeholder="e.g. http://127.0.0.1:8080 or libsql://db.example.io",
                           help="Empty: records.db in the data directory. The server's token comes from "
                                f"{services.escape_markdown('$' + services.RECORDS_TOKEN_ENV)}, never from this box.")
             st.text_input("Vectors URI (LanceDB)", key=REMOTE_FIELDS["vectors_uri"],
-                          placeholder="s3://bucket/prefix",
+                          placeholder="e.g. s3://bucket/prefix",
                           help="Empty: vectors/ in the data directory. s3://, gs://, az:// or a folder.")
             st.text_area("Storage options (no secrets)", key=REMOTE_FIELDS["storage_options"], height=90,
-                         placeholder="endpoint=http://127.0.0.1:8333\nregion=us-east-1\nallow_http=true",
+                         placeholder="e.g.\nendpoint=http://127.0.0.1:8333\nregion=us-east-1\nallow_http=true",
                          help="key=value lines passed to LanceDB. Keys and passwords come from the environment "
                               "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3), never from this box.")
             left, right = st.columns(2)
@@ -158,6 +169,7 @@ def _code(text: str) -> str:
 
 def setup(title: str, caption: str | None = None) -> Context:
     """Draw the page title and the sidebar; return the chosen store settings (None when unusable)."""
+    session_id()
     if DATA_DIR_KEY not in st.session_state:
         st.session_state[DATA_DIR_KEY] = services.default_data_dir()
     st.session_state[_INPUT_KEY] = st.session_state[DATA_DIR_KEY]
@@ -244,6 +256,55 @@ def guard(prefix: str = "") -> Iterator[None]:
         show_error(exc, prefix=prefix)
 
 
+def session_id() -> str:
+    """This browser session's id (made on its first page run): whose jobs and results are whose."""
+    if _SESSION_KEY not in st.session_state:
+        st.session_state[_SESSION_KEY] = uuid.uuid4().hex
+    return st.session_state[_SESSION_KEY]
+
+
+def _own_jobs() -> dict[str, services.Job]:
+    return st.session_state.setdefault(_OWN_JOBS_KEY, {})
+
+
+def start_job(key: str, name: str, fn: Callable[[Callable[..., None]], Any]) -> services.Job | None:
+    """Start ``fn`` as this session's job under ``key``; None when a job under ``key`` already runs
+    (this session's or another's: the board allows one at a time per key)."""
+    job, started = services.JOBS.start(key, name, fn, owner=session_id())
+    if not started:
+        return None
+    _own_jobs()[key] = job
+    return job
+
+
+def clear_result(key: str) -> None:
+    """A new action under ``key`` begins: this session's previous result and error are gone."""
+    _own_jobs().pop(key, None)
+
+
+def own_job(key: str) -> services.Job | None:
+    """The job this session started last under ``key`` (None: none, or another session's)."""
+    job = _own_jobs().get(key)
+    if job is not None:
+        return job
+    board = services.JOBS.get(key)
+    # a job started on the board directly, with no owner, is shown to whoever looks (as before owners)
+    return board if board is not None and board.owner is None else None
+
+
+def other_job(key: str) -> services.Job | None:
+    """A job under ``key`` that another session started and that is still running."""
+    job = services.JOBS.get(key)
+    if job is None or not job.running or job.owner is None or job.owner == session_id():
+        return None
+    return job
+
+
+def busy(key: str) -> bool:
+    """Whether any session's job runs under ``key`` (the button that starts one is off)."""
+    return services.JOBS.running(key)
+
+
 def follow(job: services.Job, *, unit: str | None = "items", poll: float = 0.2) -> None:
     """Show a job's progress bar (with live rate) until it ends; a rerun just resumes watching."""
     bar = st.progress(job.fraction, text=_progress_text(job, unit))
@@ -253,13 +314,29 @@ def follow(job: services.Job, *, unit: str | None = "items", poll: float = 0.2) 
     bar.progress(1.0 if job.error is None else job.fraction, text=_progress_text(job, unit))
 
 
-def _progress_text(job: services.Job, unit: str) -> str:
+def _progress_text(job: services.Job, unit: str | None) -> str:
     state = "running" if job.running else ("failed" if job.error else "finished")
     label = f"{job.label} · " if job.label else ""
     if unit is None:  # staged work: the label says where it is, the bar how far
         return f"{job.name} {state}: {label}{job.fraction:.0%} · {job.elapsed:.1f} s"
     count = f"{job.done:,}/{job.total:,} {unit}" if job.total else "starting"
-    return f"{job.name} {state}: {label}{count} · {job.rate:,.0f} {unit}/s · {job.elapsed:.1f} s"
+    return f"{job.name} {state}: {label}{count} · {services.speed_text(job.rate, unit)} · {job.elapsed:.1f} s"
+
+
+def _other_text(job: services.Job, unit: str | None, what: str) -> str:
+    done = f" ({job.done:,} of {job.total:,} {unit})" if unit and job.total else ""
+    return (f"{job.name} started in another browser session is running on {what}{done}. "
+            "It can start here once that one ends; its result stays in that session.")
+
+
+def watch_other(job: services.Job, *, unit: str | None = "items", what: str = "this store") -> None:
+    """Say, in words, that another session's job runs under this key; rerun once it ends (its result
+    is not shown here)."""
+    note = st.info(_other_text(job, unit, what), icon=":material/hourglass_top:")
+    while job.running:
+        time.sleep(0.5)
+        note.info(_other_text(job, unit, what), icon=":material/hourglass_top:")
+    st.rerun()
 
 
 def job_error(job: services.Job) -> None:
@@ -267,10 +344,15 @@ def job_error(job: services.Job) -> None:
         st.error(f"{job.name} failed: {services.escape_markdown(job.error)}")
 
 
-def job_result(key: str, *, unit: str | None = "items") -> Any:
-    """The job under ``key``: watch it until it ends (``follow``), show its error; its result, or None."""
-    job = services.JOBS.get(key)
+def job_result(key: str, *, unit: str | None = "items", what: str = "this store") -> Any:
+    """This session's job under ``key``: watch it until it ends (``follow``), show its error; its
+    result, or None. Another session's running job is named in words (``watch_other``), never
+    shown with its result."""
+    job = own_job(key)
     if job is None:
+        other = other_job(key)
+        if other is not None:
+            watch_other(other, unit=unit, what=what)
         return None
     follow(job, unit=unit)
     job_error(job)

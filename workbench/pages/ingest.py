@@ -5,26 +5,61 @@ import tempfile
 from pathlib import Path
 
 import charts
+import glossary
 import services
 import state
 import streamlit as st
 
 ctx = state.setup("Ingest", "Add memories: one per line, from a file, or generated. Rows that cannot be stored "
                   "are listed with the reason; the rest go in.")
+glossary.explain("Ingest")
 
 SOURCES = ("Paste text", "Chat messages", "Upload a file", "Synthetic set", "File on this machine")
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "agentmem-workbench-uploads"
 NO_COLUMN = "(none)"
 
+
+DISK_KINDS = ("locomo", "jsonl", "csv")
+
+
+def format_of(path: str) -> str | None:
+    """The format a file name says (None: the name does not tell)."""
+    return {".json": "locomo", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(Path(path.strip()).suffix.lower())
+
+
+def follow_suffix() -> None:
+    """A new path: the format follows its suffix (and can still be changed by hand)."""
+    kind = format_of(st.session_state.get("ingest_disk_path", ""))
+    if kind:
+        st.session_state["ingest_disk_kind"] = kind
+
+
+def pick_columns(path: str, kind: str) -> dict:
+    """The text, user and metadata columns of a CSV or JSONL file, chosen under its name."""
+    columns = services.upload_columns(path, kind)
+    c1, c2, c3 = st.columns(3)
+    text_col = c1.selectbox("Text column", columns, index=columns.index("text") if "text" in columns else 0,
+                            key="ingest_text_col")
+    user_opts = [NO_COLUMN, *columns]
+    guess = next((c for c in ("user_id", "user") if c in columns), NO_COLUMN)
+    user_col = c2.selectbox("User column", user_opts, index=user_opts.index(guess), key="ingest_user_col",
+                            help="Each row's user (its scope). None: every row goes to the user typed under Scope.")
+    meta_cols = c3.multiselect("Metadata columns", [c for c in columns if c != text_col], key="ingest_meta_cols",
+                               help=glossary.define("metadata"))
+    return {"text_column": text_col, "user_column": None if user_col == NO_COLUMN else user_col,
+            "metadata_columns": meta_cols}
+
+
 if not ctx.ok:
     st.stop()
 job_key = f"ingest:{ctx.key}"  # the data directory, plus the remote stores when set
-busy = services.JOBS.running(job_key)
+busy = state.busy(job_key)  # this session's ingest or another's: one at a time per store
 
 source = st.radio("Source", SOURCES, horizontal=True, key="ingest_source")
 
 # ---------------------------------------------------------------- what to read
 dataset_spec = None  # (spec, kwargs) for agentmem.bench.load_dataset
+problem = None  # a bad input already shown in red under its field: Ingest does nothing until it is fixed
 pasted = None
 chat = None  # the chat's JSON / JSONL, pasted (str) or uploaded (bytes)
 if source == "Paste text":
@@ -32,23 +67,23 @@ if source == "Paste text":
         "Memories, one per line",
         key="ingest_text",
         height=180,
-        placeholder="Alice likes green tea\nAlice is allergic to peanuts\nBob moved to Lisbon in May",
+        placeholder="e.g.\nAlice likes green tea\nAlice is allergic to peanuts\nBob moved to Lisbon in May",
     )
     meta_text = st.text_input("Metadata for every line (JSON object, optional)", key="ingest_meta",
-                              placeholder='{"topic": "food"}')
+                              placeholder='e.g. {"topic": "food"}', help=glossary.define("metadata"))
 elif source == "Chat messages":
     chat = st.text_area(
         "Chat: a JSON list of messages, or one JSON message per line",
         key="ingest_chat",
         height=180,
-        placeholder='[{"role": "user", "name": "Caroline", "content": "Did you go to the pottery class?"},\n'
+        placeholder='e.g.\n[{"role": "user", "name": "Caroline", "content": "Did you go to the pottery class?"},\n'
                     ' {"role": "assistant", "name": "Melanie", "content": "Yes, last Tuesday!"}]',
     )
     chat_upload = st.file_uploader("…or upload a .json / .jsonl chat", key="ingest_chat_upload")
     if chat_upload is not None:
         chat = chat_upload.getvalue()
     chat_when = st.text_input("When it was said (ISO date/time, optional)", key="ingest_chat_when",
-                              placeholder="2023-05-08T13:56")
+                              placeholder="e.g. 2023-05-08T13:56")
     st.caption("One memory per message (`name: content` when it has a name), through `add(messages)`: the "
                "turns said before it and the time are its context for full-text search; a later chat with the "
                "same run continues it.")
@@ -69,23 +104,7 @@ elif source == "Upload a file":
                 st.caption("LoCoMo format: one memory per dialog turn, user = conversation (sample_id).")
                 dataset_spec = (f"locomo:{path}", {})
             else:
-                columns = services.upload_columns(path, kind)
-                c1, c2, c3 = st.columns(3)
-                text_col = c1.selectbox("Text column", columns, index=columns.index("text") if "text" in columns else 0,
-                                        key="ingest_text_col")
-                user_opts = [NO_COLUMN, *columns]
-                guess = next((c for c in ("user_id", "user") if c in columns), NO_COLUMN)
-                user_col = c2.selectbox("User column", user_opts, index=user_opts.index(guess), key="ingest_user_col")
-                meta_cols = c3.multiselect("Metadata columns", [c for c in columns if c != text_col],
-                                           key="ingest_meta_cols")
-                dataset_spec = (
-                    f"{kind}:{path}",
-                    {
-                        "text_column": text_col,
-                        "user_column": None if user_col == NO_COLUMN else user_col,
-                        "metadata_columns": meta_cols,
-                    },
-                )
+                dataset_spec = (f"{kind}:{path}", pick_columns(path, kind))
         except Exception as exc:  # noqa: BLE001 - a bad upload is a message, not a crash
             state.show_error(exc, prefix="Cannot use this file: ")
 elif source == "Synthetic set":
@@ -95,23 +114,33 @@ elif source == "Synthetic set":
     st.caption("Preferences, dated events and facts of generated users; the same seed gives the same set.")
     dataset_spec = (f"synthetic:{int(n)}", {"seed": int(seed)})
 else:
-    default_path = services.shared_locomo_path()
+    default_path = services.default_ingest_path()  # a file that is there: the default works as it stands
     c1, c2 = st.columns([3, 1])
     disk_path = c1.text_input("Path", value=str(default_path or ""), key="ingest_disk_path",
-                              placeholder="../shared/data/locomo_dev.json")
-    kinds = ("locomo", "jsonl", "csv")
-    suffix = Path(disk_path).suffix.lower()
-    guess = {".json": "locomo", ".jsonl": "jsonl", ".csv": "csv"}.get(suffix, "locomo")
-    disk_kind = c2.selectbox("Format", kinds, index=kinds.index(guess), key="ingest_disk_kind")
-    if disk_path.strip():
-        dataset_spec = (f"{disk_kind}:{disk_path.strip()}", {})
+                              placeholder="e.g. data/sample_memories.jsonl", on_change=follow_suffix,
+                              help="A CSV (with a header), JSONL or LoCoMo-format JSON file; a relative path is read "
+                                   "from the folder the workbench was started in.")
+    if "ingest_disk_kind" not in st.session_state:
+        st.session_state["ingest_disk_kind"] = format_of(disk_path) or "locomo"
+    disk_kind = c2.selectbox("Format", DISK_KINDS, key="ingest_disk_kind")
+    where = Path(disk_path.strip()).expanduser()
+    if not disk_path.strip():
+        st.caption("Type the path of a file on the machine the workbench runs on.")
+    elif not where.is_file():
+        problem = f"path: there is no file at {disk_path.strip()}"
+        st.error(services.escape_markdown(problem))
+    elif disk_kind == "locomo":
+        dataset_spec = (f"locomo:{where}", {})
+    else:
+        with state.guard("Cannot use this file: "):
+            dataset_spec = (f"{disk_kind}:{where}", pick_columns(str(where), disk_kind))
 
 limit = 0
 if dataset_spec is not None:
     limit = st.number_input("Keep the first N rows (0 = all)", min_value=0, value=0, step=100, key="ingest_limit")
 
 # ---------------------------------------------------------------- scope and settings
-st.subheader("Scope")
+st.subheader("Scope", help=glossary.define("scope"))
 c1, c2, c3, c4 = st.columns(4)
 if pasted is not None or chat is not None:
     user_id = c1.text_input("User", value="default", key="ingest_user")
@@ -119,34 +148,43 @@ else:
     user_id = c1.text_input("User (blank: the data's own users)", value="", key="ingest_user_ds")
 agent_id = c2.text_input("Agent (optional)", key="ingest_agent")
 run_id = c3.text_input("Run (optional)", key="ingest_run")
-memory_type = c4.selectbox("Memory type", services.MEMORY_TYPES, key="ingest_type")
+memory_type = c4.selectbox("Memory type", services.MEMORY_TYPES, key="ingest_type",
+                           help=glossary.define("memory type"))
 
-with st.expander("Write path: optimization phase or settings"):
+with st.expander("Write settings (optional): batch size, concurrency, or a benchmark phase"):
     from agentmem.bench.phases import PHASE_DESCRIPTIONS, plan_phase
 
     presets = ["custom", *(p for p in PHASE_DESCRIPTIONS if p != "p1")]
     preset = st.selectbox(
         "Phase preset",
         presets,
-        format_func=lambda p: "custom settings" if p == "custom" else f"{p}: {PHASE_DESCRIPTIONS[p]}",
+        format_func=lambda p: "custom: the three settings below" if p == "custom" else f"{p}: {glossary.define(p)}",
         key="ingest_preset",
-        help="p1 keeps vectors only (no records), so it is on the Benchmarks page, not here.",
+        help="The write paths the Benchmarks page compares (the phases); p1 keeps vectors only (no records), so it "
+             "is there, not here. Any of them stores the same memories; only the speed differs.",
     )
     c1, c2, c3 = st.columns(3)
-    batch_size = c1.number_input("Batch size (rows per add_batch)", 1, 4096, 128, key="ingest_batch")
-    concurrency = c2.number_input("Concurrency (batches in flight)", 1, 32, 2, key="ingest_conc")
-    pool_size = c3.number_input("Pool size (libSQL connections)", 1, 32, 4, key="ingest_pool")
+    batch_size = c1.number_input("Batch size (rows per add_batch)", 1, 4096, 128, key="ingest_batch",
+                                 help=glossary.define("batch size"))
+    concurrency = c2.number_input("Concurrency (batches in flight)", 1, 32, 2, key="ingest_conc",
+                                  help=glossary.define("concurrency"))
+    pool_size = c3.number_input("Pool size (libSQL connections)", 1, 32, 4, key="ingest_pool",
+                                help=glossary.define("pool size"))
     if preset != "custom":
         plan = plan_phase(preset, batch_size=int(batch_size), concurrency=int(concurrency), pool_size=int(pool_size))
+        changed = ", ".join(f"{k}={v}" for k, v in plan.overrides.items()) or "none"
         st.caption(f"{preset} writes in batches of {plan.batch_size} with {plan.concurrency} in flight; "
-                   f"config: {plan.overrides or 'defaults'}")
+                   f"store settings it changes: {changed}")
 
 clicked = st.button("Ingest", type="primary", disabled=busy, key="ingest_go")
-if busy:
-    st.info("An ingest is running on this store; its progress is below.")
+mine = state.own_job(job_key)
+if busy and mine is not None and mine.running:
+    st.info("Your ingest is running on this store; its progress is below.")
 
 # ---------------------------------------------------------------- run
 if clicked and not busy:
+    state.clear_result(job_key)  # a new action: the previous summary or error goes
+if clicked and not busy and problem is None:
     with state.guard("Nothing was ingested: "):
         pre_rejected = []
         if pasted is not None:
@@ -155,7 +193,8 @@ if clicked and not busy:
         elif chat is not None:
             messages = services.parse_chat(chat)
         elif dataset_spec is None:
-            raise ValueError("choose a file or a path first")
+            raise ValueError("path: type the path of a file on this machine first" if source == SOURCES[4]
+                             else "file: choose a file to upload first")
         else:
             from agentmem.bench import load_dataset
 
@@ -185,17 +224,19 @@ if clicked and not busy:
                           "timestamp": chat_when.strip() or None, "memory_type": memory_type}
         else:
             ingest_fn, rows = services.ingest, items
-        services.JOBS.start(job_key, "Ingest", lambda progress: ingest_fn(memory, rows, progress=progress, **kwargs))
+        state.start_job(job_key, "Ingest", lambda progress: ingest_fn(memory, rows, progress=progress, **kwargs))
 
 summary = state.job_result(job_key, unit="memories")
 if summary is not None:
     st.subheader("Summary")
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("Added", f"{summary.added:,}")
-    c2.metric("NOOP (already stored)", f"{summary.noop:,}")
-    c3.metric("Rejected", f"{len(summary.rejected):,}")
-    c4.metric("Speed", f"{summary.ops_per_s:,.0f} /s")
-    c5.metric("In the store now", f"{summary.stored:,}")
+    c1.metric("Added", f"{summary.added:,}", help=glossary.define("added"))
+    c2.metric("Already stored", f"{summary.noop:,}", help=glossary.define("already stored"))
+    c3.metric("Rejected", f"{len(summary.rejected):,}", help=glossary.define("rejected"))
+    c4.metric("Speed", services.speed_text(summary.per_second, "memories"), help=glossary.define("speed"))
+    c5.metric("In the store now", f"{summary.stored:,}", help=glossary.define("in the store now"))
+    st.caption(f"{summary.written:,} memories written in {summary.seconds:.2f} s, from the start of the ingest until "
+               "every vector was stored; the progress bar above shows the same speed.")
     left, right = st.columns([1, 2])
     left.plotly_chart(charts.ingest_outcome(summary.outcome_frame()), key="ingest_outcome_chart")
     if summary.rejected:

@@ -9,7 +9,8 @@ nothing touches the stores directly. One module per concern:
   environment only and never appear in a setting, a message or the page.
 - ``messages``: errors as one readable line with secrets masked, markdown escaping.
 - ``jobs``: long work (:class:`Job`) on its own thread, so a page rerun never cuts an
-  ingest or a benchmark in half; :data:`JOBS` refuses a second run of the same kind.
+  ingest or a benchmark in half; :data:`JOBS` refuses a second run of the same kind
+  and records which browser session started each job (its result is that session's).
 - ``parsing``: pasted text, chats and uploads read into rows, checked by the store's rules.
 - ``ingest``: rows written in chunks with progress; export and import.
 - ``frames``: display tables from records, hits, history and counts (``charts`` draws them).
@@ -29,13 +30,14 @@ from .frames import (
 )
 from .ingest import (
     MEMORY_TYPES,
+    OUTCOMES,
     IngestSummary,
     export_bytes,
     import_upload,
     ingest,
     ingest_chat,
 )
-from .jobs import JOBS, Job, JobBoard, staged_progress
+from .jobs import JOBS, Job, JobBoard, Measured, speed_text, staged_progress
 from .messages import escape_markdown, friendly_error
 from .parsing import (
     MAX_UPLOAD_BYTES,
@@ -57,9 +59,11 @@ from .settings import (
     RECORDS_TOKEN_ENV,
     REMOTE_ENV,
     REPO_ROOT,
+    SAMPLE_MEMORIES,
     StoreSettings,
     credential_notes,
     default_data_dir,
+    default_ingest_path,
     default_remote_fields,
     default_results_path,
     parse_storage_options,
@@ -77,20 +81,24 @@ __all__ = [
     "JOBS",
     "MAX_UPLOAD_BYTES",
     "MEMORY_TYPES",
+    "OUTCOMES",
     "RECORDS_TOKEN_ENV",
     "REMOTE_ENV",
     "REPO_ROOT",
+    "SAMPLE_MEMORIES",
     "UPLOAD_KINDS",
     "IngestItem",
     "IngestSummary",
     "Job",
     "JobBoard",
+    "Measured",
     "Store",
     "StoreSettings",
     "compact_json",
     "count_frames",
     "credential_notes",
     "default_data_dir",
+    "default_ingest_path",
     "default_remote_fields",
     "default_results_path",
     "directory_listing",
@@ -114,6 +122,7 @@ __all__ = [
     "resolve_data_dir",
     "save_upload",
     "shared_locomo_path",
+    "speed_text",
     "staged_progress",
     "store_settings",
     "upload_columns",

@@ -23,14 +23,21 @@ from .parsing import MAX_UPLOAD_BYTES, IngestItem, preview, validate_items
 if TYPE_CHECKING:
     from agentmem import Memory
 
-__all__ = ["MEMORY_TYPES", "IngestSummary", "export_bytes", "import_upload", "ingest", "ingest_chat"]
+__all__ = ["MEMORY_TYPES", "OUTCOMES", "IngestSummary", "export_bytes", "import_upload", "ingest", "ingest_chat"]
 
 MEMORY_TYPES = ("semantic", "episodic", "procedural")
 
 
 @dataclass
 class IngestSummary:
-    """What an ingest did: counts of ADD / NOOP / rejected and the reasons, and its speed."""
+    """What an ingest did: counts of added / already stored / rejected rows, the reasons, and its speed.
+
+    The speed is one figure, :attr:`per_second`: rows written (added or found already
+    stored) divided by :attr:`seconds`, the wall time from the start of the ingest (its
+    checks included) until every row is in both stores (``Memory.flush()``: vectors
+    appended too, not only acknowledged). The progress bar shows the same figure at the
+    end (``Job.rate``), so a run never has two speeds.
+    """
 
     added: int = 0
     noop: int = 0
@@ -40,16 +47,25 @@ class IngestSummary:
     ids: list[str] = field(default_factory=list)
 
     @property
-    def ops_per_s(self) -> float:
-        return (self.added + self.noop) / self.seconds if self.seconds > 0 else 0.0
+    def written(self) -> int:
+        """Rows the store took: added, or already there (NOOP)."""
+        return self.added + self.noop
+
+    @property
+    def per_second(self) -> float:
+        return self.written / self.seconds if self.seconds > 0 else 0.0
 
     def outcome_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {"outcome": ["ADD", "NOOP", "rejected"], "count": [self.added, self.noop, len(self.rejected)]}
+            {"outcome": list(OUTCOMES), "count": [self.added, self.noop, len(self.rejected)]}
         )
 
     def rejected_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rejected, columns=["row", "reason", "text"])
+
+
+#: The outcome of a row in plain words: stored now, already stored (the store's NOOP), refused.
+OUTCOMES = ("added", "already stored", "rejected")
 
 
 def ingest(
@@ -74,6 +90,7 @@ def ingest(
         raise InvalidInputError("batch_size", f"must be a positive integer, got {batch_size!r}")
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise InvalidInputError("concurrency", f"must be a positive integer, got {concurrency!r}")
+    started = time.perf_counter()
     good, bad = validate_items(items)
     summary = IngestSummary(rejected=[*rejected, *bad])
     total = len(good)
@@ -82,7 +99,6 @@ def ingest(
     chunks = group_by_user(good, batch_size)
     done = 0
     lock = threading.Lock()
-    started = time.perf_counter()
 
     def add(user: str | None, rows: list[IngestItem]) -> list[Any]:
         return memory.add_batch(
@@ -131,12 +147,21 @@ def ingest(
     else:
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="workbench-ingest") as pool:
             list(pool.map(write, chunks))
-    summary.seconds = time.perf_counter() - started
+    _finish(memory, summary, started, total, progress)
     summary.rejected.sort(key=lambda r: (r["row"] is None, r["row"] or 0))
+    return summary
+
+
+def _finish(memory: Memory, summary: IngestSummary, started: float, total: int,
+            progress: Callable[..., None] | None) -> None:
+    """Wait until every row is in both stores, then stop the clock and count the store."""
+    if progress:
+        progress(total, total, "storing the last vectors")
+    memory.flush()  # adds return once the records commit; the speed counts until the vectors are in
+    summary.seconds = time.perf_counter() - started
     summary.stored = memory.count()
     if progress:
         progress(total, total, "done")
-    return summary
 
 
 def ingest_chat(
@@ -159,12 +184,10 @@ def ingest_chat(
     started = time.perf_counter()
     results = memory.add(list(messages), user_id=user_id or None, agent_id=agent_id or None, run_id=run_id or None,
                          timestamp=timestamp or None, memory_type=memory_type)
-    summary = IngestSummary(seconds=time.perf_counter() - started, ids=[r.id for r in results])
+    summary = IngestSummary(ids=[r.id for r in results])
     summary.noop = sum(r.event == "NOOP" for r in results)
     summary.added = len(results) - summary.noop
-    summary.stored = memory.count()
-    if progress:
-        progress(total, total, "done")
+    _finish(memory, summary, started, total, progress)
     return summary
 
 

@@ -3,6 +3,15 @@
 A page rerun (a click elsewhere, a page switch) never cuts an ingest or a benchmark
 in half: the work runs as a :class:`Job`, and :class:`JobBoard` refuses a second run
 of the same kind while one is going.
+
+The board is process-wide, so it is what keeps two browser sessions from ingesting
+into one store at once; a job's result belongs to the session that started it (its
+``owner``), and the page glue shows it to that session only.
+
+A job's speed is one figure: while it runs, items done per second so far; once it
+ends with a result that timed itself (:class:`Measured`, such as an ingest summary),
+that result's own ``per_second`` and ``seconds``, so the progress bar and the summary
+under it never show two numbers for one run.
 """
 
 from __future__ import annotations
@@ -12,11 +21,22 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from .messages import friendly_error
 
-__all__ = ["JOBS", "Job", "JobBoard", "staged_progress"]
+__all__ = ["JOBS", "Job", "JobBoard", "Measured", "speed_text", "staged_progress"]
+
+
+@runtime_checkable
+class Measured(Protocol):
+    """A job result that timed its own work: its figures are the job's final speed."""
+
+    @property
+    def seconds(self) -> float: ...
+
+    @property
+    def per_second(self) -> float: ...
 
 class Job:
     """A piece of long work on its own thread, with progress the page can poll.
@@ -26,9 +46,10 @@ class Job:
     ``running`` and ``result`` or ``error`` after.
     """
 
-    def __init__(self, name: str, fn: Callable[[Callable[..., None]], Any]) -> None:
+    def __init__(self, name: str, fn: Callable[[Callable[..., None]], Any], *, owner: str | None = None) -> None:
         self.id = uuid.uuid4().hex[:8]
         self.name = name
+        self.owner = owner  # the browser session that started it (None: nobody in particular)
         self._fn = fn
         self.done = 0
         self.total = 0
@@ -61,7 +82,14 @@ class Job:
         return self.finished is None
 
     @property
+    def measured(self) -> Measured | None:
+        """The result, when the job ended with one that timed itself."""
+        return self.result if not self.running and isinstance(self.result, Measured) else None
+
+    @property
     def elapsed(self) -> float:
+        if self.measured is not None:
+            return self.measured.seconds
         return (self.finished or time.perf_counter()) - self.started
 
     @property
@@ -70,12 +98,21 @@ class Job:
 
     @property
     def rate(self) -> float:
-        """Items per second so far."""
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+        """Items per second so far; at the end, the result's own figure when it has one."""
+        if self.measured is not None:
+            return self.measured.per_second
+        elapsed = self.elapsed
+        return self.done / elapsed if elapsed > 0 else 0.0
 
     def wait(self, timeout: float | None = None) -> bool:
         self._thread.join(timeout)
         return not self.running
+
+
+def speed_text(per_second: float, unit: str) -> str:
+    """A speed as the pages print it, the same on a progress bar and in a summary."""
+    digits = 0 if per_second >= 10 else 1
+    return f"{per_second:,.{digits}f} {unit}/s"
 
 
 def staged_progress(progress: Callable[..., None], steps: int, *, scale: int = 1000) -> Callable[[str, int, int], None]:
@@ -112,13 +149,16 @@ class JobBoard:
         job = self.get(key)
         return job is not None and job.running
 
-    def start(self, key: str, name: str, fn: Callable[[Callable[..., None]], Any]) -> tuple[Job, bool]:
-        """Start ``fn`` under ``key``; returns (job, started). A running job is returned unstarted-again."""
+    def start(
+        self, key: str, name: str, fn: Callable[[Callable[..., None]], Any], *, owner: str | None = None
+    ) -> tuple[Job, bool]:
+        """Start ``fn`` under ``key`` for ``owner`` (a session id); returns (job, started).
+        A running job under ``key`` is returned as it is, not started again."""
         with self._lock:
             current = self._jobs.get(key)
             if current is not None and current.running:
                 return current, False
-            job = Job(name, fn)
+            job = Job(name, fn, owner=owner)
             self._jobs[key] = job
         job.start()
         return job, True

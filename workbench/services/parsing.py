@@ -90,7 +90,7 @@ class IngestItem:
 def items_from_text(text: str, *, user_id: str | None, metadata: dict[str, Any] | None = None) -> list[IngestItem]:
     """One memory per non-empty line of pasted text."""
     if text is None or not text.strip():
-        raise InvalidInputError("text", "paste at least one line of text (one memory per line)")
+        raise InvalidInputError("memories", "paste at least one line of text, one memory per line (the grey e.g. text is only an example)")
     meta = dict(metadata or {})
     return [
         IngestItem(row=i, text=line, user_id=user_id, metadata=dict(meta))
@@ -154,11 +154,22 @@ def save_upload(name: str, data: bytes, folder: str | Path) -> tuple[Path, str]:
     return path, kind
 
 
+_HEAD_BYTES = 1 << 20  # what upload_columns reads of a file
+
+
 def upload_columns(path: str | Path, kind: str, *, sample_rows: int = 200) -> list[str]:
-    """Column names of a CSV header or the keys of the first JSONL objects (for the pickers)."""
+    """Column names of a CSV header or the keys of the first JSONL objects (for the pickers).
+
+    Only the file's head is read (a file on disk may be large, and the pickers run on every
+    page rerun); a line cut at the end of that head is left out.
+    """
     path = Path(path)
+    with path.open("rb") as handle:
+        raw = handle.read(_HEAD_BYTES + 1)
+    if len(raw) > _HEAD_BYTES:
+        raw = raw[:_HEAD_BYTES].rsplit(b"\n", 1)[0]
     try:
-        head = path.read_text(encoding="utf-8-sig", errors="strict")
+        head = raw.decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError as exc:
         raise DatasetError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if kind == "csv":

@@ -34,9 +34,11 @@ __all__ = [
     "RECORDS_TOKEN_ENV",
     "REMOTE_ENV",
     "REPO_ROOT",
+    "SAMPLE_MEMORIES",
     "StoreSettings",
     "credential_notes",
     "default_data_dir",
+    "default_ingest_path",
     "default_remote_fields",
     "default_results_path",
     "parse_storage_options",
@@ -65,6 +67,16 @@ def shared_locomo_path() -> Path | None:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
     return None
+
+
+#: A small file every clone has (200 generated memories of 8 users, JSONL).
+SAMPLE_MEMORIES = REPO_ROOT / "data" / "sample_memories.jsonl"
+
+
+def default_ingest_path() -> Path | None:
+    """The file the Ingest page offers first: the LoCoMo dev split when it is on this machine,
+    else the repository's sample memories (None if neither is there)."""
+    return shared_locomo_path() or (SAMPLE_MEMORIES if SAMPLE_MEMORIES.is_file() else None)
 
 
 def resolve_data_dir(text: str) -> Path:

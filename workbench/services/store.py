@@ -31,6 +31,7 @@ class Store:
         self.overrides: dict[str, Any] = {}
         self._memory: Memory | None = None
         self._lock = threading.RLock()
+        self._searched: set[tuple[str | None, str | None, str | None]] = set()
 
     @property
     def memory(self) -> Memory:
@@ -45,6 +46,24 @@ class Store:
     def is_open(self) -> bool:
         return self._memory is not None
 
+    def search_note(self, user_id: str | None, agent_id: str | None = None, run_id: str | None = None) -> str | None:
+        """What a search of this scope loads first, in words (None: nothing, it was searched before).
+
+        The first search of an open store loads the query model; the first search of a
+        scope loads that scope's memories into memory (a few seconds for thousands),
+        which a page says instead of spinning without a word. Marks the scope searched.
+        """
+        scope = (user_id, agent_id, run_id)
+        with self._lock:
+            first_of_store = not self._searched
+            if scope in self._searched:
+                return None
+            self._searched.add(scope)
+        who, whose = (f"user {user_id}", "that user's") if user_id else ("all users", "their")
+        if first_of_store:
+            return f"the first search loads the search model and the memories of {who}"
+        return f"the first search of {who} loads {whose} memories"
+
     def configure(self, **overrides: Any) -> bool:
         """Use these MemoryConfig fields from now on; True when the Memory was reopened."""
         self.settings.config(**overrides)  # validate before closing anything
@@ -57,6 +76,7 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            self._searched.clear()  # a new Memory loads every scope again
             if self._memory is not None:
                 try:
                     self._memory.close()

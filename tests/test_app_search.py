@@ -27,6 +27,7 @@ def populated(store_dir):
 def test_renders_on_an_empty_store_and_search_finds_nothing(store_dir):
     at = open_page(PAGE)
     assert at.title[0].value == "Search" and not at.error
+    assert any("add memories on the Ingest page" in i.value for i in at.info)
     at.text_input(key="search_query").set_value("anything")
     at.button[0].click().run()  # the form's submit button
     assert not at.exception and not at.error
@@ -66,11 +67,47 @@ def test_metadata_and_type_filters(populated):
     assert "Bob moved to Lisbon in May" not in list(table(at, "score")["content"])
 
 
+def test_an_empty_query_is_a_hint_not_an_error(populated):
+    at = open_page(PAGE)
+    at.button[0].click().run()
+    assert not at.exception and not at.error, [shown(e) for e in at.error]
+    assert any("Type something to search for" in shown(i) for i in at.info)
+    # after a search, an empty one clears its results: they answered another query
+    at.text_input(key="search_query").set_value("green tea")
+    at.button[0].click().run()
+    assert "score" in table(at, "score").columns
+    at.text_input(key="search_query").set_value("  ")
+    at.button[0].click().run()
+    assert not at.error and not at.dataframe and any("Type something" in shown(i) for i in at.info)
+
+
+def test_the_first_search_of_a_user_says_what_it_loads(populated):
+    at = open_page(PAGE)
+    at.text_input(key="search_query").set_value("green tea")
+    at.text_input(key="search_user").set_value("alice")
+    at.button[0].click().run()
+    notes = [shown(c) for c in at.caption if c.value.startswith("Took")]
+    assert len(notes) == 1 and "the first search" in notes[0] and "alice" in notes[0], notes
+    at.button[0].click().run()  # the same user again: nothing to load
+    notes = [shown(c) for c in at.caption if c.value.startswith("Took")]
+    assert len(notes) == 1 and "first search" not in notes[0], notes
+    at.text_input(key="search_user").set_value("bob")
+    at.button[0].click().run()
+    notes = [shown(c) for c in at.caption if c.value.startswith("Took")]
+    assert "the first search of user bob" in notes[0], notes
+
+
+def test_examples_are_marked_and_the_words_explained(store_dir):
+    at = open_page(PAGE)
+    examples = [b.placeholder for b in (*at.text_input, *at.text_area) if b.placeholder]
+    assert examples and all(p.startswith("e.g.") for p in examples), examples
+    words = next(e for e in at.expander if e.label == "What the words mean")
+    text = " ".join(m.value for m in words.markdown)
+    assert all(f"**{term}**" in text for term in ("hybrid", "vector", "fts", "score", "metadata filters"))
+
+
 def test_user_errors_are_messages(populated):
     at = open_page(PAGE)
-    at.button[0].click().run()  # empty query
-    assert not at.exception
-    assert any("type something to search for" in shown(e) for e in at.error)
     at.text_input(key="search_query").set_value("tea")
     at.text_area(key="search_filters").set_value("no equals sign here")
     at.button[0].click().run()

@@ -22,6 +22,42 @@ def test_renders_on_an_empty_store(store_dir):
     assert at.title[0].value == "Storage" and not at.error
     assert metrics(at)["Memories (records)"] == "0"
     assert any(str(store_dir) in m.value for m in at.markdown)
+    # an empty store says what to do, and why its table already has a version
+    assert any("add memories on the Ingest page" in i.value for i in at.info)
+    assert "Table version" in metrics(at) and "Version" not in metrics(at)
+    assert any("not memories" in c.value for c in at.caption)
+    words = next(e for e in at.expander if e.label == "What the words mean")
+    text = " ".join(m.value for m in words.markdown)
+    assert all(f"**{t}**" in text for t in ("table version", "data files", "small data files", "verify", "repair"))
+
+
+def test_a_new_action_clears_the_previous_report(populated):
+    at = open_page(PAGE)
+    at.button(key="storage_verify").click().run()
+    assert any("agree (2 memories)" in s.value for s in at.success)
+    at.button(key="storage_reset").click().run()  # without the word: an error, and the old report is gone
+    assert len(at.error) == 1 and "type RESET" in shown(at.error[0])
+    assert not at.success and not [e for e in at.expander if e.label.startswith("The full")]
+
+
+def test_another_sessions_ingest_turns_reset_off_in_words(store_dir):
+    import sys
+    import threading
+
+    at = open_page(PAGE)
+    services = sys.modules["services"]
+    release = threading.Event()
+    job, started = services.JOBS.start(f"ingest:{store_dir.resolve()}", "Ingest", lambda progress: release.wait(30),
+                                       owner="another-session")
+    try:
+        at.run()
+        assert at.button(key="storage_reset").disabled
+        assert any("another browser session" in c.value for c in at.caption)
+    finally:
+        release.set()
+        job.wait(5)
+    at.run()
+    assert not at.button(key="storage_reset").disabled
 
 
 def test_counts_files_and_verify(populated):

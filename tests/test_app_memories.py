@@ -54,9 +54,13 @@ def box(at, label: str):
     return next(t for t in at.text_area if t.label == label)
 
 
-def click_row(at, row: int):
-    """What the browser sends when a row of the memories table is clicked."""
-    at.session_state["mem_table"] = {"selection": {"rows": [row], "columns": []}}
+def click_row(at, row: int, *, cell: str | None = None):
+    """What the browser sends when a row of the memories table is clicked: its row marker, or one
+    of its cells (``cell`` names the column)."""
+    if cell is None:
+        at.session_state["mem_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    else:
+        at.session_state["mem_table"] = {"selection": {"rows": [], "columns": [], "cells": [[row, cell]]}}
     return at.run()
 
 
@@ -164,6 +168,11 @@ def test_open_by_clicking_a_row(populated):
     # the same row stays selected on the next runs, and does not re-open anything
     at.run()
     assert opened(at) == frame["Id"].iloc[2]
+    # a click on any cell of a row opens that row too
+    click_row(at, 1, cell="User")
+    assert not at.exception and opened(at) == frame["Id"].iloc[1]
+    at.run()
+    assert opened(at) == frame["Id"].iloc[1]
 
 
 def test_pick_from_the_list(populated):

@@ -258,17 +258,19 @@ with state.guard("Cannot list memories: "):
     if not has_opened() and ids:  # a first visit: the newest memory is open
         set_open(ids[0])
         current = ids[0]
-    # A row the user clicked since the last run: the selection differs from the one drawn then.
+    # A row the user clicked since the last run: a cell of it (cell selection), or its row marker
+    # (a row selection that differs from the one drawn then).
     last_ids, last_rows = st.session_state.get(TABLE) or ((), ())
-    chosen = st.session_state.get("mem_table")
-    rows = list(((chosen or {}).get("selection") or {}).get("rows") or [])
-    if rows and rows != list(last_rows) and rows[0] < len(last_ids):
-        request_open(last_ids[rows[0]])
+    selection = (st.session_state.get("mem_table") or {}).get("selection") or {}
+    rows, cells = list(selection.get("rows") or []), list(selection.get("cells") or [])
+    clicked = cells[0][0] if cells else rows[0] if rows and rows != list(last_rows) else None
+    if clicked is not None and clicked < len(last_ids):
+        request_open(last_ids[clicked])
         current = open_id()
     # The table marks the open memory's row (none when it is on another page or filtered out).
     wanted = [ids.index(current)] if current in ids else []
-    if tuple(ids) != tuple(last_ids) or rows != wanted:
-        st.session_state["mem_table"] = {"selection": {"rows": wanted, "columns": []}}
+    if tuple(ids) != tuple(last_ids) or rows != wanted or cells:
+        st.session_state["mem_table"] = {"selection": {"rows": wanted, "columns": [], "cells": []}}
     st.session_state[TABLE] = (tuple(ids), tuple(wanted))
 
     if frame.empty:
@@ -278,7 +280,8 @@ with state.guard("Cannot list memories: "):
         else:
             st.info("No memories here yet: add some on the Ingest page.")
     else:
-        st.dataframe(frame, hide_index=True, key="mem_table", on_select="rerun", selection_mode="single-row",
+        st.dataframe(frame, hide_index=True, key="mem_table", on_select="rerun",
+                     selection_mode=["single-row", "single-cell"],  # a click on any cell opens its row
                      column_config={
                          "Content": st.column_config.TextColumn(width="large", help=glossary.define("memory")),
                          "User": st.column_config.TextColumn(help=glossary.define("user")),

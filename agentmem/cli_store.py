@@ -281,8 +281,10 @@ def _one_line(text: str, width: int) -> str:
 
 def _table(header: list[str], rows: list[list[str]], *, right: int = 1) -> str:
     """Columns padded to their widest cell, the first ``right`` aligned right (numbers); the
-    last (the text) on one line, cut to the terminal's width."""
-    columns = shutil.get_terminal_size((100, 24)).columns
+    last (the text) on one line, cut to the terminal's width when there is one."""
+    # piped into another program (no terminal, no $COLUMNS), the text stays whole
+    piped = not os.environ.get("COLUMNS") and not sys.stdout.isatty()
+    columns = 10**9 if piped else shutil.get_terminal_size((100, 24)).columns
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header[:-1])]
     room = max(20, columns - sum(widths) - 2 * len(widths) - 1)
     lines = []
@@ -366,8 +368,8 @@ def _list(args: argparse.Namespace) -> int:
     print(_table(header, rows))
     more = "" if total <= len(records) else (f"; --limit {total} shows them all" if total <= validation.MAX_PAGE_ROWS
                                              else "; agentmem export writes them all to a file")
-    print(f"{len(records)} of {total} {'memory' if total == 1 else 'memories'} for {_scope_words(scope)}, "
-          f"newest first{more}")
+    shown = f"{len(records)} of {total}" if total > len(records) else f"{total}"
+    print(f"{shown} {'memory' if total == 1 else 'memories'} for {_scope_words(scope)}, newest first{more}")
     return 0
 
 
@@ -425,7 +427,11 @@ def _stats(args: argparse.Namespace) -> int:
     types = stats.get("memory_types") or {}
     embedder = stats.get("embedder") or {}
     upkeep = stats.get("upkeep") or {}
-    waiting = {k: upkeep.get(k, 0) for k in ("queued_rows", "unembedded", "unindexed_rows") if upkeep.get(k)}
+    waiting = [text.format(upkeep[key]) for key, text in (
+        ("unembedded", "{} memories not embedded yet"),
+        ("queued_rows", "{} memories not in the vector table yet"),
+        ("unindexed_rows", "{} rows not in the search indexes yet (searches still find them)"),
+    ) if upkeep.get(key)] + (["an upkeep round running"] if upkeep.get("running") else [])
     rows = [
         ("data directory", stats.get("data_dir", str(path))),
         ("memories", f"{stats['memories']} (with a vector: {stats['vectors']})"),
@@ -435,8 +441,7 @@ def _stats(args: argparse.Namespace) -> int:
         ("records", stats.get("records_url", "")),
         ("vectors", stats.get("vectors_path", "")),
         ("embedding model", f"{embedder.get('model', '?')} ({embedder.get('dim', '?')} numbers a vector)"),
-        ("background work", "none left" if upkeep.get("settled") else
-         "under way: " + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in waiting.items()) or "an upkeep round")),
+        ("background work", "none left" if upkeep.get("settled") or not waiting else "; ".join(waiting)),
         ("records format", f"version {stats.get('schema_version')} of the records table layout"),
     ]
     width = max(len(k) for k, _ in rows)

@@ -78,6 +78,33 @@ def test_evaluation_of_an_uploaded_file(env):
     assert "vector: recall@2" in metrics(at)
 
 
+def test_a_second_session_sees_no_evaluation_of_the_first(env):
+    a = open_page(PAGE, timeout=TIMEOUT)
+    a.radio(key="eval_source").set_value("Upload a LoCoMo JSON").run()
+    a.file_uploader(key="eval_upload").set_value(("tiny.json", json.dumps(SAMPLES).encode(), "application/json"))
+    a.number_input(key="eval_k").set_value(2)
+    a.multiselect(key="eval_modes").set_value(["fts"])
+    a.button(key="eval_run").click().run()
+    assert not a.error and "fts: recall@2" in metrics(a), [shown(e) for e in a.error]
+    b = open_page(PAGE, timeout=TIMEOUT)
+    assert not b.error and not any(label.endswith("recall@2") for label in metrics(b))
+    assert not b.progress and not b.button(key="eval_run").disabled
+    # a new action of the first session clears its figures, even when it goes no further than an error
+    a.multiselect(key="eval_modes").set_value([])
+    a.button(key="eval_run").click().run()
+    assert len(a.error) == 1 and "modes" in shown(a.error[0]) and "fts: recall@2" not in metrics(a)
+
+
+def test_the_words_are_plain_and_explained(env):
+    at = open_page(PAGE, timeout=TIMEOUT)
+    words = next(e for e in at.expander if e.label == "What the words mean")
+    text = " ".join(m.value for m in words.markdown)
+    for term in ("recall@k", "session hit@5", "question category", "minmax", "candidates", "fold"):
+        assert f"**{term}**" in text
+    # the categories as the data numbers them
+    assert "1 multi-hop" in text and "4 single-hop" in text
+
+
 def test_no_file_and_a_file_without_questions_are_messages(env):
     at = open_page(PAGE, timeout=TIMEOUT)
     at.radio(key="eval_source").set_value("Path on this machine").run()
@@ -117,7 +144,8 @@ def test_cross_validation_folds_of_an_uploaded_file(env):
     folds = table(at, "fold", "kind", "train_score")
     # 2 folds x (plain add_batch, add_batch with contexts, add(messages)) x 5 row kinds
     assert len(folds) == 30 and set(folds["fold"]) == {0, 1}
-    assert set(folds["kind"]) == {"chosen", "default", "previous_default", "vector_only", "default_vector"}
+    assert set(folds["kind"]) == {"chosen on the other folds", "defaults", "previous defaults", "vector search alone",
+                                  "vector alone, default centering"}
     assert set(folds["path"]) == {"add_batch", "add_batch + contexts", "add(messages)"}
     assert (folds["questions"] == 2).all()
     pooled = table(at, "dataset", "path", "kind", "top1")
@@ -137,5 +165,5 @@ def test_the_saved_cross_validation_run_is_shown(env):
     data = json.loads(saved.read_text())
     assert len(folds) == 5 * len(data["folds"]) * len(data["units"])
     pooled = table(at, "dataset", "path", "kind", "top1")
-    default = pooled[pooled["kind"] == "default"]["recall"].round(3).tolist()
+    default = pooled[pooled["kind"] == "defaults"]["recall"].round(3).tolist()
     assert default == [round(data["overall"][u["unit"]]["default"]["recall"], 3) for u in data["units"]]

@@ -280,7 +280,7 @@ with state.guard("Cannot list memories: "):
         else:
             st.info("No memories here yet: add some on the Ingest page.")
     else:
-        st.dataframe(frame, hide_index=True, key="mem_table", on_select="rerun",
+        st.dataframe(frame, hide_index=True, key="mem_table", on_select="rerun", placeholder="-",
                      selection_mode=["single-row", "single-cell"],  # a click on any cell opens its row
                      column_config={
                          "Content": st.column_config.TextColumn(width="large", help=glossary.define("memory")),
@@ -387,7 +387,7 @@ if record is not None:
                       events["Event"].map(lambda e: glossary.TERMS.get(str(e), "").removeprefix("History event: ")))
         if events["Changed by"].isna().all():
             events = events.drop(columns="Changed by")
-        st.dataframe(events, hide_index=True, key="mem_history",
+        st.dataframe(events, hide_index=True, key="mem_history", placeholder="-",
                      column_config={
                          "When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
                          "Event": st.column_config.TextColumn(

@@ -119,3 +119,18 @@ def test_user_errors_are_messages(populated):
     assert any("filters.topic" in shown(e) and "unknown operator" in shown(e) for e in at.error), [
         shown(e) for e in at.error
     ]
+
+
+def test_after_an_ingest_the_first_search_of_its_user_is_ready(store_dir):
+    at = open_page()  # Ingest
+    at.text_area(key="ingest_text").set_value("Alice drinks green tea every morning")
+    at.text_input(key="ingest_user").set_value("alice")
+    at.button(key="ingest_go").click().run()
+    assert not at.error, [shown(e) for e in at.error]
+    at.switch_page(PAGE).run()
+    at.text_input(key="search_query").set_value("what does alice drink?")
+    at.text_input(key="search_user").set_value("alice")
+    at.button[0].click().run()
+    assert table(at, "score")["content"].iloc[0] == "Alice drinks green tea every morning"
+    notes = [shown(c) for c in at.caption if c.value.startswith("Took")]
+    assert len(notes) == 1 and "first search" not in notes[0], notes

@@ -217,11 +217,11 @@ if clicked and not busy and problem is None:
             st.toast("Store reopened with the chosen write settings")
         memory = held.memory
         kwargs = {"agent_id": agent_id.strip() or None, "run_id": run_id.strip() or None, "memory_type": memory_type,
-                      "batch_size": bs, "concurrency": conc, "rejected": pre_rejected}
+                  "batch_size": bs, "concurrency": conc, "rejected": pre_rejected, "warm": held.warm_search}
         if chat is not None:
             ingest_fn, rows = services.ingest_chat, messages
             kwargs = {"user_id": user_id.strip() or None, "agent_id": kwargs["agent_id"], "run_id": kwargs["run_id"],
-                          "timestamp": chat_when.strip() or None, "memory_type": memory_type}
+                      "timestamp": chat_when.strip() or None, "memory_type": memory_type, "warm": held.warm_search}
         else:
             ingest_fn, rows = services.ingest, items
         state.start_job(job_key, "Ingest", lambda progress: ingest_fn(memory, rows, progress=progress, **kwargs))

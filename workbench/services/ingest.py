@@ -79,12 +79,14 @@ def ingest(
     concurrency: int = 1,
     progress: Callable[..., None] | None = None,
     rejected: Iterable[dict[str, Any]] = (),
+    warm: Callable[[str | None, str], None] | None = None,
 ) -> IngestSummary:
     """Store ``items`` with ``add_batch`` in chunks, reporting progress after each chunk.
 
     Rows are validated first (see :func:`validate_items`); ``concurrency`` chunks are in
     flight at once. A chunk the store refuses marks its rows rejected with the store's
-    message and the rest goes on, so one bad row never loses the others.
+    message and the rest goes on, so one bad row never loses the others. ``warm(user, text)``,
+    when given, runs after the clock stops (see :func:`_finish`).
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InvalidInputError("batch_size", f"must be a positive integer, got {batch_size!r}")
@@ -148,8 +150,28 @@ def ingest(
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="workbench-ingest") as pool:
             list(pool.map(write, chunks))
     _finish(memory, summary, started, total, progress)
+    if warm is not None and good:
+        _warm(warm, good[0].user_id, good[0].text, total, progress)
     summary.rejected.sort(key=lambda r: (r["row"] is None, r["row"] or 0))
     return summary
+
+
+def _warm(warm: Callable[[str | None, str], None], user_id: str | None, text: str, total: int,
+          progress: Callable[..., None] | None) -> None:
+    """Get the first search ready (the query model, one user's memories), outside the speed's clock.
+
+    On a fresh machine the first query builds the query model's int8 graph, seconds that a
+    search would otherwise spend behind a spinner; an ingest is the moment a search is due.
+    A failure here is no failure of the ingest: the search pays it later.
+    """
+    if progress:
+        progress(total, total, "getting the first search ready (the search model, this user's memories)")
+    try:
+        warm(user_id, text)
+    except AgentMemError:
+        pass
+    if progress:
+        progress(total, total, "done")
 
 
 def _finish(memory: Memory, summary: IngestSummary, started: float, total: int,
@@ -174,6 +196,7 @@ def ingest_chat(
     timestamp: str | None = None,
     memory_type: str = "semantic",
     progress: Callable[..., None] | None = None,
+    warm: Callable[[str | None, str], None] | None = None,
 ) -> IngestSummary:
     """Store a chat with one ``add(messages)``: a memory per message, each with the turns
     before it (and ``timestamp``) as its context. A bad message rejects the whole chat
@@ -188,6 +211,8 @@ def ingest_chat(
     summary.noop = sum(r.event == "NOOP" for r in results)
     summary.added = len(results) - summary.noop
     _finish(memory, summary, started, total, progress)
+    if warm is not None and results:
+        _warm(warm, user_id or None, "what was said", total, progress)
     return summary
 
 

@@ -46,6 +46,13 @@ class Store:
     def is_open(self) -> bool:
         return self._memory is not None
 
+    def warm_search(self, user_id: str | None, text: str) -> None:
+        """One search of ``user_id``'s memories, so the next search finds the query model and that
+        user's memories loaded (and :meth:`search_note` no longer says they load)."""
+        self.memory.search(text, user_id=user_id, limit=1)
+        with self._lock:
+            self._searched.add((user_id, None, None))
+
     def search_note(self, user_id: str | None, agent_id: str | None = None, run_id: str | None = None) -> str | None:
         """What a search of this scope loads first, in words (None: nothing, it was searched before).
 

@@ -9,11 +9,9 @@ browser download is not used.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,6 +39,7 @@ PAGES = {
     "memories": "Memories",
     "benchmarks": "Benchmarks",
     "retrieval": "Retrieval",
+    "scale": "Scale",
     "storage": "Storage",
 }
 
@@ -102,43 +101,75 @@ def serve(*, data_dir: str | Path, results: str | Path, log: str | Path | None =
 
 
 @contextmanager
-def browser(*, width: int = 1400, height: int = 1000) -> Iterator[Any]:
-    """A Playwright page in headless Chromium with a fresh profile (removed afterwards)."""
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (Playwright drives the system binary); always closed afterwards.
+
+    Every ``new_session(browser)`` is a fresh browser context, with its own cookies and
+    storage, so the workbench sees it as another visitor (another Streamlit session)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="agentmem-chromium-")
-    try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=list(CHROMIUM_ARGS),
-                viewport={"width": width, "height": height},
-            )
-            try:
-                page = context.pages[0] if context.pages else context.new_page()
-                page.set_default_timeout(60_000)
-                yield page
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_session(browser: Any, *, width: int = 1400, height: int = 1000) -> Any:
+    """A page in a new browser context of ``browser`` (closed with the browser)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page
+
+
+@contextmanager
+def browser(*, width: int = 1400, height: int = 1000) -> Iterator[Any]:
+    """One Playwright page in headless Chromium, in a fresh context."""
+    with chromium() as b:
+        yield new_session(b, width=width, height=height)
 
 
 def settle(page: Any, timeout_ms: int = 300_000) -> None:
-    """Wait until the script run has finished (the status widget says 'Running' meanwhile)."""
+    """Wait until the script run has finished: no running icon in the status widget and no
+    element of the previous run left (Streamlit marks those ``data-stale`` until the run ends)."""
     page.wait_for_timeout(300)
     page.wait_for_function(
         "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
-        " return !w || !w.innerText.includes('Running'); }",
+        " const running = w && (w.innerText.includes('Running')"
+        " || w.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]'));"
+        " return !running && !document.querySelector('[data-stale=\"true\"]'); }",
         timeout=timeout_ms,
     )
 
 
 def open_page(page: Any, url: str, path: str) -> None:
+    """Load a page by its address: a reload, so the browser starts a new Streamlit session."""
     page.goto(f"{url}/{path}")
     page.get_by_role("heading", name=PAGES[path], exact=True).wait_for()
+    settle(page)
+
+
+def nav(page: Any, title: str) -> None:
+    """Go to a page by its link in the sidebar, as a user does: the same Streamlit session."""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for()
+    settle(page)
+
+
+def fill(page: Any, label: str, text: str) -> None:
+    """Type into a text input and hand it to the app (Enter), then wait for the rerun."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    settle(page)
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick the option containing ``option`` in the select box labelled ``label``."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option").filter(has_text=option).first.click()
     settle(page)
 
 
@@ -152,7 +183,7 @@ def main_text(page: Any) -> str:
 
 def ingest_text(page: Any, url: str, text: str, *, user: str = "default") -> None:
     open_page(page, url, "")
-    page.get_by_label("Memories, one per line").fill(text)
+    page.get_by_label("Memories, one per line", exact=True).fill(text)
     page.get_by_label("User", exact=True).fill(user)
     page.get_by_label("User", exact=True).press("Tab")
     settle(page)
@@ -165,7 +196,7 @@ def ingest_synthetic(page: Any, url: str, n: int) -> None:
     open_page(page, url, "")
     page.get_by_text("Synthetic set", exact=True).click()
     settle(page)
-    box = page.get_by_label("How many memories")
+    box = page.get_by_label("How many memories", exact=True)
     box.fill(str(n))
     box.press("Tab")
     settle(page)
@@ -175,9 +206,14 @@ def ingest_synthetic(page: Any, url: str, n: int) -> None:
 
 
 def run_benchmark(page: Any, url: str, *, size: int) -> None:
-    """Run the phase benchmark (every phase, the page's defaults) at ``size`` memories."""
+    """Open Benchmarks and run the phase benchmark (every phase, the page's defaults) at ``size`` memories."""
     open_page(page, url, "benchmarks")
-    box = page.get_by_label("Size (memories)")
+    benchmark_here(page, size=size)
+
+
+def benchmark_here(page: Any, *, size: int) -> None:
+    """On the Benchmarks page already open: run it at ``size`` memories and wait for the summary."""
+    box = page.get_by_label("Size (memories)", exact=True)
     box.fill(str(size))
     box.press("Tab")
     settle(page)
@@ -193,3 +229,43 @@ def wait_for_charts(page: Any) -> None:
         timeout=60_000,
     )
     page.wait_for_timeout(500)
+
+
+def metric(page: Any, label: str) -> str:
+    """The value shown by the ``st.metric`` whose label contains ``label``."""
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def download_csv(page: Any, button: str) -> list[dict[str, str]]:
+    """Click the download button named ``button`` and read the CSV it serves, row by row.
+
+    Streamlit draws tables on a canvas, so a table's figures are read from its CSV download."""
+    import csv
+    import io
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).first.click()
+    path = info.value.path()
+    return list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+
+
+def run_evaluation(page: Any, url: str, path: str | Path) -> None:
+    """Score the search modes on a LoCoMo-format file on the Retrieval page."""
+    open_page(page, url, "retrieval")
+    page.get_by_text("Path on this machine", exact=True).click()
+    settle(page)
+    box = page.get_by_label("Path to a LoCoMo-format JSON file", exact=True)
+    box.fill(str(path))
+    box.press("Tab")
+    settle(page)
+    page.get_by_role("button", name="Run evaluation", exact=True).click()
+    page.get_by_text("Download retrieval_summary.csv").wait_for(timeout=600_000)
+    settle(page, timeout_ms=600_000)
+
+
+def open_scale(page: Any, url: str) -> None:
+    """The Scale page with its default run drawn (the newest saved one)."""
+    open_page(page, url, "scale")
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+    wait_for_charts(page)

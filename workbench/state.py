@@ -314,13 +314,17 @@ def follow(job: services.Job, *, unit: str | None = "items", poll: float = 0.2) 
     bar.progress(1.0 if job.error is None else job.fraction, text=_progress_text(job, unit))
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 10 else f"{value:,.1f} s"
+
+
 def _progress_text(job: services.Job, unit: str | None) -> str:
     state = "running" if job.running else ("failed" if job.error else "finished")
-    label = f"{job.label} · " if job.label else ""
+    label = f"{job.label} · " if job.label and job.label != "done" else ""
     if unit is None:  # staged work: the label says where it is, the bar how far
-        return f"{job.name} {state}: {label}{job.fraction:.0%} · {job.elapsed:.1f} s"
+        return f"{job.name} {state}: {label}{job.fraction:.0%} · {_seconds(job.elapsed)}"
     count = f"{job.done:,}/{job.total:,} {unit}" if job.total else "starting"
-    return f"{job.name} {state}: {label}{count} · {services.speed_text(job.rate, unit)} · {job.elapsed:.1f} s"
+    return f"{job.name} {state}: {label}{count} · {services.speed_text(job.rate, unit)} · {_seconds(job.elapsed)}"
 
 
 def _other_text(job: services.Job, unit: str | None, what: str) -> str:

@@ -71,7 +71,7 @@ if submitted:
             st.session_state["search_label"] = services.escape_markdown(
                 f"{len(hits)} results for {query.strip()!r} ({mode})")
             note = f"Took {took * 1000:.0f} ms" if took < 1 else f"Took {took:.1f} s"
-            st.session_state["search_note"] = note + (f": {loads}; the next searches of it are faster." if loads else ".")
+            st.session_state["search_note"] = note + (f" ({loads}; the next searches are faster)." if loads else ".")
 
 frame = st.session_state.get("search_hits")
 if frame is not None:

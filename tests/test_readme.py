@@ -96,7 +96,9 @@ def test_extras_scripts_and_images_exist():
             assert (ROOT / words[1]).is_file(), words[1]
         if words[0] == "bash" and len(words) > 1:
             assert (ROOT / words[1]).is_file(), words[1]
-    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README) + re.findall(r'<img src="([^"]+)"', README)
+    assert images
+    for image in images:
         assert (ROOT / image).is_file(), image
     for path in re.findall(r"`((?:tests|scripts|workbench|notebooks|agentmem)/[\w/.-]+\.\w+)`", README):
         assert (ROOT / path).is_file(), path

@@ -45,6 +45,7 @@ def test_search_each_mode_and_open_the_history(populated, mode):
     frame = table(at, "score")
     assert frame["content"].iloc[0] == "Alice drinks green tea every morning and evening"
     assert set(frame["user_id"]) == {"alice"}
+    assert set(frame["agent_id"]) == {"-"} and set(frame["run_id"]) == {"-"}  # an empty scope column, as on Memories
     assert frame["score"].is_monotonic_decreasing
     # the first hit is open: its full record and its history (ADD then UPDATE with old and new text)
     history = table(at, "event")

@@ -165,7 +165,7 @@ def test_a_newcomers_first_hour(chromium, fresh_server, shots):
     assert e2e.exceptions(first) == 0
     assert e2e.metric(first, "Added") == "3"
     assert e2e.metric(first, "In the store now") == "3"
-    speed = e2e.metric(first, "Speed")
+    speed = e2e.metric(first, "Memories/s")
     assert re.search(r"\d", speed), speed
     first.screenshot(path=str(shots / "walk-ingest.png"))
     e2e.nav(first, "Search")

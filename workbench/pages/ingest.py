@@ -233,7 +233,8 @@ if summary is not None:
     c1.metric("Added", f"{summary.added:,}", help=glossary.define("added"))
     c2.metric("Already stored", f"{summary.noop:,}", help=glossary.define("already stored"))
     c3.metric("Rejected", f"{len(summary.rejected):,}", help=glossary.define("rejected"))
-    c4.metric("Speed", services.speed_text(summary.per_second, "memories"), help=glossary.define("speed"))
+    # the unit sits in the label: five metrics share the row, and "memories/s" in the value is cut off
+    c4.metric("Memories/s", services.speed_number(summary.per_second), help=glossary.define("speed"))
     c5.metric("In the store now", f"{summary.stored:,}", help=glossary.define("in the store now"))
     st.caption(f"{summary.written:,} memories written in {summary.seconds:.2f} s, from the start of the ingest until "
                "every vector was stored; the progress bar above shows the same speed.")

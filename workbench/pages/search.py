@@ -81,8 +81,11 @@ if frame is not None:
     if frame.empty:
         st.info("No memory matched. Try another mode, fewer filters, or a lower threshold.")
     else:
+        scope = ["user_id", "agent_id", "run_id"]
+        shown = frame.drop(columns=["id"]).astype(dict.fromkeys(scope, object))
+        shown[scope] = shown[scope].where(shown[scope].notna(), "-")  # as on the Memories page
         st.dataframe(
-            frame.drop(columns=["id"]),
+            shown,
             hide_index=True,
             column_config={
                 "rank": st.column_config.NumberColumn("rank", help=glossary.define("rank")),

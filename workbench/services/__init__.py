@@ -37,7 +37,15 @@ from .ingest import (
     ingest,
     ingest_chat,
 )
-from .jobs import JOBS, Job, JobBoard, Measured, speed_text, staged_progress
+from .jobs import (
+    JOBS,
+    Job,
+    JobBoard,
+    Measured,
+    speed_number,
+    speed_text,
+    staged_progress,
+)
 from .messages import escape_markdown, friendly_error
 from .parsing import (
     MAX_UPLOAD_BYTES,
@@ -122,6 +130,7 @@ __all__ = [
     "resolve_data_dir",
     "save_upload",
     "shared_locomo_path",
+    "speed_number",
     "speed_text",
     "staged_progress",
     "store_settings",

@@ -109,10 +109,15 @@ class Job:
         return not self.running
 
 
+def speed_number(per_second: float) -> str:
+    """The number of a speed as the pages print it (a metric whose label carries the unit)."""
+    digits = 0 if per_second >= 10 else 1
+    return f"{per_second:,.{digits}f}"
+
+
 def speed_text(per_second: float, unit: str) -> str:
     """A speed as the pages print it, the same on a progress bar and in a summary."""
-    digits = 0 if per_second >= 10 else 1
-    return f"{per_second:,.{digits}f} {unit}/s"
+    return f"{speed_number(per_second)} {unit}/s"
 
 
 def staged_progress(progress: Callable[..., None], steps: int, *, scale: int = 1000) -> Callable[[str, int, int], None]:

@@ -61,8 +61,10 @@ def default_results_path() -> str:
 
 
 def shared_locomo_path() -> Path | None:
-    """The LoCoMo dev split if it is on this machine (``$AGENTMEM_LOCOMO`` or ``../shared/data``)."""
-    candidates = [os.environ.get("AGENTMEM_LOCOMO"), REPO_ROOT.parent / "shared" / "data" / "locomo_dev.json"]
+    """The LoCoMo dev split if it is on this machine: ``$AGENTMEM_LOCOMO``, ``data/locomo_dev.json``
+    (written by the README's LoCoMo commands) or ``../shared/data``."""
+    candidates = [os.environ.get("AGENTMEM_LOCOMO"), REPO_ROOT / "data" / "locomo_dev.json",
+                  REPO_ROOT.parent / "shared" / "data" / "locomo_dev.json"]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)

@@ -27,6 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # a checkout without the package installed
+from agentmem.bench.scale import command_of, short_size
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks"
 TEMPLATE = ROOT / "docs" / "benchmarks_template.md"
@@ -265,29 +268,6 @@ def temporal_tables(run: Run) -> str:
 
 # ---------------------------------------------------------------- agentmem bench-scale
 
-def _short(n: int) -> str:
-    for unit, size in (("M", 1_000_000), ("k", 1_000)):
-        if n >= size and n % size == 0:
-            return f"{n // size}{unit}"
-    return str(n)
-
-
-def command_of(run: Run) -> str:
-    """The ``python -m agentmem bench-scale`` command that makes a run with ``run``'s settings."""
-    s = run.get("settings", {})
-    argv = ["python", "-m", "agentmem", "bench-scale", "--sizes", ",".join(_short(x) for x in s.get("sizes", [])),
-            "--users", str(s.get("users")), "--queries", str(s.get("queries_per_mode")), "--adds", str(s.get("adds")),
-            "--repeat", str(s.get("repeat")), "--agents", ",".join(map(str, s.get("agents", []))),
-            "--agent-turns", str(s.get("agent_turns")), "--probes", str(s.get("freshness_probes")),
-            "--settle-s", str(int(s.get("settle_s", 0)))]
-    peer = run.get("mem0") or {}
-    if peer.get("skipped") == "not asked for (--no-mem0)":
-        argv.append("--no-mem0")
-    elif peer.get("sizes") and peer["sizes"] != s.get("sizes"):
-        argv += ["--mem0-sizes", ",".join(_short(x) for x in peer["sizes"])]
-    if s.get("seed"):
-        argv += ["--seed", str(s["seed"])]
-    return " ".join(argv)
 
 
 def _lat(block: dict[str, Any] | None) -> str:
@@ -373,7 +353,7 @@ def scale_tables(run: Run) -> str:
 
 
 def ann_tables(run: Run) -> str:
-    lines = [f"`python -m agentmem bench-scale --ann-recall {_short(run['n'])} --ann-users {run['users']} "
+    lines = [f"`python -m agentmem bench-scale --ann-recall {short_size(run['n'])} --ann-users {run['users']} "
              f"--queries {run['queries']}`. " + about(run), ""]
     lines += _table(["store", "users", "queries", f"recall@{run['k']} vs exact", "lowest", "indexes"],
                     [[f"{run['n']:,} real-model vectors", str(run["users"]), str(run["queries"]), f"{run['recall_at_k']:.3f}",

@@ -45,7 +45,7 @@ from .machine import load_average, machine_facts
 from .stats import latency, percentile, rounded_mean
 from .synthetic import generate
 
-__all__ = ["MODES", "ann_recall", "command_of", "parse_sizes", "planned_steps", "run_scale", "scale_frame", "table"]
+__all__ = ["MODES", "ann_recall", "command_of", "parse_sizes", "planned_steps", "run_scale", "scale_frame", "short_size", "table"]
 
 MODES = ("vector", "fts", "hybrid")
 Progress = Callable[[str, int, int], None]
@@ -346,7 +346,7 @@ def planned_steps(sizes: Sequence[int], *, agents: Sequence[int] = (8, 32), repe
     ``mem0 fill`` after each size when Mem0 runs beside (``mem0_sizes`` not empty)."""
     names: list[str] = []
     for size in sizes:
-        s = _short(size)
+        s = short_size(size)
         again = [f" ({r + 1} of {repeat})" if repeat > 1 else "" for r in range(repeat)]
         names += [f"ingest {s}", f"searches right after ingest {s}", *(f"single adds {s}{a}" for a in again),
                   f"freshness probes {s}", *(f"{n} agents {s}" for n in agents), f"waiting for upkeep {s}",
@@ -436,10 +436,10 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             return (lambda done, total: progress(name, done, total)) if progress else None
 
         for step, size in enumerate(sizes):
-            s = _short(size)
+            s = short_size(size)
             again = [f" ({r + 1} of {repeat})" if repeat > 1 else "" for r in range(repeat)]
             items = step_items(step, size - stored, users)
-            secs, vecs, _ = await _ingest(mem, items, fill, progress, f"ingest {_short(size)}")
+            secs, vecs, _ = await _ingest(mem, items, fill, progress, f"ingest {short_size(size)}")
             count = await mem.count()
             added = count - stored
             ingest_end = time.perf_counter()
@@ -517,7 +517,8 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
     return result
 
 
-def _short(n: int) -> str:
+def short_size(n: int) -> str:
+    """A store size as the CLI takes it: 10k, 1.5M, 999."""
     if n >= 1_000_000 and n % 100_000 == 0:
         return f"{n / 1_000_000:g}M"
     if n >= 1000 and n % 100 == 0:
@@ -689,7 +690,7 @@ def scale_frame(result: dict[str, Any]) -> Any:
 def command_of(result: dict[str, Any]) -> str:
     """The ``python -m agentmem bench-scale`` command that makes a run with ``result``'s settings."""
     s = result.get("settings", {})
-    argv = ["python", "-m", "agentmem", "bench-scale", "--sizes", ",".join(_short(x) for x in s.get("sizes", [])),
+    argv = ["python", "-m", "agentmem", "bench-scale", "--sizes", ",".join(short_size(x) for x in s.get("sizes", [])),
             "--users", str(s.get("users")), "--queries", str(s.get("queries_per_mode")), "--adds", str(s.get("adds")),
             "--repeat", str(s.get("repeat")), "--agents", ",".join(map(str, s.get("agents", []))),
             "--agent-turns", str(s.get("agent_turns")), "--probes", str(s.get("freshness_probes")),
@@ -698,7 +699,7 @@ def command_of(result: dict[str, Any]) -> str:
     if peer.get("skipped") == "not asked for (--no-mem0)":
         argv.append("--no-mem0")
     elif peer.get("sizes") and peer["sizes"] != s.get("sizes"):
-        argv += ["--mem0-sizes", ",".join(_short(x) for x in peer["sizes"])]
+        argv += ["--mem0-sizes", ",".join(short_size(x) for x in peer["sizes"])]
     if s.get("seed"):
         argv += ["--seed", str(s["seed"])]
     return " ".join(argv)

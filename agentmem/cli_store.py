@@ -427,10 +427,10 @@ def _stats(args: argparse.Namespace) -> int:
     types = stats.get("memory_types") or {}
     embedder = stats.get("embedder") or {}
     upkeep = stats.get("upkeep") or {}
-    waiting = [text.format(upkeep[key]) for key, text in (
-        ("unembedded", "{} memories not embedded yet"),
-        ("queued_rows", "{} memories not in the vector table yet"),
-        ("unindexed_rows", "{} rows not in the search indexes yet (searches still find them)"),
+    waiting = [f"{upkeep[key]} {one if upkeep[key] == 1 else many} {rest}" for key, one, many, rest in (
+        ("unembedded", "memory", "memories", "not embedded yet"),
+        ("queued_rows", "memory", "memories", "not in the vector table yet"),
+        ("unindexed_rows", "memory", "memories", "not in the search indexes yet (searches still find them)"),
     ) if upkeep.get(key)] + (["an upkeep round running"] if upkeep.get("running") else [])
     rows = [
         ("data directory", stats.get("data_dir", str(path))),

@@ -538,7 +538,7 @@ class SavedRun:
         return _when(self.timestamp)
 
     def label(self) -> str:
-        """``2026-12-01 17:31 UTC · commit 53ef026 · load 1.0 · 10k → 100k · scale_10k_100k.json``."""
+        """``<date> <time> UTC · commit <short hash> · load <1-min average> · <sizes> · <file name>``."""
         when = self.when
         parts = [when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if when else "date unknown",
                  f"commit {self.commit[:7]}" if self.commit else "commit unknown"]
@@ -551,7 +551,7 @@ class SavedRun:
         return " · ".join(parts)
 
     def short_label(self) -> str:
-        """``2026-12-01 17:31 UTC · commit 53ef026``: enough to tell runs apart in a legend."""
+        """``<date> <time> UTC · commit <short hash>``: enough to tell runs apart in a legend."""
         return " · ".join(self.label().split(" · ")[:2])
 
     def load(self) -> dict[str, Any]:

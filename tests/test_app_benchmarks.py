@@ -45,7 +45,8 @@ def saved_phase_run(when: datetime, load: float) -> dict:
 
 
 def test_lists_past_runs_newest_first_and_opens_the_newest(results_path, tmp_path, monkeypatch):
-    now = datetime.now(UTC)
+    # later than every committed run in benchmarks/, however fresh, so these two sort first
+    now = datetime.now(UTC) + timedelta(hours=3)
     results_path.parent.mkdir(parents=True)
     results_path.write_text(json.dumps(saved_phase_run(now - timedelta(hours=2), 0.3)) + "\n")
     elsewhere = tmp_path / "elsewhere.jsonl"  # a results file named by $AGENTMEM_RESULTS is listed too

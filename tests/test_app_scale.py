@@ -72,7 +72,8 @@ def saved_run(tmp_path):
 @pytest.mark.usefixtures("store_dir")
 def test_lists_the_saved_runs_newest_first_and_opens_the_newest():
     results = data_dir() / "results"
-    now = datetime.now(UTC)
+    # later than every committed run in benchmarks/, however fresh, so these two sort first
+    now = datetime.now(UTC) + timedelta(hours=2)
     new = write(results / "scale_new.json", make_run(now, 0.5, sizes=(2000, 20_000)))
     busy = write(results / "scale_busy.json", make_run(now - timedelta(hours=1), 12.0, mem0=False))
     write(results / "scale_broken.json", {"kind": "scale", "steps": []})

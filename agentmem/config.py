@@ -192,6 +192,19 @@ class MemoryConfig:
             it. At most 64 wait; a kill before the embedding is replayed on open.
         ann_index_min_rows: rows before an ANN vector index is built.
         core_block_limit: default character limit of a core block.
+        llm_base_url: an OpenAI-compatible endpoint (``https://api.openai.com/v1``, a local
+            llama.cpp or vLLM server's ``http://127.0.0.1:8080/v1``) that ``add(messages,
+            infer=True)`` asks for facts; None: infer is refused. The key comes only from the
+            environment variable ``AGENTMEM_LLM_API_KEY`` (agentmem.llm), never from here.
+        llm_model: the model name sent with each request.
+        llm_timeout_s: seconds one request may take before it counts as a timeout.
+        llm_concurrency: requests in flight at once (a server with continuous batching
+            serves several together).
+        llm_max_retries: further attempts after a failed one (timeout, 5xx, bad output).
+        llm_fallback: ``"error"``: a call that still fails raises LLMError naming the
+            cause; ``"store"``: the messages are stored as they are instead.
+        llm_max_tokens: the most tokens one answer may have.
+        llm_related: how many of the scope's most related memories the model is shown.
     """
 
     data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR
@@ -245,6 +258,15 @@ class MemoryConfig:
     embed_behind: bool = True
     ann_index_min_rows: int = 100_000
     core_block_limit: int = 2_000
+    # --- add(messages, infer=True): the LLM endpoint (agentmem.llm checks these) ---
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 60.0
+    llm_concurrency: int = 4
+    llm_max_retries: int = 2
+    llm_fallback: Literal["error", "store"] = "error"
+    llm_max_tokens: int = 256
+    llm_related: int = 10
 
     def __post_init__(self) -> None:
         for name in (
@@ -316,6 +338,9 @@ class MemoryConfig:
                 )
 
         self._check_vectors()
+        from .llm import check_settings
+
+        check_settings(self)
 
     def _check_vectors(self) -> None:
         uri = self.vectors_uri

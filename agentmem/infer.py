@@ -486,5 +486,12 @@ async def annotate(orch: Orchestrator, events: list[HistoryEvent]) -> list[Histo
 
 
 def stored_messages(said: Sequence[tuple[str, str, str | None]]) -> list[dict[str, str]]:
-    return [{"role": r, "content": t, **({"name": n} if n else {})} for r, t, n in said]
+    """The messages as given (a name is kept as its own key, not in the content)."""
+    out = []
+    for role, text, name in said:
+        if name and text.startswith(f"{name}: "):
+            out.append({"role": role, "content": text[len(name) + 2:], "name": name})
+        else:
+            out.append({"role": role, "content": text})
+    return out
 

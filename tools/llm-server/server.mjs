@@ -4,7 +4,7 @@
 // GET /stats (requests and tokens since start).
 //
 //   node server.mjs --model FILE.gguf [--host 127.0.0.1] [--port 0] [--parallel 4] [--threads 2]
-//                   [--ctx 4096]
+//                   [--ctx 16384]
 //
 // With --port 0 a free port is taken; the first line written to stdout is
 // "listening http://HOST:PORT" once the model is loaded, so a caller can wait on it.
@@ -13,7 +13,7 @@ import http from "node:http";
 import {getLlama, LlamaChat} from "node-llama-cpp";
 
 function args(argv) {
-    const out = {host: "127.0.0.1", port: 0, parallel: 4, threads: 2, ctx: 4096, model: null};
+    const out = {host: "127.0.0.1", port: 0, parallel: 4, threads: 2, ctx: 16384, model: null};
     for (let i = 2; i < argv.length; i += 2) {
         const key = argv[i].replace(/^--/, "");
         if (!(key in out)) throw new Error(`unknown option --${key}`);

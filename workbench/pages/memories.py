@@ -385,8 +385,9 @@ if record is not None:
         events = history.rename(columns=frames.HISTORY_COLUMNS)
         events.insert(events.columns.get_loc("Event") + 1, "What happened",
                       events["Event"].map(lambda e: glossary.TERMS.get(str(e), "").removeprefix("History event: ")))
-        if events["Changed by"].isna().all():
-            events = events.drop(columns="Changed by")
+        for col in ("Changed by", "From (LLM call)"):
+            if events[col].isna().all():
+                events = events.drop(columns=col)
         st.dataframe(events, hide_index=True, key="mem_history", placeholder="-",
                      column_config={
                          "When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),

@@ -46,6 +46,7 @@ HISTORY_COLUMNS = {
     "old_metadata": "Old metadata",
     "new_metadata": "New metadata",
     "actor": "Changed by",
+    "source": "From (LLM call)",
 }
 
 
@@ -125,12 +126,21 @@ def hits_frame(hits: Iterable[Any]) -> pd.DataFrame:
 
 def history_frame(events: Iterable[Any]) -> pd.DataFrame:
     """HistoryEvents (oldest first) as a table for the timeline."""
-    columns = ["created_at", "event", "old_content", "new_content", "old_metadata", "new_metadata", "actor"]
+    columns = ["created_at", "event", "old_content", "new_content", "old_metadata", "new_metadata", "actor", "source"]
     rows = [{c: getattr(e, c, None) for c in columns} for e in events]
     frame = pd.DataFrame(rows, columns=columns)
     for col in ("old_metadata", "new_metadata"):
         frame[col] = frame[col].map(compact_json)
+    frame["source"] = frame["source"].map(inferred_source)
     return frame
+
+
+def inferred_source(source: dict[str, Any] | None) -> str | None:
+    """An add(infer=True) event's source as one line: the model, then the messages it read."""
+    if not source:
+        return None
+    said = " | ".join(f"{m.get('name') or m.get('role')}: {m.get('content')}" for m in source.get("messages", []))
+    return f"{source.get('model')} · {said}"
 
 
 def count_frames(stats: dict[str, Any]) -> dict[str, pd.DataFrame]:

@@ -376,11 +376,10 @@ class Inferrer:
             stmts += multi_insert("memories", MEMORY_COLUMNS, rows)
             if history:
                 ids = [m.id for _, m in plan.adds]
-                stmts.append((
-                    "INSERT INTO history (memory_id, event, new_memory, new_metadata, actor_id, created_at, is_deleted) "
-                    f"SELECT id, 'ADD', content, metadata, ?, created_at, 0 FROM memories WHERE id IN {in_list(ids)}",
-                    [actor, *ids],
-                ))
+                add_events = ("INSERT INTO history (memory_id, event, new_memory, new_metadata, actor_id, created_at, "
+                              "is_deleted) SELECT id, 'ADD', content, metadata, ?, created_at, 0 FROM memories "
+                              f"WHERE id IN {in_list(ids)}")
+                stmts.append((add_events, [actor, *ids]))
         rows_h: list[tuple[Any, ...]] = []
         for _, old, new in plan.updates:
             stmts.append((

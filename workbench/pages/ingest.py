@@ -1,6 +1,7 @@
 """Ingest: pasted text, a chat (JSON / JSONL messages), an uploaded CSV / JSONL / LoCoMo file, a
 synthetic set, or a file on disk."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -62,6 +63,7 @@ dataset_spec = None  # (spec, kwargs) for agentmem.bench.load_dataset
 problem = None  # a bad input already shown in red under its field: Ingest does nothing until it is fixed
 pasted = None
 chat = None  # the chat's JSON / JSONL, pasted (str) or uploaded (bytes)
+chat_infer = False
 if source == "Paste text":
     pasted = st.text_area(
         "Memories, one per line",
@@ -84,6 +86,24 @@ elif source == "Chat messages":
         chat = chat_upload.getvalue()
     chat_when = st.text_input("When it was said (ISO date/time, optional)", key="ingest_chat_when",
                               placeholder="e.g. 2023-05-08T13:56")
+    chat_infer = st.checkbox("Extract facts with an LLM (infer)", key="ingest_infer",
+                             help="add(messages, infer=True): an OpenAI-compatible endpoint (set in the sidebar) turns "
+                                  "the chat into short facts, each added, updating or deleting a related memory, or "
+                                  "already known; every decision is listed after the ingest.")
+    if chat_infer:
+        with st.sidebar:
+            st.markdown("**LLM endpoint (infer)**")
+            llm_url = st.text_input("Base URL", key="ingest_llm_url", placeholder="e.g. http://127.0.0.1:8080/v1",
+                                    help="Any OpenAI-compatible chat completions endpoint: OpenAI, vLLM, llama.cpp, "
+                                         "Ollama, OpenRouter.")
+            llm_model = st.text_input("Model", key="ingest_llm_model", placeholder="e.g. gpt-4o-mini")
+            have_key = bool(os.environ.get("AGENTMEM_LLM_API_KEY"))
+            st.caption("API key: " + ("set, from the environment variable AGENTMEM_LLM_API_KEY" if have_key else
+                                      "none (AGENTMEM_LLM_API_KEY is not set; a local server needs none)")
+                       + ". It is never typed here nor shown.")
+        if not llm_url.strip() or not llm_model.strip():
+            problem = "llm_base_url: type the endpoint's base URL and the model in the sidebar first"
+            st.error(problem)
     st.caption("One memory per message (`name: content` when it has a name), through `add(messages)`: the "
                "turns said before it and the time are its context for full-text search; a later chat with the "
                "same run continues it.")
@@ -212,6 +232,8 @@ if clicked and not busy and problem is None:
         else:
             overrides = {k: v for k, v in plan.overrides.items()}
             bs, conc = plan.batch_size, plan.concurrency
+        if chat is not None and chat_infer:
+            overrides.update(llm_base_url=llm_url.strip(), llm_model=llm_model.strip())
         held = state.store(ctx)
         if held.configure(**overrides):
             st.toast("Store reopened with the chosen write settings")
@@ -221,7 +243,8 @@ if clicked and not busy and problem is None:
         if chat is not None:
             ingest_fn, rows = services.ingest_chat, messages
             kwargs = {"user_id": user_id.strip() or None, "agent_id": kwargs["agent_id"], "run_id": kwargs["run_id"],
-                      "timestamp": chat_when.strip() or None, "memory_type": memory_type, "warm": held.warm_search}
+                      "timestamp": chat_when.strip() or None, "memory_type": memory_type, "warm": held.warm_search,
+                      "infer": chat_infer}
         else:
             ingest_fn, rows = services.ingest, items
         state.start_job(job_key, "Ingest", lambda progress: ingest_fn(memory, rows, progress=progress, **kwargs))
@@ -238,6 +261,11 @@ if summary is not None:
     c5.metric("In the store now", f"{summary.stored:,}", help=glossary.define("in the store now"))
     st.caption(f"{summary.written:,} memories written in {summary.seconds:.2f} s, from the start of the ingest until "
                "every vector was stored; the progress bar above shows the same speed.")
+    if summary.decisions:
+        st.markdown("**What the LLM decided** (one row per fact; the memory's history keeps the source messages)")
+        st.dataframe(summary.decisions, hide_index=True, key="ingest_decisions",
+                     column_config={"event": "Decision", "memory": st.column_config.TextColumn("Memory", width="large"),
+                                    "before": "Before", "id": "Memory id", "why": "Why (a NOOP)"})
     left, right = st.columns([1, 2])
     left.plotly_chart(charts.ingest_outcome(summary.outcome_frame()), key="ingest_outcome_chart")
     if summary.rejected:

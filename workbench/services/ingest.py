@@ -42,6 +42,8 @@ class IngestSummary:
     added: int = 0
     noop: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    #: add(messages, infer=True): one row per decision the LLM made (event, memory, before, id, why)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     stored: int = 0
     ids: list[str] = field(default_factory=list)
@@ -197,19 +199,25 @@ def ingest_chat(
     memory_type: str = "semantic",
     progress: Callable[..., None] | None = None,
     warm: Callable[[str | None, str], None] | None = None,
+    infer: bool = False,
 ) -> IngestSummary:
     """Store a chat with one ``add(messages)``: a memory per message, each with the turns
     before it (and ``timestamp``) as its context. A bad message rejects the whole chat
-    with an error naming it, and nothing is written."""
+    with an error naming it, and nothing is written. ``infer``: the LLM of the store's
+    ``llm_base_url`` turns the chat into facts instead, each an ADD / UPDATE / DELETE / NOOP
+    (``summary.decisions``)."""
     total = len(messages)
     if progress:
-        progress(0, total, "starting")
+        progress(0, total, "asking the LLM" if infer else "starting")
     started = time.perf_counter()
     results = memory.add(list(messages), user_id=user_id or None, agent_id=agent_id or None, run_id=run_id or None,
-                         timestamp=timestamp or None, memory_type=memory_type)
-    summary = IngestSummary(ids=[r.id for r in results])
+                         timestamp=timestamp or None, memory_type=memory_type, **({"infer": True} if infer else {}))
+    summary = IngestSummary(ids=[r.id for r in results if r.id is not None])
     summary.noop = sum(r.event == "NOOP" for r in results)
-    summary.added = len(results) - summary.noop
+    summary.added = sum(r.event == "ADD" for r in results)
+    if infer:
+        summary.decisions = [{"event": r.event, "memory": r.memory, "before": getattr(r, "previous", None),
+                              "id": r.id, "why": getattr(r, "reason", None)} for r in results]
     _finish(memory, summary, started, total, progress)
     if warm is not None and results:
         _warm(warm, user_id or None, "what was said", total, progress)

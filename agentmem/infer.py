@@ -32,6 +32,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
 from . import validation as v
 from .errors import LLMError, LLMOutputError, RecordStoreError
 from .llm import LLMClient, LLMReply, is_retryable
@@ -254,6 +256,10 @@ class Inferrer:
                                    "which this Memory does not write", setting="persist_records")
         call_id = uuid7()
         actor = f"llm:{call_id}"
+        # Embedded before the lock: the model thread joins what concurrent calls ask for at
+        # the same moment into one run, so the facts of many conversations embed together.
+        wanted = list(dict.fromkeys(d.text for d in decisions if d.event in ("ADD", "UPDATE") and d.text))
+        vectors = dict(zip(wanted, await orch.embed(wanted, clock))) if wanted else {}
         async with self._apply_lock:
             await orch.embed_behind.flush()
             with clock.stage("records"):
@@ -313,7 +319,7 @@ class Inferrer:
                     results[k] = InferResult(old.id, "NOOP", old.content, reason="another memory has this text")
                     continue
                 plan.updates.append((k, old, new))
-            await self._write(plan, actor, source, clock)
+            await self._write(plan, actor, source, clock, vectors)
             for k, m in plan.adds:
                 results[k] = InferResult(m.id, "ADD", m.content)
             for k, old, new in plan.updates:
@@ -322,12 +328,16 @@ class Inferrer:
                 results[k] = InferResult(old.id, "DELETE", old.content, previous=old.content)
             return [r for r in results if r is not None]
 
-    async def _write(self, plan: _Plan, actor: str, source: dict[str, Any], clock: Any) -> None:
+    async def _write(self, plan: _Plan, actor: str, source: dict[str, Any], clock: Any,
+                     vectors: dict[str, Any]) -> None:
         orch = self.orch
         written = [m for _, m in plan.adds] + [replace(new, created_at=old.created_at) for _, old, new in plan.updates]
         if not written and not plan.deletes:
             return
-        vecs = await orch.embed([m.content for m in written], clock) if written else None
+        missing = [m.content for m in written if m.content not in vectors]
+        if missing:
+            vectors = {**vectors, **dict(zip(missing, await orch.embed(missing, clock)))}
+        vecs = np.stack([vectors[m.content] for m in written]) if written else None
         if written:
             with clock.stage("vectors"):
                 await orch.vectors.upsert(written, vecs)

@@ -369,3 +369,34 @@ def test_a_store_failing_midway_leaves_nothing_half_applied(bmem, fails: str) ->
     assert [e.event for e in m.history(nurse.id)] == ["ADD"]
     hits = m.search("Lives in Paris", user_id=USER, mode="vector", limit=3)
     assert hits[0].content == "Lives in Paris"  # its vector is the old text's again
+
+
+def test_locomo_windows_keep_turn_order_speakers_and_the_questions_they_answer(locomo_path: Path) -> None:
+    from agentmem.bench.infer_bench import locomo_conversations
+
+    (conv,) = locomo_conversations(locomo_path, conversations=1, adds=3, turns_per_add=2)
+    assert len(conv.adds) == 3
+    ids = [d for _, dias in conv.adds for d in dias]
+    assert ids == sorted(ids, key=lambda d: (int(d[1:].split(":")[0]), int(d.split(":")[1])))
+    assert {m["role"] for msgs, _ in conv.adds for m in msgs} <= {"user", "assistant"}
+    assert all(set(q["evidence"]) <= set(ids) for q in conv.questions)
+
+
+@pytest.mark.slow
+def test_the_infer_workload_runs_on_the_real_server(tmp_path: Path, llm_url: str, locomo_path: Path) -> None:
+    from agentmem.bench.infer_bench import agentmem_run, evidence_recall, locomo_conversations
+
+    convs = locomo_conversations(locomo_path, conversations=1, adds=1)
+
+    async def go() -> tuple[dict[str, Any], dict[str, Any]]:
+        row, info, mem = await agentmem_run(convs, base_url=llm_url, model=MODEL_NAME, data_dir=tmp_path / "s",
+                                            concurrency=1, max_tokens=160)
+        try:
+            return row, await evidence_recall(mem, convs, info["written"], k=5)
+        finally:
+            await mem.close()
+
+    row, recall = asyncio.run(go())
+    assert row["adds"] == 1 and row["failed_adds"] == 0 and row["verify_ok"], row
+    assert row["llm_calls_per_add"] >= 1 and row["tokens_in_per_add"] > 0  # read from the server's /stats
+    assert recall["questions"] == len(convs[0].questions)

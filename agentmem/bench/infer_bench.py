@@ -110,6 +110,7 @@ async def _agentmem(convs: Sequence[Conversation], cfg: MemoryConfig, concurrenc
 
     walls: list[float] = []
     failed = 0
+    errors: list[str] = []
     written: dict[str, set[str]] = {}  # memory id -> dia_ids of the adds that wrote it
     sem = asyncio.Semaphore(concurrency)
     mem = AsyncMemory(cfg)
@@ -122,8 +123,9 @@ async def _agentmem(convs: Sequence[Conversation], cfg: MemoryConfig, concurrenc
                 t = time.perf_counter()
                 try:
                     out = await mem.add(msgs, user_id=conv.user_id, infer=True)
-                except Exception:  # a failed add is counted, the run goes on
+                except Exception as exc:  # a failed add is counted and named, the run goes on
                     failed += 1
+                    errors.append(f"{type(exc).__name__}: {exc}"[:300])
                     continue
                 finally:
                     walls.append(time.perf_counter() - t)
@@ -137,7 +139,7 @@ async def _agentmem(convs: Sequence[Conversation], cfg: MemoryConfig, concurrenc
     per_conv = {c.user_id: await mem.count(user_id=c.user_id) for c in convs}
     tin = sum(t.llm_tokens[0] for t in mem.timings() if t.llm_tokens)
     tout = sum(t.llm_tokens[1] for t in mem.timings() if t.llm_tokens)
-    info = {"walls": walls, "failed": failed, "wall": wall, "per_conv": per_conv, "tokens": (tin, tout),
+    info = {"walls": walls, "failed": failed, "errors": errors, "wall": wall, "per_conv": per_conv, "tokens": (tin, tout),
             "written": written, "verify_ok": (await mem.verify()).ok}
     return info, mem
 
@@ -154,6 +156,7 @@ async def agentmem_run(convs: Sequence[Conversation], *, base_url: str, model: s
     row = _row("agentmem", info["walls"], info["failed"], sum(info["per_conv"].values()), info["wall"], adds,
                _diff(after, before), info["tokens"], info["per_conv"])
     row["verify_ok"] = info["verify_ok"]
+    row["errors"] = info["errors"]
     return row, info, mem
 
 
@@ -190,6 +193,7 @@ def run_mem0(convs: Sequence[Conversation], *, base_url: str, model: str, path: 
         mem = Mem0Memory.from_config(_mem0_config(root, base_url, model, max_tokens))
         walls: list[float] = []
         failed = 0
+        errors: list[str] = []
 
         def one(conv: Conversation) -> None:
             nonlocal failed
@@ -198,8 +202,9 @@ def run_mem0(convs: Sequence[Conversation], *, base_url: str, model: str, path: 
                 try:
                     mem.add([{"role": m["role"], "content": f"{m['name']}: {m['content']}"} for m in msgs],
                             user_id=conv.user_id, infer=True)
-                except Exception:  # counted like agentmem's
+                except Exception as exc:  # counted and named like agentmem's
                     failed += 1
+                    errors.append(f"{type(exc).__name__}: {exc}"[:300])
                 walls.append(time.perf_counter() - t)
 
         before = server_stats(base_url)
@@ -214,6 +219,7 @@ def run_mem0(convs: Sequence[Conversation], *, base_url: str, model: str, path: 
 
     row = _row("mem0", walls, failed, sum(per_conv.values()), wall, adds, _diff(after, before), None, per_conv)
     row["version"] = metadata.version("mem0ai")
+    row["errors"] = errors
     return row
 
 

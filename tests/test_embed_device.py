@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -195,3 +198,33 @@ def test_cuda_matches_the_cpu_model() -> None:
     assert (facts["device"], facts["engine"], facts["batch_size"]) == ("cuda", "torch", 256) and facts["gpu"]
     cosine = (cuda.embed_sync(texts) * get_embedder(MemoryConfig(embed_cache=False)).embed_sync(texts)).sum(axis=1)
     assert cosine.min() >= 0.999
+
+
+# --------------------------------------------------------------------------- the phase benchmark
+
+
+def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agentmem", "bench", "--dataset", "synthetic:20", "--phases", "p3", "--no-mem0",
+         "--no-save", "--quiet", "--work-dir", str(tmp_path / "work"), *args],
+        check=False, cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+
+
+@no_cuda_only
+def test_bench_embed_device_cuda_without_cuda_is_one_line(tmp_path: Path) -> None:
+    proc = _bench(tmp_path, "--embed-device", "cuda", "--json", str(tmp_path / "out.json"))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("agentmem: error: embed_device: ") and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stdout == "" and not (tmp_path / "out.json").exists() and not (tmp_path / "work").exists()
+
+
+def test_bench_records_the_embed_device(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    proc = _bench(tmp_path, "--embed-device", "auto", "--no-references", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    device = data["machine"]["embed_device"]
+    assert device["requested"] == "auto" and device["device"] == ("cuda" if CUDA else "cpu")
+    assert data["phases"][0]["plan"]["config"]["embed_device"] == "auto"
+    assert f"embedding on {device['device']}" in proc.stdout

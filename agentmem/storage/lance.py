@@ -21,7 +21,8 @@ import lancedb
 import numpy as np
 import pyarrow as pa
 
-from ..config import is_uri
+from ..config import is_uri, redact_secrets, redact_url
+from ..errors import VectorStoreError
 from . import queries
 from .base import NewMemory
 from .commits import CommitQueue
@@ -44,7 +45,7 @@ from .table import (
     to_arrow,
     upkeep_facts,
 )
-from .upkeep import Upkeep, UpkeepPolicy
+from .upkeep import Upkeep, UpkeepPolicy, UpkeepProcess
 from .versions import Versions
 from .warm import WARM_DELAY_S, Warmer
 
@@ -70,8 +71,16 @@ class VectorStore:
         release_lease: Callable[[str, str], Awaitable[None]] | None = None,
         uri: str = "",
         scan_budget_bytes: int = 1 << 30,
+        connect_opts: Mapping[str, str] | None = None,
+        upkeep_process: bool = True,
     ) -> None:
         self.db = db
+        self.uri = uri
+        self._connect_opts = dict(connect_opts or {})
+        # Background rounds run in a child process at a lower CPU priority (upkeep.py,
+        # upkeep_worker.py); ``optimize()`` runs here, for a caller that waits for it.
+        self._worker = UpkeepProcess() if upkeep_process and uri else None
+        self._view: Any = None  # a second handle, moved to the latest version to read upkeep facts
         self.table = table
         self.dim = dim
         self.compact_every = compact_every
@@ -139,11 +148,13 @@ class VectorStore:
         release_lease: Callable[[str, str], Awaitable[None]] | None = None,
         scan_budget_bytes: int = 1 << 30,
         storage_options: Mapping[str, str] | None = None,
+        upkeep_process: bool = True,
     ) -> VectorStore:
         """Open (or create) the table at ``path``: a local folder or an object-store URI
         (``s3://bucket/prefix``, with ``storage_options`` for LanceDB); ``upkeep=False``
         leaves all upkeep to ``optimize()``; ``scan_budget_bytes=0`` sends every search to
-        LanceDB (no in-memory scope blocks)."""
+        LanceDB (no in-memory scope blocks); ``upkeep_process=False`` runs background rounds
+        in this process (else in a child process at a lower CPU priority)."""
         uri = str(path)
         if not is_uri(uri):
             local = Path(uri).expanduser()
@@ -156,10 +167,12 @@ class VectorStore:
         table = await open_guard(uri, storage_options, lambda: open_table(db, dim))
         store = cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
                     retention_s=retention_s, upkeep=upkeep, lease=lease, release_lease=release_lease, uri=uri,
-                    scan_budget_bytes=scan_budget_bytes)
+                    scan_budget_bytes=scan_budget_bytes, connect_opts=opts, upkeep_process=upkeep_process)
         await store.versions.start()
         if store.versions.rows:
             store.warm()
+        elif store.scan:
+            store.scopes.start_fresh()  # every user's block is built from the rows written here
         return store
 
     # --- writes --------------------------------------------------------------------------
@@ -184,7 +197,7 @@ class VectorStore:
 
     def _appended(self, rows: int) -> None:
         # Upkeep is not run here: writers only kick the background task (upkeep.py).
-        self.upkeep.kick()
+        self.upkeep.kick(rows)
         self._warmer.appended(rows)
 
     async def upsert(self, items: Sequence[NewMemory], vectors: np.ndarray) -> None:
@@ -223,8 +236,11 @@ class VectorStore:
             self.scopes.drop_all()
             await guard("drop table", lambda: self.db.drop_table(TABLE))
             self.table = await open_table(self.db, self.dim)
+            self._view = None
             self._cleaned_version = 0
             await self.versions.reset()
+            if self.scan:
+                self.scopes.start_fresh()
 
     # --- warm-up -------------------------------------------------------------------------
 
@@ -348,9 +364,54 @@ class VectorStore:
         built = await self.maybe_build_ann()
         return {"rows": await self.count(), "ann_index_built": built, **await self.info()}
 
+    async def upkeep_round(self, ann: bool, rows: int) -> None:
+        """One background round in the upkeep process: compaction and index updates, the
+        ANN build when ``ann``, then (once this process has moved to the round's last
+        version) the cleanup of versions older than ``retention_s``. In this process when
+        there is no upkeep process."""
+        if self._worker is None:
+            await self.compact()
+            if ann:
+                await self.maybe_build_ann()
+            return
+        request: dict[str, Any] = {"op": "round", "uri": self.uri, "table": TABLE, "storage_options": self._connect_opts,
+                                   "retention_s": self.retention_s, "ann": None}
+        if ann:
+            config, partitions = ivf_pq(rows, self.dim)
+            request["ann"] = {"partitions": partitions, "sub_vectors": config.num_sub_vectors,
+                              "max_iterations": config.max_iterations, "sample_rate": config.sample_rate}
+        async with self._maintenance:
+            await self.versions.upkeep_span(lambda started: self._worker_call(request, started), self._latest_version)
+            await self.versions.check_now()  # this process reads the round's version from here on
+            request["op"] = "cleanup"
+            done = await self.versions.upkeep_span(lambda started: self._worker_call(request, started),
+                                                   self._latest_version)
+            self._cleaned_version = int(done["done"])
+
+    async def _worker_call(self, request: dict[str, Any], started: Callable[[int], None]) -> dict[str, Any]:
+        assert self._worker is not None
+        try:
+            return await self._worker.call(request, started)
+        except RuntimeError as exc:
+            text = redact_secrets(str(exc), self._connect_opts).replace(self.uri, redact_url(self.uri))
+            raise VectorStoreError(text) from None
+
+    async def _latest(self) -> Any:
+        """A handle at the table's latest version (the upkeep process commits beside this
+        process's handle, which moves only on a version check)."""
+        if self._view is None:
+            self._view = await guard("open table", lambda: self.db.open_table(TABLE))
+        view = self._view
+        await guard("refresh", lambda: view.checkout_latest())
+        return view
+
+    async def _latest_version(self) -> int:
+        view = await self._latest()
+        return int(await guard("version", lambda: view.version()))
+
     async def needs(self) -> dict[str, Any]:
         """What the table would gain from upkeep: the facts the upkeep policy decides on."""
-        facts = await upkeep_facts(self.table)
+        facts = await upkeep_facts(await self._latest() if self._worker is not None else self.table)
         version = facts.pop("version")
         return {**facts, "versions_since_cleanup": max(0, version - self._cleaned_version)}
 
@@ -369,9 +430,14 @@ class VectorStore:
             await self.versions.own_span(lambda: guard("build ANN index", lambda: self.table.create_index("vector", config=config)))
         return f"IVF_PQ ({partitions} partitions)"
 
+    @property
+    def upkeep_pid(self) -> int | None:
+        """The upkeep process's id while it runs (None: not started yet, or rounds run here)."""
+        return None if self._worker is None else self._worker.pid
+
     async def info(self) -> dict[str, Any]:
         return {
-            "upkeep": self.upkeep.stats(),
+            "upkeep": {**self.upkeep.stats(), "process": self._worker is not None, "process_pid": self.upkeep_pid},
             "scope_blocks": {**self.scopes.stats(), "foreign_rows": self.foreign_rows,
                              "warmed": self._warmer.warmed, "warm_seconds": round(self._warmer.seconds, 2)},
             "appends": self.queue.count,
@@ -380,7 +446,7 @@ class VectorStore:
             "behind_rows": self.queue.behind_rows,
             "behind_failed": self.queue.behind_failed,
             "queued_rows": self.queue.queued_rows,
-            **await describe(self.table),
+            **await describe(await self._latest() if self._worker is not None else self.table),
         }
 
     async def close(self) -> None:
@@ -388,11 +454,16 @@ class VectorStore:
             return
         self._closed = True
         await self._warmer.close()
+        await self.scopes.close()
         await self.upkeep.stop()
+        if self._worker is not None:
+            await self._worker.close()
         await self.queue.close()
         await self.versions.close()
         try:
             self.table.close()
+            if self._view is not None:
+                self._view.close()
             self.db.close()
         except Exception:  # closing is best effort; LanceDB has flushed every committed write
             log.debug("closing LanceDB raised", exc_info=True)

@@ -31,6 +31,8 @@ from .write_behind import PendingRow, clear_pending, read_pending, stage_pending
 __all__ = ["MEMORY_COLUMNS", "SCHEMA_VERSION", "RecordStore", "row_to_record"]
 
 SCHEMA_VERSION = 4
+#: Page cache (KiB) of a connection once it has run a bulk insert.
+BULK_CACHE_KIB = 131_072
 
 # Each migration takes the schema from version n-1 to n. Never edit a released one.
 MIGRATIONS: list[list[str]] = [
@@ -307,6 +309,12 @@ class RecordStore:
             return stages
 
         def run(db: Any) -> None:
+            if len(items) > 1000:
+                # A bulk insert lands all over the hash index (random keys): with SQLite's
+                # 2 MB default the pages it touches are evicted and read again, and dirty
+                # ones spill to the WAL mid-transaction. The setting stays on this
+                # connection; the memory is only taken as pages are cached.
+                db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
             # Inside this write transaction the new rows get rowids above every existing
             # one, so "rowid > the max before" is exactly what this call inserted.
             before = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM memories").fetchone()[0]

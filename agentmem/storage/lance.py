@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import lancedb
 import numpy as np
@@ -52,6 +52,7 @@ from .warm import WARM_DELAY_S, Warmer
 __all__ = ["FTS_COLUMN", "TABLE", "VectorStore", "fts_config", "schema", "to_arrow"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class VectorStore:
@@ -273,7 +274,7 @@ class VectorStore:
                 return self.scopes.vector(blk, vector, limit, lazy, center=center)
         await self.flush()
 
-        return await queries.nearest(self.table, vector, where, limit)
+        return await self._read(lambda: queries.nearest(self.table, vector, where, limit))
 
     async def search_fts(
         self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False,
@@ -294,7 +295,7 @@ class VectorStore:
                 return self.scopes.fts(blk, text, limit, lazy=lazy, turns=turns)
         await self.flush()
 
-        return await queries.full_text(self.table, text, where, limit, rows=self.versions.rows)
+        return await self._read(lambda: queries.full_text(self.table, text, where, limit, rows=self.versions.rows))
 
     def scope_rows(self, scope: ScopeKey | None) -> int | None:
         """How many memories a scope-only search just scored (its block's rows), or None
@@ -308,7 +309,7 @@ class VectorStore:
 
     async def rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict[str, Any]]:
         await self.flush()
-        return await queries.rows(self.table, ids, columns)
+        return await self._read(lambda: queries.rows(self.table, ids, columns))
 
     async def refresh(self) -> None:
         """See writes made through other handles (another process, a repair tool), and
@@ -324,24 +325,28 @@ class VectorStore:
     async def rows_of(self, ids: Sequence[str], columns: Sequence[str]) -> pa.Table:
         """``columns`` (``id`` first) of these ids as Arrow, in no particular order (absent ids
         are absent): one page of an export, without a Python object per value."""
-        return await queries.rows_of(self.table, ids, columns, schema(self.dim))
+        return await self._read(lambda: queries.rows_of(self.table, ids, columns, schema(self.dim)))
 
     async def select(self, where: str | None, columns: Sequence[str]) -> pa.Table:
         """``columns`` of every row matching ``where`` (a ``to_lance`` filter; None: every
         row) as Arrow, in no particular order: the reads of a store kept without records."""
         await self.flush()
-        q = self.table.query().select(list(columns))
-        if where:
-            q = q.where(where)
-        return await guard("read", lambda: q.to_arrow())
+
+        def read() -> Awaitable[pa.Table]:
+            q = self.table.query().select(list(columns))
+            if where:
+                q = q.where(where)
+            return guard("read", lambda: q.to_arrow())
+
+        return await self._read(read)
 
     async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
         await self.flush()
-        return await queries.hashes(self.table, hashes)
+        return await self._read(lambda: queries.hashes(self.table, hashes))
 
     async def count(self, where: str | None = None) -> int:
         await self.flush()
-        return int(await guard("count", lambda: self.table.count_rows(where)))
+        return int(await self._read(lambda: guard("count", lambda: self.table.count_rows(where))))
 
     # --- upkeep --------------------------------------------------------------------------
 
@@ -365,10 +370,10 @@ class VectorStore:
         return {"rows": await self.count(), "ann_index_built": built, **await self.info()}
 
     async def upkeep_round(self, ann: bool, rows: int) -> None:
-        """One background round in the upkeep process: compaction and index updates, the
-        ANN build when ``ann``, then (once this process has moved to the round's last
-        version) the cleanup of versions older than ``retention_s``. In this process when
-        there is no upkeep process."""
+        """One background round in the upkeep process: compaction, the cleanup of versions
+        older than ``retention_s``, index updates and the ANN build when ``ann`` (this
+        process then moves to the round's last version). In this process when there is no
+        upkeep process."""
         if self._worker is None:
             await self.compact()
             if ann:
@@ -381,12 +386,24 @@ class VectorStore:
             request["ann"] = {"partitions": partitions, "sub_vectors": config.num_sub_vectors,
                               "max_iterations": config.max_iterations, "sample_rate": config.sample_rate}
         async with self._maintenance:
-            await self.versions.upkeep_span(lambda started: self._worker_call(request, started), self._latest_version)
-            await self.versions.check_now()  # this process reads the round's version from here on
-            request["op"] = "cleanup"
+            await self.versions.check_now()  # the version this process reads is the latest one
             done = await self.versions.upkeep_span(lambda started: self._worker_call(request, started),
                                                    self._latest_version)
             self._cleaned_version = int(done["done"])
+            await self.versions.check_now()  # this process reads the round's version from here on
+
+    async def _read(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A read of this process's handle. The upkeep process's cleanup may remove the files
+        of the version this handle is at (older than ``retention_s``, replaced by the round's
+        compaction) before this process has moved past it: such a read is tried once more
+        from the latest version."""
+        try:
+            return await call()
+        except VectorStoreError:
+            if self._worker is None:
+                raise
+            await self.versions.check_now()
+            return await call()
 
     async def _worker_call(self, request: dict[str, Any], started: Callable[[int], None]) -> dict[str, Any]:
         assert self._worker is not None

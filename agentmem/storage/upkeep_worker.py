@@ -13,10 +13,10 @@ the agent's process sees them as its own upkeep (``Versions.upkeep_span``).
 Run as a script (``python upkeep_worker.py``, not ``-m``): it imports LanceDB and nothing of
 agentmem, so it starts in about a second. It reads one JSON request a line on stdin and
 answers each with two lines on stdout: ``{"started": version}`` once the table is open at
-its latest version, then ``{"done": version, ...}`` or ``{"error": "..."}``. A ``round``
-compacts, updates the indexes and builds the ANN index when asked, keeping every version; a
-``cleanup`` (sent once the agent's process has moved to the round's last version) drops
-the versions older than ``retention_s``. It ends when
+its latest version, then ``{"done": version, ...}`` or ``{"error": "..."}``. A round is
+LanceDB's ``optimize`` (compaction, cleanup of the versions older than ``retention_s``,
+index updates: one call, as each call rewrites every fragment under LanceDB's target size),
+then the ANN build when asked. It ends when
 stdin closes. Requests carry the table's URI and storage options (never printed).
 """
 
@@ -37,7 +37,7 @@ NICE = 19
 
 
 def child_env(cpu_threads: int = CPU_THREADS, io_threads: int = IO_THREADS) -> dict[str, str]:
-    """The environment the upkeep process starts with: the parent's, LanceDB's pools capped."""
+    """The environment the upkeep process starts with: the parent's, LanceDB's pools set."""
     env = dict(os.environ)
     env["LANCE_CPU_THREADS"] = str(cpu_threads)
     env["LANCE_IO_THREADS"] = str(io_threads)
@@ -58,15 +58,7 @@ async def _round(db_cache: dict[str, Any], req: dict[str, Any]) -> dict[str, Any
     _say({"started": before})
     start = time.perf_counter()
     built = None
-    if req.get("op") == "cleanup":
-        # versions older than the retention go (the round before left them: the agent's
-        # process had not moved past them yet)
-        await table.optimize(cleanup_older_than=timedelta(seconds=float(req["retention_s"])))
-        after = int(await table.version())
-        table.close()
-        return {"done": after, "seconds": round(time.perf_counter() - start, 3), "ann_built": None}
-    # no cleanup here: the agent's process still reads the version the round starts from
-    await table.optimize(cleanup_older_than=timedelta(days=3650))
+    await table.optimize(cleanup_older_than=timedelta(seconds=float(req["retention_s"])))
     ann = req.get("ann")
     if ann:
         indices = await table.list_indices()

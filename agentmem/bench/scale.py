@@ -214,22 +214,37 @@ async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.
 
 
 async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Random,
-                tick: Tick | None = None) -> dict[str, Any]:
+                tick: Tick | None = None, since: float | None = None, window_s: float = 5.0) -> dict[str, Any]:
+    """``n`` sequential single adds; the rate counts until every add is embedded and in
+    LanceDB (adds return before that). With ``since`` (when the ingest ended), also the
+    rate of the adds begun within ``window_s`` of it (``within_5s``: from the first add to
+    the end of the last one begun in the window, plus the final flush when every add was)."""
     ms = []
     t0 = time.perf_counter()
+    early_end = t0
+    early = 0
     for i in range(n):
         text = "Noted: " + queries.next()[11:-1] + f" (add {i})"
         t = time.perf_counter()
         await mem.add(text, user_id=_user(rng.randrange(users)))
-        ms.append((time.perf_counter() - t) * 1000)
+        end = time.perf_counter()
+        ms.append((end - t) * 1000)
+        if since is not None and t - since <= window_s:
+            early += 1
+            early_end = end
         if tick:
             tick(i + 1, n)
-    # the rate counts until every add is embedded and in LanceDB (adds return before that)
     t = time.perf_counter()
     await mem.flush()
     flush_ms = (time.perf_counter() - t) * 1000
     wall = time.perf_counter() - t0
-    return {**latency(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None, "flush_ms": round(flush_ms, 1)}
+    out: dict[str, Any] = {**latency(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None,
+                           "flush_ms": round(flush_ms, 1)}
+    if since is not None:
+        out["started_s"] = round(t0 - since, 2)
+        span = (wall if early == n else early_end - t0)
+        out["within_5s"] = {"n": early, "seq_per_s": round(early / span, 1) if early and span > 0 else None}
+    return out
 
 
 async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: random.Random,
@@ -332,7 +347,7 @@ async def _block_counts(mem: Any) -> dict[str, int]:
     st = await mem.block_stats()
     if not st:
         return {}
-    return {k: st[k] for k in ("blocks", "hits", "misses", "drops", "foreign_drops")}
+    return {k: st[k] for k in ("blocks", "hits", "misses", "built", "drops", "foreign_drops") if k in st}
 
 
 def _lance_facts(stats: dict[str, Any]) -> dict[str, Any]:
@@ -356,7 +371,7 @@ def planned_steps(sizes: Sequence[int], *, agents: Sequence[int] = (8, 32), repe
     for size in sizes:
         s = short_size(size)
         again = [f" ({r + 1} of {repeat})" if repeat > 1 else "" for r in range(repeat)]
-        names += [f"ingest {s}", f"searches right after ingest {s}", *(f"single adds {s}{a}" for a in again),
+        names += [f"ingest {s}", *(f"single adds {s}{a}" for a in again), f"searches right after ingest {s}",
                   f"freshness probes {s}", *(f"{n} agents {s}" for n in agents), f"waiting for upkeep {s}",
                   *(f"searches settled {s}{a}" for a in again), *(f"single adds settled {s}{a}" for a in again),
                   *(f"{n} agents settled {s}" for n in agents), f"verify {s}"]
@@ -454,15 +469,22 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             ingest_end = time.perf_counter()
             row: dict[str, Any] = {"size": size, "stored": count, "offered": len(items), "added": added,
                                    "ingest_s": round(secs, 2), "ingest_per_s": round(len(items) / secs) if secs else None}
-            # within seconds of the ingest: upkeep is still catching up in the background
-            row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
+            # the disk as the ingest left it, before upkeep has caught up
+            row["disk_bytes_after_ingest"] = disk_bytes(store)
+            row["disk_bytes_per_memory_after_ingest"] = round(row["disk_bytes_after_ingest"] / max(1, count))
+            # within seconds of the ingest, upkeep still catching up in the background: the
+            # single adds first (their ``within_5s`` is the rate of those begun within 5 s),
+            # then the searches (theirs the searches begun within 5 s)
             blocks_before = await _block_counts(mem)
+            row["add"] = [await _adds(mem, qs, users, adds, rng, tick=tick(f"single adds {s}{a}"), since=ingest_end)
+                          for a in again]
+            row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
             row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end,
                                                          tick=tick(f"searches right after ingest {s}"))
             row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
-            # what the scope blocks did meanwhile: loads (misses), drops, drops for other writers
+            # what the scope blocks did meanwhile: loads (misses), blocks built from the
+            # ingest's rows, drops, drops for other writers
             row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in (await _block_counts(mem)).items()}
-            row["add"] = [await _adds(mem, qs, users, adds, rng, tick=tick(f"single adds {s}{a}")) for a in again]
             row["freshness"] = await _freshness(mem, qs, users, probes, rng, tick=tick(f"freshness probes {s}"))
             row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns, tick=tick(f"{a} agents {s}"))
                                  for a in agents]
@@ -621,10 +643,23 @@ async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: An
 # --------------------------------------------------------------------------- text table
 
 
+def _after_ingest_cells(r: dict[str, Any]) -> str:
+    """The figures of the agent's path right after the step's ingest: sequential adds begun
+    within 5 s against the settled rate, hybrid searches begun within 5 s, the disk the
+    ingest left ('-' where a run lacks them)."""
+    early = (r["add"][0].get("within_5s") or {}).get("seq_per_s")
+    settled = (r.get("add_settled") or [{}])[0].get("seq_per_s")
+    hyb = r["search_after_ingest"]["hybrid"].get("within_5s") or {}
+    lat = f"{hyb['p50_ms']}/{hyb['p95_ms']}" if hyb.get("n") else "-"
+    return (f"{early if early is not None else '-':>10}{settled if settled is not None else '-':>8}{lat:>16}"
+            f"{r.get('disk_bytes_per_memory_after_ingest', '-'):>13}")
+
+
 def table(result: dict[str, Any]) -> str:
     """A plain text table of a run: one line per step, agentmem then Mem0."""
     head = (f"{'system':<10}{'size':>9}{'ingest/s':>10}{'add p50':>9}{'add/s':>8}{'vec p50':>9}{'fts p50':>9}"
-            f"{'hyb p50':>9}{'hyb p95':>9}{'hyb@ingest':>11}{'agents32/s':>11}{'B/mem':>7}{'RSS MB':>8}")
+            f"{'hyb p50':>9}{'hyb p95':>9}{'hyb@ingest':>11}{'agents32/s':>11}{'B/mem':>7}{'RSS MB':>8}"
+            f"{'add/s<=5s':>10}{'settled':>8}{'hyb<=5s p50/p95':>16}{'B/mem@ingest':>13}")
     lines = [head]
     for r in result.get("steps", []):
         s = r["search_settled"][0]
@@ -633,7 +668,7 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"{'agentmem':<10}{r['stored']:>9}{r['ingest_per_s'] or 0:>10}{a['p50_ms']:>9}{a['seq_per_s']:>8}"
                      f"{s['vector']['p50_ms']:>9}{s['fts']['p50_ms']:>9}{s['hybrid']['p50_ms']:>9}{s['hybrid']['p95_ms']:>9}"
                      f"{r['search_after_ingest']['hybrid']['p50_ms']:>11}{loop.get(32, {}).get('ops_per_s', '-'):>11}"
-                     f"{r['disk_bytes_per_memory']:>7}{r['peak_rss_mb']:>8}")
+                     f"{r['disk_bytes_per_memory']:>7}{r['peak_rss_mb']:>8}{_after_ingest_cells(r)}")
     peer = result.get("mem0") or {}
     for r in peer.get("steps", []):
         loop = {x["agents"]: x for x in r.get("agent_loop", [])}
@@ -664,12 +699,17 @@ def scale_frame(result: dict[str, Any]) -> Any:
         after = r["search_after_ingest"]
         add = r["add"][0]
         row: dict[str, Any] = {"system": "agentmem", "size": r["stored"], "ingest_per_s": r.get("ingest_per_s"),
-                               "add_p50_ms": add["p50_ms"], "add_p95_ms": add["p95_ms"], "add_per_s": add["seq_per_s"]}
+                               "add_p50_ms": add["p50_ms"], "add_p95_ms": add["p95_ms"], "add_per_s": add["seq_per_s"],
+                               "add_per_s_within_5s": (add.get("within_5s") or {}).get("seq_per_s"),
+                               "disk_bytes_per_memory_after_ingest": r.get("disk_bytes_per_memory_after_ingest")}
         for mode in MODES:
             row[f"{mode}_p50_ms"] = settled[mode]["p50_ms"]
             row[f"{mode}_p95_ms"] = settled[mode]["p95_ms"]
             row[f"{mode}_p50_ms_after_ingest"] = after[mode]["p50_ms"]
             row[f"{mode}_p95_ms_after_ingest"] = after[mode]["p95_ms"]
+            early = after[mode].get("within_5s") or {}
+            row[f"{mode}_p50_ms_within_5s"] = early.get("p50_ms")
+            row[f"{mode}_p95_ms_within_5s"] = early.get("p95_ms")
             row[f"{mode}_fresh_ms"] = r["freshness"][mode]["max_ms"]
         for loop in r["agent_loop"]:
             row[f"agents{loop['agents']}_ops_per_s"] = loop["ops_per_s"]

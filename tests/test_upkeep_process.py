@@ -142,3 +142,64 @@ def test_rounds_wait_while_a_bulk_ingest_is_appending() -> None:
     assert not up.bulk_writing()
     up.kick(BULK_ROWS)
     assert up.bulk_writing() and up.stats()["bulk_waits"] >= 1
+
+
+def _parent_with_a_round(data_dir: str) -> None:
+    import asyncio as aio
+
+    from standin import HashEmbedder
+
+    from agentmem import AsyncMemory as Mem
+    from agentmem import MemoryConfig as Cfg
+
+    async def run() -> None:
+        mem = await Mem.open(Cfg(data_dir=data_dir, compact_every=2), embedder=HashEmbedder())
+        for i in range(4):  # small fragments: a round falls due, and the upkeep process starts
+            await mem.add_batch([f"note {i} {j}" for j in range(3)], user_id="u")
+        await aio.sleep(3600)
+
+    aio.run(run())
+
+
+def _upkeep_child_of(pid: int) -> int | None:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"upkeep_worker" in cmd:
+            return int(entry.name)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_upkeep_process_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    import multiprocessing as mp
+    import signal
+
+    parent = mp.get_context("spawn").Process(target=_parent_with_a_round, args=(str(tmp_path / "s"),))
+    parent.start()
+    child = None
+    for _ in range(HANG * 20):
+        child = _upkeep_child_of(parent.pid)
+        if child is not None:
+            break
+        time.sleep(0.05)
+    assert child is not None, "no upkeep process started"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.join(HANG)
+    for _ in range(HANG * 20):
+        if not _alive(child):
+            break
+        time.sleep(0.05)
+    assert not _alive(child), "the upkeep process outlived its parent"

@@ -91,7 +91,26 @@ async def _main() -> None:
             _say({"error": f"{type(exc).__name__}: {exc}"[:500]})
 
 
+def _end_with_parent() -> None:
+    """On Linux, end this process when the agent's process ends, even by SIGKILL (stdin
+    closing ends it too, but only between rounds): a commit is atomic, so a round cut short
+    leaves at most unreferenced files for a later cleanup."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent ended before the call above
+        os._exit(0)
+
+
 def main() -> None:
+    _end_with_parent()
     nice = int(os.environ.get("AGENTMEM_UPKEEP_NICE", NICE))
     if nice > 0:
         os.nice(nice)

@@ -63,7 +63,7 @@ class UpkeepPolicy:
         max_fragments: int = 256,
         search_quiet_s: float = 1.0,
         max_defer_s: float = 60.0,
-        bulk_quiet_s: float = 1.0,
+        bulk_quiet_s: float = 3.0,
     ) -> None:
         self.bulk_quiet_s = bulk_quiet_s
         self.search_quiet_s = search_quiet_s

@@ -122,8 +122,21 @@ def memory_type(value: Any, field: str = "memory_type") -> str:
     return _short_text(value, field, 64)
 
 
-# one encoder for every call: json.dumps with options builds a new one each time
+# One encoder for every call (json.dumps with options builds a new one each time), and
+# its C core called directly where there is one: a bulk add encodes one dict per memory,
+# and the per-call setup was most of that. Without the circular-reference markers a
+# self-containing dict ends in RecursionError, refused below like any other bad value.
 _JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+try:
+    _C_JSON = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _JSON.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, False
+    )
+except (AttributeError, TypeError):  # pragma: no cover - a Python without the C encoder
+    _C_JSON = None
+
+
+def _json_text(value: dict[str, Any]) -> str:
+    return "".join(_C_JSON(value, 0)) if _C_JSON is not None else _JSON.encode(value)
 
 
 def encoded_metadata(value: Any, field: str = "metadata") -> tuple[dict[str, Any], str]:
@@ -141,8 +154,8 @@ def encoded_metadata(value: Any, field: str = "metadata") -> tuple[dict[str, Any
             if not isinstance(key, str):
                 raise InvalidInputError(field, f"keys must be strings, got {key!r}")
     try:
-        text = _JSON.encode(value if isinstance(value, dict) else dict(value))
-    except (TypeError, ValueError) as exc:
+        text = _json_text(value if isinstance(value, dict) else dict(value))
+    except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidInputError(field, f"must be JSON-serializable: {exc}") from None
     if len(text) > MAX_METADATA_BYTES // 4 and len(text.encode()) > MAX_METADATA_BYTES:
         raise InvalidInputError(field, f"is larger than {MAX_METADATA_BYTES:,} bytes as JSON")

@@ -154,3 +154,12 @@ def test_real_model_one_call_matches_one_call_per_user(tmp_path):
         vec = one.embed(["Bob adopted a cat"])
         assert np.allclose(vec, per.embed(["Bob adopted a cat"]))
         assert len({r.id for r in bulk}) == 4
+
+
+def test_self_containing_metadata_is_refused_naming_its_index(standin_mem):
+    loop: dict = {"k": 1}
+    loop["self"] = loop
+    with pytest.raises(InvalidInputError) as err:
+        standin_mem.add_batch(["one", "two"], user_id=["a", "b"], metadata=[{}, loop])
+    assert err.value.field == "metadata[1]"
+    assert standin_mem.count() == 0

@@ -94,15 +94,6 @@ class Batch(Sequence[NewMemory]):
             index_texts=[m.index_text for m in items],
         )
 
-    @classmethod
-    def concat(cls, parts: Sequence[Sequence[NewMemory]]) -> Batch:
-        batches = [cls.of(p) for p in parts]
-        if len(batches) == 1:
-            return batches[0]
-        cols: dict[str, Any] = {name: [x for b in batches for x in getattr(b, name)] for name in cls._LISTS}
-        return cls(**cols, created_us=np.concatenate([b.created_us for b in batches]) if batches
-                   else np.zeros(0, np.int64))
-
     def take(self, indices: Sequence[int]) -> Batch:
         """The rows at ``indices``, in that order (the batch itself when that is every row)."""
         n = len(self.ids)

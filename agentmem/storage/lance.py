@@ -4,8 +4,10 @@ periodic compaction and an ANN index once the table is large enough to need one.
 
 :class:`VectorStore` composes the parts, each with one job: table.py (schema, Arrow rows,
 errors, open and migration), commits.py (group commit), versions.py (other writers'
-commits), scopes.py with warm.py (in-memory scope blocks and their warm-up), upkeep.py
-(compaction and index upkeep); write_behind.py owns the write-behind protocol.
+commits), scopes.py with warm.py (in-memory scope blocks, built from the rows written to a
+store that was empty at open, else loaded ahead by the warm-up), upkeep.py (when compaction
+and index upkeep run) with upkeep_worker.py (the lower-priority process they run in);
+write_behind.py owns the write-behind protocol.
 """
 
 from __future__ import annotations

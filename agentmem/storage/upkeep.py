@@ -18,10 +18,12 @@ when something is due (``UpkeepPolicy.reason``):
   longer for quiet, since the round rewrites it).
 
 A round that falls due while searches or single adds are running waits until none ran
-for ``search_quiet_s`` (at most ``max_defer_s``): a round takes the cores a query's (or a
-new memory's) embedding needs. A round is LanceDB's ``optimize`` (compaction, index update,
-cleanup in one call), then the ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
-about half of the machine while writes keep coming. When the records store offers a lease
+for ``search_quiet_s`` (at most ``max_defer_s``), and while a bulk ingest is still appending
+(``bulk_writing``). A round is LanceDB's ``optimize`` (compaction, index update, cleanup in
+one call), then the ANN build when due; the task's rounds run in a child process at nice 19
+(``UpkeepProcess``, upkeep_worker.py), so they take the cores the agent's embeddings leave
+idle, not the ones they need (``run_now`` and ``optimize()`` run in this process, for a
+caller that waits). After a round of T seconds the task rests T. When the records store offers a lease
 (``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
 one process at a time does this work. ``stop()`` ends the task (close() calls it).
 """

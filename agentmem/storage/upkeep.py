@@ -23,7 +23,7 @@ for ``search_quiet_s`` (at most ``max_defer_s``), and while a bulk ingest is sti
 one call), then the ANN build when due; the task's rounds run in a child process at nice 19
 (``UpkeepProcess``, upkeep_worker.py), so they take the cores the agent's embeddings leave
 idle, not the ones they need (``run_now`` and ``optimize()`` run in this process, for a
-caller that waits). After a round of T seconds the task rests T. When the records store offers a lease
+caller that waits). After a round of T seconds in this process the task rests T. When the records store offers a lease
 (``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
 one process at a time does this work. ``stop()`` ends the task (close() calls it).
 """
@@ -266,7 +266,7 @@ class Upkeep:
                 if not await self.take_lease():
                     self.skipped_no_lease += 1
                     continue
-                rest = await self._round(reason, need)  # duty cycle: rest as long as the round took
+                rest = await self._round(reason, need)  # duty cycle (see _round)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # upkeep only: rows are committed, the next round retries
@@ -289,13 +289,19 @@ class Upkeep:
         return self._held
 
     async def _round(self, reason: str, need: dict[str, Any]) -> float:
+        """Run one round; returns how long the task rests after it: as long as the round took
+        when it ran in this process (so it takes at most about half of the machine while
+        writes keep coming), ``interval_s`` when it ran in the upkeep process (nice 19 already
+        leaves the agent the cores it needs)."""
         self.running = True
         start = time.perf_counter()
+        elsewhere_ran = False
         try:
             ann = need["rows"] >= self.policy.ann_min_rows and not need["has_vector_index"]
             elsewhere = getattr(self.store, "upkeep_round", None)
             if elsewhere is not None and reason != "requested":
                 await elsewhere(ann, need["rows"])  # in the upkeep process (UpkeepProcess)
+                elsewhere_ran = getattr(self.store, "upkeep_pid", None) is not None
             else:
                 await self.store.compact()
                 if ann:
@@ -309,7 +315,7 @@ class Upkeep:
             self.seconds += took
             self.last_round_s = took
             self.last_reason = reason
-        return took
+        return self.interval_s if elsewhere_ran else took
 
     async def run_now(self) -> float:
         """One round right away (``optimize()``), whatever the policy says."""

@@ -160,7 +160,10 @@ class MemoryConfig:
         pool_size: libSQL clients in the pool (phase 2C; 1 = one client).
         pipeline: embed chunk n+1 while chunk n is being written.
         chunk_size: memories per write chunk inside one ``add_batch``.
-        dedupe: same text in the same scope returns the existing id (event NOOP).
+        dedupe: same text in the same scope returns the existing id (event NOOP). With
+            records off, ``False`` stores repeats as rows of their own; the records store
+            keeps one memory per text and scope either way (a unique index), so there
+            ``False`` only skips the lookup before the write.
         write_history: record ADD/UPDATE/DELETE events.
         page_size: memories per page of the whole-store operations (``export``,
             ``import_``, ``delete_all``, ``verify``, ``repair``, ``iter_all``): their

@@ -183,8 +183,11 @@ class Orchestrator:
             n = len(hashes)
             dedupe = self.config.dedupe
             # key -> the first index holding it: the hash (repeats inside the batch are one
-            # memory), or each index of its own without dedupe
-            keys: Sequence[Any] = hashes if dedupe else range(n)
+            # memory), or each index of its own without dedupe. The records store keeps one
+            # memory per text and scope whatever ``dedupe`` says (its unique hash index), so
+            # with records a repeat inside the batch is one memory too: as separate rows the
+            # insert would keep the first and count both as another writer's.
+            keys: Sequence[Any] = hashes if dedupe or self.config.persist_records else range(n)
             first = dict(zip(keys, range(n)))
             if len(first) < n:  # repeats: each key's first index, in input order
                 first = dict(sorted(dict(zip(reversed(keys), range(n - 1, -1, -1))).items(), key=itemgetter(1)))

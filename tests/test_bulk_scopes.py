@@ -163,3 +163,24 @@ def test_self_containing_metadata_is_refused_naming_its_index(standin_mem):
         standin_mem.add_batch(["one", "two"], user_id=["a", "b"], metadata=[{}, loop])
     assert err.value.field == "metadata[1]"
     assert standin_mem.count() == 0
+
+
+@pytest.mark.parametrize("rows", [3, 2000])  # a small write-behind add and a bulk one
+def test_repeats_without_dedupe_are_one_memory_with_its_vector(tmp_path, rows):
+    """The records store holds one memory per text and scope (its unique hash index) even
+    with ``dedupe=False``: a text repeated inside one batch is stored once, with its vector,
+    and the repeat reads as NOOP of the first copy."""
+    from standin import HashEmbedder
+
+    from agentmem import Memory
+
+    texts = [f"note {i}" for i in range(rows - 1)] + ["note 0"]
+    with Memory(MemoryConfig(data_dir=tmp_path / "d", dedupe=False), embedder=HashEmbedder()) as m:
+        res = m.add_batch(texts, user_id="alice")
+        assert res[0].event == "ADD" and res[-1].event == "NOOP" and res[-1].id == res[0].id
+        m.flush()
+        assert m.count(user_id="alice") == rows - 1
+        report = m.verify()
+        assert report.ok, report
+        assert [h.id for h in m.search("note 0", user_id="alice", mode="vector", limit=1)] == [res[0].id]
+        assert [e.event for e in m.history(res[0].id)] == ["ADD"]

@@ -131,7 +131,7 @@ def test_rounds_wait_while_a_bulk_ingest_is_appending() -> None:
     class Table:  # the upkeep task is never started: only its bookkeeping is exercised
         retention_s = 30.0
 
-    up = Upkeep(Table(), UpkeepPolicy(bulk_quiet_s=0.3, max_defer_s=60.0))
+    up = Upkeep(Table(), UpkeepPolicy(bulk_quiet_s=0.3, max_bulk_defer_s=60.0))
     for _ in range(5):  # an agent's single adds: not a bulk ingest
         up.kick(1)
     assert not up.bulk_writing()

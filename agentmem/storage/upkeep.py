@@ -65,9 +65,11 @@ class UpkeepPolicy:
         max_fragments: int = 256,
         search_quiet_s: float = 1.0,
         max_defer_s: float = 60.0,
-        bulk_quiet_s: float = 3.0,
+        bulk_quiet_s: float = 15.0,
+        max_bulk_defer_s: float = 600.0,
     ) -> None:
         self.bulk_quiet_s = bulk_quiet_s
+        self.max_bulk_defer_s = max_bulk_defer_s
         self.search_quiet_s = search_quiet_s
         self.max_defer_s = max_defer_s
         self.small_fragments = small_fragments
@@ -194,15 +196,16 @@ class Upkeep:
         """Whether a bulk ingest is still appending (``BULK_ROWS`` or more appended within
         ``bulk_quiet_s``, lately): a round now would compact and index rows that the next
         appends make stale again, and keep the copies it replaced on disk until they age
-        past the retention. The round runs once the ingest pauses (at most ``max_defer_s``
-        later)."""
+        past the retention. The round runs once the ingest pauses (at most ``max_bulk_defer_s``
+        later). The pause is long (15 s): a bulk call of 100k rows appends once, at its end,
+        and such calls come about 10 s apart at 10k rows/s."""
         now = time.monotonic()
         if now - self._last_bulk >= self.policy.bulk_quiet_s:
             self._bulk_since = None
             return False
         if self._bulk_since is None:
             self._bulk_since = now
-        if now - self._bulk_since >= self.policy.max_defer_s:
+        if now - self._bulk_since >= self.policy.max_bulk_defer_s:
             self._bulk_since = None
             return False
         self.bulk_waits += 1

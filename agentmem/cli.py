@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--large-batch", type=_positive_int, default=1024, help="add_batch size of p3 (default 1024)")
     bench.add_argument("--no-mem0", action="store_true", help="skip the Mem0 peer row (default: run it when mem0ai is installed)")
     bench.add_argument("--no-references", action="store_true", help="skip embed-only/storage-only/plain-embed (default: run them)")
+    bench.add_argument("--embed-device", choices=("cpu", "cuda", "auto"), default="cpu",
+                       help="where the model embeds (MemoryConfig.embed_device; cuda: the PyTorch encoder, "
+                            "needs the gpu extra; default cpu)")
     bench.add_argument(
         "--results",
         default="data/results/bench_runs.jsonl",
@@ -332,9 +335,13 @@ def _check_json_target(path: str | None) -> None:
 
 def _bench(args: argparse.Namespace) -> int:
     from .bench import ResultsStore, parse_phases, run_benchmark
+    from .config import MemoryConfig
+    from .embed import resolve_device
 
     phases = parse_phases(args.phases)  # checked before the dataset is read
     _check_json_target(args.json_out)
+    base = MemoryConfig(embed_device=args.embed_device)
+    device = resolve_device(base)  # cuda without CUDA fails here, naming embed_device
     ds = _load(args)
     bars = _Bars(not args.quiet)
     try:
@@ -350,12 +357,17 @@ def _bench(args: argparse.Namespace) -> int:
             work_dir=args.work_dir,
             include_mem0=not args.no_mem0,
             include_references=not args.no_references,
+            base_config=base,
         )
     finally:
         bars.close()
+    res.machine["embed_device"] = {"requested": device.requested, "device": device.device, "engine": device.engine,
+                                   "reason": device.reason, "gpu": device.gpu}
     data = res.to_dict()
     info = data["dataset"]
-    print(f"dataset {info['name']} ({info['kind']}): {info['n']} memories, {info['users']} users; repeat {args.repeat}")
+    print(f"dataset {info['name']} ({info['kind']}): {info['n']} memories, {info['users']} users; repeat {args.repeat}; "
+          f"embedding on {device.device}" + (f" ({device.gpu})" if device.gpu else "")
+          + (f", {device.reason}" if device.reason else ""))
     print(res.table())
     targets = data["targets"]
     shown = {k: v for k, v in targets.items() if v is not None}

@@ -21,6 +21,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "DEFAULT_DATA_DIR",
     "DEFAULT_MODEL",
+    "EMBED_DEVICES",
     "FUSIONS",
     "REMOTE_SCHEMES",
     "SEARCH_MODES",
@@ -47,6 +48,8 @@ SEARCH_MODES = ("hybrid", "vector", "fts")
 #: How hybrid search merges its two lists (agentmem.fusion).
 FUSIONS = ("calibrated", "minmax", "rrf", "adaptive")
 REMOTE_SCHEMES = ("libsql", "http", "https", "ws", "wss")
+#: Where the embedding model runs (MemoryConfig.embed_device).
+EMBED_DEVICES = ("cpu", "cuda", "auto")
 
 #: Object stores LanceDB opens (besides a local folder).
 VECTOR_SCHEMES = ("s3", "s3+ddb", "gs", "az", "abfs", "file", "memory")
@@ -131,6 +134,19 @@ class MemoryConfig:
             the model (built once, cached; see ``agentmem.model_files``): a 12-token query in
             3.7 ms instead of 5.5 on 2 cores, LoCoMo dev retrieval unchanged. Stored
             memories are always embedded by the float graph.
+        embed_device: where the model runs: ``"cpu"`` (onnxruntime, the default),
+            ``"cuda"`` (the default model's weights in a PyTorch encoder on the first CUDA
+            device, see ``agentmem.embed_torch``; needs ``pip install "agentmem[gpu]"``; other
+            models run on the CPU only) or ``"auto"`` (CUDA when it can, else the CPU;
+            ``stats()["embedder"]["device"]`` says which and ``["device_reason"]`` why). ``"cuda"`` where no CUDA device is usable fails when the Memory
+            opens, with InvalidInputError naming ``embed_device``, before anything is written.
+            On CUDA, ``embed_batch_size`` and ``embed_token_budget`` left at their defaults
+            become 256 texts and 16,384 padded tokens a model call, search queries are
+            embedded by the same encoder (``int8_queries`` is a CPU speed-up) and
+            ``embed_threads`` does not apply. The default is ``"cpu"`` and not ``"auto"``:
+            the vectors agree to cosine 0.99999 but are not bit-identical, the encoder
+            imports PyTorch (seconds, hundreds of megabytes), and a store written on one
+            machine keeps the same model, speed and figures on the next unless asked.
 
     Write path
         persist_records: write the libSQL records and history (off: vectors only, phase p1).
@@ -144,7 +160,10 @@ class MemoryConfig:
         pool_size: libSQL clients in the pool (phase 2C; 1 = one client).
         pipeline: embed chunk n+1 while chunk n is being written.
         chunk_size: memories per write chunk inside one ``add_batch``.
-        dedupe: same text in the same scope returns the existing id (event NOOP).
+        dedupe: same text in the same scope returns the existing id (event NOOP). With
+            records off, ``False`` stores repeats as rows of their own; the records store
+            keeps one memory per text and scope either way (a unique index), so there
+            ``False`` only skips the lookup before the write.
         write_history: record ADD/UPDATE/DELETE events.
         page_size: memories per page of the whole-store operations (``export``,
             ``import_``, ``delete_all``, ``verify``, ``repair``, ``iter_all``): their
@@ -224,6 +243,7 @@ class MemoryConfig:
     embed_cache_size: int = 20_000  # ~1.6 KB a vector: ~30 MB at most per Memory
     optimize_model: bool = True
     int8_queries: bool = True
+    embed_device: Literal["cpu", "cuda", "auto"] = "cpu"
 
     persist_records: bool = True
     concurrent_writes: bool = True
@@ -321,6 +341,8 @@ class MemoryConfig:
             x = getattr(self, name)
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 <= x <= top:
                 raise InvalidInputError(name, f"must be a number between 0 and {top:g}, got {x!r}")
+        if self.embed_device not in EMBED_DEVICES:
+            raise InvalidInputError("embed_device", f"must be one of {', '.join(EMBED_DEVICES)}, got {self.embed_device!r}")
         if self.search_mode not in SEARCH_MODES:
             raise InvalidInputError("search_mode", f"must be one of {', '.join(SEARCH_MODES)}, got {self.search_mode!r}")
         if not isinstance(self.model, str) or not self.model.strip():

@@ -33,11 +33,21 @@ session fastembed loaded (mean pooling, L2 norm): no second tokenization and no
 float64 pooling, worth 4-7 % at batch 8-16 on a quiet machine and lost in the noise
 under load. Any other model name is loaded by fastembed (from its hub) and each planned
 batch goes through ``TextEmbedding.embed``.
+
+**On a GPU** (``embed_device="cuda"``, or ``"auto"`` where CUDA is usable) the default
+model's weights, read from the same ONNX file, run in the PyTorch encoder of
+:mod:`agentmem.embed_torch`, with the same tokenizer, planning and coalescing; batches are
+larger there (:data:`GPU_BATCH`, :data:`GPU_TOKEN_BUDGET` when the CPU defaults were left
+alone). The encoder runs on the model's executor thread and PyTorch releases the GIL in its
+kernels, so the stores keep writing one chunk while the next one embeds.
+:func:`resolve_device` decides, before anything is loaded or written, and names
+``embed_device`` when CUDA was asked for and cannot be had.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -58,10 +68,72 @@ if TYPE_CHECKING:
     from fastembed import TextEmbedding
     from tokenizers import Tokenizer
 
-__all__ = ["Embedder", "get_embedder", "loaded_models", "plan_batches"]
+__all__ = ["DeviceChoice", "Embedder", "get_embedder", "loaded_models", "plan_batches", "resolve_device"]
 
 #: Calls of at most this many texts may share a model call with others made meanwhile.
 COALESCE_MAX = 64
+#: On CUDA, texts and padded tokens a model call when ``embed_batch_size`` and
+#: ``embed_token_budget`` keep their (CPU-sized) defaults: a GPU wants wide calls, and
+#: length-sorted dialog turns of ~33 tokens fill 256 rows well within the budget.
+GPU_BATCH = 256
+GPU_TOKEN_BUDGET = 16_384
+
+
+@dataclass(frozen=True)
+class DeviceChoice:
+    """Where the model runs: ``device`` ("cpu" or "cuda"), why (``reason``, for "auto"
+    and for models without a GPU path), the GPU's name on CUDA, and the ``engine``
+    ("onnxruntime", or "torch": :mod:`agentmem.embed_torch`, always on CUDA; on the CPU
+    only when asked for explicitly, as the tests do to check it against onnxruntime)."""
+
+    requested: str
+    device: str
+    reason: str | None = None
+    gpu: str | None = None
+    engine: str = "onnxruntime"
+
+
+_device_lock = threading.Lock()
+_device_choices: dict[tuple[str, str], DeviceChoice] = {}
+
+
+def resolve_device(config: MemoryConfig) -> DeviceChoice:
+    """Decide ``config.embed_device`` without loading a model or writing a file.
+
+    "cuda" that cannot be had (another model than the default, PyTorch missing, no usable
+    CUDA device) raises InvalidInputError naming ``embed_device``; "auto" then falls back
+    to the CPU and says why. Decided once per process for each answer.
+    """
+    asked = config.embed_device
+    if asked == "cpu":
+        return DeviceChoice("cpu", "cpu")
+    key = (asked, DEFAULT_MODEL if _is_default(config.model) else config.model)
+    with _device_lock:
+        found = _device_choices.get(key)
+        if found is None:
+            found = _device_choices[key] = _choose_device(asked, config.model)
+    if found.device == "unavailable":
+        raise InvalidInputError("embed_device", f"'cuda' cannot run here: {found.reason}; "
+                                "use 'cpu', or 'auto' to fall back to the CPU")
+    return found
+
+
+def _choose_device(asked: str, model: str) -> DeviceChoice:
+    def no(reason: str) -> DeviceChoice:
+        return DeviceChoice(asked, "unavailable", reason) if asked == "cuda" else DeviceChoice(asked, "cpu", f"auto: {reason}")
+
+    if not _is_default(model):
+        return no(f"only the default model {DEFAULT_MODEL!r} has a GPU path, not {model!r}")
+    try:
+        from .embed_torch import cuda_status
+    except ImportError as exc:
+        return no(f"no CUDA (PyTorch is not installed: pip install \"agentmem[gpu]\"; {exc})")
+    except Exception as exc:  # noqa: BLE001 - a broken PyTorch (missing libraries) reads as no CUDA
+        return no(f"no CUDA (PyTorch cannot be imported: {type(exc).__name__}: {exc})")
+    ok, detail = cuda_status()
+    if not ok:
+        return no(f"no CUDA ({detail})")
+    return DeviceChoice(asked, "cuda", "auto: CUDA device found" if asked == "auto" else None, detail, engine="torch")
 
 
 def plan_batches(
@@ -132,17 +204,25 @@ class _Stats:
 class _LoadedModel:
     """One loaded fastembed model, its token counter and its executor thread."""
 
-    def __init__(self, config: MemoryConfig, *, quantized: bool = False) -> None:
+    def __init__(self, config: MemoryConfig, *, quantized: bool = False, device: DeviceChoice | None = None) -> None:
         self.name = DEFAULT_MODEL if _is_default(config.model) else config.model
+        self.device = device or DeviceChoice(config.embed_device, "cpu")
         self.threads = config.embed_threads
         self.optimized = False
         self.quantized = False
         self.folder: Path | None = None
-        self.text_embedding = self._load(config, quantized)
-        inner = getattr(self.text_embedding, "model", None)
-        self.session = getattr(inner, "model", None) if self.folder is not None else None
-        self.dim = int(self.text_embedding.embedding_size)
-        self.counter = self._token_counter(inner)
+        self.encoder: Any = None  # agentmem.embed_torch.TorchEncoder on CUDA
+        self.session: Any = None
+        self.text_embedding: TextEmbedding | None = None
+        if self.device.engine == "torch":
+            self.threads = None
+            self._load_torch(config)
+        else:
+            self.text_embedding = self._load(config, quantized)
+            inner = getattr(self.text_embedding, "model", None)
+            self.session = getattr(inner, "model", None) if self.folder is not None else None
+            self.dim = int(self.text_embedding.embedding_size)
+            self.counter = self._token_counter(inner)
         truncation = self.counter.truncation if self.counter is not None else None
         self.max_tokens = int(truncation["max_length"]) if truncation else 512
         if self.session is not None:
@@ -200,6 +280,28 @@ class _LoadedModel:
                 for i, (texts, fut) in enumerate(calls):
                     fut.set_result((vectors[start:start + len(texts)], stats.share(start, len(texts), first=i == 0)))
                     start += len(texts)
+
+    def _load_torch(self, config: MemoryConfig) -> None:
+        """The default model's weights in the PyTorch encoder, and its tokenizer as fastembed
+        sets it up (no padding, truncated at the model's window)."""
+        from tokenizers import Tokenizer
+
+        from .embed_torch import TorchEncoder
+        from .model_files import MAX_TOKENS, MODEL_FILE, ensure_model_folder
+
+        folder = ensure_model_folder(config.cache_path, optimize=False)
+        self.folder = folder.path
+        try:
+            self.encoder = TorchEncoder(folder.path / MODEL_FILE, self.device.device)
+            counter = Tokenizer.from_file(str(folder.path / "tokenizer.json"))
+        except EmbeddingError:
+            raise
+        except Exception as exc:  # torch, CUDA and tokenizers errors, translated here
+            raise EmbeddingError(f"could not load {self.name!r} on {self.device.device}: {exc}") from exc
+        counter.no_padding()
+        counter.enable_truncation(MAX_TOKENS)
+        self.counter = counter
+        self.dim = self.encoder.dim
 
     def _load(self, config: MemoryConfig, quantized: bool) -> TextEmbedding:
         try:
@@ -274,14 +376,17 @@ class _LoadedModel:
                 stats.model_calls += 1
                 stats.tokens += sum(lengths[i] for i in batch)
                 stats.padded_tokens += longest * len(batch)
-                if self.session is not None:
+                if self.encoder is not None:
+                    out[batch] = self.encoder.encode([ids[i] for i in batch], longest)
+                elif self.session is not None:
                     out[batch] = self._run_session([ids[i] for i in batch], longest)
                 else:
+                    assert self.text_embedding is not None
                     got = list(self.text_embedding.embed([texts[i] for i in batch], batch_size=len(batch)))
                     out[batch] = np.asarray(got, dtype=np.float32)
         except EmbeddingError:
             raise
-        except Exception as exc:  # onnxruntime / tokenizers errors, translated at the boundary
+        except Exception as exc:  # onnxruntime / torch / tokenizers errors, translated at the boundary
             raise EmbeddingError(f"embedding model {self.name!r} failed: {exc}") from exc
         stats.model_seconds = time.perf_counter() - start
         return out, stats
@@ -306,27 +411,31 @@ class _LoadedModel:
 
 
 log = logging.getLogger(__name__)
+_FIELD_DEFAULTS = {f.name: f.default for f in dataclasses.fields(MemoryConfig)}
 _registry_lock = threading.Lock()
-_loaded: dict[tuple[str, str, int | None, bool, bool], _LoadedModel] = {}
+_loaded: dict[tuple[str, str, int | None, bool, bool, str], _LoadedModel] = {}
 
-def _model_key(config: MemoryConfig, quantized: bool) -> tuple[str, str, int | None, bool, bool]:
+def _model_key(config: MemoryConfig, quantized: bool, device: DeviceChoice) -> tuple[str, str, int | None, bool, bool, str]:
     cache = str(config.cache_path.resolve())
+    name = DEFAULT_MODEL if _is_default(config.model) else config.model
+    if device.engine == "torch":  # one encoder per device: threads, optimize and int8 are onnxruntime settings
+        return (name, cache, None, False, False, f"torch:{device.device}")
     # optimize and quantize only change which folder the default model loads from
     optimize = config.optimize_model and _is_default(config.model)
-    return (DEFAULT_MODEL if _is_default(config.model) else config.model, cache, config.embed_threads, optimize,
-            optimize and quantized)
+    return (name, cache, config.embed_threads, optimize, optimize and quantized, "onnxruntime")
 
 
 def _is_default(model: str) -> bool:
     return model.strip().lower() == DEFAULT_MODEL.lower()  # fastembed matches names case-insensitively
 
 
-def _shared_model(config: MemoryConfig, *, quantized: bool = False) -> _LoadedModel:
-    key = _model_key(config, quantized)
+def _shared_model(config: MemoryConfig, *, quantized: bool = False, device: DeviceChoice | None = None) -> _LoadedModel:
+    choice = device or resolve_device(config)  # raises, naming embed_device, before anything is loaded
+    key = _model_key(config, quantized, choice)
     with _registry_lock:
         model = _loaded.get(key)
         if model is None:
-            model = _loaded[key] = _LoadedModel(config, quantized=key[-1])
+            model = _loaded[key] = _LoadedModel(config, quantized=key[4], device=choice)
         return model
 
 
@@ -347,18 +456,32 @@ class Embedder:
     its executor thread are shared with every Embedder of the same model settings.
     """
 
-    def __init__(self, config: MemoryConfig | None = None) -> None:
+    def __init__(self, config: MemoryConfig | None = None, *, device: DeviceChoice | None = None) -> None:
+        """``device`` overrides ``config.embed_device`` (the tests run the PyTorch encoder
+        on the CPU this way: ``DeviceChoice("cpu", "cpu", engine="torch")``)."""
         if config is None:
             config = MemoryConfig()
         elif not isinstance(config, MemoryConfig):
             raise InvalidInputError("config", f"must be a MemoryConfig, got {type(config).__name__}")
+        if device is not None and not isinstance(device, DeviceChoice):
+            raise InvalidInputError("device", f"must be a DeviceChoice or None, got {type(device).__name__}")
         self.config = config
-        self._model = _shared_model(config)
+        self._device = device or resolve_device(config)
+        if self._device.engine == "torch" and not _is_default(config.model):
+            raise InvalidInputError("embed_device", f"only the default model {DEFAULT_MODEL!r} runs in PyTorch, "
+                                    f"not {config.model!r}")
+        self._model = _shared_model(config, device=self._device)
+        onnx = self._device.engine == "onnxruntime"
         # search queries: the int8 graph when int8_queries (loaded on the first query)
-        self._int8_queries = config.int8_queries and config.optimize_model and _is_default(config.model)
+        self._int8_queries = config.int8_queries and config.optimize_model and _is_default(config.model) and onnx
         self._query_model: _LoadedModel | None = None if self._int8_queries else self._model
         self._max_batch = config.embed_batch_size
         self._budget = config.embed_token_budget
+        if self._device.device == "cuda":  # the CPU-sized defaults, widened for a GPU; set values are kept
+            if config.embed_batch_size == _FIELD_DEFAULTS["embed_batch_size"]:
+                self._max_batch = GPU_BATCH
+            if config.embed_token_budget == _FIELD_DEFAULTS["embed_token_budget"]:
+                self._budget = GPU_TOKEN_BUDGET
         self._length_aware = config.length_aware
         self._cache_on = config.embed_cache
         self._cache_size = config.embed_cache_size
@@ -380,9 +503,15 @@ class Embedder:
         return self._model.max_tokens
 
     @property
-    def text_embedding(self) -> TextEmbedding:
-        """The fastembed ``TextEmbedding`` behind this embedder (shared, do not close)."""
+    def text_embedding(self) -> TextEmbedding | None:
+        """The fastembed ``TextEmbedding`` behind this embedder (shared, do not close);
+        None on CUDA, where the PyTorch encoder runs instead."""
         return self._model.text_embedding
+
+    @property
+    def device(self) -> DeviceChoice:
+        """Where this embedder's model runs, and why there (``embed_device``)."""
+        return self._device
 
     @property
     def optimized(self) -> bool:
@@ -398,7 +527,7 @@ class Embedder:
         """The model that embeds search queries (loaded, and built once, on first use)."""
         if self._query_model is None:
             try:
-                self._query_model = _shared_model(self.config, quantized=True)
+                self._query_model = _shared_model(self.config, quantized=True, device=self._device)
             except EmbeddingError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a speed-up only: queries use the float graph
@@ -460,7 +589,10 @@ class Embedder:
         ``texts`` asked for; ``cache_hits`` served from the cache; ``duplicates`` repeated
         inside one call; ``embedded`` sent to the model in ``model_calls`` batches taking
         ``model_seconds`` (tokenizing included); ``tokens`` real and ``padded_tokens``
-        computed (their ratio is the padding waste).
+        computed (their ratio is the padding waste). ``device`` is where the model runs
+        ("cpu" or "cuda"), ``device_requested`` the ``embed_device`` setting,
+        ``device_reason`` why "auto" (or another model) went where it did, ``gpu`` the
+        CUDA device's name.
         """
         with self._lock:
             s = self._stats
@@ -474,6 +606,11 @@ class Embedder:
                 "batch_size": self._max_batch,
                 "token_budget": self._budget,
                 "length_aware": self._length_aware,
+                "device": self._device.device,
+                "device_requested": self._device.requested,
+                "device_reason": self._device.reason,
+                "gpu": self._device.gpu,
+                "engine": self._device.engine,
                 "texts": s.texts,
                 "cache_hits": s.cache_hits,
                 "duplicates": s.duplicates,

@@ -41,7 +41,7 @@ from .models import HistoryEvent, MemoryRecord, SearchHit
 from .storage.base import NewMemory
 from .storage.filters import format_ts
 from .storage.history import HistoryRow
-from .storage.rows import MEMORY_COLUMNS, memory_row
+from .storage.rows import MEMORY_COLUMNS
 from .storage.sql import in_list, multi_insert
 
 if TYPE_CHECKING:
@@ -382,7 +382,7 @@ class Inferrer:
         if history and not self._table_ready:
             stmts.append((_TABLE, []))
         if plan.adds:
-            rows = [memory_row(m) for _, m in plan.adds]
+            rows = [_memory_row(m) for _, m in plan.adds]
             stmts += multi_insert("memories", MEMORY_COLUMNS, rows)
             if history:
                 ids = [m.id for _, m in plan.adds]
@@ -473,6 +473,12 @@ _TABLE = """CREATE TABLE IF NOT EXISTS inferences (
     messages TEXT NOT NULL,
     created_at TEXT NOT NULL
 )"""
+
+
+def _memory_row(m: NewMemory) -> tuple[Any, ...]:
+    """One row of MEMORY_COLUMNS for a new memory (updated_at = created_at)."""
+    ts = format_ts(m.created_at)
+    return (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata_json, ts, ts)
 
 
 def _with_actor(row: tuple[Any, ...], actor: str) -> tuple[Any, ...]:

@@ -42,6 +42,7 @@ from .models import (
 )
 from .orchestrator import Embedderlike, Orchestrator, new_memories, now, uuid7
 from .storage.base import NewMemory
+from .storage.batch import Batch
 from .storage.filters import parse_filters, to_utc
 from .storage.lance import FTS_COLUMN, VectorStore
 from .storage.libsql import RecordStore
@@ -304,9 +305,9 @@ class AsyncMemory:
         self,
         texts: Sequence[str],
         *,
-        user_id: str | None = None,
-        agent_id: str | None = None,
-        run_id: str | None = None,
+        user_id: str | None | Sequence[str | None] = None,
+        agent_id: str | None | Sequence[str | None] = None,
+        run_id: str | None | Sequence[str | None] = None,
         metadata: Mapping[str, Any] | Sequence[Mapping[str, Any] | None] | None = None,
         memory_type: str = "semantic",
         vectors: Any = None,
@@ -314,10 +315,17 @@ class AsyncMemory:
     ) -> ResultList[AddResult]:
         """Store many memories in one go; one result per text, in input order.
 
+        ``user_id``, ``agent_id`` and ``run_id`` are each one id for every text (a string
+        or None), or a list with one per text (None entries allowed), so one call can
+        fill many users: ``add_batch(texts, user_id=["alice", "bob", ...])``. Dedupe is
+        within each text's own exact scope, as for single adds; a text repeated in one
+        scope is stored once (the repeats return its id as ``NOOP``), the same text in
+        two scopes twice.
         ``metadata`` is None, one dict for all, or a list with one dict per text.
         ``contexts`` is None or one context (str or None) per text, as in ``add``.
         ``vectors`` (optional, shape (n, dim)) are used instead of running the model.
-        One bad item rejects the whole batch before anything is written.
+        One bad item rejects the whole batch before anything is written, with an
+        InvalidInputError naming it (``content[2]``, ``user_id[3]``, ``metadata[5]``).
         """
         items = self._prepare(texts, user_id=user_id, agent_id=agent_id, run_id=run_id, metadata=metadata,
                               memory_type=memory_type, contexts=contexts)
@@ -327,12 +335,14 @@ class AsyncMemory:
 
     def _prepare(self, texts: Any, *, user_id: Any = None, agent_id: Any = None, run_id: Any = None,
                  metadata: Any = None, memory_type: Any = "semantic", contexts: Any = None,
-                 prefix: str = "") -> list[NewMemory]:
+                 prefix: str = "") -> Batch:
         """Check one batch's arguments and build its memories (nothing is written)."""
         items_text = v.texts(texts, f"{prefix}texts")
         mds = v.metadata_list(metadata, len(items_text), f"{prefix}metadata")
         ctxs = v.contexts(contexts, len(items_text), f"{prefix}contexts")
-        scope = {k: v.scope_id(x, f"{prefix}{k}") for k, x in (("user_id", user_id), ("agent_id", agent_id), ("run_id", run_id))}
+        n = len(items_text)
+        scope = {k: v.scope_ids(x, n, f"{prefix}{k}")
+                 for k, x in (("user_id", user_id), ("agent_id", agent_id), ("run_id", run_id))}
         return new_memories(items_text, **scope, memory_type=v.memory_type(memory_type, f"{prefix}memory_type"), metadata=mds,
                             contexts=ctxs)
 
@@ -363,7 +373,7 @@ class AsyncMemory:
             else:
                 calls.append({**defaults, "texts": batch})
         allowed = {"texts", "user_id", "agent_id", "run_id", "metadata", "memory_type", "vectors", "contexts"}
-        prepared: list[tuple[list[NewMemory], Any]] = []
+        prepared: list[tuple[Batch, Any]] = []
         for i, call in enumerate(calls):  # every batch is checked before anything is written
             extra = set(call) - allowed
             if extra:
@@ -374,7 +384,7 @@ class AsyncMemory:
         checked = [(items, v.vectors(vecs, len(items), orch.embedder.dim, f"batches[{i}].vectors"))
                    for i, (items, vecs) in enumerate(prepared)]
 
-        async def run(batch: tuple[list[NewMemory], np.ndarray | None]) -> ResultList[AddResult]:
+        async def run(batch: tuple[Batch, np.ndarray | None]) -> ResultList[AddResult]:
             return ResultList(await orch.add_batch(batch[0], batch[1]))
 
         async with AioPool(size=width) as pool:

@@ -44,8 +44,9 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -67,6 +68,7 @@ from .models import (
     VerifyReport,
 )
 from .storage.base import NewMemory
+from .storage.batch import Batch, micros
 from .storage.filters import Condition, meta_kv, to_lance
 from .storage.lance import VectorStore
 from .storage.libsql import RecordStore
@@ -80,6 +82,8 @@ __all__ = ["Embedderlike", "Orchestrator", "StageClock"]
 log = logging.getLogger(__name__)
 
 TIMINGS_KEPT = 200_000
+#: Rows per write of an add_batch with given vectors (one LanceDB append, one transaction).
+GIVEN_CHUNK_ROWS = 65_536
 
 
 class Embedderlike(Protocol):
@@ -107,11 +111,6 @@ def row_to_hit(row: dict[str, Any]) -> SearchHit:
         metadata=json.loads(row["metadata"]) if row.get("metadata") else {},
         created_at=datetime.fromtimestamp(row["created_at"] / 1_000_000, tz=timezone.utc),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Added:
-    id: str
 
 
 class Orchestrator:
@@ -169,73 +168,79 @@ class Orchestrator:
 
     async def add_batch(
         self,
-        items: list[NewMemory],
+        items: Sequence[NewMemory],
         vectors: np.ndarray | None = None,
         *,
         op: str = "add_batch",
     ) -> list[AddResult]:
-        """Store validated memories (ids and times already set); returns one result per item."""
+        """Store validated memories (ids and times already set; a Batch or any sequence of
+        NewMemory); returns one result per item, in order."""
         with self.clock(op, len(items)) as clock:
-            if not items:
+            if not len(items):
                 return []
-            first: dict[str, int] = {}
-            for i, m in enumerate(items):
-                first.setdefault(m.hash, i) if self.config.dedupe else first.setdefault(f"{i}:{m.hash}", i)
+            batch = Batch.of(items)
+            hashes = batch.hashes
+            n = len(hashes)
+            dedupe = self.config.dedupe
+            # key -> the first index holding it: the hash (repeats inside the batch are one
+            # memory), or each index of its own without dedupe. The records store keeps one
+            # memory per text and scope whatever ``dedupe`` says (its unique hash index), so
+            # with records a repeat inside the batch is one memory too: as separate rows the
+            # insert would keep the first and count both as another writer's.
+            keys: Sequence[Any] = hashes if dedupe or self.config.persist_records else range(n)
+            first = dict(zip(keys, range(n)))
+            if len(first) < n:  # repeats: each key's first index, in input order
+                first = dict(sorted(dict(zip(reversed(keys), range(n - 1, -1, -1))).items(), key=itemgetter(1)))
             # One future per call (not per memory: a bulk batch made 100k of them): another
             # in-flight call adding one of this call's hashes waits for it and reads its id there.
             call: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
-            owned: list[str] = []
-            waiting: dict[str, asyncio.Future[dict[str, str]]] = {}
+            waiting: dict[Any, asyncio.Future[dict[str, str]]] = {}
             pending = self._pending
-            dedupe = self.config.dedupe
-            for key, i in first.items():
-                h = items[i].hash
-                other = pending.get(h) if dedupe else None
-                if other is not None:
-                    waiting[key] = other
-                else:
-                    owned.append(key)
-                    if dedupe:
-                        pending[h] = call
-            ids: dict[str, str] = {}
-            events: dict[str, str] = {}
+            if not dedupe:
+                owned = list(first)
+            elif not pending or pending.keys().isdisjoint(first):
+                owned = list(first)
+                pending.update(dict.fromkeys(first, call))
+            else:
+                owned = []
+                for key in first:
+                    other = pending.get(key)
+                    if other is not None:
+                        waiting[key] = other
+                    else:
+                        owned.append(key)
+                        pending[key] = call
+            ids: dict[Any, str] = {}
+            events: dict[Any, str] = {}
             try:
                 if dedupe and owned:
                     with clock.stage("records" if self.config.persist_records else "vectors"):
-                        hashes = [items[first[k]].hash for k in owned]
                         if self.config.persist_records:
-                            found = await self.records.existing_hashes(hashes)
+                            found = await self.records.existing_hashes(owned)
                         else:
-                            found = await self.vectors.hashes(hashes)
-                    if found:
-                        for key in owned:
-                            hit = found.get(items[first[key]].hash)
-                            if hit:
-                                ids[key], events[key] = hit[0], "NOOP"
-                new_keys = [k for k in owned if k not in ids]
-                new_items = [items[first[k]] for k in new_keys]
-                new_vectors = None if vectors is None else vectors[[first[k] for k in new_keys]]
+                            found = await self.vectors.hashes(owned)
+                    for key in found:
+                        ids[key], events[key] = found[key][0], "NOOP"
+                new_keys = [k for k in owned if k not in ids] if ids else owned
+                new_rows = [first[k] for k in new_keys]
+                new_items = batch.take(new_rows)
+                new_vectors = None if vectors is None else vectors if len(new_items) == n else vectors[new_rows]
                 # hash -> id of a memory another process stored first (between this call's check and its write)
                 taken: dict[str, str] = {}
                 await self._store(new_items, new_vectors, clock, taken)
-                for k, m in zip(new_keys, new_items):
-                    if m.hash in taken:
-                        ids[k], events[k] = taken[m.hash], "NOOP"
+                for k, mid, h in zip(new_keys, new_items.ids, new_items.hashes):
+                    if h in taken:
+                        ids[k], events[k] = taken[h], "NOOP"
                     else:
-                        ids[k], events[k] = m.id, "ADD"
+                        ids[k], events[k] = mid, "ADD"
             except BaseException as exc:
-                self._release_call(call, [items[first[k]].hash for k in owned], exc=exc)
+                self._release_call(call, owned if dedupe else [], exc=exc)
                 raise
-            self._release_call(call, [items[first[k]].hash for k in owned],
-                               result={items[first[k]].hash: ids[k] for k in owned})
+            self._release_call(call, owned if dedupe else [], result={h: ids[h] for h in owned} if dedupe else {})
             for key, fut in waiting.items():
-                ids[key], events[key] = (await fut)[items[first[key]].hash], "NOOP"
-            out: list[AddResult] = []
-            for i, m in enumerate(items):
-                key = m.hash if self.config.dedupe else f"{i}:{m.hash}"
-                is_first = first[key] == i
-                out.append(AddResult(id=ids[key], event=events[key] if is_first else "NOOP", memory=m.content))
-            return out
+                ids[key], events[key] = (await fut)[key], "NOOP"
+            return [AddResult(id=ids[k], event=events[k] if first[k] == i else "NOOP", memory=text)
+                    for i, (k, text) in enumerate(zip(keys, batch.contents))]
 
     def _release_call(
         self,
@@ -256,17 +261,19 @@ class Orchestrator:
             call.set_result(result or {})
 
     async def _store(
-        self, items: list[NewMemory], vectors: np.ndarray | None, clock: StageClock, taken: dict[str, str] | None = None
+        self, items: Batch, vectors: np.ndarray | None, clock: StageClock, taken: dict[str, str] | None = None
     ) -> None:
         """Embed and write in chunks, pipelined; all or nothing."""
-        if not items:
+        if not len(items):
             return
         if vectors is None and self._embed_behind_ok(items):
             await self.embed_behind.commit(items, clock, {} if taken is None else taken)
             return
         # Chunks exist to overlap embedding with writes; given vectors, there is nothing to
-        # overlap and bigger appends are cheaper (a LanceDB append costs ~2 ms + ~5 us a row).
-        size = self.config.chunk_size if vectors is None else max(self.config.chunk_size, 8192)
+        # overlap and bigger writes are cheaper: a LanceDB append costs ~2 ms + ~5 us a row,
+        # and a records transaction rewrites the pages of the hash index it touches (random
+        # keys: nearly all of them once the store is large) however few rows it holds.
+        size = self.config.chunk_size if vectors is None else max(self.config.chunk_size, GIVEN_CHUNK_ROWS)
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
         given = None if vectors is None else [vectors[i : i + size] for i in range(0, len(items), size)]
 
@@ -275,9 +282,9 @@ class Orchestrator:
                 fut: asyncio.Future[np.ndarray] = asyncio.get_running_loop().create_future()
                 fut.set_result(given[n])
                 return fut
-            return asyncio.ensure_future(self.embed([m.content for m in chunks[n]], clock))
+            return asyncio.ensure_future(self.embed(chunks[n].contents, clock))
 
-        written: list[NewMemory] = []
+        written: list[str] = []  # ids stored so far, undone if a later chunk fails
         pending = embed_chunk(0)
         try:
             for n, chunk in enumerate(chunks):
@@ -286,7 +293,7 @@ class Orchestrator:
                 if self.config.pipeline and n + 1 < len(chunks):
                     pending = embed_chunk(n + 1)  # runs in the model's thread while this chunk is written
                 await self._write(chunk, vecs, clock, {} if taken is None else taken)
-                written.extend(m for m in chunk if taken is None or m.hash not in taken)
+                written.extend(i for i, h in zip(chunk.ids, chunk.hashes) if taken is None or h not in taken)
                 if pending is None and n + 1 < len(chunks):
                     pending = embed_chunk(n + 1)
         except BaseException:
@@ -297,7 +304,7 @@ class Orchestrator:
                 await self._undo_insert(written)
             raise
 
-    async def _write(self, chunk: list[NewMemory], vecs: np.ndarray, clock: StageClock, taken: dict[str, str]) -> None:
+    async def _write(self, chunk: Batch, vecs: np.ndarray, clock: StageClock, taken: dict[str, str]) -> None:
         """Write one chunk to both stores. The records insert skips a memory whose text
         another process stored in the same scope first (``taken`` gets hash -> its id); the
         vector row written for it meanwhile is removed again, so one memory remains."""
@@ -317,25 +324,27 @@ class Orchestrator:
                 self.records.insert(chunk, history=self.config.write_history, taken=taken, pending=(vecs, self.owner)),
                 clock,
             )
-            keep = [i for i, m in enumerate(chunk) if m.hash not in taken]
+            keep = [i for i, h in enumerate(chunk.hashes) if h not in taken]
             with clock.stage("vectors"):  # queueing the rows (and reaching the scope blocks)
-                self.write_behind.append([chunk[i] for i in keep], vecs[keep])
+                self.write_behind.append(chunk.take(keep), vecs[keep])
             return
         if self.config.concurrent_writes:
+            # vectors() first: the queue turns the chunk into Arrow before its first await,
+            # so the records thread then runs beside LanceDB without sharing the GIL with it
             done = await asyncio.gather(vectors(), records(), return_exceptions=True)
             errors = [r for r in done if isinstance(r, BaseException)]
             if errors:
                 ok_vectors, ok_records = (not isinstance(done[0], BaseException)), (not isinstance(done[1], BaseException))
-                await self._undo_insert(chunk, vectors=ok_vectors, records=ok_records)
+                await self._undo_insert(chunk.ids, vectors=ok_vectors, records=ok_records)
                 raise errors[0]
         else:
             await vectors()
             try:
                 await records()
             except BaseException:
-                await self._undo_insert(chunk, records=False)
+                await self._undo_insert(chunk.ids, records=False)
                 raise
-        losers = [m.id for m in chunk if m.hash in taken]
+        losers = [i for i, h in zip(chunk.ids, chunk.hashes) if h in taken] if taken else []
         if losers:
             with clock.stage("vectors"):
                 await self.vectors.delete_ids(losers)
@@ -359,8 +368,8 @@ class Orchestrator:
         self.recovered = found
         return found
 
-    async def _undo_insert(self, items: Sequence[NewMemory], *, vectors: bool = True, records: bool = True) -> None:
-        ids = [m.id for m in items]
+    async def _undo_insert(self, ids: Sequence[str], *, vectors: bool = True, records: bool = True) -> None:
+        ids = list(ids)
         try:
             await self.embed_behind.flush()
             if vectors:
@@ -552,8 +561,7 @@ class Orchestrator:
         """Take back memories added earlier in a call that then failed (an import's earlier
         pages): both stores and their ADD events, no DELETE events, a page at a time."""
         for start in range(0, len(ids), self.config.page_size):
-            # _undo_insert reads nothing but the ids
-            await self._undo_insert([_Added(i) for i in ids[start : start + self.config.page_size]])  # type: ignore[misc]
+            await self._undo_insert(ids[start : start + self.config.page_size])
 
     # --- both stores ---------------------------------------------------------------------
 
@@ -686,35 +694,42 @@ def uuid7() -> str:
 def new_memories(
     texts: Sequence[str],
     *,
-    user_id: str | None,
-    agent_id: str | None,
-    run_id: str | None,
+    user_id: str | None | Sequence[str | None],
+    agent_id: str | None | Sequence[str | None],
+    run_id: str | None | Sequence[str | None],
     memory_type: str,
     metadata: Sequence[tuple[dict[str, Any], str]],
     contexts: Sequence[str | None] | None = None,
     created_at: datetime | None = None,
-) -> list[NewMemory]:
+) -> Batch:
     """Checked inputs (metadata with its JSON) -> memories with fresh ids, hashes, one timestamp.
 
-    A memory's context (checked, or None) goes before its text in ``index_text``, the
-    full-text side of search; the hash, the vector and ``content`` are of the text alone.
-    ``created_at`` (aware UTC; default now, shared by all) is when the texts were said:
-    memory i gets it plus i microseconds, so their time order is their input order.
+    ``user_id``, ``agent_id`` and ``run_id`` are each one id for every text or a list with
+    one per text. A memory's context (checked, or None) goes before its text in
+    ``index_text``, the full-text side of search; the hash, the vector and ``content`` are
+    of the text alone. ``created_at`` (aware UTC; default now, shared by all) is when the
+    texts were said: memory i gets it plus i microseconds, so their time order is their
+    input order.
     """
-    ts = now() if created_at is None else created_at
-    scope = v.scope_key(user_id, agent_id, run_id)
+    n = len(texts)
+    texts = list(texts)
+    ts = micros(now() if created_at is None else created_at)
+    scopes = [list(x) if isinstance(x, (list, tuple)) else [x] * n for x in (user_id, agent_id, run_id)]
+    if not any(isinstance(x, (list, tuple)) for x in (user_id, agent_id, run_id)):
+        hashes = v.content_hashes(texts, v.scope_key(user_id, agent_id, run_id))  # type: ignore[arg-type]
+    else:
+        keys: dict[tuple[str | None, str | None, str | None], str] = {}  # one prefix per distinct scope
+        hashes = v.content_hashes(texts, [keys.get(k) or keys.setdefault(k, v.scope_key(*k)) for k in zip(*scopes)])
     kvs: dict[int, list[str]] = {}  # one meta_kv per distinct metadata dict
-    out = []
-    ctxs = contexts if contexts is not None else [None] * len(texts)
-    for i, (text, (md, md_json), mid, ctx) in enumerate(zip(texts, metadata, uuid7s(len(texts)), ctxs)):
-        kv = kvs.get(id(md))
-        if kv is None:
-            kv = kvs[id(md)] = meta_kv(md)
-        out.append(NewMemory(
-            id=mid, content=text, hash=v.content_hash(text, user_id, agent_id, run_id, scope=scope),
-            user_id=user_id, agent_id=agent_id, run_id=run_id, memory_type=memory_type,
-            metadata=md, created_at=ts if created_at is None else ts + timedelta(microseconds=i),
-            metadata_json=md_json, meta_kv=kv,
-            index_text=None if ctx is None else f"{ctx}\n{text}",
-        ))
-    return out
+    mds = [md for md, _ in metadata]
+    for md in mds:
+        if id(md) not in kvs:
+            kvs[id(md)] = meta_kv(md)
+    ctxs = contexts if contexts is not None else [None] * n
+    return Batch(
+        ids=uuid7s(n), contents=texts, hashes=hashes, user_ids=scopes[0], agent_ids=scopes[1], run_ids=scopes[2],
+        memory_types=[memory_type] * n,
+        created_us=np.full(n, ts, dtype=np.int64) if created_at is None else ts + np.arange(n, dtype=np.int64),
+        metadata=mds, metadata_json=[j for _, j in metadata], meta_kv=[kvs[id(md)] for md in mds],
+        index_texts=[None if c is None else f"{c}\n{t}" for c, t in zip(ctxs, texts)],
+    )

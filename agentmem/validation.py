@@ -93,8 +93,50 @@ def scope_id(value: Any, field: str) -> str | None:
     return _short_text(value, field, MAX_ID_CHARS, empty="must not be empty; pass None for no scope", kind="a string or None")
 
 
+def scope_ids(value: Any, n: int, field: str) -> str | None | list[str | None]:
+    """A batch's scope id: one for every text (a string or None), or a list (or tuple) with
+    one per text, None entries allowed. Each distinct id is checked once; a bad one is
+    named by its first index (``user_id[3]``)."""
+    if not isinstance(value, (list, tuple)):
+        if value is None or isinstance(value, str):
+            return scope_id(value, field)
+        raise InvalidInputError(field, f"must be a string, None or a list with one per text, got {type(value).__name__}")
+    if len(value) != n:
+        raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} texts")
+    try:
+        distinct = set(value)
+    except TypeError:  # an unhashable entry: the per-item check names it
+        distinct = None
+    if distinct is not None:
+        for x in distinct:
+            if x is not None and not (type(x) is str and x.strip() and len(x) <= MAX_ID_CHARS and "\x00" not in x):
+                break
+        else:
+            return list(value)
+    for i, x in enumerate(value):
+        scope_id(x, f"{field}[{i}]")
+    return list(value)
+
+
 def memory_type(value: Any, field: str = "memory_type") -> str:
     return _short_text(value, field, 64)
+
+
+# One encoder for every call (json.dumps with options builds a new one each time), and
+# its C core called directly where there is one: a bulk add encodes one dict per memory,
+# and the per-call setup was most of that. Without the circular-reference markers a
+# self-containing dict ends in RecursionError, refused below like any other bad value.
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+try:
+    _C_JSON = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _JSON.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, False
+    )
+except (AttributeError, TypeError):  # pragma: no cover - a Python without the C encoder
+    _C_JSON = None
+
+
+def _json_text(value: dict[str, Any]) -> str:
+    return "".join(_C_JSON(value, 0)) if _C_JSON is not None else _JSON.encode(value)
 
 
 def encoded_metadata(value: Any, field: str = "metadata") -> tuple[dict[str, Any], str]:
@@ -107,12 +149,13 @@ def encoded_metadata(value: Any, field: str = "metadata") -> tuple[dict[str, Any
         return {}, "{}"
     if not isinstance(value, Mapping):
         raise InvalidInputError(field, f"must be a dict or None, got {type(value).__name__}")
-    for key in value:
-        if not isinstance(key, str):
-            raise InvalidInputError(field, f"keys must be strings, got {key!r}")
+    if not all(type(key) is str for key in value):
+        for key in value:
+            if not isinstance(key, str):
+                raise InvalidInputError(field, f"keys must be strings, got {key!r}")
     try:
-        text = json.dumps(value if isinstance(value, dict) else dict(value), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
+        text = _json_text(value if isinstance(value, dict) else dict(value))
+    except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidInputError(field, f"must be JSON-serializable: {exc}") from None
     if len(text) > MAX_METADATA_BYTES // 4 and len(text.encode()) > MAX_METADATA_BYTES:
         raise InvalidInputError(field, f"is larger than {MAX_METADATA_BYTES:,} bytes as JSON")
@@ -134,7 +177,14 @@ def metadata_list(
     if isinstance(value, (list, tuple)):
         if len(value) != n:
             raise InvalidInputError(field, f"has {len(value)} entries but the batch has {n} {items}")
-        return [encoded_metadata(v, f"{field}[{i}]") for i, v in enumerate(value)]
+        seen: dict[int, tuple[dict[str, Any], str]] = {}  # a dict given for many items is encoded once
+        out = []
+        for i, md in enumerate(value):
+            one = seen.get(id(md))
+            if one is None:
+                one = seen[id(md)] = encoded_metadata(md, f"{field}[{i}]")
+            out.append(one)
+        return out
     raise InvalidInputError(field, f"must be None, a dict or a list of dicts, got {type(value).__name__}")
 
 
@@ -143,7 +193,17 @@ def texts(value: Any, field: str = "texts") -> list[str]:
         raise InvalidInputError(field, f"must be a list of strings, got {type(value).__name__}")
     if len(value) > MAX_BATCH:
         raise InvalidInputError(field, f"at most {MAX_BATCH:,} texts per call")
-    return [content(v, f"content[{i}]") for i, v in enumerate(value)]
+    out = list(value)
+    # content()'s checks over the whole batch in one pass; the per-item pass below names
+    # the first bad text (a lone surrogate anywhere fails the one encode)
+    if all(type(t) is str and t and not t.isspace() and len(t) <= MAX_CONTENT_CHARS and "\x00" not in t
+           for t in out):
+        try:
+            "".join(out).encode("utf-8")
+            return out
+        except UnicodeEncodeError:
+            pass
+    return [content(v, f"content[{i}]") for i, v in enumerate(out)]
 
 
 def is_messages(value: Any) -> bool:
@@ -262,7 +322,12 @@ def normalize_text(text: str) -> str:
     """What dedupe compares: Unicode NFKC, case-folded, whitespace collapsed."""
     if not text.isascii():  # NFKC changes nothing in ASCII, and costs a copy
         text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split()).casefold()
+    # A printable text holds no whitespace but the plain space (every other whitespace
+    # character is a control or separator): with no run of spaces and none at either end it
+    # is already collapsed, and splitting it into words was most of a bulk add's hashing.
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        text = " ".join(text.split())
+    return text.casefold()
 
 
 def scope_key(user_id: str | None, agent_id: str | None, run_id: str | None) -> str:
@@ -272,5 +337,13 @@ def scope_key(user_id: str | None, agent_id: str | None, run_id: str | None) -> 
 
 def content_hash(text: str, user_id: str | None, agent_id: str | None, run_id: str | None, *, scope: str | None = None) -> str:
     """Identity of a memory for dedupe: the normalized text within its exact scope."""
-    prefix = scope if scope is not None else scope_key(user_id, agent_id, run_id)
-    return hashlib.sha256((prefix + normalize_text(text)).encode()).hexdigest()
+    return content_hashes([text], scope if scope is not None else scope_key(user_id, agent_id, run_id))[0]
+
+
+def content_hashes(texts: Sequence[str], scopes: str | Sequence[str]) -> list[str]:
+    """``content_hash`` of many texts in one loop: ``scopes`` is one ``scope_key`` for
+    every text or a list with one per text."""
+    sha, norm = hashlib.sha256, normalize_text
+    if isinstance(scopes, str):
+        return [sha((scopes + norm(t)).encode()).hexdigest() for t in texts]
+    return [sha((p + norm(t)).encode()).hexdigest() for p, t in zip(scopes, texts)]

@@ -37,9 +37,9 @@ async def test_blocks_are_loaded_ahead_after_a_bulk_ingest_and_after_open(tmp_pa
 
     cfg = MemoryConfig(data_dir=tmp_path / "s")
     mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
-    await _fill(mem, users=4, rows=300)  # 1,200 rows appended: a warm-up starts
+    await _fill(mem, users=4, rows=300)  # 1,200 rows appended to an empty store: built from them
     assert await _until_loaded(mem, 4)
-    assert (await _blocks(mem))["warmed"] == 4
+    assert (await _blocks(mem))["built"] == 4 and (await _blocks(mem))["warmed"] == 0
     misses = (await _blocks(mem))["misses"]
     for u in range(4):
         hits = await mem.search(f"user {u} fact 7 about kites", user_id=f"u{u}", mode="fts", limit=1)
@@ -50,6 +50,30 @@ async def test_blocks_are_loaded_ahead_after_a_bulk_ingest_and_after_open(tmp_pa
     mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
     assert await mem.wait_warm() >= 0.0
     assert (await _blocks(mem))["blocks"] == 4  # loaded after open too
+    await mem.close()
+
+
+async def test_a_bulk_ingest_into_a_store_with_rows_is_warmed_ahead(tmp_path: Path) -> None:
+    """A store that had rows when opened does not know every user's rows: the users a bulk
+    ingest brings are loaded by the warm-up, before their first search."""
+    from standin import HashEmbedder
+
+    cfg = MemoryConfig(data_dir=tmp_path / "s")
+    mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    await mem.add_batch(["an older fact about kites"], user_id="u0")
+    await mem.close()
+    mem = await AsyncMemory.open(cfg, embedder=HashEmbedder())
+    await mem.wait_warm()
+    await _fill(mem, users=4, rows=300)
+    assert await _until_loaded(mem, 4)
+    blocks = await _blocks(mem)
+    assert blocks["built"] == 0 and blocks["warmed"] >= 3
+    misses = blocks["misses"]
+    for u in range(4):
+        hits = await mem.search(f"user {u} fact 7 about kites", user_id=f"u{u}", mode="fts", limit=1)
+        assert hits and hits[0].content == f"user {u} fact 7 about kites"
+    assert (await _blocks(mem))["misses"] == misses
+    assert len(await mem.search("kites", user_id="u0", mode="fts", limit=400)) == 301
     await mem.close()
 
 

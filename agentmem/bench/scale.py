@@ -134,10 +134,14 @@ class FillVectors:
         self.rng = np.random.default_rng(seed)
         self.noise = noise / np.sqrt(pool.shape[1])
 
-    def take(self, n: int) -> np.ndarray:
-        base = self.pool[self.rng.integers(0, len(self.pool), size=n)]
-        out = base + self.rng.standard_normal(base.shape, dtype=np.float32) * self.noise
-        out /= np.linalg.norm(out, axis=1, keepdims=True)
+    def take(self, n: int, step: int = 65_536) -> np.ndarray:
+        out = self.pool[self.rng.integers(0, len(self.pool), size=n)]
+        # perturbed in place a slice at a time (the same draws in the same order): a 1M-row
+        # fill holds its vectors once, not four temporary copies of them
+        for s in range(0, n, step):
+            part = out[s:s + step]
+            part += self.rng.standard_normal(part.shape, dtype=np.float32) * self.noise
+            part /= np.linalg.norm(part, axis=1, keepdims=True)
         return out
 
 
@@ -153,8 +157,17 @@ def step_items(step: int, n: int, users: int) -> list[DatasetItem]:
 # --------------------------------------------------------------------------- agentmem
 
 
+#: Rows per add_batch call of the bulk fill, every user's rows together (each text with its
+#: own user id). Measured filling 150k memories over 500 users on 2 shared cores: 25k-row
+#: calls took 26 s of writes, 50k 31 s, 100k 20 s (the machine's load swung the middle
+#: figure; fewer, bigger calls write fewer LanceDB fragments and records transactions).
+FILL_CALL_ROWS = 100_000
+
+
 async def _ingest(mem: Any, items: list[DatasetItem], fill: FillVectors, progress: Progress | None, label: str,
-                  batch: int = 5000) -> tuple[float, np.ndarray, dict[str, list[int]]]:
+                  batch: int = FILL_CALL_ROWS) -> tuple[float, np.ndarray, dict[str, list[int]]]:
+    """Fill in calls of ``batch`` rows over many users at once; the seconds the calls took,
+    the vectors written and each user's row indexes."""
     by_user: dict[str, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
         by_user[it.user_id].append(i)
@@ -164,14 +177,13 @@ async def _ingest(mem: Any, items: list[DatasetItem], fill: FillVectors, progres
     if progress:
         progress(label, 0, n)
     t0 = time.perf_counter()
-    for user, idx in by_user.items():
-        for s in range(0, len(idx), batch):
-            part = idx[s:s + batch]
-            await mem.add_batch([items[i].text for i in part], user_id=user,
-                                metadata=[dict(items[i].metadata) for i in part], vectors=vecs[part])
-            done += len(part)
-            if progress:
-                progress(label, done, n)
+    for s in range(0, n, batch):
+        part = items[s:s + batch]
+        await mem.add_batch([it.text for it in part], user_id=[it.user_id for it in part],
+                            metadata=[dict(it.metadata) for it in part], vectors=vecs[s:s + batch])
+        done += len(part)
+        if progress:
+            progress(label, done, n)
     return time.perf_counter() - t0, vecs, by_user
 
 
@@ -206,22 +218,37 @@ async def _searches(mem: Any, queries: Queries, users: int, n: int, rng: random.
 
 
 async def _adds(mem: Any, queries: Queries, users: int, n: int, rng: random.Random,
-                tick: Tick | None = None) -> dict[str, Any]:
+                tick: Tick | None = None, since: float | None = None, window_s: float = 5.0) -> dict[str, Any]:
+    """``n`` sequential single adds; the rate counts until every add is embedded and in
+    LanceDB (adds return before that). With ``since`` (when the ingest ended), also the
+    rate of the adds begun within ``window_s`` of it (``within_5s``: from the first add to
+    the end of the last one begun in the window, plus the final flush when every add was)."""
     ms = []
     t0 = time.perf_counter()
+    early_end = t0
+    early = 0
     for i in range(n):
         text = "Noted: " + queries.next()[11:-1] + f" (add {i})"
         t = time.perf_counter()
         await mem.add(text, user_id=_user(rng.randrange(users)))
-        ms.append((time.perf_counter() - t) * 1000)
+        end = time.perf_counter()
+        ms.append((end - t) * 1000)
+        if since is not None and t - since <= window_s:
+            early += 1
+            early_end = end
         if tick:
             tick(i + 1, n)
-    # the rate counts until every add is embedded and in LanceDB (adds return before that)
     t = time.perf_counter()
     await mem.flush()
     flush_ms = (time.perf_counter() - t) * 1000
     wall = time.perf_counter() - t0
-    return {**latency(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None, "flush_ms": round(flush_ms, 1)}
+    out: dict[str, Any] = {**latency(ms), "seq_per_s": round(n / wall, 1) if wall > 0 else None,
+                           "flush_ms": round(flush_ms, 1)}
+    if since is not None:
+        out["started_s"] = round(t0 - since, 2)
+        span = (wall if early == n else early_end - t0)
+        out["within_5s"] = {"n": early, "seq_per_s": round(early / span, 1) if early and span > 0 else None}
+    return out
 
 
 async def _freshness(mem: Any, queries: Queries, users: int, probes: int, rng: random.Random,
@@ -324,7 +351,7 @@ async def _block_counts(mem: Any) -> dict[str, int]:
     st = await mem.block_stats()
     if not st:
         return {}
-    return {k: st[k] for k in ("blocks", "hits", "misses", "drops", "foreign_drops")}
+    return {k: st[k] for k in ("blocks", "hits", "misses", "built", "drops", "foreign_drops") if k in st}
 
 
 def _lance_facts(stats: dict[str, Any]) -> dict[str, Any]:
@@ -348,7 +375,7 @@ def planned_steps(sizes: Sequence[int], *, agents: Sequence[int] = (8, 32), repe
     for size in sizes:
         s = short_size(size)
         again = [f" ({r + 1} of {repeat})" if repeat > 1 else "" for r in range(repeat)]
-        names += [f"ingest {s}", f"searches right after ingest {s}", *(f"single adds {s}{a}" for a in again),
+        names += [f"ingest {s}", *(f"single adds {s}{a}" for a in again), f"searches right after ingest {s}",
                   f"freshness probes {s}", *(f"{n} agents {s}" for n in agents), f"waiting for upkeep {s}",
                   *(f"searches settled {s}{a}" for a in again), *(f"single adds settled {s}{a}" for a in again),
                   *(f"{n} agents settled {s}" for n in agents), f"verify {s}"]
@@ -400,7 +427,8 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
         "settings": {"sizes": sizes, "users": users, "queries_per_mode": queries, "adds": adds, "repeat": repeat,
                      "agents": agents, "agent_turns": agent_turns, "freshness_probes": probes, "settle_s": settle_s,
                      "seed": seed},
-        "workload": ("synthetic memories (agentmem.bench.synthetic), one add_batch per user per 5000 rows with "
+        "workload": (f"synthetic memories (agentmem.bench.synthetic), one add_batch per {FILL_CALL_ROWS:,} rows over every "
+                     "user (a user id per text) with "
                      "fill vectors = real-model embeddings of 1024 synthetic texts, perturbed and re-normalized; "
                      "queries: unseen word windows of fresh synthetic memories, embedded by the real model"),
         "steps": [],
@@ -445,15 +473,22 @@ async def _run(sizes: list[int], *, users: int, queries: int, adds: int, repeat:
             ingest_end = time.perf_counter()
             row: dict[str, Any] = {"size": size, "stored": count, "offered": len(items), "added": added,
                                    "ingest_s": round(secs, 2), "ingest_per_s": round(len(items) / secs) if secs else None}
-            # within seconds of the ingest: upkeep is still catching up in the background
-            row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
+            # the disk as the ingest left it, before upkeep has caught up
+            row["disk_bytes_after_ingest"] = disk_bytes(store)
+            row["disk_bytes_per_memory_after_ingest"] = round(row["disk_bytes_after_ingest"] / max(1, count))
+            # within seconds of the ingest, upkeep still catching up in the background: the
+            # single adds first (their ``within_5s`` is the rate of those begun within 5 s),
+            # then the searches (theirs the searches begun within 5 s)
             blocks_before = await _block_counts(mem)
+            row["add"] = [await _adds(mem, qs, users, adds, rng, tick=tick(f"single adds {s}{a}"), since=ingest_end)
+                          for a in again]
+            row["search_after_ingest_started_s"] = round(time.perf_counter() - ingest_end, 2)
             row["search_after_ingest"] = await _searches(mem, qs, users, queries, rng, since=ingest_end,
                                                          tick=tick(f"searches right after ingest {s}"))
             row["search_after_ingest_ended_s"] = round(time.perf_counter() - ingest_end, 2)
-            # what the scope blocks did meanwhile: loads (misses), drops, drops for other writers
+            # what the scope blocks did meanwhile: loads (misses), blocks built from the
+            # ingest's rows, drops, drops for other writers
             row["blocks_during_searches"] = {k: v - blocks_before.get(k, 0) for k, v in (await _block_counts(mem)).items()}
-            row["add"] = [await _adds(mem, qs, users, adds, rng, tick=tick(f"single adds {s}{a}")) for a in again]
             row["freshness"] = await _freshness(mem, qs, users, probes, rng, tick=tick(f"freshness probes {s}"))
             row["agent_loop"] = [await _agent_loop(mem, qs, users, a, agent_turns, tick=tick(f"{a} agents {s}"))
                                  for a in agents]
@@ -612,10 +647,23 @@ async def _ann_recall(n: int, *, queries: int, k: int, users: int, cache_dir: An
 # --------------------------------------------------------------------------- text table
 
 
+def _after_ingest_cells(r: dict[str, Any]) -> str:
+    """The figures of the agent's path right after the step's ingest: sequential adds begun
+    within 5 s against the settled rate, hybrid searches begun within 5 s, the disk the
+    ingest left ('-' where a run lacks them)."""
+    early = (r["add"][0].get("within_5s") or {}).get("seq_per_s")
+    settled = (r.get("add_settled") or [{}])[0].get("seq_per_s")
+    hyb = r["search_after_ingest"]["hybrid"].get("within_5s") or {}
+    lat = f"{hyb['p50_ms']}/{hyb['p95_ms']}" if hyb.get("n") else "-"
+    return (f"{early if early is not None else '-':>10}{settled if settled is not None else '-':>8}{lat:>16}"
+            f"{r.get('disk_bytes_per_memory_after_ingest', '-'):>13}")
+
+
 def table(result: dict[str, Any]) -> str:
     """A plain text table of a run: one line per step, agentmem then Mem0."""
     head = (f"{'system':<10}{'size':>9}{'ingest/s':>10}{'add p50':>9}{'add/s':>8}{'vec p50':>9}{'fts p50':>9}"
-            f"{'hyb p50':>9}{'hyb p95':>9}{'hyb@ingest':>11}{'agents32/s':>11}{'B/mem':>7}{'RSS MB':>8}")
+            f"{'hyb p50':>9}{'hyb p95':>9}{'hyb@ingest':>11}{'agents32/s':>11}{'B/mem':>7}{'RSS MB':>8}"
+            f"{'add/s<=5s':>10}{'settled':>8}{'hyb<=5s p50/p95':>16}{'B/mem@ingest':>13}")
     lines = [head]
     for r in result.get("steps", []):
         s = r["search_settled"][0]
@@ -624,7 +672,7 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"{'agentmem':<10}{r['stored']:>9}{r['ingest_per_s'] or 0:>10}{a['p50_ms']:>9}{a['seq_per_s']:>8}"
                      f"{s['vector']['p50_ms']:>9}{s['fts']['p50_ms']:>9}{s['hybrid']['p50_ms']:>9}{s['hybrid']['p95_ms']:>9}"
                      f"{r['search_after_ingest']['hybrid']['p50_ms']:>11}{loop.get(32, {}).get('ops_per_s', '-'):>11}"
-                     f"{r['disk_bytes_per_memory']:>7}{r['peak_rss_mb']:>8}")
+                     f"{r['disk_bytes_per_memory']:>7}{r['peak_rss_mb']:>8}{_after_ingest_cells(r)}")
     peer = result.get("mem0") or {}
     for r in peer.get("steps", []):
         loop = {x["agents"]: x for x in r.get("agent_loop", [])}
@@ -655,12 +703,17 @@ def scale_frame(result: dict[str, Any]) -> Any:
         after = r["search_after_ingest"]
         add = r["add"][0]
         row: dict[str, Any] = {"system": "agentmem", "size": r["stored"], "ingest_per_s": r.get("ingest_per_s"),
-                               "add_p50_ms": add["p50_ms"], "add_p95_ms": add["p95_ms"], "add_per_s": add["seq_per_s"]}
+                               "add_p50_ms": add["p50_ms"], "add_p95_ms": add["p95_ms"], "add_per_s": add["seq_per_s"],
+                               "add_per_s_within_5s": (add.get("within_5s") or {}).get("seq_per_s"),
+                               "disk_bytes_per_memory_after_ingest": r.get("disk_bytes_per_memory_after_ingest")}
         for mode in MODES:
             row[f"{mode}_p50_ms"] = settled[mode]["p50_ms"]
             row[f"{mode}_p95_ms"] = settled[mode]["p95_ms"]
             row[f"{mode}_p50_ms_after_ingest"] = after[mode]["p50_ms"]
             row[f"{mode}_p95_ms_after_ingest"] = after[mode]["p95_ms"]
+            early = after[mode].get("within_5s") or {}
+            row[f"{mode}_p50_ms_within_5s"] = early.get("p50_ms")
+            row[f"{mode}_p95_ms_within_5s"] = early.get("p95_ms")
             row[f"{mode}_fresh_ms"] = r["freshness"][mode]["max_ms"]
         for loop in r["agent_loop"]:
             row[f"agents{loop['agents']}_ops_per_s"] = loop["ops_per_s"]

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .text import term_id, tokenize
+from .text import _TOKEN, term_id, tokenize
 
 __all__ = ["FOLD_ROWS", "Block", "Segment", "concat", "quantize", "segment", "unique_rows"]
 
@@ -87,19 +87,50 @@ def csr(terms: np.ndarray, rows: np.ndarray, n: int) -> tuple[np.ndarray, np.nda
     return uniq, starts, rows.astype(np.uint16 if n <= 0xFFFF else np.int32)
 
 
+# analyzed word -> its term id, or -1 for a word that is no term (a stop word, too long):
+# a block's words repeat across rows, so each is stemmed and hashed once (see term_ids)
+_TERM_IDS: dict[str, int] = {}
+_TERM_IDS_MAX = 200_000
+
+
+def _word_id(word: str) -> int:
+    terms = tokenize(word)  # the analyzer on one lower-case ASCII word: its term, or none
+    tid = term_id(terms[0]) if len(terms) == 1 else -1
+    if len(_TERM_IDS) >= _TERM_IDS_MAX:
+        _TERM_IDS.clear()
+    _TERM_IDS[word] = tid
+    return tid
+
+
+def term_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's term ids, concatenated, and how many each text has: ``tokenize`` then
+    ``term_id`` per term, with the per-word work done once per distinct word (ASCII text;
+    other text goes through ``tokenize`` whole, for its normalization)."""
+    ids: list[int] = []
+    lens = np.empty(len(texts), dtype=np.int32)
+    get = _TERM_IDS.get
+    findall = _TOKEN.findall
+    for i, text in enumerate(texts):
+        text = text or ""
+        if text.isascii():
+            row = [get(w) for w in findall(text.lower())]
+            if None in row:
+                row = [_word_id(w) if x is None else x for w, x in zip(findall(text.lower()), row)]
+            row = [x for x in row if x >= 0]
+        else:
+            row = [term_id(t) for t in tokenize(text)]
+        lens[i] = len(row)
+        ids.extend(row)
+    return np.asarray(ids, dtype=np.int64), lens
+
+
 def segment(cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> Segment:
     """Tokenize and quantize rows into a segment (the only place text is tokenized)."""
-    terms: list[int] = []
-    rows: list[int] = []
-    lens = np.empty(len(texts), dtype=np.int32)
-    for i, text in enumerate(texts):
-        toks = tokenize(text or "")
-        lens[i] = len(toks)
-        terms.extend(term_id(t) for t in toks)
-        rows.extend([i] * len(toks))
+    terms, lens = term_ids(texts)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int32), lens)
     vecs = np.asarray(vecs, dtype=np.float32)
     codes, scale = quantize(vecs.reshape(len(texts), vecs.shape[-1] if vecs.ndim == 2 else -1))
-    uniq, starts, post_rows = csr(np.asarray(terms, dtype=np.int64), np.asarray(rows, dtype=np.int32), len(texts))
+    uniq, starts, post_rows = csr(terms, rows, len(texts))
     content = cols.column("content").to_pylist() if len(texts) else []
     has_context = np.fromiter((t != c for t, c in zip(texts, content)), dtype=bool, count=len(texts))
     created = cols.column("created_at").to_numpy(zero_copy_only=False).astype(np.int64, copy=False)

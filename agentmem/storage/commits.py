@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from .base import NewMemory
+from .batch import Batch
 from .table import RESULT_COLUMNS, to_arrow
 
 __all__ = ["CommitQueue", "Entry"]
@@ -30,8 +31,9 @@ class Entry:
     """Rows waiting for the next append: a caller's future, or the callbacks of rows
     written behind (``committed(ids)`` once appended, ``failed(exc)`` if the append failed)."""
 
-    items: Sequence[NewMemory]
+    items: Batch
     vectors: np.ndarray
+    data: pa.Table  # the rows as the append writes them, built when queued
     queued: float
     future: asyncio.Future[float] | None = None
     committed: Callable[[list[str]], Awaitable[None]] | None = None
@@ -70,13 +72,20 @@ class CommitQueue:
     def queued_rows(self) -> int:
         return sum(len(e.items) for e in self._queue)
 
+    def _entry(self, items: Sequence[NewMemory], vectors: np.ndarray, **kw: object) -> Entry:
+        # The Arrow rows are built here, when queued, not in the flusher: a caller's records
+        # insert starts right after this returns, and its thread then runs beside the LanceDB
+        # append instead of handing the GIL back and forth with this conversion.
+        batch = Batch.of(items)
+        return Entry(batch, vectors, to_arrow(batch, vectors, self.dim), time.perf_counter(), **kw)  # type: ignore[arg-type]
+
     async def add(self, items: Sequence[NewMemory], vectors: np.ndarray) -> float:
         """Queue rows and wait for the append holding them; returns this caller's share (by
         rows) of the append's seconds."""
         if not items:
             return 0.0
         fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._queue.append(Entry(items, vectors, time.perf_counter(), future=fut))
+        self._queue.append(self._entry(items, vectors, future=fut))
         self._start()
         return await fut
 
@@ -89,7 +98,7 @@ class CommitQueue:
     ) -> None:
         """Queue rows for the next append without waiting for it."""
         self.behind_rows += len(items)
-        self._queue.append(Entry(items, vectors, time.perf_counter(), committed=committed, failed=failed))
+        self._queue.append(self._entry(items, vectors, committed=committed, failed=failed))
         self._start()
 
     def _start(self) -> None:
@@ -113,15 +122,14 @@ class CommitQueue:
             start = time.perf_counter()
             self.wait_seconds += sum(start - e.queued for e in group)
             try:
-                merged = [m for e in group for m in e.items]
-                data = to_arrow(merged, np.concatenate([e.vectors for e in group]), self.dim)
+                rows = sum(len(e.items) for e in group)
+                data = group[0].data if len(group) == 1 else pa.concat_tables([e.data for e in group])
+                if data.column(0).num_chunks > 64:  # many small adds: one batch for LanceDB
+                    data = data.combine_chunks()
                 await self._append(data)
-                offset = 0
                 for e in group:
                     if e.committed is None:
-                        part = data.slice(offset, len(e.items)).select(RESULT_COLUMNS)
-                        self._added(part, e.vectors, [m.search_text for m in e.items])
-                    offset += len(e.items)
+                        self._added(e.data.select(RESULT_COLUMNS), e.vectors, e.items.search_texts)
             except BaseException as exc:
                 for e in group:
                     if e.future is not None and not e.future.done():
@@ -137,7 +145,7 @@ class CommitQueue:
             self.seconds += seconds
             for e in group:
                 if e.future is not None and not e.future.done():
-                    e.future.set_result(seconds * len(e.items) / len(merged))
+                    e.future.set_result(seconds * len(e.items) / rows)
                 if e.committed is not None:
-                    await e.committed([m.id for m in e.items])
-            self._appended(len(merged))
+                    await e.committed(e.items.ids)
+            self._appended(rows)

@@ -4,8 +4,10 @@ periodic compaction and an ANN index once the table is large enough to need one.
 
 :class:`VectorStore` composes the parts, each with one job: table.py (schema, Arrow rows,
 errors, open and migration), commits.py (group commit), versions.py (other writers'
-commits), scopes.py with warm.py (in-memory scope blocks and their warm-up), upkeep.py
-(compaction and index upkeep); write_behind.py owns the write-behind protocol.
+commits), scopes.py with warm.py (in-memory scope blocks, built from the rows written to a
+store that was empty at open, else loaded ahead by the warm-up), upkeep.py (when compaction
+and index upkeep run) with upkeep_worker.py (the lower-priority process they run in);
+write_behind.py owns the write-behind protocol.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import lancedb
 import numpy as np
 import pyarrow as pa
 
-from ..config import is_uri
+from ..config import is_uri, redact_secrets, redact_url
+from ..errors import VectorStoreError
 from . import queries
 from .base import NewMemory
 from .commits import CommitQueue
@@ -44,13 +47,14 @@ from .table import (
     to_arrow,
     upkeep_facts,
 )
-from .upkeep import Upkeep, UpkeepPolicy
+from .upkeep import Upkeep, UpkeepPolicy, UpkeepProcess
 from .versions import Versions
 from .warm import WARM_DELAY_S, Warmer
 
 __all__ = ["FTS_COLUMN", "TABLE", "VectorStore", "fts_config", "schema", "to_arrow"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class VectorStore:
@@ -70,8 +74,16 @@ class VectorStore:
         release_lease: Callable[[str, str], Awaitable[None]] | None = None,
         uri: str = "",
         scan_budget_bytes: int = 1 << 30,
+        connect_opts: Mapping[str, str] | None = None,
+        upkeep_process: bool = True,
     ) -> None:
         self.db = db
+        self.uri = uri
+        self._connect_opts = dict(connect_opts or {})
+        # Background rounds run in a child process at a lower CPU priority (upkeep.py,
+        # upkeep_worker.py); ``optimize()`` runs here, for a caller that waits for it.
+        self._worker = UpkeepProcess() if upkeep_process and uri else None
+        self._view: Any = None  # a second handle, moved to the latest version to read upkeep facts
         self.table = table
         self.dim = dim
         self.compact_every = compact_every
@@ -139,11 +151,13 @@ class VectorStore:
         release_lease: Callable[[str, str], Awaitable[None]] | None = None,
         scan_budget_bytes: int = 1 << 30,
         storage_options: Mapping[str, str] | None = None,
+        upkeep_process: bool = True,
     ) -> VectorStore:
         """Open (or create) the table at ``path``: a local folder or an object-store URI
         (``s3://bucket/prefix``, with ``storage_options`` for LanceDB); ``upkeep=False``
         leaves all upkeep to ``optimize()``; ``scan_budget_bytes=0`` sends every search to
-        LanceDB (no in-memory scope blocks)."""
+        LanceDB (no in-memory scope blocks); ``upkeep_process=False`` runs background rounds
+        in this process (else in a child process at a lower CPU priority)."""
         uri = str(path)
         if not is_uri(uri):
             local = Path(uri).expanduser()
@@ -156,10 +170,12 @@ class VectorStore:
         table = await open_guard(uri, storage_options, lambda: open_table(db, dim))
         store = cls(db, table, dim, compact_every=compact_every, ann_min_rows=ann_min_rows,
                     retention_s=retention_s, upkeep=upkeep, lease=lease, release_lease=release_lease, uri=uri,
-                    scan_budget_bytes=scan_budget_bytes)
+                    scan_budget_bytes=scan_budget_bytes, connect_opts=opts, upkeep_process=upkeep_process)
         await store.versions.start()
         if store.versions.rows:
             store.warm()
+        elif store.scan:
+            store.scopes.start_fresh()  # every user's block is built from the rows written here
         return store
 
     # --- writes --------------------------------------------------------------------------
@@ -184,7 +200,7 @@ class VectorStore:
 
     def _appended(self, rows: int) -> None:
         # Upkeep is not run here: writers only kick the background task (upkeep.py).
-        self.upkeep.kick()
+        self.upkeep.kick(rows)
         self._warmer.appended(rows)
 
     async def upsert(self, items: Sequence[NewMemory], vectors: np.ndarray) -> None:
@@ -223,8 +239,11 @@ class VectorStore:
             self.scopes.drop_all()
             await guard("drop table", lambda: self.db.drop_table(TABLE))
             self.table = await open_table(self.db, self.dim)
+            self._view = None
             self._cleaned_version = 0
             await self.versions.reset()
+            if self.scan:
+                self.scopes.start_fresh()
 
     # --- warm-up -------------------------------------------------------------------------
 
@@ -257,7 +276,7 @@ class VectorStore:
                 return self.scopes.vector(blk, vector, limit, lazy, center=center)
         await self.flush()
 
-        return await queries.nearest(self.table, vector, where, limit)
+        return await self._read(lambda: queries.nearest(self.table, vector, where, limit))
 
     async def search_fts(
         self, text: str, where: str | None, limit: int, scope: ScopeKey | None = None, *, lazy: bool = False,
@@ -278,7 +297,7 @@ class VectorStore:
                 return self.scopes.fts(blk, text, limit, lazy=lazy, turns=turns)
         await self.flush()
 
-        return await queries.full_text(self.table, text, where, limit, rows=self.versions.rows)
+        return await self._read(lambda: queries.full_text(self.table, text, where, limit, rows=self.versions.rows))
 
     def scope_rows(self, scope: ScopeKey | None) -> int | None:
         """How many memories a scope-only search just scored (its block's rows), or None
@@ -292,7 +311,7 @@ class VectorStore:
 
     async def rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict[str, Any]]:
         await self.flush()
-        return await queries.rows(self.table, ids, columns)
+        return await self._read(lambda: queries.rows(self.table, ids, columns))
 
     async def refresh(self) -> None:
         """See writes made through other handles (another process, a repair tool), and
@@ -308,24 +327,28 @@ class VectorStore:
     async def rows_of(self, ids: Sequence[str], columns: Sequence[str]) -> pa.Table:
         """``columns`` (``id`` first) of these ids as Arrow, in no particular order (absent ids
         are absent): one page of an export, without a Python object per value."""
-        return await queries.rows_of(self.table, ids, columns, schema(self.dim))
+        return await self._read(lambda: queries.rows_of(self.table, ids, columns, schema(self.dim)))
 
     async def select(self, where: str | None, columns: Sequence[str]) -> pa.Table:
         """``columns`` of every row matching ``where`` (a ``to_lance`` filter; None: every
         row) as Arrow, in no particular order: the reads of a store kept without records."""
         await self.flush()
-        q = self.table.query().select(list(columns))
-        if where:
-            q = q.where(where)
-        return await guard("read", lambda: q.to_arrow())
+
+        def read() -> Awaitable[pa.Table]:
+            q = self.table.query().select(list(columns))
+            if where:
+                q = q.where(where)
+            return guard("read", lambda: q.to_arrow())
+
+        return await self._read(read)
 
     async def hashes(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
         await self.flush()
-        return await queries.hashes(self.table, hashes)
+        return await self._read(lambda: queries.hashes(self.table, hashes))
 
     async def count(self, where: str | None = None) -> int:
         await self.flush()
-        return int(await guard("count", lambda: self.table.count_rows(where)))
+        return int(await self._read(lambda: guard("count", lambda: self.table.count_rows(where))))
 
     # --- upkeep --------------------------------------------------------------------------
 
@@ -348,9 +371,66 @@ class VectorStore:
         built = await self.maybe_build_ann()
         return {"rows": await self.count(), "ann_index_built": built, **await self.info()}
 
+    async def upkeep_round(self, ann: bool, rows: int) -> None:
+        """One background round in the upkeep process: compaction, the cleanup of versions
+        older than ``retention_s``, index updates and the ANN build when ``ann`` (this
+        process then moves to the round's last version). In this process when there is no
+        upkeep process."""
+        if self._worker is None:
+            await self.compact()
+            if ann:
+                await self.maybe_build_ann()
+            return
+        request: dict[str, Any] = {"op": "round", "uri": self.uri, "table": TABLE, "storage_options": self._connect_opts,
+                                   "retention_s": self.retention_s, "ann": None}
+        if ann:
+            config, partitions = ivf_pq(rows, self.dim)
+            request["ann"] = {"partitions": partitions, "sub_vectors": config.num_sub_vectors,
+                              "max_iterations": config.max_iterations, "sample_rate": config.sample_rate}
+        async with self._maintenance:
+            await self.versions.check_now()  # the version this process reads is the latest one
+            done = await self.versions.upkeep_span(lambda started: self._worker_call(request, started),
+                                                   self._latest_version)
+            self._cleaned_version = int(done["done"])
+            await self.versions.check_now()  # this process reads the round's version from here on
+
+    async def _read(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A read of this process's handle. The upkeep process's cleanup may remove the files
+        of the version this handle is at (older than ``retention_s``, replaced by the round's
+        compaction) before this process has moved past it: such a read is tried once more
+        from the latest version."""
+        try:
+            return await call()
+        except VectorStoreError:
+            if self._worker is None:
+                raise
+            await self.versions.check_now()
+            return await call()
+
+    async def _worker_call(self, request: dict[str, Any], started: Callable[[int], None]) -> dict[str, Any]:
+        assert self._worker is not None
+        try:
+            return await self._worker.call(request, started)
+        except RuntimeError as exc:
+            text = redact_secrets(str(exc), self._connect_opts).replace(self.uri, redact_url(self.uri))
+            raise VectorStoreError(text) from None
+
+    async def _latest(self) -> Any:
+        """A handle at the table's latest version (the upkeep process commits beside this
+        process's handle, which moves only on a version check)."""
+        if self._view is None:
+            self._view = await guard("open table", lambda: self.db.open_table(TABLE))
+        view = self._view
+        await guard("refresh", lambda: view.checkout_latest())
+        return view
+
+    async def _latest_version(self) -> int:
+        view = await self._latest()
+        return int(await guard("version", lambda: view.version()))
+
     async def needs(self) -> dict[str, Any]:
         """What the table would gain from upkeep: the facts the upkeep policy decides on."""
-        facts = await upkeep_facts(self.table)
+        facts = await upkeep_facts(await self._latest() if self._worker is not None else self.table)
         version = facts.pop("version")
         return {**facts, "versions_since_cleanup": max(0, version - self._cleaned_version)}
 
@@ -369,9 +449,14 @@ class VectorStore:
             await self.versions.own_span(lambda: guard("build ANN index", lambda: self.table.create_index("vector", config=config)))
         return f"IVF_PQ ({partitions} partitions)"
 
+    @property
+    def upkeep_pid(self) -> int | None:
+        """The upkeep process's id while it runs (None: not started yet, or rounds run here)."""
+        return None if self._worker is None else self._worker.pid
+
     async def info(self) -> dict[str, Any]:
         return {
-            "upkeep": self.upkeep.stats(),
+            "upkeep": {**self.upkeep.stats(), "process": self._worker is not None, "process_pid": self.upkeep_pid},
             "scope_blocks": {**self.scopes.stats(), "foreign_rows": self.foreign_rows,
                              "warmed": self._warmer.warmed, "warm_seconds": round(self._warmer.seconds, 2)},
             "appends": self.queue.count,
@@ -380,7 +465,7 @@ class VectorStore:
             "behind_rows": self.queue.behind_rows,
             "behind_failed": self.queue.behind_failed,
             "queued_rows": self.queue.queued_rows,
-            **await describe(self.table),
+            **await describe(await self._latest() if self._worker is not None else self.table),
         }
 
     async def close(self) -> None:
@@ -388,11 +473,16 @@ class VectorStore:
             return
         self._closed = True
         await self._warmer.close()
+        await self.scopes.close()
         await self.upkeep.stop()
+        if self._worker is not None:
+            await self._worker.close()
         await self.queue.close()
         await self.versions.close()
         try:
             self.table.close()
+            if self._view is not None:
+                self._view.close()
             self.db.close()
         except Exception:  # closing is best effort; LanceDB has flushed every committed write
             log.debug("closing LanceDB raised", exc_info=True)

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import MemoryRecord
-from .base import NewMemory
-from .filters import format_ts
+from .batch import Batch
 from .history import parse_ts
 
-__all__ = ["MEMORY_COLUMNS", "SELECT_MEMORY", "memory_row", "row_to_record"]
+__all__ = ["MEMORY_COLUMNS", "SELECT_MEMORY", "memory_rows", "row_to_record"]
 
 MEMORY_COLUMNS = (
     "id", "content", "hash", "user_id", "agent_id", "run_id",
@@ -36,6 +35,8 @@ def row_to_record(row: Sequence[Any]) -> MemoryRecord:
     )
 
 
-def memory_row(m: NewMemory) -> tuple[Any, ...]:
-    ts = format_ts(m.created_at)
-    return (m.id, m.content, m.hash, m.user_id, m.agent_id, m.run_id, m.memory_type, m.metadata_json, ts, ts)
+def memory_rows(b: Batch) -> list[tuple[Any, ...]]:
+    """The rows of ``MEMORY_COLUMNS`` for new memories (``updated_at`` = ``created_at``)."""
+    ts = b.created_texts()
+    return list(zip(b.ids, b.contents, b.hashes, b.user_ids, b.agent_ids, b.run_ids, b.memory_types,
+                    b.metadata_json, ts, ts))

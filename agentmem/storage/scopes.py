@@ -31,6 +31,8 @@ scoring), this module (which blocks are loaded, and keeping them current).
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import kernels
 from .blocks import FOLD_ROWS, Block, Segment, quantize, segment, unique_rows
@@ -48,6 +51,9 @@ from .text import bm25_reach, term_id, tokenize
 __all__ = ["FOLD_ROWS", "LAZY", "ScopeIndex", "ScopeKey", "bm25_reach", "quantize", "scope_of", "tokenize"]
 
 ScopeKey = tuple[tuple[str, str], ...]
+log = logging.getLogger(__name__)
+# seconds without new rows before pending blocks are built (a bulk ingest writes first)
+BUILD_QUIET_S = 0.2
 
 
 def scope_of(conds: Sequence[Any]) -> ScopeKey | None:
@@ -99,6 +105,19 @@ class ScopeIndex:
         # document frequencies over every loaded block (see ``fts``)
         self._df: dict[int, int] = {}
         self._docs = 0
+        # ``fresh``: every user with rows in the table has a block, a pending build, or is
+        # in ``_unknown`` (its rows must be read from LanceDB). True for a table that was
+        # empty when opened; then rows written to a user never seen are kept here and built
+        # into its block from memory (``_pending``), so no search waits for a LanceDB read
+        # of rows this process has just written. Any change that cannot be followed row by
+        # row (a delete, an update, another process's bulk write) ends it (``drop_all``).
+        self.fresh = False
+        self._unknown: set[ScopeKey] = set()
+        self._pending: dict[ScopeKey, list[tuple[pa.Table, np.ndarray, list[str]]]] = {}
+        self._pending_rows: dict[ScopeKey, int] = {}
+        self._builder: asyncio.Task[None] | None = None
+        self.built = 0  # blocks built from rows written here (no LanceDB read)
+        self._kept_at = 0.0
 
     # --- keeping blocks current ------------------------------------------------------------
 
@@ -123,11 +142,16 @@ class ScopeIndex:
         here, by the write (a search never tokenizes or merges). ``known=True``: rows that
         a block may already hold (another process's, read back), kept once per id.
         Returns how many (block, row) pairs were added."""
-        if not self._blocks and not self._loading:
+        if not self._blocks and not self._loading and not self.fresh and not self._pending:
             return 0
         start = time.perf_counter()
         added = 0
         vecs = np.asarray(vecs)
+        if self.fresh or self._pending:
+            added += self._keep_fresh(cols, vecs, texts)
+        if not self._blocks and not self._loading:
+            self.write_seconds += time.perf_counter() - start
+            return added
         for key, idx in self._keys_of(cols).items():
             sel = np.asarray(idx)
             part = (cols.take(pa.array(sel)), vecs[sel], [texts[i] for i in idx])
@@ -149,12 +173,86 @@ class ScopeIndex:
         self.write_seconds += time.perf_counter() - start
         return added
 
+    def _keep_fresh(self, cols: pa.Table, vecs: np.ndarray, texts: Sequence[str]) -> int:
+        """Rows of users whose block is still to be built (``fresh``): kept, grouped by
+        user in one vectorized pass, for ``_build`` to turn into blocks off the write path."""
+        users = cols.column("user_id").combine_chunks()
+        if users.null_count == len(users):
+            return 0
+        codes = pc.dictionary_encode(users)
+        idx = codes.indices.to_numpy(zero_copy_only=False)
+        names = codes.dictionary.to_pylist()
+        valid = np.flatnonzero(~np.asarray(users.is_null().to_numpy(zero_copy_only=False)))
+        order = valid[np.argsort(idx[valid], kind="stable")]
+        bounds = [0, *(np.flatnonzero(np.diff(idx[order])) + 1).tolist(), len(order)]
+        # one gather for every user, then each user's rows are slices of it (no copy)
+        by_user = cols.take(pa.array(order))
+        vecs_by_user = vecs[order]
+        texts_by_user = [texts[i] for i in order.tolist()]
+        kept = 0
+        for lo, hi in itertools.pairwise(bounds):
+            if hi <= lo:
+                continue
+            key: ScopeKey = (("user_id", names[int(idx[order[lo]])]),)
+            if key in self._blocks or key in self._loading:
+                continue  # the loaded-block path below takes these rows
+            if key not in self._pending:
+                if not self.fresh or key in self._unknown or key in self._too_big:
+                    continue
+                self._pending[key] = []
+                self._pending_rows[key] = 0
+            self._pending[key].append((by_user.slice(lo, hi - lo), vecs_by_user[lo:hi], texts_by_user[lo:hi]))
+            self._pending_rows[key] += hi - lo
+            kept += hi - lo
+        self._kept_at = time.monotonic()
+        if self._pending and (self._builder is None or self._builder.done()):
+            try:
+                self._builder = asyncio.get_running_loop().create_task(self._build(), name="agentmem-block-build")
+            except RuntimeError:  # no loop: the first search builds it
+                pass
+        return kept
+
+    async def _build(self) -> None:
+        """Build the pending blocks, one at a time, in a worker thread (see ``block``).
+        A bulk ingest still writing goes first: building waits for ``BUILD_QUIET_S``
+        without new rows (a search of a pending scope builds that one block at once)."""
+        try:
+            while self._pending:
+                wait = self._kept_at + BUILD_QUIET_S - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    continue
+                await self.block(next(iter(self._pending)))
+                await asyncio.sleep(0)  # searches and writes go first
+        except Exception:  # a cache: a block not built here is read on its first search
+            log.warning("building scope blocks from written rows failed", exc_info=True)
+
+    def _take_pending(self, key: ScopeKey) -> tuple[pa.Table, np.ndarray, list[str]] | None:
+        parts = self._pending.pop(key, None)
+        rows = self._pending_rows.pop(key, 0)
+        if parts is None:
+            return None
+        if rows > self.max_rows:
+            self._unknown.add(key)
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return (pa.concat_tables([c for c, _, _ in parts]).combine_chunks(),
+                np.vstack([np.asarray(v, dtype=np.float32) for _, v, _ in parts]), [t for _, _, ts in parts for t in ts])
+
     def drop_scopes_of(self, cols: pa.Table) -> int:
         """Drop the loaded blocks that rows with these scope columns belong to (rows
         another process deleted or replaced); returns how many were dropped."""
         keys = [k for k in self._keys_of(cols) if k in self._blocks]
         for key in keys:
             self._forget(self._blocks.pop(key))
+            self._unknown.add(key)
+        if self._pending:
+            for values in set(cols.column("user_id").to_pylist()):
+                key = (("user_id", values),)
+                if self._pending.pop(key, None) is not None:
+                    self._pending_rows.pop(key, None)
+                    self._unknown.add(key)
         if keys or self._loading:
             self.generation += 1  # a load in flight may have read the old rows
         self.drops += bool(keys)
@@ -184,12 +282,24 @@ class ScopeIndex:
         return out
 
     def loaded(self) -> bool:
-        """Whether any block is loaded or loading (else there is nothing to keep current)."""
-        return bool(self._blocks or self._loading)
+        """Whether any block is loaded, loading or pending, or new users' blocks are built
+        from their rows (``fresh``): else there is nothing to keep current."""
+        return bool(self._blocks or self._loading or self._pending or self.fresh)
 
     def loaded_key(self, key: ScopeKey) -> bool:
-        """Whether this scope's block is loaded or loading (or known to be too big)."""
-        return key in self._blocks or key in self._loading or key in self._too_big
+        """Whether this scope's block is loaded, loading or pending (or known to be too big)."""
+        return key in self._blocks or key in self._loading or key in self._pending or key in self._too_big
+
+    def pending(self) -> int:
+        """Blocks waiting to be built from rows written here."""
+        return len(self._pending)
+
+    async def built_all(self) -> None:
+        """Wait until every pending block is built."""
+        while self._pending:
+            if self._builder is None or self._builder.done():
+                self._builder = asyncio.get_running_loop().create_task(self._build(), name="agentmem-block-build")
+            await asyncio.shield(self._builder)
 
     def drop_all(self) -> None:
         """Forget every block (a delete, an update, a reset, another process's write)."""
@@ -198,9 +308,25 @@ class ScopeIndex:
         self._docs = 0
         self._too_big.clear()
         self._during_load.clear()
+        self._pending.clear()
+        self._pending_rows.clear()
+        self._unknown.clear()
+        self.fresh = False
         self._bytes = 0
         self.generation += 1
         self.drops += 1
+
+    async def close(self) -> None:
+        """Stop building pending blocks (the store is closing)."""
+        task, self._builder = self._builder, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def start_fresh(self) -> None:
+        """The table is empty: every user's block is built from the rows written here."""
+        self.drop_all()
+        self.fresh = True
 
     # --- search ------------------------------------------------------------------------------
 
@@ -221,7 +347,11 @@ class ScopeIndex:
         fut = self._loading.get(key)
         if fut is not None:
             return await asyncio.shield(fut)
-        self.misses += 1
+        mine = self._take_pending(key) if key in self._pending else None
+        if mine is None:
+            self.misses += 1
+        else:
+            self.built += 1
         fut = asyncio.get_running_loop().create_future()
         self._loading[key] = fut
         gen = self.generation
@@ -230,7 +360,7 @@ class ScopeIndex:
         # during the read may then come twice: each id is kept once)
         behind = self._behind_for(key)
         try:
-            loaded = await self._load(key)
+            loaded = mine if mine is not None else await self._load(key)
             blk = None
             if loaded is None:
                 self._too_big.add(key)
@@ -272,7 +402,9 @@ class ScopeIndex:
 
     def _evict(self) -> None:
         while self._bytes > self.budget_bytes and len(self._blocks) > 1:
-            self._forget(self._blocks.popitem(last=False)[1])
+            key, blk = self._blocks.popitem(last=False)
+            self._forget(blk)
+            self._unknown.add(key)
 
     def _forget(self, blk: Block) -> None:
         self._bytes -= blk.nbytes()
@@ -335,6 +467,8 @@ class ScopeIndex:
             "misses": self.misses,
             "drops": self.drops,
             "foreign_drops": self.foreign_drops,
+            "built": self.built,
+            "pending": len(self._pending),
             "load_seconds": round(self.load_seconds, 3),
             "write_seconds": round(self.write_seconds, 3),
         }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 
 import lancedb
@@ -22,6 +21,7 @@ from lancedb.index import FTS, Bitmap, BTree, IvfPq, LabelList
 from ..config import is_uri, redact_secrets, redact_url
 from ..errors import AgentMemError, VectorStoreError
 from .base import NewMemory
+from .batch import Batch
 
 __all__ = [
     "BLOCK_COLUMNS",
@@ -217,38 +217,43 @@ async def open_guard(uri: str, options: Mapping[str, str] | None, call: Callable
     raise VectorStoreError(f"{what} ({redact_url(uri)}): {detail}", setting=setting) from cause
 
 
-def _micros(times: Sequence[datetime]) -> list[int]:
-    cache: dict[datetime, int] = {}  # a batch shares one timestamp
-    return [cache[t] if t in cache else cache.setdefault(t, int(t.timestamp() * 1_000_000)) for t in times]
-
-
 def _string_lists(lists: Sequence[list[str]]) -> pa.ListArray:
-    """A list<string> column from offsets and one flat array (much faster than nested lists)."""
+    """A list<string> column from offsets and one flat array (much faster than nested
+    lists); rows sharing one list (one metadata dict for a batch) cost no Python each."""
+    n = len(lists)
+    first = lists[0] if n else []
+    if all(x is first for x in lists):
+        offsets = np.arange(n + 1, dtype=np.int32) * len(first)
+        flat = pa.array(first * n if first else [], pa.string())
+        return pa.ListArray.from_arrays(pa.array(offsets), flat)
     offsets = [0]
-    flat: list[str] = []
+    flat_list: list[str] = []
     for values in lists:
-        flat.extend(values)
-        offsets.append(len(flat))
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(flat, pa.string()))
+        flat_list.extend(values)
+        offsets.append(len(flat_list))
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(flat_list, pa.string()))
 
 
 def to_arrow(items: Sequence[NewMemory], vectors: np.ndarray, dim: int) -> pa.Table:
+    """The memories (a Batch, or any sequence of NewMemory) and their vectors as rows of the
+    table, one Arrow array per column."""
+    b = Batch.of(items)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     flat = pa.array(vectors.reshape(-1), type=pa.float32())
     return pa.Table.from_arrays(
         [
-            pa.array([m.id for m in items], pa.string()),
+            pa.array(b.ids, pa.string()),
             pa.FixedSizeListArray.from_arrays(flat, dim),
-            pa.array([m.content for m in items], pa.string()),
-            pa.array([m.hash for m in items], pa.string()),
-            pa.array([m.user_id for m in items], pa.string()),
-            pa.array([m.agent_id for m in items], pa.string()),
-            pa.array([m.run_id for m in items], pa.string()),
-            pa.array([m.memory_type for m in items], pa.string()),
-            pa.array(_micros([m.created_at for m in items]), pa.int64()),
-            pa.array([m.metadata_json for m in items], pa.string()),
-            _string_lists([m.meta_kv or [] for m in items]),
-            pa.array([m.search_text for m in items], pa.string()),
+            pa.array(b.contents, pa.string()),
+            pa.array(b.hashes, pa.string()),
+            pa.array(b.user_ids, pa.string()),
+            pa.array(b.agent_ids, pa.string()),
+            pa.array(b.run_ids, pa.string()),
+            pa.array(b.memory_types, pa.string()),
+            pa.array(b.created_us, pa.int64()),
+            pa.array(b.metadata_json, pa.string()),
+            _string_lists(b.meta_kv),
+            pa.array(b.search_texts, pa.string()),
         ],
         schema=schema(dim),
     )

@@ -18,10 +18,12 @@ when something is due (``UpkeepPolicy.reason``):
   longer for quiet, since the round rewrites it).
 
 A round that falls due while searches or single adds are running waits until none ran
-for ``search_quiet_s`` (at most ``max_defer_s``): a round takes the cores a query's (or a
-new memory's) embedding needs. A round is LanceDB's ``optimize`` (compaction, index update,
-cleanup in one call), then the ANN build when due. After a round of T seconds the task rests T, so upkeep takes at most
-about half of the machine while writes keep coming. When the records store offers a lease
+for ``search_quiet_s`` (at most ``max_defer_s``), and while a bulk ingest is still appending
+(``bulk_writing``). A round is LanceDB's ``optimize`` (compaction, index update, cleanup in
+one call), then the ANN build when due; the task's rounds run in a child process at nice 19
+(``UpkeepProcess``, upkeep_worker.py), so they take the cores the agent's embeddings leave
+idle, not the ones they need (``run_now`` and ``optimize()`` run in this process, for a
+caller that waits). After a round of T seconds in this process the task rests T. When the records store offers a lease
 (``try_lease``, shared by several processes), each round first takes ``upkeep:<table>``, so
 one process at a time does this work. ``stop()`` ends the task (close() calls it).
 """
@@ -29,16 +31,24 @@ one process at a time does this work. ``stop()`` ends the task (close() calls it
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import socket
+import sys
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
-__all__ = ["Upkeep", "UpkeepPolicy"]
+from .upkeep_worker import CPU_THREADS, IO_THREADS, NICE, child_env
+
+__all__ = ["BULK_ROWS", "Upkeep", "UpkeepPolicy", "UpkeepProcess"]
 
 log = logging.getLogger(__name__)
+# this many rows appended within ``bulk_quiet_s`` are a bulk ingest: rounds wait until it pauses
+BULK_ROWS = 1000
 
 
 class UpkeepPolicy:
@@ -55,7 +65,11 @@ class UpkeepPolicy:
         max_fragments: int = 256,
         search_quiet_s: float = 1.0,
         max_defer_s: float = 60.0,
+        bulk_quiet_s: float = 15.0,
+        max_bulk_defer_s: float = 600.0,
     ) -> None:
+        self.bulk_quiet_s = bulk_quiet_s
+        self.max_bulk_defer_s = max_bulk_defer_s
         self.search_quiet_s = search_quiet_s
         self.max_defer_s = max_defer_s
         self.small_fragments = small_fragments
@@ -120,6 +134,11 @@ class Upkeep:
         self._stopped = asyncio.Event()
         self._last_write = time.monotonic()
         self._last_busy = 0.0
+        self._last_bulk = 0.0
+        self._window: deque[tuple[float, int]] = deque()  # (when, rows) of the recent appends
+        self._window_rows = 0
+        self._bulk_since: float | None = None
+        self.bulk_waits = 0  # looks at a due round put off while a bulk ingest was writing
         self._deferred_since: float | None = None
         self.deferred = 0  # looks at a due round put off because searches or adds were running
         self._last_round_end = 0.0
@@ -161,10 +180,36 @@ class Upkeep:
         self.deferred += 1
         return True
 
-    def kick(self) -> None:
-        """A writer committed rows: look at the table soon. Never blocks."""
-        self._last_write = time.monotonic()
+    def kick(self, rows: int = 0) -> None:
+        """A writer committed ``rows``: look at the table soon. Never blocks."""
+        now = self._last_write = time.monotonic()
+        if rows:
+            self._window.append((now, rows))
+            self._window_rows += rows
+            while self._window and now - self._window[0][0] > self.policy.bulk_quiet_s:
+                self._window_rows -= self._window.popleft()[1]
+            if self._window_rows >= BULK_ROWS:
+                self._last_bulk = now
         self._kick.set()
+
+    def bulk_writing(self) -> bool:
+        """Whether a bulk ingest is still appending (``BULK_ROWS`` or more appended within
+        ``bulk_quiet_s``, lately): a round now would compact and index rows that the next
+        appends make stale again, and keep the copies it replaced on disk until they age
+        past the retention. The round runs once the ingest pauses (at most ``max_bulk_defer_s``
+        later). The pause is long (15 s): a bulk call of 100k rows appends once, at its end,
+        and such calls come about 10 s apart at 10k rows/s."""
+        now = time.monotonic()
+        if now - self._last_bulk >= self.policy.bulk_quiet_s:
+            self._bulk_since = None
+            return False
+        if self._bulk_since is None:
+            self._bulk_since = now
+        if now - self._bulk_since >= self.policy.max_bulk_defer_s:
+            self._bulk_since = None
+            return False
+        self.bulk_waits += 1
+        return True
 
     async def stop(self, wait_s: float = 5.0) -> None:
         """Stop the task; a round in progress gets ``wait_s`` to finish, then is cancelled.
@@ -219,12 +264,12 @@ class Upkeep:
                     # the last round kept the versions it replaced (younger than the retention):
                     # one more round once they are old enough brings the disk back to the data
                     reason = "cleanup"
-                if reason is None or self.defer():
+                if reason is None or self.bulk_writing() or self.defer():
                     continue
                 if not await self.take_lease():
                     self.skipped_no_lease += 1
                     continue
-                rest = await self._round(reason, need)  # duty cycle: rest as long as the round took
+                rest = await self._round(reason, need)  # duty cycle (see _round)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # upkeep only: rows are committed, the next round retries
@@ -247,12 +292,23 @@ class Upkeep:
         return self._held
 
     async def _round(self, reason: str, need: dict[str, Any]) -> float:
+        """Run one round; returns how long the task rests after it: as long as the round took
+        when it ran in this process (so it takes at most about half of the machine while
+        writes keep coming), ``interval_s`` when it ran in the upkeep process (nice 19 already
+        leaves the agent the cores it needs)."""
         self.running = True
         start = time.perf_counter()
+        elsewhere_ran = False
         try:
-            await self.store.compact()
-            if need["rows"] >= self.policy.ann_min_rows and not need["has_vector_index"]:
-                await self.store.maybe_build_ann()
+            ann = need["rows"] >= self.policy.ann_min_rows and not need["has_vector_index"]
+            elsewhere = getattr(self.store, "upkeep_round", None)
+            if elsewhere is not None and reason != "requested":
+                await elsewhere(ann, need["rows"])  # in the upkeep process (UpkeepProcess)
+                elsewhere_ran = getattr(self.store, "upkeep_pid", None) is not None
+            else:
+                await self.store.compact()
+                if ann:
+                    await self.store.maybe_build_ann()
         finally:
             took = time.perf_counter() - start
             self._last_round_end = time.monotonic()
@@ -262,7 +318,7 @@ class Upkeep:
             self.seconds += took
             self.last_round_s = took
             self.last_reason = reason
-        return took
+        return self.interval_s if elsewhere_ran else took
 
     async def run_now(self) -> float:
         """One round right away (``optimize()``), whatever the policy says."""
@@ -280,5 +336,87 @@ class Upkeep:
             "last_error": self.last_error,
             "skipped_no_lease": self.skipped_no_lease,
             "deferred": self.deferred,
+            "bulk_waits": self.bulk_waits,
             "leased": self._lease is not None,
         }
+
+
+class UpkeepProcess:
+    """The child process rounds run in (upkeep_worker.py): started on the first round, at
+    ``nice`` with LanceDB's pools capped, kept for the next rounds, ended by ``close``.
+
+    A round cancelled midway (a close that could not wait) ends the process: a Lance commit
+    is atomic, so what it left is at most files for a later cleanup."""
+
+    def __init__(self, *, nice: int = NICE, cpu_threads: int = CPU_THREADS, io_threads: int = IO_THREADS) -> None:
+        self.nice = nice
+        self.cpu_threads = cpu_threads
+        self.io_threads = io_threads
+        self._proc: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+        self.starts = 0
+
+    @property
+    def pid(self) -> int | None:
+        proc = self._proc
+        return proc.pid if proc is not None and proc.returncode is None else None
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        env = child_env(self.cpu_threads, self.io_threads)
+        env["AGENTMEM_UPKEEP_NICE"] = str(self.nice)
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).with_name("upkeep_worker.py")), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env)
+        self.starts += 1
+        return self._proc
+
+    async def _read(self, proc: asyncio.subprocess.Process) -> dict[str, Any]:
+        assert proc.stdout is not None
+        line = await proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the upkeep process ended")
+        msg = json.loads(line)
+        if "error" in msg:
+            raise RuntimeError(f"upkeep process: {msg['error']}")
+        return dict(msg)
+
+    async def call(self, request: dict[str, Any], started: Callable[[int], None]) -> dict[str, Any]:
+        """Send one request; ``started(version)`` once the process has opened the table."""
+        async with self._lock:
+            proc = self._proc
+            if proc is None or proc.returncode is not None:
+                proc = await self._start()
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write((json.dumps(request) + "\n").encode())
+                await proc.stdin.drain()
+                started(int((await self._read(proc))["started"]))
+                return await self._read(proc)
+            except BaseException as exc:
+                if isinstance(exc, RuntimeError) and str(exc).startswith("upkeep process:"):
+                    raise  # the round failed; the process is fine
+                self._kill()
+                raise
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.returncode is None:
+            try:
+                proc.kill()
+            except ProcessLookupError:
+                pass
+
+    async def close(self, wait_s: float = 5.0) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            await asyncio.wait_for(proc.wait(), timeout=wait_s)
+        except (TimeoutError, asyncio.CancelledError):
+            self._proc = proc
+            self._kill()
+            await proc.wait()
+        except Exception:
+            log.debug("closing the upkeep process failed", exc_info=True)

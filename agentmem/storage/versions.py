@@ -95,6 +95,35 @@ class Versions:
             after = int(await guard("version", lambda: table.version()))
             self._upkeep.update(range(before + 1, after + 1))
 
+    async def upkeep_span(
+        self, call: Callable[[Callable[[int], None]], Awaitable[dict[str, Any]]], latest: Callable[[], Awaitable[int]]
+    ) -> dict[str, Any]:
+        """As ``own_span``, for a round another process runs for this one (the upkeep
+        process): ``call(started)`` reports the version it began from, and its answer's
+        ``done`` the version it ended at; a call that failed midway counts every version up
+        to ``latest()`` as its own."""
+        span: dict[str, int] = {}
+
+        def started(version: int) -> None:
+            span["before"] = version
+            self._upkeep_from = version  # a check meanwhile sees the round's versions so far
+
+        after: int | None = None
+        try:
+            out = await call(started)
+            after = int(out["done"])
+            return out
+        finally:
+            self._upkeep_from = None
+            if "before" in span:
+                if after is None:
+                    try:
+                        after = await latest()
+                    except Exception:  # unknown: a check then reads them as another process's
+                        log.debug("reading the version after a failed upkeep round failed", exc_info=True)
+                if after is not None:
+                    self._upkeep.update(range(span["before"] + 1, after + 1))
+
     async def check(self) -> None:
         """Keep the loaded scope blocks current with other processes' commits without making
         searches wait: a check starts in the background once the last one began

@@ -400,3 +400,11 @@ def test_the_infer_workload_runs_on_the_real_server(tmp_path: Path, llm_url: str
     assert row["adds"] == 1 and row["failed_adds"] == 0 and row["verify_ok"], row
     assert row["llm_calls_per_add"] >= 1 and row["tokens_in_per_add"] > 0  # read from the server's /stats
     assert recall["questions"] == len(convs[0].questions)
+
+
+def test_calls_without_infer_keep_their_timings(mem) -> None:
+    mem.add("Lives in Paris", user_id=USER)
+    mem.add(CHAT, user_id=USER)
+    for t in mem.timings():
+        assert "llm" not in t.stages and t.llm_tokens is None
+        assert not any(k.startswith("llm") for k in t.to_dict())

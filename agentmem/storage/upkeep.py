@@ -337,6 +337,9 @@ class Upkeep:
             "skipped_no_lease": self.skipped_no_lease,
             "deferred": self.deferred,
             "bulk_waits": self.bulk_waits,
+            # seconds until the round that cleans the versions the last round replaced (None:
+            # none due, the disk is back to the data's size once a round ran)
+            "cleanup_in_s": None if self._cleanup_due is None else round(max(0.0, self._cleanup_due - time.monotonic()), 1),
             "leased": self._lease is not None,
         }
 

@@ -712,10 +712,10 @@ def _after_ingest_targets(r: Results) -> list[tuple[str, str, str, str]]:
     adds, searches, disks = [], [], []
     ok_adds = ok_search = ok_disk = True
     for name, run in runs:
-        how = "in one step" if name == "scale_1m_fresh.json" else "grown in steps"
-        for step in run["steps"]:
+        for i, step in enumerate(run["steps"]):
             if step["size"] not in (300_000, 1_000_000):
                 continue
+            how = "in one step" if i == 0 else "grown in steps"
             at = f"{short_size(step['size'])} {how}"
             early = (step["add"][0].get("within_5s") or {}).get("seq_per_s")
             settled = step["add_settled"][0]["seq_per_s"] if step.get("add_settled") else None

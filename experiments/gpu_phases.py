@@ -3,7 +3,7 @@
 Run by scripts/gpu_bench.sh on a device machine (it sets PYTHONPATH to the carried
 packages); on its own::
 
-    python experiments/gpu_phases.py --out OUT [--dataset locomo:data/locomo_dev.json] [--budget 420]
+    python experiments/gpu_phases.py --out OUT [--dataset locomo:data/tmp/gpu/locomo_dev.json] [--budget 420]
 
 Steps, each writing its file under OUT as soon as it is done, so a run cut short keeps
 what it finished:
@@ -126,7 +126,7 @@ def _bench(ds: Any, device: str, repeat: int, work: Path, phases: Any = None, **
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.environ.get("OUT"), help="folder for the JSON files (default $OUT)")
-    parser.add_argument("--dataset", default="locomo:data/locomo_dev.json")
+    parser.add_argument("--dataset", default="locomo:data/tmp/gpu/locomo_dev.json")
     parser.add_argument("--budget", type=float, default=420.0, help="seconds for the whole run (optional steps skip)")
     parser.add_argument("--cpu-check", action="store_true", help="no GPU: check the script on the CPU")
     args = parser.parse_args()

@@ -7,12 +7,12 @@
 # It writes three git-ignored files and prints each call's carry against the limit:
 #   data/tmp/gpu/site-a.tar.xz   lancedb (39 MiB)
 #   data/tmp/gpu/site-b.tar.xz   the rest: model weights, libsql-client, onnx... (28 MiB)
-#   data/locomo_dev.json         the LoCoMo dev split (1 MiB)
+#   data/tmp/gpu/locomo_dev.json         the LoCoMo dev split (1 MiB)
 # lancedb's wheel alone is 72 MiB (75,231,099 bytes), so nothing carries it as a wheel, and
 # both parts together pass the limit: two calls on one warm machine, the second right after
 # the first (what the first unpacks is ignored by git, so it stays there between calls):
 #   1. carry data/tmp/gpu/site-a.tar.xz                       bash scripts/gpu_bench.sh unpack
-#   2. carry data/tmp/gpu/site-b.tar.xz data/locomo_dev.json   bash scripts/gpu_bench.sh run
+#   2. carry data/tmp/gpu/site-b.tar.xz data/tmp/gpu/locomo_dev.json   bash scripts/gpu_bench.sh run
 # "run" unpacks whatever part it finds and not yet unpacked, checks every import, then runs
 # experiments/gpu_phases.py (env, cosine against the CPU model, p0-p3 with the embed-only
 # ceiling and storage-only, the CPU for comparison, a p3 batch sweep, the tests), each step
@@ -67,5 +67,5 @@ if missing:
     sys.exit("missing on this machine:\n  " + "\n  ".join(missing))
 PY
 # CPU_CHECK=1 (with e.g. DATASET=synthetic:40) runs the same steps without a GPU, to check this script
-python3 experiments/gpu_phases.py --out "$OUT" --dataset "${DATASET:-locomo:data/locomo_dev.json}" \
+python3 experiments/gpu_phases.py --out "$OUT" --dataset "${DATASET:-locomo:data/tmp/gpu/locomo_dev.json}" \
     --budget "${BUDGET:-420}" ${CPU_CHECK:+--cpu-check} 2>&1 | tee "$OUT/gpu_phases.txt"

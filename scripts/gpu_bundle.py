@@ -9,7 +9,7 @@ or bytecode, and copies the LoCoMo dev split beside it:
 
     data/tmp/gpu/site-a.tar.xz    lancedb alone (its library is 176 MiB, 39 MiB packed)
     data/tmp/gpu/site-b.tar.xz    everything else, the model's 22 MB of int8 weights included
-    data/locomo_dev.json          the dev split (all three paths are git-ignored: carry them)
+    data/tmp/gpu/locomo_dev.json  the dev split (all three paths are git-ignored: carry them)
 
 Together they are over the 64 MiB one call may carry, so the run takes two calls on one
 warm machine: the first carries part a and unpacks it (``gpu_bench.sh unpack``), the
@@ -83,7 +83,7 @@ def main() -> int:
     for part, names in parts.items():
         target = OUT_DIR / f"site-{part}.tar.xz"
         packed[part] = target.stat().st_size if target.is_file() and not args.rebuild else _pack(part, names)
-    data = ROOT / "data" / "locomo_dev.json"
+    data = ROOT / "data" / "tmp" / "gpu" / "locomo_dev.json"
     if Path(args.shared).is_file():
         shutil.copyfile(args.shared, data)
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,

@@ -415,9 +415,9 @@ async def test_lazy_rows_materialize_to_the_same_rows_in_fused_order() -> None:
     assert [r["id"] for r in ScopeIndex.materialize(twice)] == [full[0]["id"]]
 
 
-async def test_a_check_inside_our_own_upkeep_keeps_the_blocks(tmp_path: Path, opened) -> None:
-    """A check that runs while our compaction is still under way sees versions it wrote
-    before the call returned. They are our upkeep's, not another process's: the blocks stay.
+async def test_a_check_inside_the_stores_own_upkeep_keeps_the_blocks(tmp_path: Path, opened) -> None:
+    """A check that runs while this store's compaction is still under way sees versions it wrote
+    before the call returned. They are this store's upkeep's, not another process's: the blocks stay.
 
     The store is reopened (no version metadata cached) and old versions are cleaned at
     once, as after a pause longer than the retention: the version last seen is gone, so

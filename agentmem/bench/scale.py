@@ -327,13 +327,16 @@ async def _stats(mem: Any, tries: int = 5) -> dict[str, Any]:
 async def _settle(mem: Any, limit_s: float, tick: Tick | None = None) -> float:
     """Wait until background upkeep is idle with nothing left to fold in (or ``limit_s``).
 
-    Idle means no upkeep round running, no written-behind rows queued and no row outside
-    the indexes, seen twice a second apart (``stats()["upkeep"]``)."""
+    Idle means no upkeep round running, no written-behind rows queued, no row outside the
+    indexes and no cleanup of replaced versions still due (the disk is then back to the
+    data's size), seen twice a second apart (``stats()["upkeep"]``)."""
     t0 = time.perf_counter()
     quiet = 0
     while time.perf_counter() - t0 < limit_s:
-        up = (await _stats(mem))["upkeep"]
-        idle = not up["running"] and not up["queued_rows"] and not up["unindexed_rows"]
+        st = await _stats(mem)
+        up = st["upkeep"]
+        cleanup = st.get("lance", {}).get("upkeep", {}).get("cleanup_in_s")
+        idle = not up["running"] and not up["queued_rows"] and not up["unindexed_rows"] and cleanup is None
         quiet = quiet + 1 if idle else 0
         if quiet >= 2:
             break

@@ -107,6 +107,26 @@ class UpkeepPolicy:
         return None
 
 
+class _Hold:
+    """Puts a round off while something happened within ``quiet_s``, but never for longer
+    than ``max_s`` in a row (so a store in constant use is still kept up)."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+
+    def holds(self, last: float, quiet_s: float, max_s: float) -> bool:
+        now = time.monotonic()
+        if now - last >= quiet_s:
+            self.since = None
+            return False
+        if self.since is None:
+            self.since = now
+        if now - self.since >= max_s:
+            self.since = None
+            return False
+        return True
+
+
 class Upkeep:
     """Background upkeep of one VectorStore (started by the store, stopped by its close)."""
 
@@ -137,9 +157,9 @@ class Upkeep:
         self._last_bulk = 0.0
         self._window: deque[tuple[float, int]] = deque()  # (when, rows) of the recent appends
         self._window_rows = 0
-        self._bulk_since: float | None = None
+        self._bulk_hold = _Hold()
         self.bulk_waits = 0  # looks at a due round put off while a bulk ingest was writing
-        self._deferred_since: float | None = None
+        self._busy_hold = _Hold()
         self.deferred = 0  # looks at a due round put off because searches or adds were running
         self._last_round_end = 0.0
         self._cleanup_due: float | None = None
@@ -168,14 +188,7 @@ class Upkeep:
         """Whether to put off a due round: searches or single adds ran in the last
         ``search_quiet_s`` (a round takes the cores their embedding needs), but never for
         longer than ``max_defer_s`` in a row, so a store in constant use is still kept up."""
-        now = time.monotonic()
-        if now - self._last_busy >= self.policy.search_quiet_s:
-            self._deferred_since = None
-            return False
-        if self._deferred_since is None:
-            self._deferred_since = now
-        if now - self._deferred_since >= self.policy.max_defer_s:
-            self._deferred_since = None
+        if not self._busy_hold.holds(self._last_busy, self.policy.search_quiet_s, self.policy.max_defer_s):
             return False
         self.deferred += 1
         return True
@@ -199,14 +212,7 @@ class Upkeep:
         past the retention. The round runs once the ingest pauses (at most ``max_bulk_defer_s``
         later). The pause is long (15 s): a bulk call of 100k rows appends once, at its end,
         and such calls come about 10 s apart at 10k rows/s."""
-        now = time.monotonic()
-        if now - self._last_bulk >= self.policy.bulk_quiet_s:
-            self._bulk_since = None
-            return False
-        if self._bulk_since is None:
-            self._bulk_since = now
-        if now - self._bulk_since >= self.policy.max_bulk_defer_s:
-            self._bulk_since = None
+        if not self._bulk_hold.holds(self._last_bulk, self.policy.bulk_quiet_s, self.policy.max_bulk_defer_s):
             return False
         self.bulk_waits += 1
         return True
@@ -337,6 +343,9 @@ class Upkeep:
             "skipped_no_lease": self.skipped_no_lease,
             "deferred": self.deferred,
             "bulk_waits": self.bulk_waits,
+            # seconds until the round that cleans the versions the last round replaced (None:
+            # none due, the disk is back to the data's size once a round ran)
+            "cleanup_in_s": None if self._cleanup_due is None else round(max(0.0, self._cleanup_due - time.monotonic()), 1),
             "leased": self._lease is not None,
         }
 

@@ -55,6 +55,7 @@ from typing import Any, NoReturn
 
 from . import cli_store
 from .bench.datasets import DEFAULT_CONTEXT_TURNS
+from .bench.infer_bench import LOCAL_MODEL
 from .cli_store import EXIT_USAGE
 from .cli_store import fail as _fail
 from .errors import AgentMemError
@@ -171,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--embed-device", choices=("cpu", "cuda", "auto"), default="cpu",
                        help="where the model embeds (MemoryConfig.embed_device; cuda: the PyTorch encoder, "
                             "needs the gpu extra; default cpu)")
+    bench.add_argument("--infer", action="store_true",
+                       help="LoCoMo: also run the infer workload, add(messages, infer=True) beside Mem0's "
+                            "add(infer=True) on the same LLM server (default off)")
+    bench.add_argument("--llm-base-url", help="--infer: an OpenAI-compatible endpoint, key from AGENTMEM_LLM_API_KEY "
+                                              "(default: start the local llama.cpp server of tools/llm-server)")
+    bench.add_argument("--llm-model", default=LOCAL_MODEL, help=f"--infer: the model name sent (default {LOCAL_MODEL})")
+    bench.add_argument("--infer-conversations", type=_positive_int, default=2, help="--infer: conversations (default 2)")
+    bench.add_argument("--infer-adds", type=_positive_int, default=4,
+                       help="--infer: adds per conversation, two turns each (default 4)")
+    bench.add_argument("--infer-concurrency", type=_positive_int, default=1,
+                       help="--infer: conversations at once, and the local server's sequences (default 1)")
     bench.add_argument(
         "--results",
         default="data/results/bench_runs.jsonl",
@@ -205,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "through the extracted memories, and memories per conversation (agentmem.bench.infer_bench; default off)")
     ev.add_argument("--llm-base-url", help="--infer: an OpenAI-compatible endpoint, key from AGENTMEM_LLM_API_KEY "
                                            "(default: start the local llama.cpp server of tools/llm-server)")
-    ev.add_argument("--llm-model", default="SmolLM2-135M-Instruct.Q4_1", help="--infer: the model name sent (default SmolLM2-135M-Instruct.Q4_1)")
+    ev.add_argument("--llm-model", default=LOCAL_MODEL, help=f"--infer: the model name sent (default {LOCAL_MODEL})")
     ev.add_argument("--infer-conversations", type=_positive_int, default=1, help="--infer: conversations (default 1)")
     ev.add_argument("--infer-adds", type=_positive_int, default=20, help="--infer: adds per conversation, two turns "
                                                                            "each (default 20)")
@@ -342,6 +354,7 @@ def _bench(args: argparse.Namespace) -> int:
     _check_json_target(args.json_out)
     base = MemoryConfig(embed_device=args.embed_device)
     device = resolve_device(base)  # cuda without CUDA fails here, naming embed_device
+    infer = _infer_workload(args) if args.infer else None
     ds = _load(args)
     bars = _Bars(not args.quiet)
     try:
@@ -358,6 +371,7 @@ def _bench(args: argparse.Namespace) -> int:
             include_mem0=not args.no_mem0,
             include_references=not args.no_references,
             base_config=base,
+            infer=infer,
         )
     finally:
         bars.close()
@@ -373,6 +387,12 @@ def _bench(args: argparse.Namespace) -> int:
     shown = {k: v for k, v in targets.items() if v is not None}
     if shown:
         print("targets: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+    if res.infer is not None:
+        from .bench.infer_bench import table as infer_table
+
+        print(f"infer workload ({res.infer['server'].get('engine') or res.infer['server'].get('endpoint')}, "
+              f"model {res.infer['settings']['model']}):")
+        print(infer_table(res.infer))
     for note in data["notes"]:
         print(f"note: {note}")
     bad = [p["phase"] for p in data["phases"] if not p["stored_ok"]]
@@ -383,6 +403,28 @@ def _bench(args: argparse.Namespace) -> int:
     if not args.no_save:
         ResultsStore(args.results).append(data)
     return 1 if data["failures"] or bad else 0
+
+
+def _infer_workload(args: argparse.Namespace) -> Any:
+    """The infer workload of ``bench --infer``, checked before anything runs."""
+    from .bench.infer_bench import InferWorkload
+    from .bench.llm_local import missing
+    from .config import MemoryConfig
+
+    kind, _, path = args.dataset.partition(":")
+    if kind != "locomo" or not path:
+        _fail(f"--infer: the infer workload adds LoCoMo conversations; give --dataset locomo:PATH, not {args.dataset!r}")
+    if not Path(path).is_file():
+        _fail(f"--dataset: no such file {path!r}")
+    if args.llm_base_url is None and (why := missing()):
+        _fail(f"--infer: no local LLM server ({why}); or give --llm-base-url")
+    if args.llm_base_url is not None:
+        from .llm import check_settings
+
+        check_settings(MemoryConfig(llm_base_url=args.llm_base_url, llm_model=args.llm_model))
+    return InferWorkload(locomo=path, base_url=args.llm_base_url, model=args.llm_model,
+                         conversations=args.infer_conversations, adds=args.infer_adds,
+                         concurrency=args.infer_concurrency)
 
 
 def _context_turns(text: str) -> int:

@@ -7,12 +7,13 @@
 The template (``docs/benchmarks_template.md``) is Markdown with directives, each alone on its line:
 
     {{table FILE}}        the tables of benchmarks/FILE (its kind is read from its content)
+    {{table FILE -infer}} the infer workload of a phase run (agentmem bench --infer)
     {{if FILE}} ... {{end}}   the lines between are kept only when benchmarks/FILE exists
     {{targets}}           the Targets table, every figure read from the result files
 
 and inline values, ``{{FILE:PATH:FORMAT}}``: PATH is dotted keys, list indices, or ``key=value`` to
 pick the list element whose ``key`` is ``value`` (``phases.phase=p3.ops_per_s``); FORMAT is a Python
-format spec (``,.1f``). Nothing in a table or a figure is typed by hand; the same files give the same
+format spec (``,.1f``). ``history/FILE`` reads an older result kept in ``docs/history/``. Nothing in a table or a figure is typed by hand; the same files give the same
 report, byte for byte. Standard library only.
 """
 
@@ -32,6 +33,7 @@ from agentmem.bench.scale import command_of, short_size
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks"
+HISTORY = ROOT / "docs" / "history"
 TEMPLATE = ROOT / "docs" / "benchmarks_template.md"
 REPORT = ROOT / "BENCHMARKS.md"
 STAGES = ("embed", "vectors", "records", "history", "other")
@@ -98,6 +100,10 @@ def bench_tables(run: Run) -> str:
     argv = ["python -m agentmem bench", f"--dataset {d.get('kind', 'locomo')}:{source}", f"--repeat {p.get('repeat', 1)}"]
     if not p.get("include_mem0", True):
         argv.append("--no-mem0")
+    inf = (run.get("infer") or {}).get("settings")
+    if inf:
+        argv += ["--infer", f"--infer-conversations {inf['conversations']}", f"--infer-adds {inf['adds']}",
+                 f"--infer-concurrency {inf['concurrency']}"]
     lines = [f"`{' '.join(argv)}`: dataset {d['name']} ({d.get('n', '?')} memories), repeat {p.get('repeat', '?')}. "
              + about(run), ""]
     refs = run.get("references") or {}
@@ -115,6 +121,39 @@ def bench_tables(run: Run) -> str:
         lines += ["", "Ratios computed by the run: " + ", ".join(f"`{k}` = {v}" for k, v in targets.items()) + "."]
     if "mem0" not in refs:
         lines += ["", "No Mem0 row in this run (`--no-mem0`)."]
+    return "\n".join(lines)
+
+
+def infer_tables(run: Run) -> str:
+    """The infer workload of a phase run (``agentmem bench --infer``): one row per system."""
+    inf = run.get("infer")
+    if not inf:
+        return "This run has no infer workload (`--infer`)."
+    st, srv = inf["settings"], inf["server"]
+    where = (f"{srv['engine']} on the {srv.get('device', 'CPU')} ({srv['parallel']} sequence(s), {srv['threads']} threads), "
+             f"serving `{srv['model_file']}`" if "engine" in srv else f"the endpoint {srv.get('endpoint')}")
+    lines = [f"The infer workload of the run above: the first {st['adds']} adds of {st['turns_per_add']} turns each of "
+             f"{st['conversations']} LoCoMo conversation(s) ({st['locomo']}), {st['concurrency']} conversation(s) at a "
+             f"time, `max_tokens` {st['max_tokens']}; model `{st['model']}` through {where}; both systems on the same "
+             f"server and messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}.", ""]
+    rows = []
+    for r in inf["rows"]:
+        name = "agentmem" if r["system"] == "agentmem" else f"Mem0 {r.get('version', '')}".strip()
+        rows.append([name, str(r["adds"]), str(r["failed_adds"]), str(r["memories"]), _f(r.get("wall_s"), 1),
+                     _f(r.get("memories_per_s"), 3), _f(r.get("adds_per_s"), 3), _f(r.get("p50_s"), 2),
+                     _f(r.get("p95_s"), 2), _f(r.get("llm_calls_per_add"), 2), _f(r.get("tokens_in_per_add"), 1),
+                     _f(r.get("tokens_out_per_add"), 1)])
+    lines += _table(["system", "adds", "failed", "memories", "wall s", "memories/s", "adds/s", "p50 s/add",
+                     "p95 s/add", "LLM calls/add", "tokens in/add", "tokens out/add"], rows)
+    for r in inf["rows"]:
+        errors: dict[str, int] = {}
+        for e in r.get("errors") or []:
+            errors[e] = errors.get(e, 0) + 1
+        if errors:
+            name = "agentmem" if r["system"] == "agentmem" else "Mem0"
+            lines += ["", f"{name}'s failed adds: " + "; ".join(f"{n} x `{e}`" for e, n in errors.items()) + "."]
+    for note in inf.get("notes") or []:
+        lines += ["", f"Note: {note}."]
     return "\n".join(lines)
 
 
@@ -562,7 +601,9 @@ class Results:
 
     def __call__(self, name: str) -> Run:
         if name not in self._cache:
-            self._cache[name] = json.loads((self.folder / name).read_text(encoding="utf-8"))
+            # "history/FILE": an older result kept in docs/history/, quoted beside the latest one
+            path = HISTORY / name.removeprefix("history/") if name.startswith("history/") else self.folder / name
+            self._cache[name] = json.loads(path.read_text(encoding="utf-8"))
         return self._cache[name]
 
     def latest(self, *names: str) -> str:
@@ -750,7 +791,7 @@ def targets_table(results: Results) -> str:
 
 # ---------------------------------------------------------------- the template
 
-_INLINE = re.compile(r"\{\{([\w.-]+\.json):([^:}]+)(?::([^}]*))?\}\}")
+_INLINE = re.compile(r"\{\{([\w./-]+\.json):([^:}]+)(?::([^}]*))?\}\}")
 
 
 def value_at(run: Any, path: str) -> Any:
@@ -789,6 +830,8 @@ def render(template: str, results: Results) -> str:
                 text = cv_tables(runs[0], best="-best" not in args)
             elif runs[0].get("kind") == "fusion_diagnostics":
                 text = diagnostics_tables(runs[0], bins="-bins" not in args)
+            elif "-infer" in args:
+                text = infer_tables(runs[0])
             else:
                 text = tables(runs[0])
             source = "From " + ", ".join(f"`benchmarks/{n}`" for n in names) + "."

@@ -25,14 +25,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import MemoryConfig
 from .stats import percentile
 
-__all__ = ["Conversation", "agentmem_run", "evidence_recall", "locomo_conversations", "run_mem0", "server_stats"]
+__all__ = ["Conversation", "InferWorkload", "agentmem_run", "evidence_recall", "locomo_conversations", "run_mem0", "run_workload", "server_stats", "table"]
 
 
 @dataclass
@@ -123,7 +124,7 @@ async def _agentmem(convs: Sequence[Conversation], cfg: MemoryConfig, concurrenc
                 t = time.perf_counter()
                 try:
                     out = await mem.add(msgs, user_id=conv.user_id, infer=True)
-                except Exception as exc:  # a failed add is counted and named, the run goes on
+                except Exception as exc:  # noqa: BLE001 - a failed add is counted and named, the run goes on
                     failed += 1
                     errors.append(f"{type(exc).__name__}: {exc}"[:300])
                     continue
@@ -176,11 +177,9 @@ def _mem0_config(path: Path, base_url: str, model: str, max_tokens: int) -> dict
 
 
 def run_mem0(convs: Sequence[Conversation], *, base_url: str, model: str, path: str | Path,
-             concurrency: int = 2, max_tokens: int = 256, extra_path: str | None = None) -> dict[str, Any]:
+             concurrency: int = 2, max_tokens: int = 256) -> dict[str, Any]:
     """Mem0's row: ``Memory.add(messages, user_id=..., infer=True)``, one thread per conversation
     (at most ``concurrency``), through its openai provider with ``openai_base_url``."""
-    if extra_path and extra_path not in sys.path:
-        sys.path.append(extra_path)  # after the environment's own packages: only what is missing
     os.environ.setdefault("MEM0_TELEMETRY", "False")
     from .mem0_peer import _env, _quiet, model_cache
 
@@ -202,7 +201,7 @@ def run_mem0(convs: Sequence[Conversation], *, base_url: str, model: str, path: 
                 try:
                     mem.add([{"role": m["role"], "content": f"{m['name']}: {m['content']}"} for m in msgs],
                             user_id=conv.user_id, infer=True)
-                except Exception as exc:  # counted and named like agentmem's
+                except Exception as exc:  # noqa: BLE001 - counted and named like agentmem's
                     failed += 1
                     errors.append(f"{type(exc).__name__}: {exc}"[:300])
                 walls.append(time.perf_counter() - t)
@@ -243,6 +242,120 @@ def scratch_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="agentmem-infer-"))
 
 
+#: the model name the local server answers to (tools/llm-server serves one GGUF whatever is asked)
+LOCAL_MODEL = "SmolLM2-135M-Instruct.Q4_1"
+
+
+@dataclass(frozen=True)
+class InferWorkload:
+    """What the infer workload runs: ``adds`` windows of ``turns_per_add`` turns of the first
+    ``conversations`` of a LoCoMo file, against ``base_url`` (None: the local llama.cpp server
+    started for the run, ``concurrency`` sequences), beside Mem0 when ``mem0``."""
+
+    locomo: str
+    base_url: str | None = None
+    model: str = LOCAL_MODEL
+    conversations: int = 2
+    adds: int = 4
+    turns_per_add: int = 2
+    concurrency: int = 1
+    max_tokens: int = 256
+    mem0: bool = True
+    mem0_path: str | None = None
+    eval: bool = False
+    k: int = 5
+
+    def settings(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if k not in ("locomo", "base_url", "mem0_path")}
+        out["locomo"] = Path(self.locomo).name
+        out["endpoint"] = _endpoint(self.base_url)
+        return out
+
+
+def _endpoint(base_url: str | None) -> str:
+    """Where the calls went, without credentials, path or query: a URL may carry a token."""
+    if base_url is None:
+        return "local"
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+
+
+def _local_server_facts(parallel: int, threads: int) -> dict[str, Any]:
+    from .llm_local import MODEL_FILE, SERVER_DIR
+
+    version = None
+    try:
+        lock = json.loads((SERVER_DIR / "package-lock.json").read_text(encoding="utf-8"))
+        version = lock["packages"]["node_modules/node-llama-cpp"]["version"]
+    except (OSError, KeyError, ValueError):
+        pass
+    return {"engine": f"llama.cpp through node-llama-cpp {version}" if version else "llama.cpp through node-llama-cpp",
+            "model_file": MODEL_FILE, "parallel": parallel, "threads": threads, "device": "CPU"}
+
+
+def _mem0_unavailable(extra_path: str | None) -> str | None:
+    if extra_path and extra_path not in sys.path:
+        sys.path.append(extra_path)  # after the environment's own packages: only what is missing
+    from .mem0_peer import unavailable_reason
+
+    return unavailable_reason()
+
+
+def run_workload(w: InferWorkload, work_dir: str | Path | None = None) -> dict[str, Any]:
+    """Run the workload (agentmem, then Mem0 on the same server and messages) and return its
+    report: the server, the settings, the load at the start and one row per system."""
+    from contextlib import nullcontext
+
+    from .llm_local import local_server
+
+    convs = locomo_conversations(w.locomo, conversations=w.conversations, adds=w.adds, turns_per_add=w.turns_per_add)
+    root = Path(work_dir) if work_dir is not None else scratch_dir()
+    threads = min(2, os.cpu_count() or 1)
+    report: dict[str, Any] = {
+        "load_at_start": [round(x, 2) for x in os.getloadavg()],
+        "server": _local_server_facts(w.concurrency, threads) if w.base_url is None else {"endpoint": _endpoint(w.base_url)},
+        "settings": w.settings(),
+        "rows": [],
+        "notes": [],
+    }
+    ctx = nullcontext(w.base_url) if w.base_url else local_server(parallel=w.concurrency, threads=threads)
+    with ctx as url:
+        async def ours() -> None:
+            row, info, mem = await agentmem_run(convs, base_url=url, model=w.model, data_dir=root / "agentmem",
+                                                concurrency=w.concurrency, max_tokens=w.max_tokens)
+            try:
+                if w.eval:
+                    row["eval"] = await evidence_recall(mem, convs, info["written"], k=w.k)
+            finally:
+                await mem.close()
+            report["rows"].append(row)
+
+        asyncio.run(ours())
+        reason = _mem0_unavailable(w.mem0_path) if w.mem0 else "not asked for"
+        if reason is None:
+            try:
+                report["rows"].append(run_mem0(convs, base_url=url, model=w.model, path=root / "mem0",
+                                               concurrency=w.concurrency, max_tokens=w.max_tokens))
+            except Exception as exc:  # noqa: BLE001 - the peer is optional; say why it failed
+                report["notes"].append(f"mem0 row failed: {type(exc).__name__}: {exc}"[:300])
+        else:
+            report["notes"].append(f"mem0 row skipped: {reason}")
+    return report
+
+
+ROW_COLUMNS = ("system", "adds", "failed_adds", "memories", "wall_s", "memories_per_s", "adds_per_s", "p50_s", "p95_s",
+               "llm_calls_per_add", "tokens_in_per_add", "tokens_out_per_add")
+
+
+def table(report: dict[str, Any]) -> str:
+    """The report's rows as aligned text."""
+    rows = [[str(r.get(c, "")) for c in ROW_COLUMNS] for r in report["rows"]]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(ROW_COLUMNS)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(ROW_COLUMNS, widths))]
+    lines += ["  ".join(x.ljust(w) for x, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m agentmem.bench.infer_bench``: the infer workload (and ``--eval``: evidence recall)."""
     import argparse
@@ -250,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m agentmem.bench.infer_bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--locomo", required=True, help="a LoCoMo JSON file (locomo10.json or a part of it)")
     p.add_argument("--llm-base-url", help="an OpenAI-compatible endpoint; default: start tools/llm-server locally")
-    p.add_argument("--llm-model", default="SmolLM2-135M-Instruct.Q4_1")
+    p.add_argument("--llm-model", default=LOCAL_MODEL)
     p.add_argument("--conversations", type=int, default=1)
     p.add_argument("--adds", type=int, default=8, help="adds per conversation")
     p.add_argument("--turns-per-add", type=int, default=2)
@@ -260,32 +373,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--mem0-path", help="a folder Mem0 is installed in (pip install --target), appended to sys.path")
     p.add_argument("--eval", action="store_true", help="also measure evidence recall@k through the memories")
     p.add_argument("--k", type=int, default=5)
-    p.add_argument("--out", help="write the rows as JSON here")
+    p.add_argument("--out", help="write the report as JSON here")
     a = p.parse_args(argv)
-    convs = locomo_conversations(a.locomo, conversations=a.conversations, adds=a.adds, turns_per_add=a.turns_per_add)
-    from contextlib import nullcontext
-
-    from .llm_local import local_server
     from .machine import machine_facts
 
-    ctx = nullcontext(a.llm_base_url) if a.llm_base_url else local_server(parallel=a.concurrency)
-    report: dict[str, Any] = {"load_at_start": os.getloadavg(), "machine": machine_facts(),
-                              "settings": {k: v for k, v in vars(a).items() if k != "out"}, "rows": []}
-    with ctx as url:
-        async def ours() -> None:
-            row, info, mem = await agentmem_run(convs, base_url=url, model=a.llm_model, data_dir=scratch_dir(),
-                                                concurrency=a.concurrency, max_tokens=a.max_tokens)
-            try:
-                if a.eval:
-                    row["eval"] = await evidence_recall(mem, convs, info["written"], k=a.k)
-            finally:
-                await mem.close()
-            report["rows"].append(row)
-
-        asyncio.run(ours())
-        if a.mem0:
-            report["rows"].append(run_mem0(convs, base_url=url, model=a.llm_model, path=scratch_dir(),
-                                           concurrency=a.concurrency, max_tokens=a.max_tokens, extra_path=a.mem0_path))
+    w = InferWorkload(locomo=a.locomo, base_url=a.llm_base_url, model=a.llm_model, conversations=a.conversations,
+                      adds=a.adds, turns_per_add=a.turns_per_add, concurrency=a.concurrency, max_tokens=a.max_tokens,
+                      mem0=a.mem0, mem0_path=a.mem0_path, eval=a.eval, k=a.k)
+    report = {"machine": machine_facts(), **run_workload(w)}
     text = json.dumps(report, indent=2, default=str)
     if a.out:
         Path(a.out).write_text(text + "\n", encoding="utf-8")

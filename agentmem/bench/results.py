@@ -149,6 +149,8 @@ class BenchResult:
     plans: dict[str, dict[str, Any]]
     rows: list[dict[str, Any]] = field(default_factory=list)
     mem0: dict[str, Any] | None = None
+    #: the infer workload's report (agentmem.bench.infer_bench.run_workload), when it ran
+    infer: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
 
@@ -228,6 +230,7 @@ class BenchResult:
             "mem0_ops_per_s": ref_ops("mem0"),
             "references": refs,
             "mem0": self.mem0 if self.mem0 is not None else {"skipped": "not asked for"},
+            **({"infer": self.infer} if self.infer is not None else {}),
             "targets": self.targets(),
             "machine": self.machine,
             "dataset": self.dataset,
@@ -254,6 +257,7 @@ class BenchResult:
                 plans=plans,
                 rows=rows,
                 mem0=data.get("mem0"),
+                infer=data.get("infer"),
                 notes=list(data.get("notes", [])),
                 failures=dict(data.get("failures", {})),
             )

@@ -13,6 +13,10 @@ plain-embed    fastembed's ``TextEmbedding.embed(batch_size=64)`` on the same mo
 storage-only   the embed-only vectors through the persisted write path, no model: the
                whole dataset in one ``add_batch`` call with one user id per text
 mem0           Mem0's ``Memory.add(infer=False)`` with the same ONNX model (optional)
+
+The infer workload (optional, after the repetitions): LoCoMo conversations added through
+``add(messages, infer=True)`` against one OpenAI-compatible LLM server, beside Mem0's
+``add(messages, infer=True)`` on the same server and messages (``agentmem.bench.infer_bench``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +38,8 @@ from ..errors import AgentMemError, InvalidInputError
 from ..models import STAGES
 from .datasets import Dataset, DatasetItem, load_dataset
 from .harness import positive_int, run_sync, workspace
+from .infer_bench import InferWorkload
+from .infer_bench import run_workload as run_infer_workload
 from .machine import machine_facts
 from .phases import PHASES, PhasePlan, parse_phases, plan_phase
 from .results import BenchResult, run_row
@@ -309,6 +316,7 @@ def run_benchmark(
     include_mem0: bool = True,
     include_references: bool = True,
     base_config: MemoryConfig | None = None,
+    infer: InferWorkload | None = None,
 ) -> BenchResult:
     """Run ``phases`` ``repeat`` times on fresh stores, plus the reference rows.
 
@@ -319,6 +327,9 @@ def run_benchmark(
     does not set (``data_dir`` is always a fresh folder). ``progress(phase, done, total)``
     is called as work completes. Each repetition runs embed-only and plain-embed first,
     then the phases (their order rotated by one per repetition), storage-only, Mem0.
+    ``infer`` adds the infer workload after the last repetition (``add(messages,
+    infer=True)`` beside Mem0's on the same LLM server; ``BenchResult.infer``), its Mem0
+    row only when ``include_mem0``.
     """
     dataset = _as_dataset(ds)
     names = parse_phases(list(phases) if not isinstance(phases, str) else phases)
@@ -355,6 +366,7 @@ def run_benchmark(
             "phases": names,
             "include_mem0": include_mem0,
             "include_references": include_references,
+            "infer": infer is not None,
             "wall_covers": "feeding the memories; store open/verify/close excluded",
         },
         phases=names,
@@ -415,6 +427,13 @@ def run_benchmark(
                     result.notes.append(f"mem0 row failed: {reason}")
                     mem0_peer = None
                 shutil.rmtree(root / f"mem0-r{rep}", ignore_errors=True)
+        if infer is not None:
+            if not include_mem0:
+                infer = replace(infer, mem0=False)
+            _notify(progress, "infer", 0, 1)
+            result.infer = run_infer_workload(infer, root / "infer")
+            _notify(progress, "infer", 1, 1)
+            result.notes += [f"infer: {note}" for note in result.infer["notes"]]
     return result
 
 

@@ -96,6 +96,20 @@ def mem0_line(result: BenchResult) -> None:
         st.caption(services.escape_markdown(f"Mem0 not measured: {reason}"))
 
 
+def infer_table(result: BenchResult, *, key: str) -> None:
+    """The run's infer workload (bench --infer), when it has one: agentmem beside Mem0 on one LLM server."""
+    if not result.infer:
+        return
+    inf = result.infer
+    server = inf.get("server", {})
+    where = server.get("engine") or server.get("endpoint") or "an LLM server"
+    st.markdown(services.escape_markdown(f"**Infer workload**: add(messages, infer=True) with model "
+                                         f"{inf['settings']['model']} through {where}"))
+    st.dataframe(services.infer_frame(inf), hide_index=True, key=key)
+    for note in inf.get("notes") or []:
+        st.caption(services.escape_markdown(note))
+
+
 def load_note(machine: dict) -> None:
     """A warning when a run started on a busy machine (its figures are slower than an idle one gives)."""
     load = machine.get("load_avg") or []
@@ -213,6 +227,7 @@ if result is not None:
         st.dataframe(runs.round(2), hide_index=True, column_config=summary_columns(), key="bench_runs")
         state.csv_download(runs, f"bench_runs_{result.run_id}", key="bench_runs_csv")
     mem0_line(result)
+    infer_table(result, key="bench_infer")
     for note in result.notes:
         st.caption(services.escape_markdown(note))
     st.caption(services.escape_markdown(f"Kept in {results_file}"))
@@ -296,4 +311,5 @@ else:
         st.plotly_chart(charts.compare_runs(chosen_rows, run_column="run", title=title), key="past_chart")
         show_summary(opened[0][1], key="past_table")
         mem0_line(opened[0][1])
+        infer_table(opened[0][1], key="past_infer")
         state.csv_download(chosen_rows, "bench_past_runs", key="past_csv")

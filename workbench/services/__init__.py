@@ -26,6 +26,7 @@ from .frames import (
     directory_listing,
     history_frame,
     hits_frame,
+    infer_frame,
     records_frame,
 )
 from .ingest import (
@@ -116,6 +117,7 @@ __all__ = [
     "history_frame",
     "hits_frame",
     "import_upload",
+    "infer_frame",
     "ingest",
     "ingest_chat",
     "items_from_dataset",

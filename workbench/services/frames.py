@@ -19,6 +19,7 @@ __all__ = [
     "directory_listing",
     "history_frame",
     "hits_frame",
+    "infer_frame",
     "record_label",
     "records_frame",
     "same_metadata",
@@ -141,6 +142,22 @@ def inferred_source(source: dict[str, Any] | None) -> str | None:
         return None
     said = " | ".join(f"{m.get('name') or m.get('role')}: {m.get('content')}" for m in source.get("messages", []))
     return f"{source.get('model')} · {said}"
+
+
+#: The infer workload's columns (BenchResult.infer rows) and their headers.
+INFER_COLUMNS = {
+    "system": "System", "adds": "Adds", "failed_adds": "Failed", "memories": "Memories", "wall_s": "Wall s",
+    "memories_per_s": "Memories/s", "p50_s": "p50 s/add", "p95_s": "p95 s/add",
+    "llm_calls_per_add": "LLM calls/add", "tokens_in_per_add": "Tokens in/add", "tokens_out_per_add": "Tokens out/add",
+}
+
+
+def infer_frame(infer: dict[str, Any] | None) -> pd.DataFrame:
+    """A phase run's infer workload (``BenchResult.infer``), one row per system; empty without one."""
+    rows = [{k: r.get(k) for k in INFER_COLUMNS} | {"system": r["system"] if r["system"] == "agentmem"
+                                                    else f"Mem0 {r.get('version', '')}".strip()}
+            for r in (infer or {}).get("rows", [])]
+    return pd.DataFrame(rows, columns=list(INFER_COLUMNS)).rename(columns=INFER_COLUMNS)
 
 
 def count_frames(stats: dict[str, Any]) -> dict[str, pd.DataFrame]:

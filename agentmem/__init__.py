@@ -13,6 +13,7 @@ from .config import DEFAULT_MODEL, MemoryConfig
 from .errors import (
     AgentMemError,
     ClosedError,
+    ConflictError,
     ConsistencyError,
     DatasetError,
     EmbeddingError,
@@ -49,6 +50,7 @@ __all__ = [
     "AsyncMemory",
     "CallTiming",
     "ClosedError",
+    "ConflictError",
     "ConsistencyError",
     "CoreBlock",
     "CoreBlocks",

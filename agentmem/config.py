@@ -224,6 +224,12 @@ class MemoryConfig:
             cause; ``"store"``: the messages are stored as they are instead.
         llm_max_tokens: the most tokens one answer may have.
         llm_related: how many of the scope's most related memories the model is shown.
+        llm_events: the decisions the model may make, any of ``"ADD"``, ``"UPDATE"``,
+            ``"DELETE"`` and ``"NOOP"`` (a list is taken and kept as a tuple). The answer's
+            schema allows only these (and only the ids they can name), and an answer with
+            another one is refused as ``schema``: ``("ADD", "NOOP")`` only ever adds facts,
+            ``("ADD", "UPDATE", "NOOP")`` never deletes. With no ADD and no related
+            memory there is nothing to decide, and no request is made.
     """
 
     data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR
@@ -287,6 +293,7 @@ class MemoryConfig:
     llm_fallback: Literal["error", "store"] = "error"
     llm_max_tokens: int = 256
     llm_related: int = 10
+    llm_events: tuple[Literal["ADD", "UPDATE", "DELETE", "NOOP"], ...] = ("ADD", "UPDATE", "DELETE", "NOOP")
 
     def __post_init__(self) -> None:
         for name in (

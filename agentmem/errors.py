@@ -16,7 +16,8 @@ the storage boundary, so callers never need to import those libraries to catch t
     └── StorageError                            an engine failed
         ├── RecordStoreError                    libSQL
         ├── VectorStoreError                    LanceDB
-        └── ConsistencyError                    the two stores disagree after a failed undo
+        ├── ConsistencyError                    the two stores disagree after a failed undo
+        └── ConflictError                       add(infer=True): another writer kept changing its memories
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "RecordStoreError",
     "VectorStoreError",
     "ConsistencyError",
+    "ConflictError",
 ]
 
 
@@ -126,3 +128,20 @@ class ConsistencyError(StorageError):
 
     ``Memory.verify()`` reports the difference and ``Memory.repair()`` mends it.
     """
+
+
+class ConflictError(StorageError):
+    """``add(messages, infer=True)`` decided on memories another writer changed first.
+
+    Each try read the related memories again and asked the model again; another writer (a
+    second Memory or process on the same store) changed or deleted a memory the model was
+    shown, or stored a text this call was adding, before each try could commit. Nothing
+    of the call was stored. ``attempts`` is how many tries were made; ``memory_ids`` the
+    memories the last one found changed (where its transaction found the change: every
+    memory it would have updated or deleted; empty for a text another writer stored).
+    """
+
+    def __init__(self, message: str, *, memory_ids: tuple[str, ...] = (), attempts: int = 1) -> None:
+        self.memory_ids = memory_ids
+        self.attempts = attempts
+        super().__init__(message)

@@ -1,26 +1,37 @@
 """``add(messages, infer=True)``: facts extracted from a conversation and kept current by an LLM.
 
 One call per ``add``: the model gets the new messages and the scope's most related
-memories under temporary integer ids (1, 2, ...), and answers one JSON object (the
-schema below, sent as ``response_format``, validated either way)::
+memories (as the records store holds them) under temporary integer ids (1, 2, ...), and
+answers one JSON object (``SCHEMA``, narrowed per call by ``response_schema`` to the
+decisions ``llm_events`` allows and the ids they can name, sent as ``response_format``,
+validated either way)::
 
     {"facts": [{"text": "Lives in Berlin", "event": "UPDATE", "id": 2}, ...]}
 
 Each fact is ``ADD`` (a new memory; its id is ignored), ``UPDATE`` (memory ``id`` now
 reads ``text``), ``DELETE`` (memory ``id`` is no longer true) or ``NOOP`` (already known
-as memory ``id``). An id that was not shown is refused as ``unknown_id``. Checks the
-model cannot be trusted with are made here: an UPDATE to the same text, an ADD of a text
-the scope holds and a DELETE of a memory whose text one of the facts repeats are NOOPs;
-a second decision on one memory is a NOOP.
+as memory ``id``). An id that was not shown is refused as ``unknown_id``, a decision
+``llm_events`` does not allow as ``schema``. Checks the model cannot be trusted with are
+made here: an UPDATE to the same text, an ADD of a text the scope holds and a DELETE of a
+memory whose text another fact of the call repeats are NOOPs; a second decision on one
+memory is a NOOP.
 
 All decisions of a call are applied together: the vectors of the new and changed memories
 (embedded in one batch), then the records, their history events and the call's source in
 one libSQL transaction, then the deleted vectors; a failure undoes what went before, so
-nothing is half-applied. Each history event's ``actor`` is ``llm:<call id>`` and
-``Memory.history`` gives it a ``source``: the model and the messages. Bad output (malformed
-or truncated JSON, an empty answer, an unknown id, a refusal) and transport failures
-(timeout, 5xx) are retried ``llm_max_retries`` times; then LLMError names the cause, or,
-with ``llm_fallback="store"``, the messages are stored as they are.
+nothing is half-applied. The transaction itself checks that each memory an UPDATE or
+DELETE names still has the text the model was shown (a guard row that its CHECK
+constraint refuses, so it works the same on a local file and on sqld): another Memory or
+process on the same store may have changed it meanwhile. Such a conflict, or another
+writer storing a text this call adds (the unique hash index), undoes the call's vectors
+and runs the whole call again (related memories read again, the model asked again), up
+to ``CONFLICT_RERUNS`` times; then ConflictError. Each history event's ``actor`` is
+``llm:<call id>`` and ``Memory.history`` gives it a ``source``: the model and the
+messages. Bad output (malformed or truncated JSON, an empty answer, an unknown id, a
+refusal) and transport failures (timeout, 5xx) are retried ``llm_max_retries`` times;
+then LLMError names the cause, or, with ``llm_fallback="store"``, the messages are
+stored as they are. With ``llm_events`` allowing no ADD and no memory to show, there is
+nothing to decide: no request is made.
 """
 
 from __future__ import annotations
@@ -35,8 +46,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import validation as v
-from .errors import LLMError, LLMOutputError, RecordStoreError
-from .llm import LLMClient, LLMReply, is_retryable
+from .errors import ConflictError, LLMError, LLMOutputError, RecordStoreError
+from .llm import EVENTS, LLMClient, LLMReply, is_retryable
 from .models import HistoryEvent, MemoryRecord, SearchHit
 from .storage.base import NewMemory
 from .storage.filters import format_ts
@@ -47,12 +58,15 @@ from .storage.sql import in_list, multi_insert
 if TYPE_CHECKING:
     from .orchestrator import Orchestrator
 
-__all__ = ["SCHEMA", "Decision", "InferResult", "Inferrer", "annotate", "parse_reply", "prompt", "run_inferred"]
+__all__ = ["CONFLICT_RERUNS", "SCHEMA", "Decision", "InferResult", "Inferrer", "annotate", "parse_reply", "prompt",
+           "response_schema", "run_inferred"]
 
-EVENTS = ("ADD", "UPDATE", "DELETE", "NOOP")
+#: How many times a call whose decisions met another writer's changes is run again.
+CONFLICT_RERUNS = 2
 
-#: The answer's shape. Short keys and a bound on facts and text keep a grammar-constrained
-#: answer short: on a CPU server every token of it costs.
+#: The answer's shape (every decision kind, any id; see ``response_schema``). Short keys
+#: and a bound on facts and text keep a grammar-constrained answer short: on a CPU server
+#: every token of it costs.
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -75,13 +89,41 @@ SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-SYSTEM = """You keep a memory of short facts about a user. Read the new messages and write each fact \
-worth remembering as one short sentence. Known memories are numbered. For each fact choose:
-ADD: a new fact (id 0).
-UPDATE: the fact changes known memory number id (text is its new version).
-DELETE: the fact says known memory number id is no longer true.
-NOOP: known memory number id already says it.
-Answer JSON only, like {"facts":[{"text":"Lives in Paris","event":"ADD","id":0}]}. Nothing to remember: {"facts":[]}."""
+_CHOICES = {
+    "ADD": "ADD: a new fact (id 0).",
+    "UPDATE": "UPDATE: the fact changes known memory number id (text is its new version).",
+    "DELETE": "DELETE: the fact says known memory number id is no longer true.",
+    "NOOP": "NOOP: known memory number id already says it.",
+}
+
+
+def system_prompt(events: Sequence[str] = EVENTS) -> str:
+    """The instructions, listing only the decisions ``events`` allows."""
+    first = "ADD" if "ADD" in events else next(e for e in EVENTS if e in events)
+    example = json.dumps({"facts": [{"text": "Lives in Paris", "event": first, "id": 0 if first == "ADD" else 1}]},
+                         separators=(",", ":"))
+    choices = "\n".join(_CHOICES[e] for e in EVENTS if e in events)
+    return ("You keep a memory of short facts about a user. Read the new messages and write each fact worth "
+            "remembering as one short sentence. Known memories are numbered. For each fact choose:\n"
+            f"{choices}\nAnswer JSON only, like {example}. Nothing to remember: {{\"facts\":[]}}.")
+
+
+SYSTEM = system_prompt()
+
+
+def ids_allowed(events: Sequence[str], known: int) -> list[int]:
+    """The temporary ids an answer may name: 0 (a new fact) where ADD is allowed, then 1..known."""
+    return ([0] if "ADD" in events else []) + list(range(1, known + 1))
+
+
+def response_schema(events: Sequence[str] = EVENTS, known: int = 0) -> dict[str, Any]:
+    """SCHEMA narrowed to one call: only the decisions ``events`` allows and the ids that
+    may be named, so a server that honours the schema cannot invent an id."""
+    item = json.loads(json.dumps(SCHEMA["properties"]["facts"]["items"]))
+    item["properties"]["event"] = {"enum": list(events)}
+    item["properties"]["id"] = {"type": "integer", "enum": ids_allowed(events, known)}
+    facts = {**SCHEMA["properties"]["facts"], "items": item}
+    return {**SCHEMA, "properties": {"facts": facts}}
 
 _REFUSAL = re.compile(r"^\s*(i'?m sorry|i am sorry|sorry,|i can(no|')t|i am unable|i'm unable|as an ai)", re.IGNORECASE)
 
@@ -111,11 +153,12 @@ class InferResult:
         return asdict(self)
 
 
-def prompt(said: Sequence[tuple[str, str, str | None]], related: Sequence[MemoryRecord | SearchHit]) -> list[dict[str, str]]:
+def prompt(said: Sequence[tuple[str, str, str | None]], related: Sequence[MemoryRecord | SearchHit],
+           events: Sequence[str] = EVENTS) -> list[dict[str, str]]:
     """The request's messages: the instructions, then the known memories and the new messages."""
     known = "\n".join(f"{i}. {m.content}" for i, m in enumerate(related, 1)) or "(none)"
     new = "\n".join(text if name else f"{role}: {text}" for role, text, name in said)  # a name is in the text
-    return [{"role": "system", "content": SYSTEM},
+    return [{"role": "system", "content": SYSTEM if tuple(events) == EVENTS else system_prompt(events)},
             {"role": "user", "content": f"Known memories:\n{known}\n\nNew messages:\n{new}"}]
 
 
@@ -128,9 +171,10 @@ def _json_text(text: str) -> str:
     return t[start:] if start > 0 else t
 
 
-def parse_reply(reply: LLMReply, known: int) -> list[Decision]:
-    """Validate one answer against the schema and the ``known`` temporary ids (1..known);
-    raises LLMOutputError naming what was wrong."""
+def parse_reply(reply: LLMReply, known: int, events: Sequence[str] = EVENTS) -> list[Decision]:
+    """Validate one answer against the schema, the ``known`` temporary ids (1..known) and
+    the decisions ``events`` allows (``llm_events``); raises LLMOutputError naming what
+    was wrong."""
     if reply.refusal:
         raise LLMOutputError("refusal", f"the model refused: {reply.refusal[:200]}")
     if reply.finish_reason == "content_filter":
@@ -157,6 +201,9 @@ def parse_reply(reply: LLMReply, known: int) -> list[Decision]:
         event = event.upper() if isinstance(event, str) else event
         if event not in EVENTS:
             raise LLMOutputError("schema", f"facts[{i}].event is {event!r}, not one of {', '.join(EVENTS)}")
+        if event not in events:
+            raise LLMOutputError("schema", f"facts[{i}].event is {event}, which llm_events does not allow "
+                                 f"(allowed: {', '.join(events)})")
         ref = f.get("id", 0)
         if isinstance(ref, str) and ref.strip().isdigit():
             ref = int(ref)
@@ -172,6 +219,9 @@ def parse_reply(reply: LLMReply, known: int) -> list[Decision]:
             # 0 is the prompt's "no memory": an UPDATE of nothing is a new fact, a DELETE or
             # NOOP of nothing does nothing; any other id that was not shown is refused
             if event == "UPDATE":
+                if "ADD" not in events:
+                    raise LLMOutputError("unknown_id", f"facts[{i}] (UPDATE) names memory 0, and llm_events "
+                                         f"allows no new fact (allowed: {', '.join(events)})")
                 event = "ADD"
             elif not body:
                 continue
@@ -197,10 +247,15 @@ class Inferrer:
         self.orch = orch
         self.config = orch.config
         self.client = LLMClient(orch.config)
-        #: the answer's JSON schema, sent as response_format (SCHEMA unless a caller narrows it)
-        self.schema: dict[str, Any] = SCHEMA
-        self._apply_lock = asyncio.Lock()  # one call's decisions at a time: each sees the last one's result
-        self._table_ready = False
+        self.events: tuple[str, ...] = tuple(orch.config.llm_events)
+        # one call's decisions at a time: each reads what the last one wrote, and a call whose
+        # model was shown a memory the last one changed is run again (ConflictError)
+        self._apply_lock = asyncio.Lock()
+        self._tables_ready = False
+
+    def can_decide(self, known: int) -> bool:
+        """Whether an answer could make any decision with ``known`` memories shown."""
+        return bool(ids_allowed(self.events, known))
 
     async def close(self) -> None:
         await self.client.close()
@@ -208,13 +263,14 @@ class Inferrer:
     async def ask(self, messages: list[dict[str, str]], known: int) -> tuple[list[Decision], list[LLMReply]]:
         """One extraction, retried on bad output or a failed request; LLMError after the last try."""
         replies: list[LLMReply] = []
+        schema = response_schema(self.events, known)
         tries = self.config.llm_max_retries + 1
         for attempt in range(1, tries + 1):
             try:
                 # a retry samples (temperature > 0): the same greedy answer would fail the same way
-                reply = await self.client.chat(messages, self.schema, name="facts", temperature=0.0 if attempt == 1 else 0.7)
+                reply = await self.client.chat(messages, schema, name="facts", temperature=0.0 if attempt == 1 else 0.7)
                 replies.append(reply)
-                return parse_reply(reply, known), replies
+                return parse_reply(reply, known, self.events), replies
             except LLMError as exc:
                 exc.attempts = attempt
                 if attempt == tries or not is_retryable(exc):
@@ -224,8 +280,9 @@ class Inferrer:
                 await asyncio.sleep(min(2.0, 0.25 * 2 ** (attempt - 1)))
         raise AssertionError("unreachable")
 
-    async def related(self, said: Sequence[tuple[str, str, str | None]], scope: Mapping[str, str | None]) -> list[SearchHit]:
-        """The scope's memories most related to the messages (those without a role: stored facts)."""
+    async def related(self, said: Sequence[tuple[str, str, str | None]], scope: Mapping[str, str | None]) -> list[MemoryRecord]:
+        """The scope's memories most related to the messages, best first, as the records
+        store holds them now (the vector side may lag another writer's change)."""
         n = self.config.llm_related
         if n == 0:
             return []
@@ -234,12 +291,13 @@ class Inferrer:
         query = " ".join(text for _, text, _ in said)[-2000:]
         conds = parse_filters(None, **scope)
         hits = await self.orch.search(v.query(query), conds, limit=n, mode=self.config.search_mode, threshold=None)
-        return hits
+        found = {m.id: m for m in await self.orch.get_many([h.id for h in hits])} if hits else {}
+        return [found[h.id] for h in hits if h.id in found]
 
     async def apply(
         self,
         decisions: Sequence[Decision],
-        related: Sequence[SearchHit],
+        related: Sequence[MemoryRecord | SearchHit],
         scope: Mapping[str, str | None],
         *,
         memory_type: str,
@@ -247,7 +305,11 @@ class Inferrer:
         source: dict[str, Any],
         clock: Any,
     ) -> list[InferResult]:
-        """Apply one call's decisions together (module docstring); returns one result per decision."""
+        """Apply one call's decisions together (module docstring); returns one result per decision.
+
+        ConflictError (nothing applied) when a memory an UPDATE or DELETE names no longer
+        has the text in ``related`` (what the model was shown), or another writer stored a
+        text this call adds before its transaction committed."""
         from .orchestrator import new_memories, now, uuid7
 
         orch = self.orch
@@ -266,7 +328,14 @@ class Inferrer:
                 shown = await orch.get_many([h.id for h in related])
             by_id = {m.id: m for m in shown}
             refs = {i: by_id.get(h.id) for i, h in enumerate(related, 1)}
-            texts = {d.text for d in decisions if d.text}
+            stale = sorted({related[d.ref - 1].id for d in decisions
+                            if d.event in ("UPDATE", "DELETE") and 1 <= d.ref <= len(related)
+                            and (refs[d.ref] is None or refs[d.ref].hash != _shown_hash(related[d.ref - 1]))})
+            if stale:
+                raise ConflictError(f"infer: memories {', '.join(stale)} changed after the model was shown them",
+                                    memory_ids=tuple(stale))
+            # the texts the call keeps or writes: a DELETE's own text only names what it removes
+            texts = {d.text for d in decisions if d.text and d.event != "DELETE"}
             results: list[InferResult | None] = [None] * len(decisions)
             touched: set[str] = set()
             adds: list[tuple[int, str]] = []
@@ -344,7 +413,15 @@ class Inferrer:
         try:
             with clock.stage("records"):
                 await orch.records.pool.write([("records", self._statements(plan, actor, source))])
-            self._table_ready = self._table_ready or self.config.write_history
+            self._tables_ready = True
+        except RecordStoreError as exc:
+            conflict = _conflict(exc, plan)
+            if conflict is None:
+                await self._undo_vectors(plan, exc)
+                raise
+            # another writer committed first: the vectors go back to what the records hold now
+            await self._undo_vectors(plan, exc, current=True)
+            raise conflict from exc
         except BaseException as exc:
             await self._undo_vectors(plan, exc)
             raise
@@ -362,15 +439,24 @@ class Inferrer:
                 await self._undo_vectors(plan, exc)
                 raise
 
-    async def _undo_vectors(self, plan: _Plan, exc: BaseException) -> None:
+    async def _undo_vectors(self, plan: _Plan, exc: BaseException, *, current: bool = False) -> None:
+        """Put the vectors this call wrote back: the updated ones to the text they had, or,
+        with ``current``, to the text the records store holds now (another writer's)."""
         orch = self.orch
         try:
             if plan.adds:
                 await orch.vectors.delete_ids([m.id for _, m in plan.adds])
             if plan.updates:
                 olds = [old for _, old, _ in plan.updates]
-                vecs = await orch.embed([o.content for o in olds])
-                await orch.vectors.upsert([NewMemory.from_record(o) for o in olds], vecs)
+                if current:
+                    now_held = await orch.get_many([o.id for o in olds])
+                    gone = sorted({o.id for o in olds} - {m.id for m in now_held})
+                    if gone:
+                        await orch.vectors.delete_ids(gone)
+                    olds = now_held
+                if olds:
+                    vecs = await orch.embed([o.content for o in olds])
+                    await orch.vectors.upsert([NewMemory.from_record(o) for o in olds], vecs)
         except Exception as undo_exc:
             from .errors import ConsistencyError
 
@@ -379,8 +465,13 @@ class Inferrer:
     def _statements(self, plan: _Plan, actor: str, source: dict[str, Any]) -> list[Any]:
         history = self.config.write_history
         stmts: list[Any] = []
-        if history and not self._table_ready:
-            stmts.append((_TABLE, []))
+        if not self._tables_ready:
+            stmts += [(_GUARD_TABLE, [])] + ([(_TABLE, [])] if history else [])
+        targets = {old.id: old.hash for _, old, _ in plan.updates} | {old.id: old.hash for _, old in plan.deletes}
+        if targets:
+            # first, before anything changes: a memory whose hash is no longer the one shown
+            # inserts a guard row, which the CHECK refuses, so the whole transaction fails
+            stmts.append((_GUARD, [json.dumps(targets)]))
         if plan.adds:
             rows = [_memory_row(m) for _, m in plan.adds]
             stmts += multi_insert("memories", MEMORY_COLUMNS, rows)
@@ -438,33 +529,47 @@ async def run_inferred(
     metadata: tuple[dict[str, Any], str],
     store: Callable[[str], Awaitable[list[InferResult]]],
 ) -> list[InferResult]:
-    """One ``add(messages, infer=True)``: related memories, one extraction, its decisions applied."""
+    """One ``add(messages, infer=True)``: related memories, one extraction, its decisions
+    applied; all of it again when another writer changed what the model was shown."""
     from .orchestrator import now
 
     orch = inferrer.orch
-    related = await inferrer.related(said, scope)
-    request = prompt(said, related)
-    with orch.clock("add_infer", len(said)) as clock:
-        replies: list[LLMReply] = []
-        try:
-            with clock.stage("llm"):
-                decisions, replies = await inferrer.ask(request, len(related))
-        except LLMError as exc:
-            if inferrer.config.llm_fallback != "store":
-                raise
-            failed = exc
-        else:
-            failed = None
-        finally:
-            tin = [r.prompt_tokens for r in replies if r.prompt_tokens is not None]
-            tout = [r.completion_tokens for r in replies if r.completion_tokens is not None]
-            if tin or tout:
-                clock.llm_tokens = (sum(tin), sum(tout))
-        if failed is None:
-            source = {"model": replies[-1].model, "messages": stored_messages(said), "when": now()}
-            return await inferrer.apply(decisions, related, scope, memory_type=memory_type, metadata=metadata,
-                                        source=source, clock=clock)
-    return await store(failed.cause)
+    tries = CONFLICT_RERUNS + 1
+    for attempt in range(1, tries + 1):
+        related = await inferrer.related(said, scope)
+        if not inferrer.can_decide(len(related)):
+            return []  # llm_events allows no new fact and nothing was shown to decide on
+        request = prompt(said, related, inferrer.events)
+        with orch.clock("add_infer", len(said)) as clock:
+            replies: list[LLMReply] = []
+            try:
+                with clock.stage("llm"):
+                    decisions, replies = await inferrer.ask(request, len(related))
+            except LLMError as exc:
+                if inferrer.config.llm_fallback != "store":
+                    raise
+                failed = exc
+            else:
+                failed = None
+            finally:
+                tin = [r.prompt_tokens for r in replies if r.prompt_tokens is not None]
+                tout = [r.completion_tokens for r in replies if r.completion_tokens is not None]
+                if tin or tout:
+                    clock.llm_tokens = (sum(tin), sum(tout))
+            if failed is None:
+                source = {"model": replies[-1].model, "messages": stored_messages(said), "when": now()}
+                try:
+                    return await inferrer.apply(decisions, related, scope, memory_type=memory_type,
+                                                metadata=metadata, source=source, clock=clock)
+                except ConflictError as exc:
+                    if attempt == tries:
+                        exc.attempts = attempt
+                        exc.args = (f"{exc.args[0]}; the call was tried {attempt} times and another writer "
+                                    f"changed its memories each time"),
+                        raise
+                    continue
+        return await store(failed.cause)
+    raise AssertionError("unreachable")
 
 
 _TABLE = """CREATE TABLE IF NOT EXISTS inferences (
@@ -473,6 +578,37 @@ _TABLE = """CREATE TABLE IF NOT EXISTS inferences (
     messages TEXT NOT NULL,
     created_at TEXT NOT NULL
 )"""
+
+
+#: Never holds a row: the CHECK refuses every one, so a guard INSERT that selects a row
+#: (a stale target) fails its transaction, naming the constraint.
+_GUARD_TABLE = """CREATE TABLE IF NOT EXISTS infer_guard (
+    memory_id TEXT,
+    CONSTRAINT infer_target_changed CHECK (memory_id IS NULL)
+)"""
+
+#: The bound JSON object maps each target's id to the hash the model was shown.
+_GUARD = ("INSERT INTO infer_guard (memory_id) SELECT j.key FROM json_each(?) AS j "
+          "WHERE (SELECT m.hash FROM memories AS m WHERE m.id = j.key) IS NOT j.value")
+
+
+def _shown_hash(m: MemoryRecord | SearchHit) -> str:
+    """The hash of a memory as the model was shown it."""
+    if isinstance(m, MemoryRecord):
+        return m.hash
+    return v.content_hash(m.content, m.user_id, m.agent_id, m.run_id)
+
+
+def _conflict(exc: RecordStoreError, plan: _Plan) -> ConflictError | None:
+    """The ConflictError a failed transaction means, or None when it failed for another reason."""
+    text = str(exc)
+    if "infer_target_changed" in text:
+        ids = tuple(sorted({old.id for _, old, _ in plan.updates} | {old.id for _, old in plan.deletes}))
+        return ConflictError("infer: a memory this call updates or deletes was changed by another writer "
+                             "before the call committed", memory_ids=ids)
+    if "UNIQUE constraint failed: memories.hash" in text:
+        return ConflictError("infer: another writer stored a text this call writes before the call committed")
+    return None
 
 
 def _memory_row(m: NewMemory) -> tuple[Any, ...]:

@@ -22,11 +22,13 @@ from typing import Any
 
 from .errors import InvalidInputError, LLMError, LLMOutputError, LLMUnavailableError
 
-__all__ = ["API_KEY_ENV", "FALLBACKS", "LLMClient", "LLMReply", "check_settings"]
+__all__ = ["API_KEY_ENV", "EVENTS", "FALLBACKS", "LLMClient", "LLMReply", "check_settings"]
 
 #: The environment variable holding the endpoint's API key (none needed for a local server).
 API_KEY_ENV = "AGENTMEM_LLM_API_KEY"
 FALLBACKS = ("error", "store")
+#: The decisions an answer can make (``llm_events`` picks among them).
+EVENTS = ("ADD", "UPDATE", "DELETE", "NOOP")
 #: response_format levels, tried in this order until the server takes one.
 _FORMATS = ("json_schema", "json_object", "none")
 
@@ -47,6 +49,18 @@ def check_settings(config: Any) -> None:
             raise InvalidInputError(name, f"must be an integer of at least {low}, got {x!r}")
     if config.llm_fallback not in FALLBACKS:
         raise InvalidInputError("llm_fallback", f"must be one of {', '.join(FALLBACKS)}, got {config.llm_fallback!r}")
+    events = config.llm_events
+    if isinstance(events, str) or not isinstance(events, (tuple, list)):
+        raise InvalidInputError("llm_events", f"must be a tuple of decision kinds from {', '.join(EVENTS)}, got {events!r}")
+    if not events:
+        raise InvalidInputError("llm_events", f"must name at least one of {', '.join(EVENTS)}")
+    for e in events:
+        if not isinstance(e, str) or e not in EVENTS:
+            raise InvalidInputError("llm_events", f"{e!r} is not one of {', '.join(EVENTS)}")
+    if len(set(events)) != len(events):
+        raise InvalidInputError("llm_events", f"names a decision kind twice: {events!r}")
+    # kept as a tuple: the config stays hashable and no caller's list can change it later
+    object.__setattr__(config, "llm_events", tuple(events))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """add(messages, infer=True): against a deliberately broken endpoint (every kind of bad output,
-retried, then a typed error or llm_fallback="store", nothing half-applied) and against a real
-llama.cpp server (SmolLM2-135M-Instruct, tests/llm_server.py): extraction and each decision
-kind, with verify() and the history checked after each."""
+retried, then a typed error or llm_fallback="store", nothing half-applied; llm_events; another
+writer on the same store changing what the model was shown) and against a real llama.cpp server
+(SmolLM2-135M-Instruct, tests/llm_server.py): extraction and each decision kind, with verify()
+and the history checked after each."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from llm_server import MODEL_NAME, llm_server
 
 from agentmem import (
     AsyncMemory,
+    ConflictError,
     InferResult,
     InvalidInputError,
     LLMError,
@@ -27,7 +29,6 @@ from agentmem import (
     Memory,
 )
 from agentmem.config import MemoryConfig
-from agentmem.infer import SCHEMA
 
 USER = "u1"
 CHAT = [{"role": "user", "content": "I moved from Paris to Berlin last month."},
@@ -44,6 +45,8 @@ class Script:
         self.answers = list(answers)
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        #: run with the request's number (1, 2, ...) before it is answered: another writer's turn
+        self.on_request: Callable[[int], None] | None = None
 
     def next(self) -> dict[str, Any]:
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
@@ -73,6 +76,8 @@ def broken() -> Iterator[tuple[str, Script]]:
             n = int(self.headers.get("content-length", 0))
             script.requests.append(json.loads(self.rfile.read(n)))
             script.headers.append(dict(self.headers))
+            if script.on_request is not None:
+                script.on_request(len(script.requests))
             answer = script.next()
             if answer["delay"]:
                 time.sleep(answer["delay"])
@@ -101,12 +106,15 @@ def broken() -> Iterator[tuple[str, Script]]:
         server.server_close()
 
 
+def broken_config(tmp_path: Path, url: str, **kw: Any) -> MemoryConfig:
+    return MemoryConfig(data_dir=tmp_path / "store", llm_base_url=url, llm_model="broken-model",
+                        **{"llm_timeout_s": 1.0, "llm_max_retries": 2, **kw})
+
+
 @pytest.fixture
 def bmem(tmp_path: Path, broken: tuple[str, Script]) -> Iterator[tuple[Memory, Script]]:
     url, script = broken
-    cfg = MemoryConfig(data_dir=tmp_path / "store", llm_base_url=url, llm_model="broken-model",
-                       llm_timeout_s=1.0, llm_max_retries=2)
-    with Memory(cfg) as m:
+    with Memory(broken_config(tmp_path, url)) as m:
         yield m, script
 
 
@@ -224,6 +232,91 @@ def test_infer_settings_and_arguments_are_checked() -> None:
         assert err.value.field == field
 
 
+@pytest.mark.parametrize("value", [(), ("ADD", "ADD"), ("add",), ("ADD", "MERGE"), "ADD", None, ("ADD", 1)])
+def test_a_bad_llm_events_is_refused_naming_it(value: Any) -> None:
+    with pytest.raises(InvalidInputError) as err:
+        MemoryConfig(llm_events=value)
+    assert err.value.field == "llm_events" and "llm_events" in str(err.value)
+
+
+def test_llm_events_takes_a_list_and_keeps_a_tuple() -> None:
+    assert MemoryConfig().llm_events == ("ADD", "UPDATE", "DELETE", "NOOP")
+    cfg = MemoryConfig(llm_events=["ADD", "NOOP"])
+    assert cfg.llm_events == ("ADD", "NOOP")
+    hash(cfg)
+
+
+def _sent_schema(request: dict[str, Any]) -> dict[str, Any]:
+    return request["response_format"]["json_schema"]["schema"]["properties"]["facts"]["items"]["properties"]
+
+
+def test_the_schema_sent_allows_only_llm_events_and_the_ids_shown(tmp_path: Path, broken) -> None:
+    url, script = broken
+    with Memory(broken_config(tmp_path, url, llm_events=("ADD", "NOOP"))) as m:
+        m.add_batch(["Lives in Paris", "Works as a nurse"], user_id=USER)
+        script.answers = [reply(facts(("Lives in Berlin", "ADD", 0)))]
+        (r,) = m.add(CHAT, user_id=USER, infer=True)
+        assert r.event == "ADD" and r.memory == "Lives in Berlin"
+        sent = _sent_schema(script.requests[0])
+        assert sent["event"] == {"enum": ["ADD", "NOOP"]}
+        assert sent["id"]["enum"] == [0, 1, 2]
+        system = script.requests[0]["messages"][0]["content"]
+        assert "ADD:" in system and "NOOP:" in system and "UPDATE:" not in system and "DELETE:" not in system
+    with Memory(broken_config(tmp_path / "2", url, llm_events=("UPDATE", "DELETE"))) as m:
+        m.add("Lives in Paris", user_id=USER)
+        script.answers = [reply(facts())]
+        m.add(CHAT, user_id=USER, infer=True)
+        sent = _sent_schema(script.requests[1])
+        assert sent["event"] == {"enum": ["UPDATE", "DELETE"]} and sent["id"]["enum"] == [1]  # no 0: no new fact
+
+
+def test_the_default_schema_names_every_kind_and_no_unshown_id(bmem) -> None:
+    m, script = bmem
+    m.add("Lives in Paris", user_id=USER)
+    m.add(CHAT, user_id=USER, infer=True)
+    sent = _sent_schema(script.requests[0])
+    assert sent["event"] == {"enum": ["ADD", "UPDATE", "DELETE", "NOOP"]} and sent["id"]["enum"] == [0, 1]
+
+
+def test_no_request_when_llm_events_leaves_nothing_to_decide(tmp_path: Path, broken) -> None:
+    url, script = broken
+    with Memory(broken_config(tmp_path, url, llm_events=("UPDATE", "DELETE", "NOOP"))) as m:
+        assert list(m.add(CHAT, user_id=USER, infer=True)) == []  # no memory to decide on, no ADD allowed
+        assert script.requests == [] and m.count() == 0
+
+
+@pytest.mark.parametrize(("events", "answer"), [
+    (("ADD", "NOOP"), facts(("", "DELETE", 1))),
+    (("ADD", "NOOP"), facts(("Lives in Berlin", "UPDATE", 1))),
+    (("ADD", "UPDATE", "NOOP"), facts(("Lives in Berlin", "ADD", 0), ("", "DELETE", 1))),
+    (("UPDATE", "DELETE", "NOOP"), facts(("Lives in Berlin", "ADD", 0))),
+])
+def test_a_decision_outside_llm_events_is_refused_as_schema(tmp_path: Path, broken, events, answer) -> None:
+    url, script = broken  # a server that ignores the schema
+    with Memory(broken_config(tmp_path, url, llm_events=events)) as m:
+        kept = m.add("Lives in Paris", user_id=USER)
+        before = snapshot(m)
+        script.answers = [reply(answer)]
+        with pytest.raises(LLMOutputError) as err:
+            m.add(CHAT, user_id=USER, infer=True)
+        assert err.value.cause == "schema" and "llm_events" in str(err.value)
+        assert len(script.requests) == 3  # retried like any bad output
+        assert_untouched(m, before)
+        assert [e.event for e in m.history(kept.id)] == ["ADD"]
+
+
+def test_an_update_of_no_memory_is_refused_when_llm_events_has_no_add(tmp_path: Path, broken) -> None:
+    url, script = broken
+    with Memory(broken_config(tmp_path, url, llm_events=("UPDATE", "NOOP"))) as m:
+        m.add("Lives in Paris", user_id=USER)
+        before = snapshot(m)
+        script.answers = [reply(facts(("Lives in Berlin", "UPDATE", 0)))]  # elsewhere: a new fact
+        with pytest.raises(LLMOutputError) as err:
+            m.add(CHAT, user_id=USER, infer=True)
+        assert err.value.cause == "unknown_id" and "llm_events" in str(err.value)
+        assert_untouched(m, before)
+
+
 def test_infer_without_an_endpoint_or_with_a_string_is_refused(mem) -> None:
     with pytest.raises(InvalidInputError) as err:
         mem.add(CHAT, infer=True)
@@ -249,18 +342,6 @@ def real_config(tmp_path: Path, url: str, **kw: Any) -> MemoryConfig:
                         llm_timeout_s=300.0, llm_max_tokens=160, **kw)
 
 
-def narrowed(event: str, ref: int) -> dict[str, Any]:
-    """SCHEMA with the event (and the id) fixed: the server's grammar then makes the model
-    write that decision, so each kind's path runs on a real answer (a 135M model does not
-    choose among them reliably)."""
-    item = json.loads(json.dumps(SCHEMA["properties"]["facts"]["items"]))
-    item["properties"]["event"] = {"enum": [event]}
-    item["properties"]["id"] = {"enum": [ref]}
-    if event in ("DELETE", "NOOP"):
-        item["properties"]["text"] = {"enum": [""]}
-    return {**SCHEMA, "properties": {"facts": {"type": "array", "minItems": 1, "maxItems": 1, "items": item}}}
-
-
 @pytest.mark.slow
 def test_real_server_extracts_facts_and_records_their_source(tmp_path: Path, llm_url: str) -> None:
     with Memory(real_config(tmp_path, llm_url)) as m:
@@ -282,11 +363,14 @@ def test_real_server_extracts_facts_and_records_their_source(tmp_path: Path, llm
 @pytest.mark.slow
 @pytest.mark.parametrize("event", ["UPDATE", "DELETE", "NOOP"])
 def test_real_server_each_decision_kind(tmp_path: Path, llm_url: str, event: str) -> None:
-    with Memory(real_config(tmp_path, llm_url, llm_related=1)) as m:
+    # llm_events=(event,) with one memory shown: the schema the server constrains the answer
+    # to allows only that decision on memory 1, so each kind's path runs on a real answer (a
+    # 135M model does not choose among them reliably)
+    with Memory(real_config(tmp_path, llm_url, llm_related=1, llm_events=(event,))) as m:
         old = m.add("Lives in Paris", user_id=USER)
-        _inferrer(m).schema = narrowed(event, 1)
         before = m.get(old.id)
-        (r,) = m.add([{"role": "user", "content": "My new city is Berlin."}], user_id=USER, infer=True)
+        said = KIND_MESSAGES[event]
+        (r,) = m.add([{"role": "user", "content": said}], user_id=USER, infer=True)
         assert r.event == event and r.id == old.id
         after = m.get(old.id)
         events = m.history(old.id)
@@ -300,17 +384,29 @@ def test_real_server_each_decision_kind(tmp_path: Path, llm_url: str, event: str
         if event != "NOOP":
             last = events[-1]
             assert last.event == event and last.actor.startswith("llm:")
-            assert last.source["messages"][0]["content"] == "My new city is Berlin."
+            assert last.source["messages"][0]["content"] == said
         assert m.verify().ok
 
 
-def _inferrer(m: Memory) -> Any:
-    from agentmem.infer import Inferrer
+@pytest.mark.slow
+def test_real_server_add_only_keeps_every_memory(tmp_path: Path, llm_url: str) -> None:
+    with Memory(real_config(tmp_path, llm_url, llm_events=("ADD", "NOOP"))) as m:
+        old = m.add("Lives in Paris", user_id=USER)
+        out = m.add([{"role": "user", "content": "My new city is Berlin."}], user_id=USER, infer=True)
+        assert out and {r.event for r in out} <= {"ADD", "NOOP"}, out
+        assert m.get(old.id).content == "Lives in Paris"
+        assert [e.event for e in m.history(old.id)] == ["ADD"]
+        assert m.verify().ok
 
-    orch = m._run(m._async._ready())
-    if m._async._inferrer is None:
-        m._async._inferrer = Inferrer(orch)
-    return m._async._inferrer
+
+#: A message that states what each decision kind stands for. (Told "My new city is Berlin."
+#: under DELETE alone, the model deletes memory 1 and then names it four more times, which
+#: are NOOPs; "no longer" is the change a DELETE stands for.)
+KIND_MESSAGES = {
+    "UPDATE": "My new city is Berlin.",
+    "DELETE": "I no longer live in Paris.",
+    "NOOP": "I live in Paris.",
+}
 
 
 @pytest.mark.slow
@@ -408,3 +504,177 @@ def test_calls_without_infer_keep_their_timings(mem) -> None:
     for t in mem.timings():
         assert "llm" not in t.stages and t.llm_tokens is None
         assert not any(k.startswith("llm") for k in t.to_dict())
+
+
+# --- another writer on the same store ------------------------------------------------------------
+# Two Memory objects on one data_dir stand for two processes: each has its own apply lock, so
+# only the records store can tell one that the other changed what its model was shown.
+
+
+@pytest.fixture
+def writers(tmp_path: Path, broken) -> Iterator[tuple[Memory, Memory, Script]]:
+    url, script = broken
+    cfg = broken_config(tmp_path, url, llm_max_retries=0, llm_timeout_s=10.0)
+    with Memory(cfg) as a, Memory(cfg) as b:
+        yield a, b, script
+
+
+def caught_up(m: Memory) -> None:
+    """Move ``m``'s vector table to the latest version, holding the other writer's rows.
+
+    Keeps these tests about the records store: a LanceDB merge on a table version older than
+    another writer's add or update of the same row inserts a second row of that id (two
+    plain ``update`` calls from two writers do the same), which verify() reports."""
+    orch = m._run(m._async._ready())
+    m._run(orch.vectors.versions.check_now())
+
+
+def other_update(b: Memory, memory_id: str, text: str, seen_by: Memory | None = None) -> None:
+    """The other writer's update, its vector written too (write-behind would append it later),
+    and, with ``seen_by``, that Memory's vector table caught up with it."""
+    caught_up(b)
+    b.update(memory_id, content=text)
+    b.flush()
+    if seen_by is not None:
+        caught_up(seen_by)
+
+
+def flow(m: Memory, memory_id: str) -> list[tuple[str, str | None, str | None]]:
+    return [(e.event, e.old_content, e.new_content) for e in m.history(memory_id)]
+
+
+def before_vectors_are_written(m: Memory, other_writer: Callable[[int], None]) -> Callable[[], None]:
+    """Run ``other_writer(n)`` as ``m``'s n-th vector write of an inferred call starts: after
+    the call has read the records under its lock, before its transaction (the window only
+    the transaction's own check covers). Returns the undo."""
+    orch = m._run(m._async._ready())
+    real = orch.vectors.upsert
+    calls = []
+
+    async def upsert(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        other_writer(len(calls))
+        await orch.vectors.versions.check_now()  # see other_update
+        return await real(*args, **kwargs)
+
+    orch.vectors.upsert = upsert
+    return lambda: setattr(orch.vectors, "upsert", real)
+
+
+def test_a_memory_changed_while_the_model_answers_reruns_the_call(writers) -> None:
+    a, b, script = writers
+    paris = a.add("Lives in Paris", user_id=USER)
+    a.flush()
+    script.answers = [reply(facts(("Lives in Berlin", "UPDATE", 1)))]
+    script.on_request = lambda n: other_update(b, paris.id, "Lives in Rome", seen_by=a) if n == 1 else None
+    out = a.add(CHAT, user_id=USER, infer=True)
+    assert len(script.requests) == 2  # asked again, shown the other writer's text
+    assert "1. Lives in Paris" in script.requests[0]["messages"][1]["content"]
+    assert "1. Lives in Rome" in script.requests[1]["messages"][1]["content"]
+    assert [(r.event, r.id, r.previous, r.memory) for r in out] == [("UPDATE", paris.id, "Lives in Rome", "Lives in Berlin")]
+    # no event of the first try: its UPDATE was decided on "Lives in Paris"
+    assert flow(a, paris.id) == [("ADD", None, "Lives in Paris"), ("UPDATE", "Lives in Paris", "Lives in Rome"),
+                                 ("UPDATE", "Lives in Rome", "Lives in Berlin")]
+    b.flush()
+    assert a.verify().ok
+
+
+@pytest.mark.parametrize("event", ["UPDATE", "DELETE"])
+def test_the_transaction_refuses_a_target_changed_after_it_was_read(writers, event: str) -> None:
+    stale_target_is_refused(*writers, event)
+
+
+@pytest.mark.slow  # a real sqld
+@pytest.mark.parametrize("event", ["UPDATE", "DELETE", "ADD"])
+def test_the_transaction_refuses_another_writers_change_on_sqld(tmp_path: Path, broken, sqld_url: str, event: str) -> None:
+    url, script = broken
+    cfg = broken_config(tmp_path, url, llm_max_retries=0, llm_timeout_s=10.0, records_url=sqld_url)
+    with Memory(cfg) as a, Memory(cfg) as b:
+        if event == "ADD":
+            text_stored_first_is_a_noop(a, b, script)
+        else:
+            stale_target_is_refused(a, b, script, event)
+
+
+def stale_target_is_refused(a: Memory, b: Memory, script: Script, event: str) -> None:
+    paris = a.add("Lives in Paris", user_id=USER)
+    a.flush()
+    script.answers = [reply(facts(("Has a cat", "ADD", 0), ("Lives in Berlin", event, 1)))]
+    undo = before_vectors_are_written(a, lambda n: other_update(b, paris.id, "Lives in Rome") if n == 1 else None)
+    try:
+        out = a.add(CHAT, user_id=USER, infer=True)
+    finally:
+        undo()
+    assert len(script.requests) == 2
+    assert [(r.event, r.previous) for r in out] == [("ADD", None), (event, "Lives in Rome")]
+    expected = [("ADD", None, "Lives in Paris"), ("UPDATE", "Lives in Paris", "Lives in Rome")]
+    expected.append(("UPDATE", "Lives in Rome", "Lives in Berlin") if event == "UPDATE" else ("DELETE", "Lives in Rome", None))
+    assert flow(a, paris.id) == expected
+    # one ADD of "Has a cat" in the whole store: the refused try's was rolled back with the rest
+    (cat,) = [r for r in a.get_all(user_id=USER) if r.content == "Has a cat"]
+    assert [e.event for e in a.history(cat.id)] == ["ADD"]
+    assert a.stats()["history_events"] == len(expected) + 1
+    b.flush()
+    assert a.verify().ok
+    if event == "UPDATE":  # its vector is the text the records hold, not the refused try's undo
+        assert a.search("Lives in Berlin", user_id=USER, mode="vector", limit=1)[0].id == paris.id
+
+
+def test_a_text_another_writer_stored_first_is_a_noop_on_the_rerun(writers) -> None:
+    text_stored_first_is_a_noop(*writers)
+
+
+def text_stored_first_is_a_noop(a: Memory, b: Memory, script: Script) -> None:
+    script.answers = [reply(facts(("Has a cat", "ADD", 0)))]
+    theirs = []
+    undo = before_vectors_are_written(a, lambda n: theirs.append(b.add("Has a cat", user_id=USER)) if n == 1 else None)
+    try:
+        out = a.add(CHAT, user_id=USER, infer=True)  # the first try meets the unique hash index
+    finally:
+        undo()
+    assert len(script.requests) == 2
+    assert [(r.event, r.id, r.reason) for r in out] == [("NOOP", theirs[0].id, "already stored")]
+    assert [r.id for r in a.get_all(user_id=USER)] == [theirs[0].id]
+    assert [(e.event, e.actor) for e in a.history(theirs[0].id)] == [("ADD", None)]
+    b.flush()
+    assert a.verify().ok
+
+
+def test_a_call_that_keeps_meeting_changes_stops_with_a_conflict_error(writers) -> None:
+    a, b, script = writers
+    paris = a.add("Lives in Paris", user_id=USER)
+    a.flush()
+    script.answers = [reply(facts(("Lives in Berlin", "UPDATE", 1)))]
+    script.on_request = lambda n: other_update(b, paris.id, f"Lives in Rome, move {n}")
+    with pytest.raises(ConflictError) as err:
+        a.add(CHAT, user_id=USER, infer=True)
+    assert err.value.attempts == 3 == len(script.requests)
+    assert err.value.memory_ids == (paris.id,) and "3 times" in str(err.value)
+    assert [e.new_content for e in a.history(paris.id)] == ["Lives in Paris"] + [f"Lives in Rome, move {n}" for n in (1, 2, 3)]
+    assert a.get(paris.id).content == "Lives in Rome, move 3"
+    b.flush()
+    assert a.verify().ok
+
+
+def test_apply_refuses_decisions_on_a_stale_view(writers) -> None:
+    from datetime import UTC, datetime
+
+    from agentmem import validation as v
+    from agentmem.infer import Decision, Inferrer
+
+    a, b, _ = writers
+    paris = a.add("Lives in Paris", user_id=USER)
+    orch = a._run(a._async._ready())
+    inferrer = Inferrer(orch)
+    shown = a._run(inferrer.related([("user", "Where do I live? Paris.", None)], {"user_id": USER, "agent_id": None,
+                                                                                   "run_id": None}))
+    assert [m.content for m in shown] == ["Lives in Paris"]
+    other_update(b, paris.id, "Lives in Rome")
+    with orch.clock("add_infer", 1) as clock, pytest.raises(ConflictError) as err:
+        a._run(inferrer.apply([Decision("DELETE", "", 1)], shown, {"user_id": USER, "agent_id": None, "run_id": None},
+                              memory_type="semantic", metadata=v.encoded_metadata(None),
+                              source={"model": "m", "messages": [], "when": datetime.now(UTC)}, clock=clock))
+    a._run(inferrer.close())
+    assert err.value.memory_ids == (paris.id,)
+    assert a.get(paris.id).content == "Lives in Rome"
+    assert [e.event for e in a.history(paris.id)] == ["ADD", "UPDATE"]

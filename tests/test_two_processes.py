@@ -59,3 +59,21 @@ def test_same_text_added_by_two_processes_at_once_gets_one_id(tmp_path: Path) ->
         assert mem.count(user_id="u") == ROUNDS * (2 * (BATCH - 1) + 1)
         report = mem.verify()
         assert report.ok, report
+
+
+def test_an_update_after_another_writers_update_of_the_same_memory_replaces_its_vector(tmp_path: Path) -> None:
+    from standin import HashEmbedder
+
+    cfg = MemoryConfig(data_dir=tmp_path / "s")
+    with Memory(cfg, embedder=HashEmbedder()) as a, Memory(cfg, embedder=HashEmbedder()) as b:
+        r = a.add("Lives in Paris", user_id="u")
+        a.flush()
+        b.update(r.id, content="Lives in Berlin")
+        b.flush()
+        a.update(r.id, content="Lives in Rome")  # a's table view is still at its own add
+        a.flush()
+        for mem in (a, b):
+            report = mem.verify()
+            assert report.ok, report  # the vector row is Rome's, not Berlin's left in place
+        (hit,) = a.search("Lives in Rome", user_id="u", mode="vector", limit=1)
+        assert hit.id == r.id and hit.content == "Lives in Rome"

@@ -209,6 +209,9 @@ class VectorStore:
             return
         await self.flush()
         data = to_arrow(items, vectors, self.dim)
+        # Merged on the latest version: on an older one, another process's replacement of the
+        # same row is not seen and the merge leaves that process's row in place of this one.
+        await self.versions.check_now()
         self.scopes.drop_all()
         try:
             async with self.versions.lock:

@@ -24,19 +24,19 @@ from __future__ import annotations
 
 __all__ = [
     "AgentMemError",
-    "InvalidInputError",
-    "NotFoundError",
     "ClosedError",
-    "EmbeddingError",
-    "DatasetError",
-    "LLMError",
-    "LLMUnavailableError",
-    "LLMOutputError",
-    "StorageError",
-    "RecordStoreError",
-    "VectorStoreError",
-    "ConsistencyError",
     "ConflictError",
+    "ConsistencyError",
+    "DatasetError",
+    "EmbeddingError",
+    "InvalidInputError",
+    "LLMError",
+    "LLMOutputError",
+    "LLMUnavailableError",
+    "NotFoundError",
+    "RecordStoreError",
+    "StorageError",
+    "VectorStoreError",
 ]
 
 

@@ -432,7 +432,7 @@ class Inferrer:
             except BaseException as exc:
                 try:
                     await orch.records.pool.write([("records", self._undo_statements(plan, actor))])
-                except Exception as undo_exc:
+                except Exception as undo_exc:  # noqa: BLE001 - reported with the failure it undid
                     from .errors import ConsistencyError
 
                     raise ConsistencyError(f"infer failed ({exc}) and so did its undo ({undo_exc})") from exc
@@ -457,7 +457,7 @@ class Inferrer:
                 if olds:
                     vecs = await orch.embed([o.content for o in olds])
                     await orch.vectors.upsert([NewMemory.from_record(o) for o in olds], vecs)
-        except Exception as undo_exc:
+        except Exception as undo_exc:  # noqa: BLE001 - reported with the failure it undid
             from .errors import ConsistencyError
 
             raise ConsistencyError(f"infer failed ({exc}) and so did its undo ({undo_exc})") from exc
@@ -630,8 +630,10 @@ async def annotate(orch: Orchestrator, events: list[HistoryEvent]) -> list[Histo
     try:
         rows = await orch.records.pool.query(
             f"SELECT id, model, messages, created_at FROM inferences WHERE id IN {in_list(calls)}", calls)
-    except Exception:  # a store no inferred call wrote to has no such table
-        return events
+    except RecordStoreError as exc:
+        if "no such table" not in str(exc).lower():
+            raise
+        return events  # a store no inferred call wrote to has no such table
     found = {r[0]: {"call": r[0][4:], "model": r[1], "messages": json.loads(r[2])} for r in rows}
     return [replace(e, source=found.get(e.actor)) if e.actor in found else e for e in events]
 

@@ -480,7 +480,11 @@ def test_locomo_windows_keep_turn_order_speakers_and_the_questions_they_answer(l
 
 @pytest.mark.slow
 def test_the_infer_workload_runs_on_the_real_server(tmp_path: Path, llm_url: str, locomo_path: Path) -> None:
-    from agentmem.bench.infer_bench import agentmem_run, evidence_recall, locomo_conversations
+    from agentmem.bench.infer_bench import (
+        agentmem_run,
+        evidence_recall,
+        locomo_conversations,
+    )
 
     convs = locomo_conversations(locomo_path, conversations=1, adds=1)
 

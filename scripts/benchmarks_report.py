@@ -132,10 +132,11 @@ def infer_tables(run: Run) -> str:
     st, srv = inf["settings"], inf["server"]
     where = (f"{srv['engine']} on the {srv.get('device', 'CPU')} ({srv['parallel']} sequence(s), {srv['threads']} threads), "
              f"serving `{srv['model_file']}`" if "engine" in srv else f"the endpoint {srv.get('endpoint')}")
-    lines = [f"The infer workload of the run above: the first {st['adds']} adds of {st['turns_per_add']} turns each of "
+    intro = (f"The infer workload of the run above: the first {st['adds']} adds of {st['turns_per_add']} turns each of "
              f"{st['conversations']} LoCoMo conversation(s) ({st['locomo']}), {st['concurrency']} conversation(s) at a "
              f"time, `max_tokens` {st['max_tokens']}; model `{st['model']}` through {where}; both systems on the same "
-             f"server and messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}.", ""]
+             f"server and messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}.")
+    lines = [intro, ""]
     rows = []
     for r in inf["rows"]:
         name = "agentmem" if r["system"] == "agentmem" else f"Mem0 {r.get('version', '')}".strip()
@@ -145,6 +146,12 @@ def infer_tables(run: Run) -> str:
                      _f(r.get("tokens_out_per_add"), 1)])
     lines += _table(["system", "adds", "failed", "memories", "wall s", "memories/s", "adds/s", "p50 s/add",
                      "p95 s/add", "LLM calls/add", "tokens in/add", "tokens out/add"], rows)
+    ours = next((r for r in inf["rows"] if r["system"] == "agentmem"), {})
+    if ours.get("llm_share_of_add") is not None:
+        share = (f"Of agentmem's add time, the LLM request took {ours['llm_share_of_add']:.0%} (p50 "
+                 f"{ours['llm_p50_s']:.2f} s of {ours['p50_s']:.2f} s a call); the rest is the search for related "
+                 "memories, embedding the facts and the one transaction.")
+        lines += ["", share]
     for r in inf["rows"]:
         errors: dict[str, int] = {}
         for e in r.get("errors") or []:

@@ -61,6 +61,7 @@ def test_bench_infer_runs_the_workload_beside_the_phases(tmp_path: Path, locomo_
     assert row["system"] == "agentmem" and row["adds"] == 2 and row["failed_adds"] == 0 and row["verify_ok"]
     assert row["llm_calls_per_add"] >= 1 and row["tokens_in_per_add"] > 0  # counted by the server itself
     assert row["p50_s"] > 0 and row["memories"] == sum(row["memories_per_conversation"].values())
+    assert 0 < row["llm_share_of_add"] <= 1 and 0 < row["llm_p50_s"] <= row["p95_s"]
     assert any("mem0 row skipped" in n for n in run["notes"])
     assert "infer workload" in proc.stdout and "agentmem" in proc.stdout
 

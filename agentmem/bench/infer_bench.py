@@ -140,8 +140,9 @@ async def _agentmem(convs: Sequence[Conversation], cfg: MemoryConfig, concurrenc
     per_conv = {c.user_id: await mem.count(user_id=c.user_id) for c in convs}
     tin = sum(t.llm_tokens[0] for t in mem.timings() if t.llm_tokens)
     tout = sum(t.llm_tokens[1] for t in mem.timings() if t.llm_tokens)
+    llm = [t.stages.get("llm", 0.0) for t in mem.timings() if t.op == "add_infer"]
     info = {"walls": walls, "failed": failed, "errors": errors, "wall": wall, "per_conv": per_conv, "tokens": (tin, tout),
-            "written": written, "verify_ok": (await mem.verify()).ok}
+            "written": written, "verify_ok": (await mem.verify()).ok, "llm": llm}
     return info, mem
 
 
@@ -157,6 +158,11 @@ async def agentmem_run(convs: Sequence[Conversation], *, base_url: str, model: s
     row = _row("agentmem", info["walls"], info["failed"], sum(info["per_conv"].values()), info["wall"], adds,
                _diff(after, before), info["tokens"], info["per_conv"])
     row["verify_ok"] = info["verify_ok"]
+    # where an add's time goes: the LLM request (its own timer, retries included) against the
+    # whole add (related-memory search, embedding the facts, the transaction)
+    if info["llm"] and info["walls"]:
+        row["llm_p50_s"] = round(percentile(info["llm"], 50), 2)
+        row["llm_share_of_add"] = round(sum(info["llm"]) / sum(info["walls"]), 3)
     row["errors"] = info["errors"]
     return row, info, mem
 

@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="--infer: adds per conversation, two turns each (default 4)")
     bench.add_argument("--infer-concurrency", type=_positive_int, default=1,
                        help="--infer: conversations at once, and the local server's sequences (default 1)")
+    bench.add_argument("--infer-wait", type=float, default=180.0, metavar="S",
+                       help="--infer: at most S seconds waiting for the 1-minute load average to fall under 1.0 "
+                            "after the phases (default 180; 0: no wait)")
     bench.add_argument(
         "--results",
         default="data/results/bench_runs.jsonl",
@@ -416,6 +419,8 @@ def _infer_workload(args: argparse.Namespace) -> Any:
         _fail(f"--infer: the infer workload adds LoCoMo conversations; give --dataset locomo:PATH, not {args.dataset!r}")
     if not Path(path).is_file():
         _fail(f"--dataset: no such file {path!r}")
+    if not 0 <= args.infer_wait <= 3600:
+        _fail(f"--infer-wait: expected 0 to 3600 seconds, got {args.infer_wait:g}")
     if args.llm_base_url is None and (why := missing()):
         _fail(f"--infer: no local LLM server ({why}); or give --llm-base-url")
     if args.llm_base_url is not None:
@@ -424,7 +429,7 @@ def _infer_workload(args: argparse.Namespace) -> Any:
         check_settings(MemoryConfig(llm_base_url=args.llm_base_url, llm_model=args.llm_model))
     return InferWorkload(locomo=path, base_url=args.llm_base_url, model=args.llm_model,
                          conversations=args.infer_conversations, adds=args.infer_adds,
-                         concurrency=args.infer_concurrency)
+                         concurrency=args.infer_concurrency, settle_max_s=args.infer_wait)
 
 
 def _context_turns(text: str) -> int:

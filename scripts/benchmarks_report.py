@@ -135,7 +135,9 @@ def infer_tables(run: Run) -> str:
     intro = (f"The infer workload of the run above: the first {st['adds']} adds of {st['turns_per_add']} turns each of "
              f"{st['conversations']} LoCoMo conversation(s) ({st['locomo']}), {st['concurrency']} conversation(s) at a "
              f"time, `max_tokens` {st['max_tokens']}; model `{st['model']}` through {where}; both systems on the same "
-             f"server and messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}.")
+             f"server and messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}"
+             + (f", after {inf['waited_for_load_s']:.0f} s waiting for the phases' load to fall." if inf.get("waited_for_load_s")
+                else "."))
     lines = [intro, ""]
     rows = []
     for r in inf["rows"]:

@@ -39,6 +39,8 @@ def test_infer_checks_the_endpoint_before_any_work(tmp_path: Path, locomo_path: 
                     "--no-save", cwd=tmp_path)
     assert proc.returncode != 0 and "llm_base_url" in proc.stderr
     assert "memories" not in proc.stdout  # refused before the dataset was run
+    proc = agentmem("bench", "--dataset", f"locomo:{locomo_path}", "--infer", "--infer-wait", "-1", "--no-save", cwd=tmp_path)
+    assert proc.returncode != 0 and "--infer-wait" in proc.stderr
 
 
 @pytest.mark.slow
@@ -49,7 +51,7 @@ def test_bench_infer_runs_the_workload_beside_the_phases(tmp_path: Path, locomo_
     data = small_locomo(locomo_path, tmp_path / "one_session.json")
     out = tmp_path / "run.json"
     proc = agentmem("bench", "--dataset", f"locomo:{data}", "--phases", "p3", "--no-references", "--no-mem0",
-                    "--infer", "--infer-conversations", "1", "--infer-adds", "2", "--no-save", "--quiet",
+                    "--infer", "--infer-conversations", "1", "--infer-adds", "2", "--infer-wait", "0", "--no-save", "--quiet",
                     "--json", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     run = json.loads(out.read_text(encoding="utf-8"))

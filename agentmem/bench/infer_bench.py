@@ -270,12 +270,26 @@ class InferWorkload:
     mem0_path: str | None = None
     eval: bool = False
     k: int = 5
+    #: before it starts, wait (at most ``settle_max_s``) for the 1-minute load average to fall
+    #: under ``settle_below`` (None: no wait): after the phases, the average still holds their
+    #: load for a minute or two, and a figure is taken on an idle machine
+    settle_below: float | None = 1.0
+    settle_max_s: float = 180.0
 
     def settings(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if k not in ("locomo", "base_url", "mem0_path")}
+        out = {k: v for k, v in asdict(self).items()
+               if k not in ("locomo", "base_url", "mem0_path", "settle_below", "settle_max_s")}
         out["locomo"] = Path(self.locomo).name
         out["endpoint"] = _endpoint(self.base_url)
         return out
+
+
+def settle_load(below: float | None, max_s: float) -> float:
+    """Wait until the 1-minute load average is under ``below`` or ``max_s`` passed; the seconds waited."""
+    start = time.monotonic()
+    while below is not None and os.getloadavg()[0] >= below and time.monotonic() - start < max_s:
+        time.sleep(5)
+    return time.monotonic() - start
 
 
 def _endpoint(base_url: str | None) -> str:
@@ -317,8 +331,10 @@ def run_workload(w: InferWorkload, work_dir: str | Path | None = None) -> dict[s
     convs = locomo_conversations(w.locomo, conversations=w.conversations, adds=w.adds, turns_per_add=w.turns_per_add)
     root = Path(work_dir) if work_dir is not None else scratch_dir()
     threads = min(2, os.cpu_count() or 1)
+    waited = settle_load(w.settle_below, w.settle_max_s)
     report: dict[str, Any] = {
         "load_at_start": [round(x, 2) for x in os.getloadavg()],
+        "waited_for_load_s": round(waited, 1),
         "server": _local_server_facts(w.concurrency, threads) if w.base_url is None else {"endpoint": _endpoint(w.base_url)},
         "settings": w.settings(),
         "rows": [],

@@ -38,7 +38,7 @@ def charts_titles(at: AppTest) -> list[str]:
 
 
 def saved_phase_run(when: datetime, load: float) -> dict:
-    run = json.loads((ROOT / "benchmarks" / "phases_locomo_dev_mem0.json").read_text())
+    run = json.loads((ROOT / "benchmarks" / "phases_locomo_dev.json").read_text())
     run.update(run_id=f"run-{when:%H%M%S}", timestamp=when.isoformat(timespec="seconds"))
     run["machine"].update(timestamp=run["timestamp"], load_avg=[load, 1.0, 1.0])
     return run
@@ -58,13 +58,17 @@ def test_lists_past_runs_newest_first_and_opens_the_newest(results_path, tmp_pat
     labels = pick.options
     assert labels[0].endswith("elsewhere.jsonl line 1") and "load 9.0, under load" in labels[0]
     assert labels[1].endswith("bench_runs.jsonl line 1") and "load 0.3 ·" in labels[1]
-    assert any(label.endswith("phases_locomo_dev_mem0.json") for label in labels[2:])  # the committed runs
+    assert any(label.endswith("phases_locomo_dev.json") for label in labels[2:])  # the committed runs
     dates = [label[:16] for label in labels]
     assert dates == sorted(dates, reverse=True)
     assert pick.value == f"{elsewhere.resolve()}:1"  # the newest is open
     assert any("started at load average 9.0" in shown(w) for w in at.warning)
     assert "Saved run (ops/s per phase)" in charts_titles(at)
     assert set(table(at, "ratio_to_ceiling")["phase"]) >= {"p0", "p3", "embed-only"}
+    # the run's infer workload: agentmem beside Mem0 on one LLM server
+    infer = table(at, "System", "LLM calls/add")
+    assert list(infer["System"]) == ["agentmem", "Mem0 2.2.1"] and (infer["Adds"] > 0).all()
+    assert any("Infer workload" in shown(m) for m in at.markdown)
     at.multiselect(key="past_runs").set_value([f"{results_path.resolve()}:1"]).run()
     assert "Past runs compared (ops/s per phase)" in charts_titles(at)
 

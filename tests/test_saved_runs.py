@@ -27,7 +27,7 @@ def scale_run() -> dict:
 
 @pytest.fixture(scope="module")
 def phase_run() -> dict:
-    return json.loads((BENCHMARKS / "phases_locomo_dev_mem0.json").read_text())
+    return json.loads((BENCHMARKS / "phases_locomo_dev.json").read_text())
 
 
 def dated(run: dict, when: str, load: float, commit: str = "abcdef1234567") -> dict:

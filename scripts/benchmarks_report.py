@@ -130,12 +130,17 @@ def infer_tables(run: Run) -> str:
     if not inf:
         return "This run has no infer workload (`--infer`)."
     st, srv = inf["settings"], inf["server"]
-    where = (f"{srv['engine']} on the {srv.get('device', 'CPU')} ({srv['parallel']} sequence(s), {srv['threads']} threads), "
-             f"serving `{srv['model_file']}`" if "engine" in srv else f"the endpoint {srv.get('endpoint')}")
-    intro = (f"The infer workload of the run above: the first {st['adds']} adds of {st['turns_per_add']} turns each of "
-             f"{st['conversations']} LoCoMo conversation(s) ({st['locomo']}), {st['concurrency']} conversation(s) at a "
-             f"time, `max_tokens` {st['max_tokens']}; model `{st['model']}` through {where}; both systems on the same "
-             f"server and messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}"
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 else "s")
+
+    where = (f"{srv['engine'].replace('through ', '(')}) on the {srv.get('device', 'CPU')} "
+             f"({n(srv['parallel'], 'sequence')}, {n(srv['threads'], 'thread')}), serving `{srv['model_file']}`"
+             if "engine" in srv else f"the endpoint {srv.get('endpoint')}")
+    convs = ("each of " if st["conversations"] > 1 else "") + n(st["conversations"], "LoCoMo conversation")
+    intro = (f"The infer workload of the run above: the first {n(st['adds'], 'add')} ({st['turns_per_add']} turns each) "
+             f"of {convs} ({st['locomo']}), {st['concurrency']} at a time, "
+             f"`max_tokens` {st['max_tokens']}; model `{st['model']}` on {where}; both systems on the same server and "
+             f"messages. Load average at the start of the workload {_load(inf.get('load_at_start'))}"
              + (f", after {inf['waited_for_load_s']:.0f} s waiting for the phases' load to fall." if inf.get("waited_for_load_s")
                 else "."))
     lines = [intro, ""]
@@ -615,11 +620,6 @@ class Results:
             self._cache[name] = json.loads(path.read_text(encoding="utf-8"))
         return self._cache[name]
 
-    def latest(self, *names: str) -> str:
-        """Of these files, the one whose run is newest (the first on a tie)."""
-        present = [n for n in names if self.has(n)]
-        return max(present, key=lambda n: _date(self(n)) if _date(self(n)) != "not recorded" else "")
-
 
 def _unit(run: Run, unit: str, kind: str) -> dict[str, Any]:
     return run["overall"][unit][kind]
@@ -645,17 +645,16 @@ def _targets(r: Results) -> list[tuple[str, str, str, str]]:
     """(target, measured, met, source) per target; every figure read from the files."""
     out: list[tuple[str, str, str, str]] = []
 
-    ph_name = r.latest("phases_locomo_dev.json", "phases_locomo_dev_mem0.json")
+    ph_name = "phases_locomo_dev.json"
     ph = r(ph_name)["targets"]
     out.append(("best persisted phase >= 0.9 x the embed-only ceiling (LoCoMo dev)",
                 f"{ph['best_persisted_phase']} = {ph['best_persisted_vs_ceiling']:.2f} x",
                 _yes(ph["best_persisted_vs_ceiling"] >= 0.9), ph_name))
     out.append(("p3 >= 2 x p0", f"{ph['p3_vs_p0']:.1f} x", _yes(ph["p3_vs_p0"] >= 2), ph_name))
-    pm = r("phases_locomo_dev_mem0.json")["targets"]
     syn = r("phases_synthetic_2000_mem0.json")["targets"]
-    out.append(("p3 >= 2 x Mem0 (goal 3 x)", (f"{pm['p3_vs_mem0']:.1f} x on LoCoMo dev, {syn['p3_vs_mem0']:.1f} x on the "
-                "synthetic set"), _yes(pm["p3_vs_mem0"] >= 2) + ("" if pm["p3_vs_mem0"] >= 3 else "; goal 3 x not on LoCoMo"),
-                "phases_locomo_dev_mem0.json, phases_synthetic_2000_mem0.json"))
+    out.append(("p3 >= 2 x Mem0 (goal 3 x)", (f"{ph['p3_vs_mem0']:.1f} x on LoCoMo dev, {syn['p3_vs_mem0']:.1f} x on the "
+                "synthetic set"), _yes(ph["p3_vs_mem0"] >= 2) + ("" if ph["p3_vs_mem0"] >= 3 else "; goal 3 x not on LoCoMo"),
+                "phases_locomo_dev.json, phases_synthetic_2000_mem0.json"))
     out.append(("embed-only ceiling >= 2 x fastembed `embed(batch_size=64)`", f"{ph['ceiling_vs_plain_embed']:.1f} x",
                 _yes(ph["ceiling_vs_plain_embed"] >= 2), ph_name))
     out.append(("storage-only >= 100,000 memories/s", f"{ph['storage_only_ops_per_s']:,.0f}",

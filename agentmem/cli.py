@@ -158,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON to OUT (default: not written)")
         p.add_argument("--quiet", action="store_true", help="no progress bars (default: shown on stderr)")
 
+    def infer_args(p: argparse.ArgumentParser, *, conversations: int, adds: int) -> None:
+        p.add_argument("--llm-base-url", help="--infer: an OpenAI-compatible endpoint, key from AGENTMEM_LLM_API_KEY "
+                                              "(default: start the local llama.cpp server of tools/llm-server)")
+        p.add_argument("--llm-model", default=LOCAL_MODEL, help=f"--infer: the model name sent (default {LOCAL_MODEL})")
+        p.add_argument("--infer-conversations", type=_positive_int, default=conversations,
+                       help=f"--infer: conversations (default {conversations})")
+        p.add_argument("--infer-adds", type=_positive_int, default=adds,
+                       help=f"--infer: adds per conversation, two turns each (default {adds})")
+
     bench = sub.add_parser("bench", help=COMMANDS["bench"],
                            description="Throughput of each optimization phase on one dataset and where the time goes.")
     dataset_args(bench, "synthetic:1000")
@@ -175,12 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--infer", action="store_true",
                        help="LoCoMo: also run the infer workload, add(messages, infer=True) beside Mem0's "
                             "add(infer=True) on the same LLM server (default off)")
-    bench.add_argument("--llm-base-url", help="--infer: an OpenAI-compatible endpoint, key from AGENTMEM_LLM_API_KEY "
-                                              "(default: start the local llama.cpp server of tools/llm-server)")
-    bench.add_argument("--llm-model", default=LOCAL_MODEL, help=f"--infer: the model name sent (default {LOCAL_MODEL})")
-    bench.add_argument("--infer-conversations", type=_positive_int, default=2, help="--infer: conversations (default 2)")
-    bench.add_argument("--infer-adds", type=_positive_int, default=4,
-                       help="--infer: adds per conversation, two turns each (default 4)")
+    infer_args(bench, conversations=2, adds=4)
     bench.add_argument("--infer-concurrency", type=_positive_int, default=1,
                        help="--infer: conversations at once, and the local server's sequences (default 1)")
     bench.add_argument("--infer-wait", type=float, default=180.0, metavar="S",
@@ -218,12 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--infer", action="store_true",
                     help="LoCoMo: add each conversation through add(messages, infer=True) and score evidence recall@k "
                          "through the extracted memories, and memories per conversation (agentmem.bench.infer_bench; default off)")
-    ev.add_argument("--llm-base-url", help="--infer: an OpenAI-compatible endpoint, key from AGENTMEM_LLM_API_KEY "
-                                           "(default: start the local llama.cpp server of tools/llm-server)")
-    ev.add_argument("--llm-model", default=LOCAL_MODEL, help=f"--infer: the model name sent (default {LOCAL_MODEL})")
-    ev.add_argument("--infer-conversations", type=_positive_int, default=1, help="--infer: conversations (default 1)")
-    ev.add_argument("--infer-adds", type=_positive_int, default=20, help="--infer: adds per conversation, two turns "
-                                                                           "each (default 20)")
+    infer_args(ev, conversations=1, adds=20)
 
     sc = sub.add_parser("bench-scale", help=COMMANDS["bench-scale"],
                         description="Grow one store in steps; latency, throughput, disk and resident memory at "

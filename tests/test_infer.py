@@ -192,13 +192,18 @@ def test_fallback_store_keeps_the_messages_as_they_are(tmp_path: Path, broken) -
         assert len(script.requests) == 2
 
 
-def test_decisions_are_checked_before_they_are_applied(bmem) -> None:
-    m, script = bmem
+def paris_and_nurse(m: Memory) -> tuple[Any, Any, list[dict[str, str]], int, int]:
+    """Two stored memories, a chat that bears on both, and the temporary ids the model is shown them under."""
     paris = m.add("Lives in Paris", user_id=USER)
     nurse = m.add("Works as a nurse", user_id=USER)
     chat = [{"role": "user", "content": "I moved from Paris to Berlin, and I still work as a nurse."}]
     related = [h.content for h in m.search(chat[0]["content"], user_id=USER, limit=10)]
-    p, n = related.index("Lives in Paris") + 1, related.index("Works as a nurse") + 1
+    return paris, nurse, chat, related.index("Lives in Paris") + 1, related.index("Works as a nurse") + 1
+
+
+def test_decisions_are_checked_before_they_are_applied(bmem) -> None:
+    m, script = bmem
+    paris, nurse, chat, p, n = paris_and_nurse(m)
     # a DELETE of a memory a fact of the same call repeats (the identical-memory DELETE), two
     # decisions on one memory, an ADD of a stored text, an UPDATE to the same text
     script.answers = [reply(facts(("Works as a nurse", "NOOP", n), ("", "DELETE", n),
@@ -432,11 +437,7 @@ def test_llmerror_is_an_agentmem_error() -> None:
 @pytest.mark.parametrize("fails", ["records", "vectors"])
 def test_a_store_failing_midway_leaves_nothing_half_applied(bmem, fails: str) -> None:
     m, script = bmem
-    paris = m.add("Lives in Paris", user_id=USER)
-    nurse = m.add("Works as a nurse", user_id=USER)
-    chat = [{"role": "user", "content": "I moved from Paris to Berlin, and I still work as a nurse."}]
-    related = [h.content for h in m.search(chat[0]["content"], user_id=USER, limit=10)]
-    p, n = related.index("Lives in Paris") + 1, related.index("Works as a nurse") + 1
+    paris, nurse, chat, p, n = paris_and_nurse(m)
     script.answers = [reply(facts(("Has a cat", "ADD", 0), ("Lives in Berlin", "UPDATE", p), ("", "DELETE", n)))]
     before = snapshot(m)
     orch = m._run(m._async._ready())

@@ -41,6 +41,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -304,6 +305,7 @@ class Inferrer:
         metadata: tuple[dict[str, Any], str],
         source: dict[str, Any],
         clock: Any,
+        said_at: datetime | None = None,
     ) -> list[InferResult]:
         """Apply one call's decisions together (module docstring); returns one result per decision.
 
@@ -364,7 +366,7 @@ class Inferrer:
                         updates.append((k, target, d.text))
                     else:
                         deletes.append((k, target))
-            when = now()
+            when = said_at or now()
             new_items = new_memories([t for _, t in adds], **scope, memory_type=memory_type,
                                      metadata=[metadata] * len(adds), contexts=[None] * len(adds), created_at=when) if adds else []
             plan = _Plan(adds=[], updates=[], deletes=deletes, results=results)
@@ -528,9 +530,12 @@ async def run_inferred(
     memory_type: str,
     metadata: tuple[dict[str, Any], str],
     store: Callable[[str], Awaitable[list[InferResult]]],
+    said_at: datetime | None = None,
 ) -> list[InferResult]:
     """One ``add(messages, infer=True)``: related memories, one extraction, its decisions
-    applied; all of it again when another writer changed what the model was shown."""
+    applied; all of it again when another writer changed what the model was shown.
+    ``said_at`` (the add's ``timestamp``) dates the facts, as it dates messages stored
+    without infer; None: now."""
     from .orchestrator import now
 
     orch = inferrer.orch
@@ -560,7 +565,7 @@ async def run_inferred(
                 source = {"model": replies[-1].model, "messages": stored_messages(said), "when": now()}
                 try:
                     return await inferrer.apply(decisions, related, scope, memory_type=memory_type,
-                                                metadata=metadata, source=source, clock=clock)
+                                                metadata=metadata, source=source, clock=clock, said_at=said_at)
                 except ConflictError as exc:
                     if attempt == tries:
                         exc.attempts = attempt

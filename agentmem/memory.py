@@ -28,7 +28,7 @@ from . import validation as v
 from .config import MemoryConfig, masked_options, redact_secrets, redact_url
 from .core import AsyncCoreBlocks
 from .errors import ClosedError, InvalidInputError, NotFoundError, RecordStoreError
-from .infer import Inferrer, InferResult
+from .infer import Inferrer, InferResult, annotate, run_inferred
 from .models import (
     AddResult,
     CallTiming,
@@ -288,18 +288,18 @@ class AsyncMemory:
         scope = self._scope(user_id, agent_id, run_id)
         md = v.encoded_metadata(metadata)
         mtype = v.memory_type(memory_type)
-        v.timestamp(timestamp)
+        when = v.timestamp(timestamp)
         orch = await self._ready()
         if self._inferrer is None:
             self._inferrer = Inferrer(orch)
-        from .infer import run_inferred
 
         async def store(cause: str) -> ResultList[InferResult]:
             added = await self.add(messages, user_id=user_id, agent_id=agent_id, run_id=run_id, metadata=metadata,
                                    memory_type=memory_type, timestamp=timestamp)
             return ResultList(InferResult(r.id, r.event, r.memory, reason=f"llm_fallback=store: {cause}") for r in added)
 
-        return ResultList(await run_inferred(self._inferrer, said, scope, mtype, md, store))
+        return ResultList(await run_inferred(self._inferrer, said, scope, mtype, md, store,
+                                             said_at=None if when is None else when[0]))
 
     async def add_batch(
         self,
@@ -504,8 +504,6 @@ class AsyncMemory:
         list would read as a memory that never changed)."""
         mid = v.memory_id(memory_id)
         orch = await self._ready()
-        from .infer import annotate
-
         return ResultList(await annotate(orch, await orch.history(mid)))
 
     # --- changing --------------------------------------------------------------------------

@@ -179,6 +179,17 @@ def test_a_failed_request_then_a_good_answer_is_applied_once(bmem) -> None:
     assert m.verify().ok
 
 
+def test_the_timestamp_dates_the_facts_as_it_dates_messages(bmem) -> None:
+    m, script = bmem
+    script.answers = [reply(facts(("Lives in Berlin", "ADD", 0)))]
+    (r,) = m.add(CHAT, user_id=USER, infer=True, timestamp="2023-05-08T13:56:00+00:00")
+    stored = m.get(r.id)
+    assert stored is not None and stored.created_at.isoformat().startswith("2023-05-08T13:56")
+    assert m.get_all(user_id=USER, filters={"created_at": {"lt": "2024-01-01"}})[0].id == r.id
+    (event,) = m.history(r.id)
+    assert event.created_at.isoformat().startswith("2023-05-08T13:56")
+
+
 def test_fallback_store_keeps_the_messages_as_they_are(tmp_path: Path, broken) -> None:
     url, script = broken
     script.answers = [reply("{not json")]

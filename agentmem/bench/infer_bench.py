@@ -114,8 +114,7 @@ async def _agentmem(convs: Sequence[Conversation], cfg: MemoryConfig, concurrenc
     errors: list[str] = []
     written: dict[str, set[str]] = {}  # memory id -> dia_ids of the adds that wrote it
     sem = asyncio.Semaphore(concurrency)
-    mem = AsyncMemory(cfg)
-    await mem._ready()
+    mem = await AsyncMemory.open(cfg)
 
     async def one(conv: Conversation) -> None:
         nonlocal failed
